@@ -1,0 +1,73 @@
+"""The one composition root: settings in, wired services out.
+
+Pages cache ``build_services`` with ``st.cache_resource``; the CLI calls it once per command; tests call
+it with settings pointing at a temporary folder (or a test Postgres).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from core.conversations.store import ConversationStore
+from core.importer import Importer
+from core.scaffolding.service import ScaffoldingService
+from core.settings import Settings
+from core.stats import Stats, conversation_stats
+from core.storage.blobs import BlobStore, LocalBlobStore
+from core.storage.database import Database
+
+
+@dataclass
+class Services:
+    """Everything a page or a command needs. Services are built lazily, on first use."""
+
+    settings: Settings
+    db: Database
+    blobs: BlobStore
+    extras: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def backend_label(self) -> str:
+        return "Supabase (Postgres + Storage)" if self.settings.backend == "supabase" else "Embedded (SQLite + files)"
+
+    @cached_property
+    def scaffolding(self) -> ScaffoldingService:
+        return ScaffoldingService(self.db)
+
+    @cached_property
+    def conversations(self) -> ConversationStore:
+        return ConversationStore(self.db, self.blobs)
+
+    @cached_property
+    def importer(self) -> Importer:
+        return Importer(self.conversations, self.scaffolding, max_bytes=self.settings.max_upload_bytes)
+
+    def stats(self) -> Stats:
+        return conversation_stats(self.db)
+
+    def close(self) -> None:
+        self.db.dispose()
+
+
+def build_blob_store(settings: Settings) -> BlobStore:
+    if settings.backend == "supabase" and settings.supabase_url and settings.supabase_key:
+        from core.storage.supabase_blobs import SupabaseBlobStore  # imported only when configured
+
+        return SupabaseBlobStore(settings.supabase_url, settings.supabase_key)
+    return LocalBlobStore(settings.buckets_dir)
+
+
+def build_services(settings: Settings | None = None, *, migrate: bool | None = None) -> Services:
+    """Wire the backend chosen by ``settings``.
+
+    The embedded backend creates its folder and applies migrations on first start; Postgres is
+    migrated explicitly with ``python -m core db upgrade`` unless ``migrate=True``.
+    """
+    settings = settings or Settings()
+    if settings.backend == "embedded":
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    db = Database(settings.database_url)
+    if migrate if migrate is not None else settings.backend == "embedded":
+        db.upgrade()
+    return Services(settings=settings, db=db, blobs=build_blob_store(settings))

@@ -1,0 +1,1 @@
+"""The command line: ``python -m core …`` drives the same services as the pages."""

@@ -1,0 +1,41 @@
+"""Helpers shared by commands: building services, printing errors, JSON output."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import typer
+from rich.console import Console
+
+from core.bootstrap import Services, build_services
+from core.errors import BrightRunError
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def services() -> Services:
+    return build_services()
+
+
+def fail(message: str, *, code: int = 1) -> typer.Exit:
+    err_console.print(f"[red]Error:[/red] {message}", highlight=False, markup=True)
+    return typer.Exit(code)
+
+
+@contextmanager
+def friendly_errors() -> Iterator[None]:
+    """Turn project errors into a message and a non-zero exit, without a traceback."""
+    try:
+        yield
+    except BrightRunError as err:
+        err_console.print(f"Error: {err.user_message}", highlight=False, markup=False)
+        raise typer.Exit(1) from err
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")

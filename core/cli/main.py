@@ -1,0 +1,24 @@
+"""Entry point of ``python -m core``. Each command group lives in its own module of this package."""
+
+from __future__ import annotations
+
+import typer
+
+from core.cli import data_cmds, db, scaffolding
+
+app = typer.Typer(
+    name="core",
+    help="Bright Run Studio: scaffolding, generation, enrichment, review and export from the command line.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(db.app, name="db")
+app.add_typer(scaffolding.app, name="scaffolding")
+app.add_typer(data_cmds.demo_app, name="demo")
+app.command("import")(data_cmds.import_files)
+app.command("stats")(data_cmds.stats)
+
+
+def run() -> None:
+    app()

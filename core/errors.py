@@ -1,0 +1,96 @@
+"""The project's errors: one root, a few typed branches, each carrying a message a person can act on.
+
+BrightRunError                 (root: pages catch this and show ``st.error``)
+├── ConfigError                a setting is missing or wrong (hint says how to fix it)
+├── ValidationError            user input breaks a rule (a template, a key, a range)
+├── ImportFormatError          a file is not one of the formats we read
+├── StorageError
+│   ├── NotFoundError          a row or blob that should exist does not
+│   └── ConflictError          a unique key or a state transition refused the change
+├── LLMError
+│   ├── LLMUnavailableError    no key, dead key, network down, provider overloaded
+│   └── LLMOutputError         the model answered, but the answer is unusable
+├── SpecError                  the spec splitter could not work with its input
+└── ExportError                a training file could not be written or validated
+"""
+
+from __future__ import annotations
+
+
+class BrightRunError(Exception):
+    """Root of every error the app reports to a person.
+
+    ``message`` says what went wrong in plain words; ``hint`` (optional) says what to do about it.
+    """
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.message} ({self.hint})" if self.hint else self.message
+
+    @property
+    def user_message(self) -> str:
+        """The message and hint as one paragraph, for a page or a terminal."""
+        return f"{self.message}\n\n{self.hint}" if self.hint else self.message
+
+
+class ConfigError(BrightRunError):
+    """A setting is missing or invalid."""
+
+
+class ValidationError(BrightRunError):
+    """User input breaks a rule. ``problems`` lists every broken rule, not just the first."""
+
+    def __init__(self, message: str, *, problems: list[str] | None = None, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.problems = problems or []
+
+    @property
+    def user_message(self) -> str:
+        lines = [self.message, *(f"- {p}" for p in self.problems)]
+        if self.hint:
+            lines += ["", self.hint]
+        return "\n".join(lines)
+
+
+class ImportFormatError(BrightRunError):
+    """A file given to import is not valid JSON or not one of the formats we read."""
+
+
+class StorageError(BrightRunError):
+    """The database or blob store refused an operation."""
+
+
+class NotFoundError(StorageError):
+    """A row or blob that should exist does not."""
+
+
+class ConflictError(StorageError):
+    """A unique key or an allowed-transition rule refused the change."""
+
+
+class LLMError(BrightRunError):
+    """Something went wrong talking to Claude."""
+
+
+class LLMUnavailableError(LLMError):
+    """Claude could not be reached or refused the credentials."""
+
+
+class LLMOutputError(LLMError):
+    """Claude answered, but the answer cannot be used. ``raw_text`` keeps what it said."""
+
+    def __init__(self, message: str, *, raw_text: str = "", hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.raw_text = raw_text
+
+
+class SpecError(BrightRunError):
+    """The spec splitter could not work with its input."""
+
+
+class ExportError(BrightRunError):
+    """A training file could not be written or failed validation."""

@@ -1,0 +1,60 @@
+"""Batch jobs and their items (earlier-system.md §1.8–1.9, with real concurrency and leases)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import Field
+
+from core.models.base import Record
+from core.models.scaffolding import Tier
+from core.models.statuses import ItemStatus, JobStatus
+
+Priority = Literal["low", "normal", "high"]
+JobMode = Literal["online", "message_batches"]
+ErrorHandling = Literal["stop", "continue"]
+
+
+class BatchJob(Record):
+    name: str = Field(min_length=1, max_length=255)
+    job_type: str = "generation"
+    status: JobStatus = "queued"
+    priority: Priority = "normal"
+    mode: JobMode = "online"
+    tier: Tier | None = None
+    total_items: int = 0
+    completed_items: int = 0
+    successful_items: int = 0
+    failed_items: int = 0
+    cancelled_items: int = 0
+    concurrency: int = Field(default=4, ge=1, le=64)
+    requests_per_minute: int | None = Field(default=None, ge=1)
+    input_tokens_per_minute: int | None = Field(default=None, ge=1)
+    output_tokens_per_minute: int | None = Field(default=None, ge=1)
+    error_handling: ErrorHandling = "continue"
+    budget_usd: float | None = Field(default=None, ge=0)
+    cost_usd: float = 0.0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    shared_parameters: dict[str, Any] = Field(default_factory=dict)
+    message_batch_ids: list[str] = Field(default_factory=list)
+    stop_reason: str | None = None
+    started_at: datetime | None = None
+    completed_at: datetime | None = None
+
+
+class BatchItem(Record):
+    job_id: str
+    position: int = Field(ge=1)
+    status: ItemStatus = "queued"
+    parameters: dict[str, Any] = Field(default_factory=dict)
+    attempts: int = 0
+    lease_owner: str | None = None
+    lease_expires_at: datetime | None = None
+    conversation_id: str | None = None
+    failure_id: str | None = None
+    error_message: str | None = None
+    cost_usd: float = 0.0
+    started_at: datetime | None = None
+    finished_at: datetime | None = None

@@ -1,0 +1,61 @@
+"""The default content we ship: one expert profile, personas, arcs, topics and a template per arc.
+
+Ids are derived from keys (UUID v5), so every installation has the same ids for the same defaults and
+enrichment output is reproducible. Installing is idempotent: records whose key exists are left alone,
+so a user's edits survive.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+from typing import Any
+
+from core.scaffolding.service import KIND_INFO, Kind, ScaffoldingService
+from core.settings import PROJECT_ROOT
+
+DEFAULTS_DIR = Path(__file__).resolve().parent.parent / "defaults"
+TEMPLATES_DIR = PROJECT_ROOT / "templates"
+ID_NAMESPACE = uuid.UUID("6f1c1f4e-7d2a-4f51-9a57-1b2c3d4e5f60")
+FILES: dict[Kind, str] = {
+    "experts": "expert_profile.json",
+    "personas": "personas.json",
+    "arcs": "emotional_arcs.json",
+    "topics": "training_topics.json",
+    "templates": "prompt_templates.json",
+}
+
+
+def default_id(kind: Kind, key: str) -> str:
+    return str(uuid.uuid5(ID_NAMESPACE, f"{kind}:{key}"))
+
+
+def load_default_records(kind: Kind) -> list[dict[str, Any]]:
+    """The default records of one kind as plain dicts (template text read from ``templates/``)."""
+    data = json.loads((DEFAULTS_DIR / FILES[kind]).read_text(encoding="utf-8"))
+    records = data if isinstance(data, list) else [data]
+    out = []
+    for record in records:
+        record = dict(record)
+        template_file = record.pop("template_file", None)
+        if template_file:
+            record["template_text"] = (TEMPLATES_DIR / template_file).read_text(encoding="utf-8")
+        record.setdefault("id", default_id(kind, record[KIND_INFO[kind].key_field]))
+        out.append(record)
+    return out
+
+
+def install_defaults(service: ScaffoldingService) -> dict[str, int]:
+    """Add every default record whose key is not present yet. Returns how many were added per kind."""
+    added: dict[str, int] = {}
+    for kind in ("experts", "personas", "arcs", "topics", "templates"):
+        key_field = KIND_INFO[kind].key_field
+        repo = service.repo(kind)
+        count = 0
+        for record in load_default_records(kind):
+            if repo.find_by(**{key_field: record[key_field]}) is None:
+                repo.add(service.validate(kind, record))
+                count += 1
+        added[kind] = count
+    return added

@@ -1,0 +1,125 @@
+"""Create, edit, deactivate and look up scaffolding, with validation messages a person can act on."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal, cast
+
+import pydantic
+
+from core.errors import ConflictError, NotFoundError, ValidationError
+from core.models.base import Record
+from core.models.scaffolding import EmotionalArc, ExpertProfile, Persona, PromptTemplate, TrainingTopic
+from core.scaffolding.compatibility import Compatibility, check_compatibility
+from core.storage.database import Database
+from core.storage.repository import Repository
+
+Kind = Literal["experts", "personas", "arcs", "topics", "templates"]
+KINDS: tuple[Kind, ...] = ("experts", "personas", "arcs", "topics", "templates")
+#: Extra check run before a template is saved (generation plugs in its variable checker here).
+TemplateCheck = Callable[[PromptTemplate], None]
+
+
+@dataclass(frozen=True)
+class KindInfo:
+    model: type[Record]
+    key_field: str
+    label: str
+    order_by: str
+
+
+KIND_INFO: dict[Kind, KindInfo] = {
+    "experts": KindInfo(ExpertProfile, "profile_key", "expert profile", "name"),
+    "personas": KindInfo(Persona, "persona_key", "persona", "persona_key"),
+    "arcs": KindInfo(EmotionalArc, "arc_key", "emotional arc", "arc_key"),
+    "topics": KindInfo(TrainingTopic, "topic_key", "training topic", "topic_key"),
+    "templates": KindInfo(PromptTemplate, "template_name", "prompt template", "template_name"),
+}
+
+
+def describe_validation_error(err: pydantic.ValidationError) -> list[str]:
+    """One readable line per problem: the field, then what is wrong with it."""
+    lines = []
+    for problem in err.errors():
+        where = ".".join(str(p) for p in problem["loc"]) or "record"
+        message = problem["msg"].removeprefix("Value error, ")
+        lines.append(f"{where}: {message}")
+    return lines
+
+
+class ScaffoldingService:
+    def __init__(self, db: Database, *, template_check: TemplateCheck | None = None) -> None:
+        self.db = db
+        self.template_check = template_check
+
+    def repo(self, kind: Kind) -> Repository[Any]:
+        return cast(
+            Repository[Any],
+            {
+                "experts": self.db.expert_profiles,
+                "personas": self.db.personas,
+                "arcs": self.db.arcs,
+                "topics": self.db.topics,
+                "templates": self.db.templates,
+            }[kind],
+        )
+
+    def list(self, kind: Kind, *, active_only: bool = False) -> list[Any]:
+        where = {"is_active": True} if active_only else None
+        return self.repo(kind).list(where=where, order_by=KIND_INFO[kind].order_by)
+
+    def get(self, kind: Kind, key: str) -> Any:
+        """Look up by key (or by id)."""
+        info = KIND_INFO[kind]
+        repo = self.repo(kind)
+        found = repo.find_by(**{info.key_field: key}) or repo.find(key)
+        if found is None:
+            raise NotFoundError(
+                f"No {info.label} '{key}'.", hint=f"List them with: python -m core scaffolding list {kind}"
+            )
+        return found
+
+    def validate(self, kind: Kind, data: Mapping[str, Any]) -> Record:
+        info = KIND_INFO[kind]
+        try:
+            record = info.model.model_validate(dict(data))
+        except pydantic.ValidationError as err:
+            raise ValidationError(
+                f"This {info.label} cannot be saved:", problems=describe_validation_error(err)
+            ) from err
+        if kind == "templates" and self.template_check is not None:
+            self.template_check(cast(PromptTemplate, record))
+        return record
+
+    def save(self, kind: Kind, data: Mapping[str, Any]) -> Any:
+        """Create (no ``id`` or unknown id) or update a record; keys stay unique."""
+        info = KIND_INFO[kind]
+        repo = self.repo(kind)
+        record = self.validate(kind, data)
+        key = getattr(record, info.key_field)
+        clash = repo.find_by(**{info.key_field: key})
+        if clash is not None and clash.id != record.id:
+            raise ConflictError(
+                f"Another {info.label} already uses the key '{key}'.", hint="Keys must be unique: choose another."
+            )
+        existing = repo.find(record.id)
+        if existing is None:
+            return repo.add(record)
+        fields = record.model_dump(exclude={"id", "created_at", "created_by"})
+        return repo.update(record.id, **fields)
+
+    def set_active(self, kind: Kind, key: str, active: bool) -> Any:
+        record = self.get(kind, key)
+        return self.repo(kind).update(record.id, is_active=active)
+
+    def compatibility(self, persona_key: str, arc_key: str, topic_key: str) -> Compatibility:
+        return check_compatibility(
+            self.db.personas.find_by(persona_key=persona_key),
+            self.db.arcs.find_by(arc_key=arc_key),
+            self.db.topics.find_by(topic_key=topic_key),
+        )
+
+    def active_expert(self) -> ExpertProfile | None:
+        experts = self.db.expert_profiles.list(where={"is_active": True}, order_by="created_at")
+        return experts[0] if experts else None

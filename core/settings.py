@@ -1,0 +1,126 @@
+"""One typed settings object for the whole app.
+
+Values come from, highest priority first: keyword arguments, environment variables,
+``.streamlit/secrets.toml`` (flat keys, so the same file serves Streamlit and the CLI), then defaults.
+Keys are ``SecretStr`` and are unwrapped only inside the adapter that uses them.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SECRETS_FILE = PROJECT_ROOT / ".streamlit" / "secrets.toml"
+
+#: Price per million tokens (input, output) by model family; batch API is half price.
+DEFAULT_PRICES: dict[str, tuple[float, float]] = {
+    "opus": (15.0, 75.0),
+    "sonnet": (3.0, 15.0),
+    "haiku": (1.0, 5.0),
+}
+
+
+class _SecretsTomlSource(PydanticBaseSettingsSource):
+    """Reads flat ``KEY = "value"`` pairs from ``.streamlit/secrets.toml`` when it exists."""
+
+    def __init__(self, settings_cls: type[BaseSettings], path: Path) -> None:
+        super().__init__(settings_cls)
+        self._values: dict[str, Any] = {}
+        if path.is_file():
+            with path.open("rb") as handle:
+                raw = tomllib.load(handle)
+            self._values = {k.lower(): v for k, v in raw.items() if not isinstance(v, dict)}
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        return self._values.get(field_name), field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        for name, field in self.settings_cls.model_fields.items():
+            aliases = [name]
+            if isinstance(field.validation_alias, AliasChoices):
+                aliases += [str(a).lower() for a in field.validation_alias.choices]
+            for alias in aliases:
+                if alias in self._values:
+                    found[name] = self._values[alias]
+                    break
+        return found
+
+
+class Settings(BaseSettings):
+    """Everything configurable. Environment variable names are the field names in upper case."""
+
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore", populate_by_name=True)
+
+    # Where the embedded backend keeps its SQLite file and blob buckets.
+    data_dir: Path = Field(
+        default=PROJECT_ROOT / "data",
+        validation_alias=AliasChoices("data_dir", "BRIGHTRUN_DATA_DIR"),
+    )
+
+    # Claude (the SDK reads ANTHROPIC_API_KEY / ANTHROPIC_BASE_URL itself; we mirror them to report state).
+    anthropic_api_key: SecretStr | None = None
+    anthropic_base_url: str | None = None
+    model: str = Field(default="claude-sonnet-5-5", validation_alias=AliasChoices("model", "BRIGHTRUN_MODEL"))
+    cheap_model: str = Field(
+        default="claude-haiku-4-5", validation_alias=AliasChoices("cheap_model", "BRIGHTRUN_CHEAP_MODEL")
+    )
+    max_tokens: int = Field(default=16000, ge=100, validation_alias=AliasChoices("max_tokens", "BRIGHTRUN_MAX_TOKENS"))
+    request_timeout_s: float = Field(
+        default=180.0, gt=0, validation_alias=AliasChoices("request_timeout_s", "BRIGHTRUN_REQUEST_TIMEOUT_S")
+    )
+    max_retries: int = Field(default=3, ge=0, validation_alias=AliasChoices("max_retries", "BRIGHTRUN_MAX_RETRIES"))
+    prices_per_mtok: dict[str, tuple[float, float]] = Field(default_factory=lambda: dict(DEFAULT_PRICES))
+
+    # Supabase (production backend).
+    supabase_url: str | None = None
+    supabase_key: SecretStr | None = None
+    supabase_db_url: SecretStr | None = None
+
+    # Uploads larger than this are refused with a message, before parsing.
+    max_upload_bytes: int = Field(
+        default=20 * 1024 * 1024, validation_alias=AliasChoices("max_upload_bytes", "BRIGHTRUN_MAX_UPLOAD_BYTES")
+    )
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, _SecretsTomlSource(settings_cls, SECRETS_FILE))
+
+    @property
+    def backend(self) -> Literal["embedded", "supabase"]:
+        return "supabase" if self.supabase_db_url else "embedded"
+
+    @property
+    def has_claude_key(self) -> bool:
+        return bool(self.anthropic_api_key and self.anthropic_api_key.get_secret_value().strip())
+
+    @property
+    def database_url(self) -> str:
+        """SQLAlchemy URL of the tables: Supabase Postgres when configured, else SQLite under data_dir."""
+        if self.supabase_db_url:
+            return normalize_postgres_url(self.supabase_db_url.get_secret_value())
+        return f"sqlite:///{self.data_dir / 'brightrun.sqlite3'}"
+
+    @property
+    def buckets_dir(self) -> Path:
+        return self.data_dir / "buckets"
+
+
+def normalize_postgres_url(url: str) -> str:
+    """Use the psycopg 3 driver for ``postgres://`` and ``postgresql://`` URLs (as Supabase prints them)."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url

@@ -1,0 +1,111 @@
+"""Blob buckets: one small interface, a local-files implementation (Supabase Storage lives elsewhere).
+
+Paths follow DESIGN.md and are stored in rows; download links are made on demand, never stored.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from datetime import datetime
+from pathlib import Path, PurePosixPath
+from typing import Protocol, runtime_checkable
+
+from core.errors import NotFoundError, StorageError
+
+CONVERSATION_FILES = "conversation-files"
+TRAINING_FILES = "training-files"
+FAILED_GENERATION_FILES = "failed-generation-files"
+BATCH_LOGS = "batch-logs"
+BUCKETS = (CONVERSATION_FILES, TRAINING_FILES, FAILED_GENERATION_FILES, BATCH_LOGS)
+
+
+def raw_conversation_path(user_id: str, conversation_id: str) -> str:
+    return f"raw/{user_id}/{conversation_id}.json"
+
+
+def parsed_conversation_path(user_id: str, conversation_id: str) -> str:
+    return f"{user_id}/{conversation_id}/conversation.json"
+
+
+def enriched_conversation_path(user_id: str, conversation_id: str) -> str:
+    return f"{user_id}/{conversation_id}/enriched.json"
+
+
+def training_file_paths(file_id: str) -> tuple[str, str]:
+    return f"{file_id}/training.json", f"{file_id}/training.jsonl"
+
+
+def failure_report_path(failure_id: str, at: datetime) -> str:
+    stamp = at.isoformat().replace(":", "-").replace(".", "-")
+    return f"{at:%Y}/{at:%m}/failed-{failure_id}-{stamp}.json"
+
+
+@runtime_checkable
+class BlobStore(Protocol):
+    """Bytes at ``bucket``/``path``. Implementations: local files, Supabase Storage."""
+
+    def put(self, bucket: str, path: str, data: bytes, *, content_type: str = "application/json") -> str: ...
+    def get(self, bucket: str, path: str) -> bytes: ...
+    def exists(self, bucket: str, path: str) -> bool: ...
+    def delete(self, bucket: str, path: str) -> None: ...
+    def list(self, bucket: str, prefix: str = "") -> list[str]: ...
+    def download_url(self, bucket: str, path: str, *, expires_in: int = 3600) -> str: ...
+
+
+def _check_path(bucket: str, path: str) -> PurePosixPath:
+    if bucket not in BUCKETS:
+        raise StorageError(f"Unknown bucket '{bucket}'.", hint=f"Buckets are: {', '.join(BUCKETS)}.")
+    relative = PurePosixPath(path)
+    if not path or relative.is_absolute() or ".." in relative.parts or "://" in path:
+        raise StorageError(f"'{path}' is not a valid blob path (a relative path without '..' is expected).")
+    return relative
+
+
+class LocalBlobStore:
+    """Buckets as folders under ``root``; writes are atomic (temp file + rename)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+
+    def _file(self, bucket: str, path: str) -> Path:
+        return self.root / bucket / _check_path(bucket, path)
+
+    def put(self, bucket: str, path: str, data: bytes, *, content_type: str = "application/json") -> str:
+        target = self._file(bucket, path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return path
+
+    def get(self, bucket: str, path: str) -> bytes:
+        target = self._file(bucket, path)
+        try:
+            return target.read_bytes()
+        except FileNotFoundError as err:
+            raise NotFoundError(f"The file {bucket}/{path} does not exist.") from err
+
+    def exists(self, bucket: str, path: str) -> bool:
+        return self._file(bucket, path).is_file()
+
+    def delete(self, bucket: str, path: str) -> None:
+        self._file(bucket, path).unlink(missing_ok=True)
+
+    def list(self, bucket: str, prefix: str = "") -> list[str]:
+        base = self.root / bucket
+        if not base.is_dir():
+            return []
+        found = (p.relative_to(base).as_posix() for p in base.rglob("*") if p.is_file())
+        return sorted(p for p in found if p.startswith(prefix) and not PurePosixPath(p).name.startswith(".tmp-"))
+
+    def download_url(self, bucket: str, path: str, *, expires_in: int = 3600) -> str:
+        target = self._file(bucket, path)
+        if not target.is_file():
+            raise NotFoundError(f"The file {bucket}/{path} does not exist.")
+        return target.resolve().as_uri()

@@ -1,0 +1,95 @@
+"""The database: one engine, the migrations, and a repository per table."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import sqlalchemy as sa
+
+from core.errors import StorageError
+from core.models.conversation import Conversation
+from core.models.jobs import BatchItem, BatchJob
+from core.models.logs import FailedGeneration, GenerationLog
+from core.models.scaffolding import EmotionalArc, ExpertProfile, Persona, PromptTemplate, TrainingTopic
+from core.models.training import TrainingFile, TrainingFileConversation
+from core.storage import migrations, schema
+from core.storage.repository import Repository
+
+TransactionHook = Callable[[sa.Connection], None]
+
+
+def make_engine(url: str) -> sa.Engine:
+    """An engine tuned for the backend: WAL and a busy timeout on SQLite, pre-ping on Postgres."""
+    if url.startswith("sqlite"):
+        engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @sa.event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+            dbapi_conn.isolation_level = None  # pysqlite must not issue its own BEGIN; ours is below
+            cursor = dbapi_conn.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.close()
+
+        @sa.event.listens_for(engine, "begin")
+        def _sqlite_begin_immediate(conn: sa.Connection) -> None:
+            # Take the write lock at BEGIN so concurrent writers queue instead of failing mid-transaction.
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return engine
+    return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+class Database:
+    """Tables of one backend. ``transaction()`` is the unit of work; repositories join it via ``conn=``."""
+
+    def __init__(self, url: str, *, engine: sa.Engine | None = None) -> None:
+        self.url = url
+        self.engine = engine or make_engine(url)
+        self.transaction_hook: TransactionHook | None = None
+        self.expert_profiles = Repository(self, schema.expert_profiles, ExpertProfile, label="expert profile")
+        self.personas = Repository(self, schema.personas, Persona, label="persona")
+        self.arcs = Repository(self, schema.emotional_arcs, EmotionalArc, label="emotional arc")
+        self.topics = Repository(self, schema.training_topics, TrainingTopic, label="training topic")
+        self.templates = Repository(self, schema.prompt_templates, PromptTemplate, label="prompt template")
+        self.conversations = Repository(self, schema.conversations, Conversation, label="conversation")
+        self.jobs = Repository(self, schema.batch_jobs, BatchJob, label="batch job")
+        self.items = Repository(self, schema.batch_items, BatchItem, label="batch item")
+        self.failures = Repository(self, schema.failed_generations, FailedGeneration, label="failed generation")
+        self.logs = Repository(self, schema.generation_logs, GenerationLog, label="generation log")
+        self.training_files = Repository(self, schema.training_files, TrainingFile, label="training file")
+        self.training_members = Repository(
+            self, schema.training_file_conversations, TrainingFileConversation, label="training file member"
+        )
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @contextmanager
+    def transaction(self) -> Iterator[sa.Connection]:
+        """One transaction; the optional hook runs first (Postgres: set the signed-in user's role)."""
+        try:
+            with self.engine.begin() as conn:
+                if self.transaction_hook is not None:
+                    self.transaction_hook(conn)
+                yield conn
+        except sa.exc.OperationalError as err:
+            raise StorageError(
+                "The database could not be reached or refused the operation.",
+                hint=str(err.orig).splitlines()[0] if err.orig else None,
+            ) from err
+
+    def upgrade(self) -> list[str]:
+        """Apply pending migrations; returns their names."""
+        return migrations.upgrade(self.engine)
+
+    def pending_migrations(self) -> list[str]:
+        return migrations.pending(self.engine)
+
+    def dispose(self) -> None:
+        self.engine.dispose()

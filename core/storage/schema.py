@@ -1,0 +1,162 @@
+"""Table definitions, derived from the pydantic models so each data shape is written down once.
+
+Column types follow the annotation: text, integer, float, boolean, timestamp (always UTC-aware),
+and JSON (JSONB on Postgres) for dicts and lists. Keys, uniqueness and indexes are declared here.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from pydantic import BaseModel
+from sqlalchemy.dialects.postgresql import JSONB
+
+from core.models.conversation import Conversation
+from core.models.jobs import BatchItem, BatchJob
+from core.models.logs import FailedGeneration, GenerationLog
+from core.models.scaffolding import EmotionalArc, ExpertProfile, Persona, PromptTemplate, TrainingTopic
+from core.models.training import TrainingFile, TrainingFileConversation
+
+metadata = sa.MetaData()
+JSON = sa.JSON().with_variant(JSONB(), "postgresql")
+
+
+class UTCDateTime(sa.TypeDecorator[datetime]):
+    """A timestamp that is always timezone-aware UTC in Python, whatever the backend stores."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC) if value is not None else None
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value
+
+
+def _column_type(annotation: Any) -> sa.types.TypeEngine[Any]:
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return _column_type(args[0])
+    if origin is typing.Literal:
+        return sa.Text()
+    if origin is typing.Annotated:
+        return _column_type(typing.get_args(annotation)[0])
+    if annotation is bool:
+        return sa.Boolean()
+    if annotation is int:
+        return sa.BigInteger()
+    if annotation is float:
+        return sa.Float()
+    if annotation is datetime:
+        return UTCDateTime()
+    if annotation is str:
+        return sa.Text()
+    if origin in (dict, list) or annotation in (dict, list):
+        return JSON
+    raise TypeError(f"no column type for {annotation!r}")
+
+
+def _literal_values(annotation: Any) -> tuple[str, ...]:
+    """The allowed values of a ``Literal`` (or optional ``Literal``) field, else ``()``."""
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        for arg in typing.get_args(annotation):
+            if values := _literal_values(arg):
+                return values
+    if origin is typing.Literal:
+        return tuple(str(v) for v in typing.get_args(annotation))
+    return ()
+
+
+def table_for(
+    name: str,
+    model: type[BaseModel],
+    *,
+    primary_key: str = "id",
+    unique: tuple[str | tuple[str, ...], ...] = (),
+    indexes: tuple[str, ...] = (),
+) -> sa.Table:
+    """Build the table whose columns are ``model``'s fields."""
+    columns: list[sa.SchemaItem] = []
+    for field_name, field in model.model_fields.items():
+        allowed = _literal_values(field.annotation)
+        if allowed:
+            quoted = ", ".join(f"'{v}'" for v in allowed)
+            columns.append(sa.CheckConstraint(f"{field_name} IN ({quoted})", name=f"ck_{name}_{field_name}"))
+        nullable = not field.is_required() and (
+            type(None) in typing.get_args(field.annotation) or field.default is None
+        )
+        columns.append(
+            sa.Column(
+                field_name,
+                _column_type(field.annotation),
+                primary_key=field_name == primary_key,
+                nullable=nullable and field_name != primary_key,
+                index=field_name in indexes,
+            )
+        )
+    for spec in unique:
+        cols = (spec,) if isinstance(spec, str) else spec
+        columns.append(sa.UniqueConstraint(*cols, name=f"uq_{name}_{'_'.join(cols)}"))
+    return sa.Table(name, metadata, *columns)
+
+
+expert_profiles = table_for("expert_profiles", ExpertProfile, unique=("profile_key",))
+personas = table_for("personas", Persona, unique=("persona_key",))
+emotional_arcs = table_for("emotional_arcs", EmotionalArc, unique=("arc_key",))
+training_topics = table_for("training_topics", TrainingTopic, unique=("topic_key",))
+prompt_templates = table_for(
+    "prompt_templates", PromptTemplate, unique=("template_name",), indexes=("emotional_arc_type",)
+)
+conversations = table_for(
+    "conversations",
+    Conversation,
+    primary_key="conversation_id",
+    unique=("id", "source_hash"),
+    indexes=(
+        "processing_status",
+        "enrichment_status",
+        "review_status",
+        "created_by",
+        "created_at",
+        "persona_key",
+        "emotional_arc_key",
+        "topic_key",
+        "job_id",
+        "quality_score",
+    ),
+)
+batch_jobs = table_for("batch_jobs", BatchJob, indexes=("status", "created_by"))
+batch_items = table_for(
+    "batch_items", BatchItem, unique=(("job_id", "position"),), indexes=("job_id", "status", "conversation_id")
+)
+failed_generations = table_for(
+    "failed_generations",
+    FailedGeneration,
+    indexes=("failure_type", "stop_reason", "truncation_pattern", "job_id", "created_at", "created_by"),
+)
+generation_logs = table_for("generation_logs", GenerationLog, indexes=("conversation_id", "job_id", "created_at"))
+training_files = table_for("training_files", TrainingFile, unique=("name",), indexes=("status", "created_by"))
+training_file_conversations = table_for(
+    "training_file_conversations",
+    TrainingFileConversation,
+    unique=(("training_file_id", "conversation_id"),),
+    indexes=("conversation_id",),
+)
+
+schema_migrations = sa.Table(
+    "schema_migrations",
+    metadata,
+    sa.Column("name", sa.Text, primary_key=True),
+    sa.Column("applied_at", UTCDateTime(), nullable=False),
+)
