@@ -1,0 +1,46 @@
+# One task runner for people and CI. `make run` starts the app; `make test` runs every test.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test test-fast check bench system install demo clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## System packages the tests need (PostgreSQL server, Chromium); installs only what is missing.
+system:
+	bash scripts/setup-system.sh
+
+## Start the app on the embedded backend (SQLite + files under ./data) at http://localhost:8501
+run: install
+	$(VENV)/bin/streamlit run app.py
+
+## Every test: unit, integration (real SQLite + a real PostgreSQL the suite starts), UI, end-to-end.
+test: install system
+	$(PY) -m pytest
+
+## Quick loop while coding: no browser tests.
+test-fast: install
+	$(PY) -m pytest -m "not e2e" -x -q
+
+check: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+
+bench: install
+	@for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+
+demo: install
+	$(PY) -m core demo load
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
