@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from core.cli import data_cmds, db, scaffolding
+from core.cli import data_cmds, db, scaffolding, spec
 
 app = typer.Typer(
     name="core",
@@ -16,6 +16,7 @@ app = typer.Typer(
 app.add_typer(db.app, name="db")
 app.add_typer(scaffolding.app, name="scaffolding")
 app.add_typer(data_cmds.demo_app, name="demo")
+app.add_typer(spec.app, name="spec")
 app.command("import")(data_cmds.import_files)
 app.command("stats")(data_cmds.stats)
 
