@@ -36,8 +36,11 @@ ROOT = Path(__file__).resolve().parent
 def navigation() -> dict[str, list[st.Page]]:
     """Explicit pages; a page whose file is not there yet is left out rather than breaking the app."""
     return {
-        section: [st.Page(path, title=title, icon=icon, default=path == "pages/home.py")
-                  for path, title, icon in entries if (ROOT / path).is_file()]
+        section: [
+            st.Page(path, title=title, icon=icon, default=path == "pages/home.py")
+            for path, title, icon in entries
+            if (ROOT / path).is_file()
+        ]
         for section, entries in PAGES.items()
     }
 

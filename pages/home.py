@@ -24,7 +24,9 @@ if stats.conversations == 0:
 left, right = st.columns(2)
 with left:
     st.subheader("Demo dataset")
-    st.write("Default scaffolding (a fee-only financial planner, personas, arcs, topics, templates) and realistic conversations.")
+    st.write(
+        "Default scaffolding (a fee-only financial planner, personas, arcs, topics, templates) and realistic conversations."
+    )
     if st.button("Load demo dataset", key="load_demo", type="primary", icon=":material/rocket_launch:"):
         result = run_action("Loading the demo…", lambda: load_demo(svc.importer))
         if result is not None:
@@ -39,7 +41,9 @@ with right:
     uploads = st.file_uploader("JSON files", type=["json"], accept_multiple_files=True, key="import_files")
     if uploads and st.button("Import", key="import_go", icon=":material/upload:"):
         for upload in uploads:
-            result = run_action(f"Importing {upload.name}…", lambda u=upload: svc.importer.import_bytes(u.getvalue(), source=u.name))
+            result = run_action(
+                f"Importing {upload.name}…", lambda u=upload: svc.importer.import_bytes(u.getvalue(), source=u.name)
+            )
             if result is not None:
                 st.success(result.summary())
 
@@ -56,11 +60,7 @@ for col, (title, counts) in zip(
 ):
     with col:
         st.markdown(f"**{title}**")
-        st.dataframe(
-            [{"status": k, "count": v} for k, v in counts.items()],
-            hide_index=True,
-            width="stretch",
-            key=f"stats_{title.lower()}",
-        )
+        rows = {status.replace("_", " "): count for status, count in counts.items()}
+        st.table({"count": rows})
 if stats.truncated:
     st.warning(f"{stats.truncated} conversation(s) are marked truncated: the model ran out of room mid-reply.")

@@ -24,6 +24,7 @@ SECRET_VARS = (
     "SUPABASE_DB_URL",
     "BRIGHTRUN_DATA_DIR",
 )
+pytest_plugins = ["tests.fakes.fixtures"]
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 

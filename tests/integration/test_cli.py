@@ -23,7 +23,12 @@ def invoke(*args: str) -> tuple[int, str]:
 
 def test_python_dash_m_core_help_lists_the_commands() -> None:
     out = subprocess.run(
-        [sys.executable, "-m", "core", "--help"], capture_output=True, text=True, cwd=REPO_ROOT, env=os.environ, check=True
+        [sys.executable, "-m", "core", "--help"],
+        capture_output=True,
+        text=True,
+        cwd=REPO_ROOT,
+        env=os.environ,
+        check=True,
     ).stdout
     for command in ("import", "stats", "db", "scaffolding", "demo"):
         assert command in out
@@ -44,7 +49,11 @@ def test_demo_load_twice_does_not_duplicate() -> None:
 
 def test_scaffolding_list_json_gives_objects_with_keys() -> None:
     invoke("demo", "load")
-    for kind, expected in (("personas", "anxious_planner"), ("arcs", "crisis_to_referral"), ("topics", "roth_ira_conversion")):
+    for kind, expected in (
+        ("personas", "anxious_planner"),
+        ("arcs", "crisis_to_referral"),
+        ("topics", "roth_ira_conversion"),
+    ):
         code, out = invoke("scaffolding", "list", kind, "--json")
         assert code == 0
         assert expected in {item["key"] for item in json.loads(out)}

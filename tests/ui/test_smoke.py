@@ -30,6 +30,8 @@ def test_page_renders_with_the_demo_loaded(page: str, services: Services) -> Non
 def test_app_shell_shows_backend_and_key_state() -> None:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     assert not at.exception
-    sidebar_text = " ".join(str(m.value) for m in at.sidebar.markdown) + " ".join(str(w.value) for w in at.sidebar.warning)
+    sidebar_text = " ".join(str(m.value) for m in at.sidebar.markdown) + " ".join(
+        str(w.value) for w in at.sidebar.warning
+    )
     assert "Embedded" in sidebar_text
     assert "No Claude key" in sidebar_text

@@ -10,7 +10,12 @@ from core.models.scaffolding import EmotionalArc, Persona, TrainingTopic
 from core.scaffolding.compatibility import check_compatibility
 from core.scaffolding.defaults import install_defaults
 
-ARC = {"arc_key": "fear_to_confidence", "name": "Fear → Confidence", "starting_emotion": "fear", "ending_emotion": "confidence"}
+ARC = {
+    "arc_key": "fear_to_confidence",
+    "name": "Fear → Confidence",
+    "starting_emotion": "fear",
+    "ending_emotion": "confidence",
+}
 
 
 def test_a_key_that_is_not_snake_case_is_refused_with_the_field(services: Services) -> None:
