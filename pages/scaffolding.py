@@ -16,9 +16,9 @@ st.caption("Who the expert is, who the clients are, how they feel, what they ask
 
 if not scaffolding.list("personas"):
     st.info("No scaffolding yet. Install the defaults to start from a complete example you can edit.")
-    if st.button("Install default scaffolding", key="install_defaults", type="primary"):
-        if run_action("Installing…", lambda: install_defaults(scaffolding)) is not None:
-            st.rerun()
+    installed = st.button("Install default scaffolding", key="install_defaults", type="primary")
+    if installed and run_action("Installing…", lambda: install_defaults(scaffolding)) is not None:
+        st.rerun()
 
 st.subheader("Compatibility")
 personas, arcs, topics = (scaffolding.list(k, active_only=True) for k in ("personas", "arcs", "topics"))

@@ -7,6 +7,7 @@ user, in a folder that user owns.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import shutil
@@ -64,10 +65,8 @@ class PostgresServer:
         self._run("pg_ctl", "-D", str(self.datadir), "-o", options, "-l", str(self.root / "server.log"), "-w", "start")
 
     def stop(self) -> None:
-        try:
+        with contextlib.suppress(PostgresUnavailable):
             self._run("pg_ctl", "-D", str(self.datadir), "-m", "immediate", "-w", "stop")
-        except PostgresUnavailable:
-            pass
         shutil.rmtree(self.root, ignore_errors=True)
 
 
