@@ -54,7 +54,7 @@ def install_defaults(service: ScaffoldingService) -> dict[str, int]:
         repo = service.repo(kind)
         count = 0
         for record in load_default_records(kind):
-            if repo.find_by(**{key_field: record[key_field]}) is None:
+            if repo.first({key_field: record[key_field]}) is None:
                 repo.add(service.validate(kind, record))
                 count += 1
         added[kind] = count

@@ -73,7 +73,7 @@ class ScaffoldingService:
         """Look up by key (or by id)."""
         info = KIND_INFO[kind]
         repo = self.repo(kind)
-        found = repo.find_by(**{info.key_field: key}) or repo.find(key)
+        found = repo.first({info.key_field: key}) or repo.find(key)
         if found is None:
             raise NotFoundError(
                 f"No {info.label} '{key}'.", hint=f"List them with: python -m core scaffolding list {kind}"
@@ -98,7 +98,7 @@ class ScaffoldingService:
         repo = self.repo(kind)
         record = self.validate(kind, data)
         key = getattr(record, info.key_field)
-        clash = repo.find_by(**{info.key_field: key})
+        clash = repo.first({info.key_field: key})
         if clash is not None and clash.id != record.id:
             raise ConflictError(
                 f"Another {info.label} already uses the key '{key}'.", hint="Keys must be unique: choose another."

@@ -74,6 +74,10 @@ class Repository(Generic[M]):
         return found
 
     def find_by(self, *, conn: sa.Connection | None = None, **where: Any) -> M | None:
+        return self.first(where, conn=conn)
+
+    def first(self, where: Where, *, conn: sa.Connection | None = None) -> M | None:
+        """The first row matching ``where`` (in created order), or ``None``."""
         rows = self.list(where=where, limit=1, conn=conn)
         return rows[0] if rows else None
 

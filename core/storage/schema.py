@@ -87,7 +87,7 @@ def table_for(
     indexes: tuple[str, ...] = (),
 ) -> sa.Table:
     """Build the table whose columns are ``model``'s fields."""
-    columns: list[sa.SchemaItem] = []
+    columns: list[sa.schema.SchemaItem] = []
     for field_name, field in model.model_fields.items():
         allowed = _literal_values(field.annotation)
         if allowed:
