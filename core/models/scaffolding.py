@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Literal, Self
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from core.models.base import Record, SnakeKey, Unit
 
@@ -76,6 +76,14 @@ class Persona(Record):
     @property
     def key(self) -> str:
         return self.persona_key
+
+    @field_validator("demographics", mode="before")
+    @classmethod
+    def _demographics_as_text(cls, value: object) -> object:
+        # The earlier system stored numbers too ("age": 37); we keep every value as text.
+        if isinstance(value, dict):
+            return {str(k): str(v) for k, v in value.items() if v is not None}
+        return value
 
 
 class EmotionalArc(Record):

@@ -9,7 +9,7 @@ from pydantic import BaseModel
 from core.importer import Importer
 from core.scaffolding.defaults import install_defaults
 
-DEMO_DIR = Path(__file__).resolve().parent / "demo" / "conversations"
+DEMO_DIR = Path(__file__).resolve().parent / "conversations"
 
 
 class DemoLoadResult(BaseModel):
