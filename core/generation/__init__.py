@@ -1,0 +1,1 @@
+"""Conversation generation: template variables, prompts, template choice, the service, failure records."""

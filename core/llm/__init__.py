@@ -1,0 +1,1 @@
+"""Claude: the adapter (``claude``), request/reply shapes (``types``), prices and model checks."""

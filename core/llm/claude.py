@@ -1,0 +1,243 @@
+"""The Claude adapter: the only module that imports ``anthropic``.
+
+It uses the SDK's own configuration (``ANTHROPIC_API_KEY`` / ``ANTHROPIC_BASE_URL`` work as in any
+anthropic app); values from settings, which also read ``.streamlit/secrets.toml``, are passed explicitly
+when set. Retries are the SDK's (it honours ``retry-after``); a caller that does its own backoff passes
+``max_retries=0`` and reads ``status_code`` / ``retry_after`` from the raised error.
+
+SDK errors become project errors:
+- ``LLMUnavailableError``: no or refused key, network down, timeout, rate limit or overload after retries;
+- ``LLMError``: any other refused request (bad request, unknown model, server error).
+"""
+
+from __future__ import annotations
+
+import time
+import typing
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import anthropic
+from anthropic.resources.messages.messages import DEPRECATED_MODELS
+from anthropic.types.model_param import ModelParam
+from pydantic import BaseModel
+
+from core.errors import LLMError, LLMUnavailableError
+from core.llm.types import LLMReply, LLMUsage, MessageBatchInfo, MessageBatchResult, MessageRequest
+from core.settings import Settings
+
+KEY_HINT = "Set ANTHROPIC_API_KEY in the environment or in .streamlit/secrets.toml, then try again."
+
+
+def known_models() -> tuple[str, ...]:
+    """Model names the installed SDK lists (the literal part of ``ModelParam``)."""
+    literal = next(arg for arg in typing.get_args(ModelParam) if typing.get_origin(arg) is typing.Literal)
+    return tuple(str(name) for name in typing.get_args(literal))
+
+
+def deprecated_models() -> dict[str, str]:
+    """Model name -> end-of-life date, as the installed SDK lists them."""
+    return dict(DEPRECATED_MODELS)
+
+
+def strict_json_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """The JSON schema of ``model`` in the subset structured outputs accept (the SDK's own transform)."""
+    return anthropic.transform_schema(model)
+
+
+def _retry_after(headers: Any) -> float | None:
+    """Seconds the server asked us to wait (``retry-after-ms`` first, then ``retry-after``)."""
+    for name, scale in (("retry-after-ms", 1000.0), ("retry-after", 1.0)):
+        value = headers.get(name) if headers is not None else None
+        if value is None:
+            continue
+        try:
+            return float(value) / scale
+        except (TypeError, ValueError):
+            continue
+    return None
+
+
+def _status_error(err: anthropic.APIStatusError) -> LLMError:
+    """Map an HTTP error from the API to a project error that says what to do."""
+    status = err.status_code
+    detail = err.api_message or err.message
+    common: dict[str, Any] = {
+        "status_code": status,
+        "retry_after": _retry_after(err.response.headers),
+        "request_id": err.request_id,
+    }
+    if status in (401, 403):
+        return LLMUnavailableError(
+            f"Claude refused the API key ({status}): {detail}", hint=KEY_HINT, code="auth", **common
+        )
+    if status == 429:
+        return LLMUnavailableError(
+            "Claude's rate limit was reached and retries did not get through.",
+            hint="Wait a minute, or lower the batch's concurrency.",
+            code="rate_limited",
+            **common,
+        )
+    if status == 529:
+        return LLMUnavailableError(
+            "Claude is overloaded right now (529) and retries did not get through.",
+            hint="Try again in a few minutes.",
+            code="overloaded",
+            **common,
+        )
+    if status == 404:
+        return LLMError(
+            f"Claude does not know this model or route ({detail}).",
+            hint="Check the model name in settings (BRIGHTRUN_MODEL).",
+            code="not_found",
+            **common,
+        )
+    if status >= 500:
+        return LLMError(
+            f"Claude had a server error ({status}): {detail}", hint="Try again shortly.", code="server_error", **common
+        )
+    return LLMError(f"Claude refused the request ({status}): {detail}", code=err.type or "invalid_request", **common)
+
+
+class ClaudeClient:
+    """A small interface over the Messages API."""
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        timeout_s: float = 180.0,
+        max_retries: int = 3,
+    ) -> None:
+        self._client = anthropic.Anthropic(
+            api_key=api_key, base_url=base_url, timeout=timeout_s, max_retries=max_retries
+        )
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ClaudeClient:
+        """A client from settings; no key at all raises ``LLMUnavailableError`` with the fix."""
+        if not settings.has_claude_key or settings.anthropic_api_key is None:
+            raise LLMUnavailableError("No Claude API key is configured.", hint=KEY_HINT, code="missing_api_key")
+        return cls(
+            api_key=settings.anthropic_api_key.get_secret_value().strip(),
+            base_url=settings.anthropic_base_url or None,
+            timeout_s=settings.request_timeout_s,
+            max_retries=settings.max_retries,
+        )
+
+    def create_message(
+        self, request: MessageRequest, *, max_retries: int | None = None, timeout_s: float | None = None
+    ) -> LLMReply:
+        """Send one request and return the reply; ``max_retries=0`` turns the SDK's retries off."""
+        options: dict[str, Any] = {}
+        if max_retries is not None:
+            options["max_retries"] = max_retries
+        if timeout_s is not None:
+            options["timeout"] = timeout_s
+        client = self._client.with_options(**options) if options else self._client
+        started = time.perf_counter()
+        try:
+            with warnings.catch_warnings():
+                # We report deprecated models ourselves, with a message people see (core.llm.models).
+                warnings.simplefilter("ignore", DeprecationWarning)
+                raw = client.messages.with_raw_response.create(**request.to_params())
+            message = raw.parse()
+        except anthropic.APIStatusError as err:
+            raise _status_error(err) from err
+        except anthropic.APITimeoutError as err:
+            raise LLMUnavailableError(
+                f"Claude did not answer within {timeout_s or self._client.timeout} seconds.",
+                hint="Try again, or raise BRIGHTRUN_REQUEST_TIMEOUT_S.",
+                code="timeout",
+            ) from err
+        except anthropic.APIConnectionError as err:
+            raise LLMUnavailableError(
+                f"Claude could not be reached: {err}",
+                hint="Check the network connection (and ANTHROPIC_BASE_URL if you set one).",
+                code="connection",
+            ) from err
+        latency_ms = round((time.perf_counter() - started) * 1000)
+        return reply_from_message(message, latency_ms=latency_ms, request_id=raw.request_id, retries=raw.retries_taken)
+
+
+    # -- Message Batches (additive; used by core.batch.message_batches) ---------------------------------
+    def create_message_batch(self, requests: list[tuple[str, MessageRequest]]) -> MessageBatchInfo:
+        """Send ``(custom_id, request)`` pairs as one batch (the caller keeps within the API's limits)."""
+        body = [{"custom_id": custom_id, "params": request.to_params()} for custom_id, request in requests]
+        with _api_errors(), warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            batch = self._client.messages.batches.create(requests=body)  # type: ignore[arg-type]
+        return _batch_info(batch)
+
+    def retrieve_message_batch(self, batch_id: str) -> MessageBatchInfo:
+        with _api_errors():
+            return _batch_info(self._client.messages.batches.retrieve(batch_id))
+
+    def cancel_message_batch(self, batch_id: str) -> MessageBatchInfo:
+        with _api_errors():
+            return _batch_info(self._client.messages.batches.cancel(batch_id))
+
+    def message_batch_results(self, batch_id: str) -> list[MessageBatchResult]:
+        """Every result of an ended batch."""
+        found: list[MessageBatchResult] = []
+        with _api_errors():
+            for entry in self._client.messages.batches.results(batch_id):
+                result = entry.result
+                if result.type == "succeeded":
+                    reply = reply_from_message(result.message)
+                    found.append(MessageBatchResult(custom_id=entry.custom_id, result_type="succeeded", reply=reply))
+                elif result.type == "errored":
+                    error = result.error.error
+                    found.append(MessageBatchResult(custom_id=entry.custom_id, result_type="errored",
+                                                    error_type=error.type, error_message=error.message))  # fmt: skip
+                else:
+                    found.append(MessageBatchResult(custom_id=entry.custom_id, result_type=result.type))
+        return found
+
+
+@contextmanager
+def _api_errors() -> Iterator[None]:
+    """SDK errors as project errors (the same mapping as ``create_message``)."""
+    try:
+        yield
+    except anthropic.APIStatusError as err:
+        raise _status_error(err) from err
+    except anthropic.APIConnectionError as err:
+        raise LLMUnavailableError(f"Claude could not be reached: {err}", code="connection",
+                                  hint="Check the network connection (and ANTHROPIC_BASE_URL if you set one).") from err  # fmt: skip
+
+
+def _batch_info(batch: Any) -> MessageBatchInfo:
+    counts = batch.request_counts
+    return MessageBatchInfo(
+        id=batch.id,
+        processing_status=batch.processing_status,
+        request_counts={k: int(getattr(counts, k)) for k in ("processing", "succeeded", "errored", "canceled", "expired")},
+        ended=batch.processing_status == "ended",
+    )
+
+
+def reply_from_message(
+    message: anthropic.types.Message, *, latency_ms: int = 0, request_id: str | None = None, retries: int = 0
+) -> LLMReply:
+    """Our reply shape from an SDK ``Message`` (also what a Message Batches result holds)."""
+    text = "\n".join(block.text for block in message.content if block.type == "text")
+    usage = message.usage
+    return LLMReply(
+        text=text,
+        stop_reason=message.stop_reason,
+        model=str(message.model),
+        message_id=message.id,
+        request_id=request_id or getattr(message, "_request_id", None),
+        usage=LLMUsage(
+            input_tokens=usage.input_tokens,
+            output_tokens=usage.output_tokens,
+            cache_read_tokens=usage.cache_read_input_tokens or 0,
+            cache_write_tokens=usage.cache_creation_input_tokens or 0,
+        ),
+        latency_ms=latency_ms,
+        retries=retries,
+    )

@@ -1,0 +1,1 @@
+"""Stand-ins for outside services that tests start on loopback (never the internet)."""
