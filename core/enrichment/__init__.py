@@ -1,0 +1,15 @@
+"""Enrichment: validate a stored conversation, build its enriched training pairs, score its quality."""
+
+from core.enrichment.models import EnrichmentOutcome, EnrichmentSummary, JudgeVerdict, ValidationReport
+from core.enrichment.pipeline import EnrichmentService
+from core.enrichment.timeline import StageView, timeline
+
+__all__ = [
+    "EnrichmentOutcome",
+    "EnrichmentService",
+    "EnrichmentSummary",
+    "JudgeVerdict",
+    "StageView",
+    "ValidationReport",
+    "timeline",
+]

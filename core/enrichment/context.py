@@ -1,0 +1,94 @@
+"""What enrichment reads from storage for a conversation: its expert, scaffolding and system prompt.
+
+Lookups are cached for one run (a batch of 2,000 conversations shares a handful of scaffolding rows).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core.enrichment.enrich import EnrichmentContext, default_system_prompt
+from core.errors import ConfigError
+from core.models.conversation import Conversation
+from core.models.scaffolding import EmotionalArc, ExpertProfile
+from core.models.statuses import quality_tier
+from core.scaffolding.service import ScaffoldingService
+from core.storage.database import Database
+from core.storage.repository import Repository
+
+SOURCES = {"generated": "synthetic_platform_generated", "demo": "synthetic_platform_generated", "imported": "imported"}
+
+
+class ContextLoader:
+    """Reads scaffolding rows once per run."""
+
+    def __init__(self, db: Database, scaffolding: ScaffoldingService) -> None:
+        self.db = db
+        self.scaffolding = scaffolding
+        self._cache: dict[tuple[str, str], Any] = {}
+
+    def _find(self, kind: str, key: str | None) -> Any:
+        if not key:
+            return None
+        if (kind, key) not in self._cache:
+            repo: Repository[Any] = {  # type: ignore[assignment]
+                "expert": self.db.expert_profiles,
+                "persona": self.db.personas,
+                "arc": self.db.arcs,
+                "topic": self.db.topics,
+                "template": self.db.templates,
+            }[kind]
+            self._cache[(kind, key)] = repo.find(key)
+        return self._cache[(kind, key)]
+
+    def arc(self, conversation: Conversation) -> EmotionalArc | None:
+        return self._find("arc", conversation.emotional_arc_id)  # type: ignore[no-any-return]
+
+    def expert(self, conversation: Conversation) -> ExpertProfile:
+        """The conversation's own expert profile, else the active one; none at all is a setup problem."""
+        found = self._find("expert", conversation.expert_profile_id)
+        if found is None:
+            if ("expert", "") not in self._cache:
+                self._cache[("expert", "")] = self.scaffolding.active_expert()
+            found = self._cache[("expert", "")]
+        if found is None:
+            raise ConfigError(
+                "There is no expert profile to enrich with (its voice and profile go into every training pair).",
+                hint="Create one on the Scaffolding page, or load the defaults with: python -m core demo load",
+            )
+        return found
+
+    def system_prompt(self, conversation: Conversation, expert: ExpertProfile) -> str:
+        snapshot = conversation.scaffolding_snapshot or {}
+        prompt = snapshot.get("system_prompt")
+        if isinstance(prompt, str) and prompt.strip():
+            return prompt
+        key = ("system_prompt", expert.id)
+        if key not in self._cache:
+            self._cache[key] = default_system_prompt(expert)
+        return str(self._cache[key])
+
+    def load(
+        self,
+        conversation: Conversation,
+        *,
+        quality_score: float,
+        criteria: dict[str, float | None],
+        input_parameters: dict[str, Any] | None,
+    ) -> EnrichmentContext:
+        expert = self.expert(conversation)
+        return EnrichmentContext(
+            conversation_id=conversation.conversation_id,
+            created_at=conversation.created_at,
+            expert=expert,
+            system_prompt=self.system_prompt(conversation, expert),
+            quality_score=quality_score,
+            quality_tier=quality_tier(quality_score),
+            quality_criteria=criteria,
+            conversation_source=SOURCES.get(conversation.source, "synthetic_platform_generated"),
+            input_parameters=input_parameters or conversation.input_parameters or None,
+            persona=self._find("persona", conversation.persona_id),
+            arc=self._find("arc", conversation.emotional_arc_id),
+            topic=self._find("topic", conversation.training_topic_id),
+            template=self._find("template", conversation.template_id),
+        )

@@ -1,0 +1,252 @@
+"""The Claude judge: scores a conversation for empathy, clarity, appropriateness, expert-voice alignment
+and arc adherence, per client turn, through the Claude adapter with a structured-output schema.
+
+Each call goes to ``settings.cheap_model`` and leaves a ``generation_logs`` row (purpose ``judge``, tokens,
+cost, latency). An answer that does not match the schema goes back to the model once with the error;
+a second miss raises ``LLMOutputError`` keeping the raw text.
+
+Arc adherence is anchored in numbers we compute: the planned intensity at each client turn moves
+linearly from the middle of the arc's starting band to the middle of its ending band; the observed
+intensity is the one recorded in the turn. The judge scores how well each turn follows the plan.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from functools import lru_cache
+from typing import Any, Protocol
+
+import pydantic
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from pydantic import BaseModel, ConfigDict, Field
+
+from core.enrichment.enrich import TEMPLATES_DIR
+from core.enrichment.models import JudgeVerdict, TurnArcAdherence
+from core.errors import LLMError, LLMOutputError
+from core.llm.pricing import cost_usd, estimate_tokens, prices_for
+from core.llm.types import LLMReply, MessageRequest, SystemBlock
+from core.models.logs import GenerationLog
+from core.models.scaffolding import EmotionalArc, ExpertProfile
+from core.settings import Settings
+from core.storage.database import Database
+
+SYSTEM = (
+    "You are a demanding evaluator of training data for an emotionally intelligent advisory chatbot. "
+    "Score strictly against the rubric; reserve 5 for exemplary work. Answer only with the JSON object asked for."
+)
+MAX_ATTEMPTS = 2
+JUDGE_MAX_TOKENS = 2000
+PROMPT_OVERHEAD_TOKENS = 900  # rubric, expert profile and schema around the conversation text
+OUTPUT_TOKENS_BASE, OUTPUT_TOKENS_PER_TURN = 250, 60
+
+
+class MessageClient(Protocol):
+    def create_message(self, request: MessageRequest) -> LLMReply: ...
+
+
+class TurnScore(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    turn_number: int
+    observed_intensity: float = Field(ge=0.0, le=1.0)
+    score: int = Field(ge=1, le=5)
+    comment: str
+
+
+class JudgeReply(BaseModel):
+    """What the judge must answer (the structured-output schema is derived from this model)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    empathy: int = Field(ge=1, le=5)
+    clarity: int = Field(ge=1, le=5)
+    appropriateness: int = Field(ge=1, le=5)
+    expert_voice_alignment: int = Field(ge=1, le=5)
+    arc_adherence: int = Field(ge=1, le=5)
+    arc_adherence_per_turn: list[TurnScore]
+    rationale: str
+
+
+def strict_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """The model's JSON schema as structured output accepts it: closed objects, every field required,
+    numeric bounds left to our own validation afterwards."""
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            node = {k: walk(v) for k, v in node.items() if k not in ("minimum", "maximum", "title")}
+            if node.get("type") == "object":
+                node["additionalProperties"] = False
+                node["required"] = list(node.get("properties", {}))
+            return node
+        return [walk(v) for v in node] if isinstance(node, list) else node
+
+    return walk(model.model_json_schema())  # type: ignore[no-any-return]
+
+
+def intensity_plan(turns: list[dict[str, Any]], arc: EmotionalArc | None) -> list[dict[str, Any]]:
+    """Planned intensity at each user turn: linear from the arc's start band middle to its end band middle."""
+    user_turns = [t for t in turns if t.get("role") == "user"]
+    if arc is not None:
+        start = (arc.starting_intensity_min + arc.starting_intensity_max) / 2
+        end = (arc.ending_intensity_min + arc.ending_intensity_max) / 2
+    else:
+        start = float(user_turns[0]["emotional_context"]["intensity"]) if user_turns else 0.7
+        end = min(start, 0.4)
+    steps = max(len(user_turns) - 1, 1)
+    return [
+        {"turn_number": t["turn_number"], "expected_intensity": round(start + (end - start) * i / steps, 2)}
+        for i, t in enumerate(user_turns)
+    ]
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR), undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True
+    )
+
+
+def judge_prompt(raw: dict[str, Any], arc: EmotionalArc | None, expert: ExpertProfile) -> str:
+    plan = intensity_plan(raw["turns"], arc)
+    return (
+        _environment().get_template("judge_prompt.md.j2").render(expert=expert, arc=arc, plan=plan, turns=raw["turns"])
+    )
+
+
+def estimate_cost(conversations: Iterable[dict[str, Any]], settings: Settings) -> float:
+    """Expected USD of judging these raw conversations with the cheap model (about 4 characters a token)."""
+    price_in, price_out = prices_for(settings.cheap_model, settings.prices_per_mtok)
+    total = 0.0
+    for raw in conversations:
+        turns = raw.get("turns") or []
+        text = "".join(str(t.get("content", "")) for t in turns if isinstance(t, dict))
+        tokens_in = estimate_tokens(text) + PROMPT_OVERHEAD_TOKENS
+        tokens_out = OUTPUT_TOKENS_BASE + OUTPUT_TOKENS_PER_TURN * len(turns)
+        total += (tokens_in * price_in + tokens_out * price_out) / 1_000_000
+    return round(total, 4)
+
+
+class ClaudeJudge:
+    """Scores one conversation per call; every call is logged with its cost."""
+
+    def __init__(self, client: MessageClient, db: Database, settings: Settings) -> None:
+        self.client = client
+        self.db = db
+        self.settings = settings
+
+    def judge(
+        self, conversation_id: str, raw: dict[str, Any], arc: EmotionalArc | None, expert: ExpertProfile
+    ) -> JudgeVerdict:
+        messages: list[dict[str, Any]] = [{"role": "user", "content": judge_prompt(raw, arc, expert)}]
+        total_cost = 0.0
+        for attempt in range(MAX_ATTEMPTS):
+            request = MessageRequest(
+                model=self.settings.cheap_model,
+                max_tokens=JUDGE_MAX_TOKENS,
+                system=[SystemBlock(text=SYSTEM, cache=True)],
+                messages=messages,
+                output_schema=strict_schema(JudgeReply),
+            )
+            reply = self._call(request, conversation_id, attempt)
+            cost = cost_usd(reply.model or request.model, reply.usage, self.settings.prices_per_mtok)
+            total_cost += cost
+            try:
+                answer = JudgeReply.model_validate_json(reply.text)
+            except pydantic.ValidationError as err:
+                self._log(
+                    request, conversation_id, attempt, reply=reply, cost=cost, error=f"invalid judge output: {err}"
+                )
+                messages = [
+                    *messages,
+                    {"role": "assistant", "content": reply.text},
+                    {
+                        "role": "user",
+                        "content": f"That answer does not match the schema: {err}. Reply again, JSON only.",
+                    },
+                ]
+                continue
+            self._log(request, conversation_id, attempt, reply=reply, cost=cost)
+            return self._verdict(answer, raw, arc, reply.model or request.model, round(total_cost, 6))
+        raise LLMOutputError(
+            "The quality judge's answer did not match its schema twice.",
+            raw_text=reply.text,
+            hint="Run the judge again, or enrich without it.",
+        )
+
+    def _call(self, request: MessageRequest, conversation_id: str, attempt: int) -> LLMReply:
+        started = time.perf_counter()
+        try:
+            return self.client.create_message(request)
+        except LLMError as err:
+            latency = round((time.perf_counter() - started) * 1000)
+            self._log(request, conversation_id, attempt, reply=None, cost=0.0, error=err.message, latency_ms=latency)
+            raise
+
+    def _verdict(
+        self, answer: JudgeReply, raw: dict[str, Any], arc: EmotionalArc | None, model: str, cost: float
+    ) -> JudgeVerdict:
+        planned = {p["turn_number"]: p["expected_intensity"] for p in intensity_plan(raw["turns"], arc)}
+        observed = {t["turn_number"]: t["emotional_context"]["intensity"] for t in raw["turns"] if t["role"] == "user"}
+        per_turn = [
+            TurnArcAdherence(
+                turn_number=s.turn_number,
+                expected_intensity=planned[s.turn_number],
+                observed_intensity=float(observed.get(s.turn_number, s.observed_intensity)),
+                score=float(s.score),
+                comment=s.comment,
+            )
+            for s in answer.arc_adherence_per_turn
+            if s.turn_number in planned
+        ]
+        return JudgeVerdict(
+            empathy=answer.empathy,
+            clarity=answer.clarity,
+            appropriateness=answer.appropriateness,
+            expert_voice_alignment=answer.expert_voice_alignment,
+            arc_adherence=answer.arc_adherence,
+            arc_adherence_per_turn=per_turn,
+            rationale=answer.rationale,
+            model=model,
+            cost_usd=cost,
+        )
+
+    def _log(
+        self,
+        request: MessageRequest,
+        conversation_id: str,
+        attempt: int,
+        *,
+        reply: LLMReply | None,
+        cost: float,
+        error: str | None = None,
+        latency_ms: int = 0,
+    ) -> None:
+        usage = reply.usage if reply else None
+        self.db.logs.add(
+            GenerationLog(
+                conversation_id=conversation_id,
+                purpose="judge",
+                model=reply.model if reply and reply.model else request.model,
+                request_id=reply.request_id if reply else None,
+                input_tokens=usage.input_tokens if usage else 0,
+                output_tokens=usage.output_tokens if usage else 0,
+                cache_read_tokens=usage.cache_read_tokens if usage else 0,
+                cache_write_tokens=usage.cache_write_tokens if usage else 0,
+                cost_usd=cost,
+                latency_ms=reply.latency_ms if reply else latency_ms,
+                status="failed" if error else "success",
+                stop_reason=reply.stop_reason if reply else None,
+                error_message=error,
+                retry_attempt=attempt,
+                request_payload={"model": request.model, "prompt_chars": len(request.user_text), "attempt": attempt},
+                response_payload=(reply.summary() | {"text": reply.text}) if reply else None,
+            )
+        )
+
+
+def build_judge(settings: Settings, db: Database) -> ClaudeJudge:
+    """The judge wired to the Claude adapter; no API key raises ``LLMUnavailableError`` with the fix."""
+    from core.llm.claude import ClaudeClient  # the adapter is only loaded when the judge is asked for
+
+    return ClaudeJudge(ClaudeClient.from_settings(settings), db, settings)

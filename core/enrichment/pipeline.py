@@ -1,0 +1,300 @@
+"""The enrichment orchestrator: fetch → validate → enrich → normalize → store, then finalize.
+
+``enrichment_status`` moves exactly as in earlier-system.md §5.2:
+
+    not_started ─validate─> validation_failed                       (stop; report stored)
+                          └> validated ─> enrichment_in_progress ─normalize─> normalization_failed (stop)
+                                                                  └store─> enriched ─finalize─> completed
+
+Fetch, enrich and store failures record ``enrichment_error`` as ``"{stage}: {message}"`` and leave the
+status where it was (``not_started`` / ``enrichment_in_progress``), so ``run_pending`` and ``retry`` pick
+them up again. One conversation failing never stops a batch: every outcome is recorded and returned.
+
+Back-to-back transitions (validated → in progress; enriched → completed) run as two UPDATEs in one
+transaction; a crash between them rolls back to a state the next run resumes from. Status writes use one
+precompiled UPDATE and rows are read 50 at a time: a 2,000-conversation run spends its time on JSON.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from typing import Any, Protocol
+
+import sqlalchemy as sa
+
+from core.enrichment.context import ContextLoader
+from core.enrichment.enrich import CRITERIA, build_enriched
+from core.enrichment.fetch import fetch
+from core.enrichment.judge import estimate_cost
+from core.enrichment.models import EnrichmentOutcome, EnrichmentSummary, JudgeVerdict, Stage
+from core.enrichment.normalize import normalize
+from core.enrichment.quality import combined_score, rule_score
+from core.enrichment.store import store
+from core.enrichment.validate import validate
+from core.errors import BrightRunError
+from core.models.base import utcnow
+from core.models.conversation import Conversation
+from core.models.scaffolding import EmotionalArc, ExpertProfile
+from core.scaffolding.service import ScaffoldingService
+from core.settings import Settings
+from core.storage.blobs import BlobStore
+from core.storage.database import Database
+
+ENRICHMENT_VERSION = "v2.0"
+#: Not yet enriched, or interrupted part-way (a crash leaves these; running again finishes them).
+PENDING = ("not_started", "validated", "enrichment_in_progress", "enriched")
+FAILED = ("validation_failed", "normalization_failed")
+Progress = Callable[[int, int, EnrichmentOutcome], None]
+PREFETCH = 50  # rows read per query in a batch run
+
+
+class Judge(Protocol):
+    """Scores a validated conversation with Claude (``core.enrichment.judge.ClaudeJudge``)."""
+
+    def judge(
+        self, conversation_id: str, raw: dict[str, Any], arc: EmotionalArc | None, expert: ExpertProfile
+    ) -> JudgeVerdict: ...
+
+
+class StageFailed(Exception):
+    def __init__(self, stage: Stage, message: str) -> None:
+        super().__init__(message)
+        self.stage = stage
+
+
+class EnrichmentService:
+    """Runs the pipeline for one conversation, a selection, or everything pending."""
+
+    def __init__(
+        self,
+        db: Database,
+        blobs: BlobStore,
+        scaffolding: ScaffoldingService,
+        *,
+        settings: Settings | None = None,
+        judge_factory: Callable[[], Judge] | None = None,
+    ) -> None:
+        self.db = db
+        self.blobs = blobs
+        self.scaffolding = scaffolding
+        self.settings = settings or Settings()
+        self.judge_factory = judge_factory
+        self._update: sa.Update | None = None
+
+    @property
+    def judge_available(self) -> bool:
+        return self.judge_factory is not None and self.settings.has_claude_key
+
+    def judge_cost_estimate(self, ids: Iterable[str]) -> float:
+        """Expected USD for judging these conversations (the ones whose stored JSON reads)."""
+        raws = []
+        for conversation_id in ids:
+            row = self.db.conversations.find(conversation_id)
+            try:
+                raw = json.loads(fetch(row, self.blobs).text) if row else None
+            except (ValueError, BrightRunError):
+                continue
+            if isinstance(raw, dict):
+                raws.append(raw)
+        return estimate_cost(raws, self.settings)
+
+    # -- selection -------------------------------------------------------------------------------
+    def conversations(self) -> list[Conversation]:
+        """Every active conversation, oldest first (what the Enrich page lists)."""
+        return self.db.conversations.list(where={"is_active": True}, order_by="created_at")
+
+    def pending_ids(self) -> list[str]:
+        rows = self.db.conversations.list(where={"enrichment_status": list(PENDING), "is_active": True})
+        return [r.conversation_id for r in rows]
+
+    def failed_ids(self) -> list[str]:
+        rows = self.db.conversations.list(where={"is_active": True, "enrichment_status": [*FAILED, *PENDING]})
+        return [r.conversation_id for r in rows if r.enrichment_status in FAILED or r.enrichment_error]
+
+    # -- running ---------------------------------------------------------------------------------
+    def run_one(self, conversation_id: str, *, judge: bool = False, force: bool = False) -> EnrichmentOutcome:
+        return self.run_many([conversation_id], judge=judge, force=force).outcomes[0]
+
+    def run_pending(self, *, judge: bool = False, progress: Progress | None = None) -> EnrichmentSummary:
+        return self.run_many(self.pending_ids(), judge=judge, progress=progress)
+
+    def retry(self, ids: Iterable[str], *, judge: bool = False, progress: Progress | None = None) -> EnrichmentSummary:
+        """Reset failed conversations to ``not_started`` (clearing the error), then run them again."""
+        ids = list(ids)
+        for conversation_id in ids:
+            self.db.conversations.update_where(
+                {"conversation_id": conversation_id, "enrichment_status": [*FAILED, *PENDING]},
+                enrichment_status="not_started",
+                enrichment_error=None,
+            )
+        return self.run_many(ids, judge=judge, progress=progress)
+
+    def run_many(
+        self,
+        ids: Iterable[str],
+        *,
+        judge: bool = False,
+        force: bool = False,
+        progress: Progress | None = None,
+    ) -> EnrichmentSummary:
+        """Enrich each conversation in turn; ``progress(done, total, outcome)`` after each one."""
+        ids = list(dict.fromkeys(ids))
+        loader = ContextLoader(self.db, self.scaffolding)
+        the_judge = self.judge_factory() if judge and self.judge_factory else None
+        summary = EnrichmentSummary()
+        for start in range(0, len(ids), PREFETCH):
+            chunk = ids[start : start + PREFETCH]
+            rows = {r.conversation_id: r for r in self.db.conversations.list(where={"conversation_id": chunk})}
+            for conversation_id in chunk:
+                outcome = self._run(conversation_id, rows.get(conversation_id), loader, the_judge, force=force)
+                summary.outcomes.append(outcome)
+                if progress is not None:
+                    progress(len(summary.outcomes), len(ids), outcome)
+        return summary
+
+    # -- one conversation ------------------------------------------------------------------------
+    def _set(self, conversation_id: str, conn: sa.Connection | None = None, **values: Any) -> None:
+        """Write status columns with one precompiled UPDATE (the hot path: several writes per conversation)."""
+        table = self.db.conversations.table
+        if self._update is None:
+            self._update = sa.update(table).where(table.c.conversation_id == sa.bindparam("match_conversation_id"))
+        params = {"match_conversation_id": conversation_id, "updated_at": utcnow(), **values}
+        if conn is not None:
+            conn.execute(self._update, params)
+            return
+        with self.db.transaction() as fresh:
+            fresh.execute(self._update, params)
+
+    def _run(
+        self, conversation_id: str, row: Conversation | None, loader: ContextLoader, judge: Judge | None, *, force: bool
+    ) -> EnrichmentOutcome:
+        if row is None:
+            return EnrichmentOutcome(conversation_id=conversation_id, outcome="failed", error="No such conversation.")
+        if row.enrichment_status == "completed" and not force:
+            if row.quality_score is None:  # imported already enriched: measure it, leave its file alone
+                row.quality_score = self._backfill_score(row)
+            return EnrichmentOutcome(
+                conversation_id=conversation_id,
+                outcome="skipped",
+                final_status="completed",
+                error="Already enriched.",
+                enriched_path=row.enriched_file_path,
+                quality_score=row.quality_score,
+            )
+        outcome = EnrichmentOutcome(
+            conversation_id=conversation_id, outcome="failed", final_status=row.enrichment_status
+        )
+        try:
+            self._stages(row, loader, judge, outcome)
+        except StageFailed as failed:
+            outcome.error = f"{failed.stage}: {failed}"
+            self._set(conversation_id, enrichment_error=outcome.error)
+        return outcome
+
+    def _stages(
+        self, row: Conversation, loader: ContextLoader, judge: Judge | None, outcome: EnrichmentOutcome
+    ) -> None:
+        cid = row.conversation_id
+        try:
+            fetched = fetch(row, self.blobs)
+        except Exception as err:
+            raise StageFailed("fetch", _describe(err)) from err
+        data, report = validate(fetched.text, cid, utcnow())
+        outcome.validation_report = report.model_dump(mode="json")
+        if not report.is_valid:
+            self._set(
+                cid,
+                enrichment_status="validation_failed",
+                validation_report=outcome.validation_report,
+                enrichment_error=report.summary,
+            )
+            outcome.final_status, outcome.error = "validation_failed", report.summary
+            return
+        # Back-to-back transitions share a transaction: both UPDATEs run, in order, and a crash between
+        # them rolls back to a state the next run resumes from.
+        with self.db.transaction() as conn:
+            report_json = outcome.validation_report
+            self._set(cid, conn, enrichment_status="validated", validation_report=report_json, enrichment_error=None)
+            self._set(cid, conn, enrichment_status="enrichment_in_progress")
+        outcome.stages_completed.append("validation")
+        outcome.final_status = "enrichment_in_progress"
+        try:
+            enriched, quality = self._enrich(row, data, loader, judge, outcome)
+        except Exception as err:
+            raise StageFailed("enrichment", _describe(err)) from err
+        outcome.stages_completed.append("enrichment")
+        normalized = normalize(enriched)
+        if not normalized.ok:
+            error = "normalization: " + "; ".join(normalized.errors())
+            self._set(cid, enrichment_status="normalization_failed", enrichment_error=error)
+            outcome.final_status, outcome.error = "normalization_failed", error
+            return
+        outcome.stages_completed.append("normalization")
+        try:
+            path, size = store(row, normalized.data, self.blobs)
+        except Exception as err:
+            raise StageFailed("storage", _describe(err)) from err
+        with self.db.transaction() as conn:
+            stored = {"enriched_file_path": path, "enriched_file_size": size, "enriched_at": utcnow()}
+            self._set(cid, conn, enrichment_status="enriched", **stored)
+            self._set(cid, conn, enrichment_status="completed", enrichment_version=ENRICHMENT_VERSION, **quality)
+        outcome.stages_completed += ["storage", "finalize"]
+        outcome.outcome, outcome.final_status = "succeeded", "completed"
+        outcome.enriched_path, outcome.enriched_size = path, size
+        outcome.quality_score = quality["quality_score"]
+
+    def _backfill_score(self, row: Conversation) -> float | None:
+        try:
+            data, report = validate(fetch(row, self.blobs).text, row.conversation_id, utcnow())
+        except BrightRunError:
+            return None
+        if not report.is_valid:
+            return None
+        rules = rule_score(data["turns"], row.tier)
+        details = (row.quality_details or {}) | {"rules": rules.model_dump()}
+        self._set(row.conversation_id, quality_score=rules.score, quality_details=details)
+        return rules.score
+
+    def _enrich(
+        self,
+        row: Conversation,
+        data: dict[str, Any],
+        loader: ContextLoader,
+        judge: Judge | None,
+        outcome: EnrichmentOutcome,
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Score the conversation (rules, and the judge when asked) and build the enriched file."""
+        rules = rule_score(data["turns"], row.tier)
+        details: dict[str, Any] = {"rules": rules.model_dump(), "judge": None}
+        expert = loader.expert(row)
+        criteria: dict[str, float | None] = dict.fromkeys(CRITERIA)
+        verdict: JudgeVerdict | None = None
+        if judge is not None:
+            try:
+                verdict = judge.judge(row.conversation_id, data, loader.arc(row), expert)
+            except Exception as err:  # a judge failure costs the judge scores, not the enrichment
+                details["judge_error"] = outcome.judge_error = _describe(err)
+        if verdict is not None:
+            details["judge"] = verdict.model_dump()
+            criteria = dict(verdict.criteria())
+            outcome.judge_cost_usd = verdict.cost_usd
+        score = combined_score(rules.score, verdict.mean if verdict else None)
+        details["combined"] = {
+            "score": score,
+            "rule_weight": 0.4 if verdict else 1.0,
+            "judge_weight": 0.6 if verdict else 0.0,
+        }
+        params = data.get("input_parameters") if isinstance(data.get("input_parameters"), dict) else None
+        ctx = loader.load(row, quality_score=score, criteria=criteria, input_parameters=params)
+        quality = {"quality_score": score, "quality_details": details, **_score_columns(criteria)}
+        return build_enriched(data, ctx), quality
+
+
+def _score_columns(criteria: dict[str, float | None]) -> dict[str, float | None]:
+    return {name: criteria.get(name) for name in CRITERIA}
+
+
+def _describe(err: Exception) -> str:
+    message = getattr(err, "message", None) or str(err) or type(err).__name__
+    return str(message)

@@ -1,0 +1,75 @@
+"""The stage view of one conversation, for the Enrich page (earlier-system.md §5.2, "pipeline stage view").
+
+Derived from the row alone: ``enrichment_status``, ``enrichment_error`` (prefixed with the stage that
+failed, see ``pipeline``) and the timestamps.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel
+
+from core.models.conversation import Conversation
+
+StageStatus = Literal["pending", "in_progress", "completed", "failed"]
+STAGES: tuple[tuple[str, str], ...] = (
+    ("generation", "Generation / import"),
+    ("fetch", "Fetch"),
+    ("validation", "Structural validation"),
+    ("enrichment", "Data enrichment"),
+    ("normalization", "JSON normalization"),
+    ("storage", "Store enriched file"),
+    ("finalize", "Finalize"),
+)
+# How far each status got: every stage before this index is completed.
+REACHED = {
+    "not_started": 1,
+    "validation_failed": 2,
+    "validated": 3,
+    "enrichment_in_progress": 3,
+    "normalization_failed": 4,
+    "enriched": 6,
+    "completed": 7,
+}
+
+
+class StageView(BaseModel):
+    key: str
+    label: str
+    status: StageStatus
+    at: datetime | None = None
+    detail: str | None = None
+
+
+def _failed_stage(row: Conversation) -> str | None:
+    if row.enrichment_status == "validation_failed":
+        return "validation"
+    if row.enrichment_status == "normalization_failed":
+        return "normalization"
+    if row.enrichment_error and row.enrichment_status != "completed":
+        stage = row.enrichment_error.split(":", 1)[0]
+        return stage if stage in dict(STAGES) else None
+    return None
+
+
+def timeline(row: Conversation) -> list[StageView]:
+    """One entry per stage: pending, in progress, completed or failed."""
+    reached = REACHED.get(row.enrichment_status, 1) if row.raw_stored_at or row.file_path else 0
+    failed = _failed_stage(row)
+    if failed is not None:
+        reached = [key for key, _ in STAGES].index(failed)
+    views = []
+    for index, (key, label) in enumerate(STAGES):
+        status: StageStatus = "completed" if index < reached else "pending"
+        if key == failed:
+            status = "failed"
+        elif index == reached and row.enrichment_status == "enrichment_in_progress" and failed is None:
+            status = "in_progress"
+        at = row.raw_stored_at if key == "generation" else row.enriched_at if key in ("storage", "finalize") else None
+        detail = row.enrichment_error if status == "failed" else None
+        views.append(
+            StageView(key=key, label=label, status=status, at=at if status == "completed" else None, detail=detail)
+        )
+    return views
