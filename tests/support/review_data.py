@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
+
+import pytest
 
 from core.conversations.store import ConversationStore, Provenance
 from core.models.base import new_id
 from core.models.conversation import Conversation
+from core.review.service import ReviewService
+from core.storage.blobs import LocalBlobStore
+from core.storage.database import Database
 
 
 def raw_reply(*texts: str, intensities: tuple[float, ...] = ()) -> str:
@@ -36,3 +42,9 @@ def add_conversation(store: ConversationStore, *texts: str, name: str | None = N
     if name is not None:
         overrides["conversation_name"] = name
     return store.ingest(raw_reply(*texts), Provenance(), source="imported", row_overrides=overrides)
+
+
+@pytest.fixture(name="review")
+def review_fixture(db: Database, tmp_path: Path) -> ReviewService:
+    """A review service over the parametrised ``db`` (SQLite and Postgres) and local blob buckets."""
+    return ReviewService(ConversationStore(db, LocalBlobStore(tmp_path / "buckets")))

@@ -1,0 +1,1 @@
+"""Review: the grid query, allowed transitions, decisions, history, ratings, grades and turn edits."""

@@ -1,0 +1,86 @@
+"""A reviewer's edit of one turn: kept as a revision, written into the parsed file, enrichment reset.
+
+The exact raw reply (``raw_response_path``) is never touched, and each revision row keeps the text it
+replaced, so every earlier version of a turn can be recovered. ``source_hash`` is left alone: it
+identifies where the conversation came from, so importing the original file again is still recognised.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core.conversations.store import ConversationStore
+from core.errors import ConflictError, NotFoundError, ValidationError
+from core.jsonutil import dumps_pretty
+from core.models.review import ReviewAction, TurnRevision
+from core.storage.blobs import CONVERSATION_FILES
+
+
+def find_turn(data: dict[str, Any], turn_number: int) -> dict[str, Any]:
+    """The turn numbered ``turn_number`` (its ``turn_number`` field, else its 1-based position)."""
+    turns = [t for t in data.get("turns", []) if isinstance(t, dict)]
+    for position, turn in enumerate(turns, start=1):
+        if int(turn.get("turn_number") or position) == turn_number:
+            return turn
+    raise NotFoundError(f"The conversation has no turn {turn_number} (it has {len(turns)} turns).")
+
+
+def search_text(data: dict[str, Any]) -> str:
+    """The lower-cased text of every turn, as ``ConversationStore`` writes it at ingest."""
+    return "\n".join(str(t.get("content", "")) for t in data.get("turns", []) if isinstance(t, dict)).lower()
+
+
+def edit_turn(
+    store: ConversationStore, conversation_id: str, turn_number: int, new_content: str, editor: str
+) -> TurnRevision:
+    """Replace one turn's text; record the revision and a history line; set enrichment to ``not_started``."""
+    db = store.db
+    text = new_content.strip()
+    if not text:
+        raise ValidationError("A turn cannot be empty.", hint="Type the new text of the turn, or cancel the edit.")
+    row = db.conversations.get(conversation_id)
+    if not row.file_path:
+        raise ConflictError(
+            f"Cannot edit '{row.conversation_name}': it has no parsed turns ({row.processing_status}).",
+            hint="Only a parsed conversation can be edited; regenerate or re-import this one.",
+        )
+    before = store.blobs.get(CONVERSATION_FILES, row.file_path)
+    data = store.read_json(row.file_path) or {}
+    turn = find_turn(data, turn_number)
+    original = str(turn.get("content", ""))
+    if original.strip() == text:
+        raise ValidationError(f"Turn {turn_number} already says exactly that.", hint="Change the text, or cancel.")
+    turn["content"] = text
+    after = dumps_pretty(data)
+    revision = TurnRevision(
+        conversation_id=conversation_id,
+        turn_number=turn_number,
+        original_content=original,
+        new_content=text,
+        edited_by=editor,
+    )
+    store.blobs.put(CONVERSATION_FILES, row.file_path, after)
+    try:
+        with db.transaction() as conn:
+            db.turn_revisions.add(revision, conn=conn)
+            db.review_actions.add(
+                ReviewAction(
+                    conversation_id=conversation_id,
+                    action="turn_edited",
+                    performed_by=editor,
+                    details={"turn_number": turn_number, "revision_id": revision.id},
+                ),
+                conn=conn,
+            )
+            db.conversations.update(
+                conversation_id,
+                conn=conn,
+                file_size=len(after),
+                search_text=search_text(data),
+                enrichment_status="not_started",
+                enrichment_error=None,
+            )
+    except Exception:
+        store.blobs.put(CONVERSATION_FILES, row.file_path, before)  # the file and the row stay in step
+        raise
+    return revision

@@ -1,0 +1,309 @@
+"""Review actions: decisions (single and bulk), history, per-turn ratings, rubric grades, turn edits.
+
+Every write names its reviewer and leaves a line in ``review_actions``. A decision changes the row
+only if its status is still the one the transition was checked against (compare-and-set), so two
+reviewers acting at once cannot both move the same conversation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import sqlalchemy as sa
+from pydantic import BaseModel, Field
+
+from core.conversations.store import ConversationStore
+from core.errors import BrightRunError, ConflictError, ValidationError
+from core.models.base import utcnow
+from core.models.conversation import Conversation
+from core.models.review import ReviewAction, ReviewGrade, TurnRating, TurnRatingValue, TurnRevision
+from core.review import integrations, queries, revisions
+from core.review.detail import ConversationDetail, load_detail
+from core.review.transitions import TRANSITIONS, Decision, check_transition
+from core.storage.blobs import CONVERSATION_FILES
+
+
+class Refusal(BaseModel):
+    conversation_id: str
+    reason: str
+
+
+class BulkResult(BaseModel):
+    """What a bulk action did: the ids it changed and, for the others, why not."""
+
+    done: list[str] = Field(default_factory=list)
+    refused: list[Refusal] = Field(default_factory=list)
+
+    def summary(self, verb: str) -> str:
+        line = f"{len(self.done)} {verb}"
+        if self.refused:
+            line += f", {len(self.refused)} refused"
+        return line
+
+
+class EditResult(BaseModel):
+    revision: TurnRevision
+    re_enriched: bool
+    message: str
+
+
+def _reviewer(name: str | None) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError(
+            "Every review action records who made it, and no reviewer name was given.",
+            hint="Enter your name (or sign in) first.",
+        )
+    return name
+
+
+def _notes(comment: str | None, reasons: Iterable[str]) -> str | None:
+    parts = [", ".join(reasons)] if reasons else []
+    if comment and comment.strip():
+        parts.append(comment.strip())
+    return " — ".join(p for p in parts if p) or None
+
+
+class ReviewService:
+    """``extensions`` is the ``Services`` object; enrichment and export are found on it when they exist."""
+
+    def __init__(self, store: ConversationStore, *, extensions: object | None = None) -> None:
+        self.store = store
+        self.db = store.db
+        self.extensions = extensions
+
+    # -- reads ----------------------------------------------------------------------------------
+    def page(self, query: queries.GridQuery) -> queries.GridPage:
+        return queries.grid_page(self.db, query)
+
+    def neighbours(self, query: queries.GridQuery, conversation_id: str) -> tuple[str | None, str | None]:
+        return queries.neighbours(self.db, query, conversation_id)
+
+    def filter_options(self) -> dict[str, list[str]]:
+        return queries.filter_options(self.db)
+
+    def detail(self, conversation_id: str) -> ConversationDetail:
+        return load_detail(self.store, conversation_id)
+
+    def history(self, conversation_id: str) -> list[ReviewAction]:
+        """The review history, newest first."""
+        return self.db.review_actions.list(where={"conversation_id": conversation_id}, descending=True)
+
+    def turn_ratings(self, conversation_id: str) -> dict[int, str]:
+        """``{turn_number: good|needs_work|bad}``: the export feature reads these as loss weights."""
+        rows = self.db.turn_ratings.list(where={"conversation_id": conversation_id})
+        return {r.turn_number: r.rating for r in rows}
+
+    def revisions(self, conversation_id: str) -> list[TurnRevision]:
+        return self.db.turn_revisions.list(where={"conversation_id": conversation_id}, descending=True)
+
+    def latest_grade(self, conversation_id: str) -> ReviewGrade | None:
+        found = self.db.review_grades.list(where={"conversation_id": conversation_id}, descending=True, limit=1)
+        return found[0] if found else None
+
+    def download(self, conversation_id: str, kind: str) -> tuple[str, bytes]:
+        """``(file_name, bytes)`` of the exact raw reply (``raw``) or the enriched file (``enriched``)."""
+        row = self.db.conversations.get(conversation_id)
+        if kind == "raw" and row.raw_response_path:
+            return f"{conversation_id}.json", self.store.blobs.get(CONVERSATION_FILES, row.raw_response_path)
+        if kind == "enriched" and row.enriched_file_path and row.enrichment_status in ("enriched", "completed"):
+            return f"{conversation_id}-enriched.json", self.store.blobs.get(CONVERSATION_FILES, row.enriched_file_path)
+        raise ConflictError(
+            f"'{row.conversation_name}' has no {kind} JSON to download (enrichment: {row.enrichment_status}).",
+            hint="Enrich it first." if kind == "enriched" else None,
+        )
+
+    # -- decisions --------------------------------------------------------------------------------
+    def decide(
+        self,
+        conversation_id: str,
+        decision: Decision,
+        reviewer: str,
+        *,
+        comment: str | None = None,
+        reasons: Iterable[str] = (),
+    ) -> Conversation:
+        """Apply one decision; a refused one raises ``ConflictError`` saying why."""
+        reviewer = _reviewer(reviewer)
+        reasons = [r for r in reasons if r.strip()]
+        self._check_inputs(decision, comment, reasons)
+        with self.db.transaction() as conn:
+            return self._apply(
+                conn, self.db.conversations.get(conversation_id, conn=conn), decision, reviewer, comment, reasons
+            )
+
+    def bulk(
+        self,
+        conversation_ids: Iterable[str],
+        decision: Decision,
+        reviewer: str,
+        *,
+        comment: str | None = None,
+        reasons: Iterable[str] = (),
+    ) -> BulkResult:
+        """Apply one decision to many; each conversation is allowed or refused on its own."""
+        reviewer = _reviewer(reviewer)
+        reasons = [r for r in reasons if r.strip()]
+        self._check_inputs(decision, comment, reasons)
+        ids = list(dict.fromkeys(conversation_ids))
+        result = BulkResult()
+        with self.db.transaction() as conn:
+            found = {
+                c.conversation_id: c for c in self.db.conversations.list(where={"conversation_id": ids}, conn=conn)
+            }
+            for conversation_id in ids:
+                row = found.get(conversation_id)
+                if row is None:
+                    result.refused.append(Refusal(conversation_id=conversation_id, reason="it no longer exists"))
+                    continue
+                try:
+                    self._apply(conn, row, decision, reviewer, comment, reasons)
+                except ConflictError as err:
+                    result.refused.append(Refusal(conversation_id=conversation_id, reason=err.message))
+                else:
+                    result.done.append(conversation_id)
+        return result
+
+    @staticmethod
+    def _check_inputs(decision: Decision, comment: str | None, reasons: list[str]) -> None:
+        if decision == "reject" and not reasons and not (comment or "").strip():
+            raise ValidationError("A rejection needs a reason.", hint="Pick a reason or write one in the comment.")
+
+    def _apply(
+        self,
+        conn: sa.Connection,
+        row: Conversation,
+        decision: Decision,
+        reviewer: str,
+        comment: str | None,
+        reasons: list[str],
+    ) -> Conversation:
+        name = f"'{row.conversation_name}'"
+        to_status = check_transition(decision, row.review_status, name=name)
+        if decision == "approve" and row.processing_status != "parsed":
+            raise ConflictError(f"Cannot approve {name}: it has no parsed turns ({row.processing_status}).")
+        values: dict[str, Any] = {"review_status": to_status, "reviewed_by": reviewer, "reviewed_at": utcnow()}
+        if notes := _notes(comment, reasons):
+            values["review_notes"] = notes
+        where = {"conversation_id": row.conversation_id, "review_status": row.review_status}
+        if self.db.conversations.update_where(where, conn=conn, **values) != 1:
+            raise ConflictError(f"{name} was changed by someone else meanwhile.", hint="Reload and try again.")
+        self.db.review_actions.add(
+            ReviewAction(
+                conversation_id=row.conversation_id,
+                action=TRANSITIONS[decision].history_action,
+                performed_by=reviewer,
+                comment=(comment or "").strip() or None,
+                reasons=reasons,
+                from_status=row.review_status,
+                to_status=to_status,
+            ),
+            conn=conn,
+        )
+        return row.model_copy(update=values)
+
+    # -- annotations ------------------------------------------------------------------------------
+    def rate_turn(
+        self, conversation_id: str, turn_number: int, rating: TurnRatingValue, reviewer: str, *, note: str | None = None
+    ) -> TurnRating:
+        """Rate one turn (the latest rating of a turn replaces the previous one; history keeps both)."""
+        reviewer = _reviewer(reviewer)
+        note = (note or "").strip() or None
+        with self.db.transaction() as conn:
+            row = self.db.conversations.get(conversation_id, conn=conn)
+            if not 1 <= turn_number <= max(row.turn_count, 1):
+                raise ValidationError(
+                    f"Turn {turn_number} does not exist: the conversation has {row.turn_count} turns."
+                )
+            fields = {"rating": rating, "note": note, "rated_by": reviewer}
+            current = self.db.turn_ratings.find_by(conversation_id=conversation_id, turn_number=turn_number, conn=conn)
+            if current is None:
+                saved = self.db.turn_ratings.add(
+                    TurnRating(conversation_id=conversation_id, turn_number=turn_number, **fields), conn=conn
+                )
+            else:
+                saved = self.db.turn_ratings.update(current.id, conn=conn, **fields)
+            self.db.review_actions.add(
+                ReviewAction(
+                    conversation_id=conversation_id,
+                    action="turn_rated",
+                    performed_by=reviewer,
+                    comment=note,
+                    details={"turn_number": turn_number, "rating": rating},
+                ),
+                conn=conn,
+            )
+        return saved
+
+    def grade(
+        self, conversation_id: str, reviewer: str, *, overall: int, rubric: dict[str, int], comment: str | None = None
+    ) -> ReviewGrade:
+        """Record an overall grade 1–5 and the four rubric scores (empathy, clarity, appropriateness, expert voice)."""
+        reviewer = _reviewer(reviewer)
+        try:
+            grade = ReviewGrade(
+                conversation_id=conversation_id,
+                graded_by=reviewer,
+                overall=overall,
+                comment=(comment or "").strip() or None,
+                **rubric,
+            )
+        except Exception as err:  # pydantic explains which score is out of range
+            raise ValidationError(
+                "That grade is not valid.", problems=[str(err)], hint="Every score is a whole number from 1 to 5."
+            ) from err
+        with self.db.transaction() as conn:
+            self.db.conversations.get(conversation_id, conn=conn)
+            self.db.review_grades.add(grade, conn=conn)
+            self.db.review_actions.add(
+                ReviewAction(
+                    conversation_id=conversation_id,
+                    action="graded",
+                    performed_by=reviewer,
+                    comment=grade.comment,
+                    details={"overall": overall, **rubric},
+                ),
+                conn=conn,
+            )
+        return grade
+
+    def edit_turn(self, conversation_id: str, turn_number: int, new_content: str, reviewer: str) -> EditResult:
+        """Store the edit as a revision (the original is kept) and re-enrich when enrichment exists."""
+        revision = revisions.edit_turn(self.store, conversation_id, turn_number, new_content, _reviewer(reviewer))
+        try:
+            message = integrations.enrich(self.extensions, [conversation_id])
+        except BrightRunError as err:
+            return EditResult(
+                revision=revision,
+                re_enriched=False,
+                message=f"Turn {turn_number} saved; enrichment was reset but did not rerun: {err.message}",
+            )
+        return EditResult(
+            revision=revision, re_enriched=True, message=f"Turn {turn_number} saved; enrichment re-ran: {message}"
+        )
+
+    # -- hand-offs to other features ----------------------------------------------------------------
+    def enrich(self, conversation_ids: Iterable[str], reviewer: str) -> str:
+        """Run enrichment on the selection (when the enrichment service exists) and note who asked."""
+        ids, reviewer = list(conversation_ids), _reviewer(reviewer)
+        message = integrations.enrich(self.extensions, ids)
+        self._note_all(ids, "enrichment_requested", reviewer, message)
+        return message
+
+    def add_to_training_file(
+        self, conversation_ids: Iterable[str], reviewer: str, *, file_name: str, description: str | None = None
+    ) -> str:
+        """Add the selection to a training file (created when no active file has that name)."""
+        ids, reviewer = list(conversation_ids), _reviewer(reviewer)
+        message = integrations.add_to_training_file(self.extensions, ids, file_name, reviewer, description)
+        self._note_all(ids, "added_to_training_file", reviewer, message, {"file_name": file_name})
+        return message
+
+    def _note_all(
+        self, ids: list[str], action: Any, reviewer: str, comment: str, details: dict[str, Any] | None = None
+    ) -> None:
+        self.db.review_actions.add_many(
+            ReviewAction(conversation_id=i, action=action, performed_by=reviewer, comment=comment, details=details)
+            for i in ids
+        )
