@@ -1,0 +1,255 @@
+"""The earlier system's training file, ``brightrun-lora-v4`` (earlier-system.md §6.2–6.3), written streaming.
+
+Kept as the reference file has it: key order, two-space indent, pairs verbatim, JSONL ``_meta`` first and
+one line per assistant pair without a trailing newline. Computed the way the earlier system did, with
+two deliberate differences:
+
+- ``quality_summary`` counts only *measured* scores (the row's ``quality_score``); the pairs'
+  ``training_metadata.quality_score`` is a filler the earlier enrichment wrote (DESIGN.md fix 4), so a
+  file of unscored conversations reports 0s, as the reference file does.
+- ``human_reviewed_count`` counts conversations a person reviewed (not the importer), instead of always 0.
+
+Both files need totals before the conversations, so conversations stream to temporary files first and
+the head is written once the totals are known: memory holds one conversation at a time.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from core.export.selection import ExportItem
+from core.jsonutil import dumps_compact
+from core.models.base import utcnow
+from core.models.conversation import Conversation
+from core.models.statuses import quality_tier
+
+VERSION = "4.0.0"
+FORMAT_SPEC = "brightrun-lora-v4"
+TIER_FROM_PAIRS_DEFAULT = "experimental"
+JSONL_FIELDS = (
+    "conversation_metadata",
+    "system_prompt",
+    "conversation_history",
+    "current_user_input",
+    "emotional_context",
+    "target_response",
+    "training_metadata",
+)
+
+
+def iso_z(moment: datetime) -> str:
+    """``2025-12-02T00:46:49.330Z``, the JavaScript ``toISOString`` form the reference uses."""
+    moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def _first(*values: Any) -> str:
+    return next((str(v) for v in values if v), "")
+
+
+def scaffolding_of(row: Conversation, pairs: list[dict[str, Any]]) -> dict[str, str]:
+    """Keys: row columns, else the scaffolding snapshot, else the input parameters. Names: snapshot, else first pair."""
+    snap = row.scaffolding_snapshot or {}
+    persona, arc, topic = (snap.get(k) or {} for k in ("persona", "emotional_arc", "training_topic"))
+    params = row.input_parameters or {}
+    meta = (pairs[0].get("conversation_metadata") or {}) if pairs else {}
+    return {
+        "persona_key": _first(row.persona_key, persona.get("persona_key"), params.get("persona_key")),
+        "persona_name": _first(persona.get("name"), meta.get("client_persona"), params.get("persona_name")),
+        "emotional_arc_key": _first(row.emotional_arc_key, arc.get("arc_key"), params.get("emotional_arc_key")),
+        "emotional_arc": _first(arc.get("name"), meta.get("emotional_arc"), params.get("emotional_arc_name")),
+        "training_topic_key": _first(row.topic_key, topic.get("topic_key"), params.get("training_topic_key")),
+        "training_topic": _first(topic.get("name"), meta.get("training_topic"), params.get("training_topic_name")),
+    }
+
+
+def tier_of(row: Conversation, pairs: list[dict[str, Any]]) -> str:
+    """Measured score first; else the tier an imported file gave; else the earlier rule on pair scores."""
+    if row.quality_score is not None:
+        return quality_tier(row.quality_score)
+    imported = (row.quality_details or {}).get("imported_quality_tier")
+    if imported:
+        return str(imported)
+    scores = [
+        float(s) for p in pairs if isinstance(s := (p.get("training_metadata") or {}).get("quality_score"), int | float)
+    ]
+    average = sum(scores) / len(scores) if scores else 0
+    return quality_tier(average) if average else TIER_FROM_PAIRS_DEFAULT
+
+
+def _created_date(item: ExportItem) -> str:
+    stated = (item.enriched.get("dataset_metadata") or {}).get("created_date")
+    if isinstance(stated, str) and len(stated) == 10:
+        return stated
+    return item.row.created_at.date().isoformat()
+
+
+def conversation_entry(item: ExportItem) -> dict[str, Any]:
+    pairs = item.pairs
+    cid = item.row.conversation_id
+    return {
+        "conversation_metadata": {
+            "conversation_id": cid,
+            "source_file": f"fp_conversation_{cid}.json",
+            "created_date": _created_date(item),
+            "total_turns": len(pairs),
+            "quality_tier": tier_of(item.row, pairs),
+            "scaffolding": scaffolding_of(item.row, pairs),
+        },
+        "training_pairs": pairs,
+    }
+
+
+def jsonl_records(item: ExportItem) -> Iterator[dict[str, Any]]:
+    """One record per assistant pair; ids gain the conversation's prefix so they are unique in a file."""
+    cid = item.row.conversation_id
+    for pair in item.pairs:
+        if pair.get("target_response") is None:
+            continue
+        head = {"id": f"{pair.get('id')}_{cid[:8]}", "conversation_id": cid, "turn_number": pair.get("turn_number")}
+        yield head | {k: pair.get(k) for k in JSONL_FIELDS}
+
+
+@dataclass
+class Summary:
+    """Running totals of what a file holds (constant memory)."""
+
+    conversations: int = 0
+    pairs: int = 0
+    jsonl_lines: int = 0
+    scored: int = 0
+    score_sum: float = 0.0
+    score_min: float | None = None
+    score_max: float | None = None
+    human_reviewed: int = 0
+    distribution: dict[str, Counter[str]] = field(
+        default_factory=lambda: {"personas": Counter(), "emotional_arcs": Counter(), "training_topics": Counter()}
+    )
+
+    def add(self, item: ExportItem, entry: dict[str, Any]) -> None:
+        self.conversations += 1
+        self.pairs += len(entry["training_pairs"])
+        score = item.row.quality_score
+        if score is not None:
+            self.scored += 1
+            self.score_sum += score
+            self.score_min = score if self.score_min is None else min(self.score_min, score)
+            self.score_max = score if self.score_max is None else max(self.score_max, score)
+        if item.row.reviewed_by and item.row.reviewed_by != "import":
+            self.human_reviewed += 1
+        keys = entry["conversation_metadata"]["scaffolding"]
+        for name, key in (
+            ("personas", "persona_key"),
+            ("emotional_arcs", "emotional_arc_key"),
+            ("training_topics", "training_topic_key"),
+        ):
+            if keys[key]:
+                self.distribution[name][keys[key]] += 1
+
+    def quality_summary(self) -> dict[str, Any]:
+        scored = self.scored > 0
+        return {
+            "avg_quality_score": round(self.score_sum / self.scored, 2) if scored else 0,
+            "min_quality_score": self.score_min if scored else 0,
+            "max_quality_score": self.score_max if scored else 0,
+            "human_reviewed_count": self.human_reviewed,
+            "human_reviewed_percentage": round(100 * self.human_reviewed / self.conversations, 1)
+            if self.human_reviewed
+            else 0,
+        }
+
+    def scaffolding_distribution(self) -> dict[str, dict[str, int]]:
+        return {name: dict(sorted(counts.items())) for name, counts in self.distribution.items()}
+
+
+def file_metadata(
+    file_name: str, summary: Summary, *, vertical: str, created: datetime, updated: datetime
+) -> dict[str, Any]:
+    return {
+        "file_name": file_name,
+        "version": VERSION,
+        "created_date": iso_z(created),
+        "last_updated": iso_z(updated),
+        "format_spec": FORMAT_SPEC,
+        "vertical": vertical,
+        "total_conversations": summary.conversations,
+        "total_training_pairs": summary.pairs,
+        "quality_summary": summary.quality_summary(),
+        "scaffolding_distribution": summary.scaffolding_distribution(),
+    }
+
+
+def _nested(value: Any, indent: str) -> str:
+    """``value`` as two-space indented JSON, placed at ``indent`` depth (same bytes as one big dumps)."""
+    return json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n" + indent)
+
+
+@dataclass
+class V4Defaults:
+    """What to write when no conversation says otherwise (an empty file)."""
+
+    consultant_profile: dict[str, Any] = field(default_factory=dict)
+    vertical: str = "general_consulting"
+
+
+def write_v4(
+    items: Iterable[ExportItem],
+    json_out: Path,
+    jsonl_out: Path,
+    *,
+    file_name: str,
+    created: datetime | None = None,
+    updated: datetime | None = None,
+    defaults: V4Defaults | None = None,
+) -> Summary:
+    """Write the full JSON and the JSONL of ``items``; returns what they hold."""
+    defaults = defaults or V4Defaults()
+    summary = Summary()
+    profile, vertical = defaults.consultant_profile, defaults.vertical
+    with (
+        tempfile.TemporaryFile("w+", encoding="utf-8") as body,
+        tempfile.TemporaryFile("w+", encoding="utf-8") as lines,
+    ):
+        for item in items:
+            entry = conversation_entry(item)
+            if summary.conversations == 0:
+                profile = item.enriched.get("consultant_profile") or profile
+                vertical = (item.enriched.get("dataset_metadata") or {}).get("vertical") or vertical
+            body.write(("," if summary.conversations else "") + "\n    " + _nested(entry, "    "))
+            summary.add(item, entry)
+            for record in jsonl_records(item):
+                lines.write("\n" + dumps_compact(record))
+                summary.jsonl_lines += 1
+        created = created or utcnow()
+        meta = file_metadata(file_name, summary, vertical=vertical, created=created, updated=updated or utcnow())
+        json_out.parent.mkdir(parents=True, exist_ok=True)
+        with json_out.open("w", encoding="utf-8", newline="\n") as out:
+            out.write('{\n  "training_file_metadata": ' + _nested(meta, "  "))
+            out.write(',\n  "consultant_profile": ' + _nested(profile, "  "))
+            out.write(',\n  "conversations": [')
+            _copy(body, out)
+            out.write("\n  ]\n}" if summary.conversations else "]\n}")
+        jsonl_out.parent.mkdir(parents=True, exist_ok=True)
+        with jsonl_out.open("w", encoding="utf-8", newline="\n") as out:
+            head = {"file_name": file_name, "total_pairs": summary.pairs, "version": VERSION}
+            out.write(dumps_compact({"_meta": head}))
+            _copy(lines, out)
+    return summary
+
+
+def _copy(source: IO[str], target: IO[str]) -> None:
+    source.seek(0)
+    shutil.copyfileobj(source, target, 1 << 20)
+
+
+def jsonl_path_for(json_path: Path) -> Path:
+    """``--out NAME.json`` writes ``NAME.json`` and ``NAME.jsonl``."""
+    return json_path.with_suffix(".jsonl")

@@ -1,0 +1,101 @@
+"""Which conversations an export or training file holds, read page by page in a stable order.
+
+Order: the order conversations were stored (``created_at``, then ``conversation_id``), so an imported
+training file exports in its own order. A training file's members come in the order they were added.
+Only rows with ``enrichment_status == "completed"`` and an enriched file have training pairs to export.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from core.conversations.store import ConversationStore
+from core.errors import ValidationError
+from core.models.conversation import Conversation
+from core.models.statuses import REVIEW_STATUSES
+
+PAGE_SIZE = 200
+DEFAULT_STATUSES: tuple[str, ...] = ("approved",)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """A filter: review statuses (``None`` = any) and, optionally, explicit conversation ids."""
+
+    statuses: tuple[str, ...] | None = DEFAULT_STATUSES
+    conversation_ids: tuple[str, ...] | None = None
+
+    def where(self) -> dict[str, Any]:
+        where: dict[str, Any] = {"is_active": True, "enrichment_status": "completed"}
+        if self.statuses is not None:
+            where["review_status"] = list(self.statuses)
+        return where
+
+
+def parse_statuses(value: str | None, *, default: tuple[str, ...] = DEFAULT_STATUSES) -> tuple[str, ...] | None:
+    """``--status`` text -> statuses: ``all`` means any; a comma list of review statuses is allowed."""
+    if value is None or not value.strip():
+        return default
+    if value.strip() == "all":
+        return None
+    statuses = tuple(s.strip() for s in value.split(",") if s.strip())
+    unknown = [s for s in statuses if s not in REVIEW_STATUSES]
+    if unknown:
+        raise ValidationError(
+            f"Unknown review status: {', '.join(unknown)}.", hint=f"Use 'all' or one of: {', '.join(REVIEW_STATUSES)}."
+        )
+    return statuses
+
+
+@dataclass
+class ExportItem:
+    """One conversation ready to export: its row and its enriched file."""
+
+    row: Conversation
+    enriched: dict[str, Any]
+
+    @property
+    def pairs(self) -> list[dict[str, Any]]:
+        pairs = self.enriched.get("training_pairs")
+        return [p for p in pairs if isinstance(p, dict)] if isinstance(pairs, list) else []
+
+
+def iter_rows(store: ConversationStore, selection: Selection, *, page_size: int = PAGE_SIZE) -> Iterator[Conversation]:
+    """Matching rows, a page at a time (memory stays flat however many there are)."""
+    if selection.conversation_ids is not None:
+        yield from _rows_by_id(store, selection, page_size)
+        return
+    offset = 0
+    while True:
+        page = store.db.conversations.list(
+            where=selection.where(), order_by=("created_at", "conversation_id"), limit=page_size, offset=offset
+        )
+        yield from page
+        if len(page) < page_size:
+            return
+        offset += page_size
+
+
+def _rows_by_id(store: ConversationStore, selection: Selection, page_size: int) -> Iterator[Conversation]:
+    ids = list(selection.conversation_ids or ())
+    for start in range(0, len(ids), page_size):
+        chunk = ids[start : start + page_size]
+        where = selection.where() | {"conversation_id": chunk}
+        found = {r.conversation_id: r for r in store.db.conversations.list(where=where)}
+        yield from (found[i] for i in chunk if i in found)
+
+
+def iter_items(store: ConversationStore, rows: Iterable[Conversation]) -> Iterator[ExportItem]:
+    """Rows with their enriched files (read one at a time)."""
+    for row in rows:
+        enriched = store.read_json(row.enriched_file_path)
+        if isinstance(enriched, dict):
+            yield ExportItem(row, enriched)
+
+
+def count(store: ConversationStore, selection: Selection) -> int:
+    if selection.conversation_ids is not None:
+        return sum(1 for _ in iter_rows(store, selection))
+    return store.db.conversations.count(where=selection.where())

@@ -1,0 +1,121 @@
+"""Export conversations to a file or folder in one of the formats trainers load, then validate it."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from core.conversations.store import ConversationStore
+from core.errors import ExportError, ValidationError
+from core.export import kto, openai_chat, sharegpt
+from core.export.brightrun_v4 import V4Defaults, jsonl_path_for, write_v4
+from core.export.common import FORMATS, ExportOptions, ExportResult, write_jsonl
+from core.export.huggingface import write_hf
+from core.export.messages import RatingsHook, no_ratings
+from core.export.selection import Selection, count, iter_items, iter_rows, parse_statuses
+from core.export.split import DEFAULT_SEED, check_ratio
+from core.export.validate import ValidationReport, validate_export
+from core.scaffolding.service import ScaffoldingService
+
+FILE_NAMES = {
+    "brightrun-v4": "training.json",
+    "openai": "openai.jsonl",
+    "sharegpt": "sharegpt.jsonl",
+    "kto": "kto.jsonl",
+    "hf": "dataset",
+}
+JSONL_RECORDS = {"openai": openai_chat.records, "sharegpt": sharegpt.records, "kto": kto.records}
+
+
+class ExportService:
+    """``ratings_for`` is the hook for per-turn review ratings (none until the review feature wires it)."""
+
+    def __init__(
+        self, store: ConversationStore, scaffolding: ScaffoldingService, *, ratings_for: RatingsHook = no_ratings
+    ) -> None:
+        self.store = store
+        self.scaffolding = scaffolding
+        self.ratings_for = ratings_for
+
+    def selection(self, fmt: str, status: str | None = None, conversation_ids: list[str] | None = None) -> Selection:
+        """``status`` as the CLI takes it; KTO defaults to approved and rejected (its two labels)."""
+        default = kto.DEFAULT_STATUSES if fmt == "kto" else ("approved",)
+        ids = tuple(conversation_ids) if conversation_ids is not None else None
+        return Selection(statuses=parse_statuses(status, default=default), conversation_ids=ids)
+
+    def count(self, selection: Selection) -> int:
+        return count(self.store, selection)
+
+    def v4_defaults(self) -> V4Defaults:
+        expert = self.scaffolding.active_expert()
+        if expert is None:
+            return V4Defaults()
+        return V4Defaults(consultant_profile=expert.consultant_profile(), vertical=expert.vertical)
+
+    def export(
+        self,
+        fmt: str,
+        out: Path,
+        *,
+        status: str | None = None,
+        per_turn: bool = False,
+        split: float | None = None,
+        seed: int = DEFAULT_SEED,
+        conversation_ids: list[str] | None = None,
+        file_name: str | None = None,
+    ) -> ExportResult:
+        """Write the selected conversations to ``out`` (a file, or a folder for ``hf``), streaming."""
+        if fmt not in FORMATS:
+            raise ValidationError(f"Unknown export format '{fmt}'.", hint=f"Use one of: {', '.join(FORMATS)}.")
+        selection = self.selection(fmt, status, conversation_ids)
+        if self.count(selection) == 0:
+            wanted = "any review status" if selection.statuses is None else " or ".join(selection.statuses)
+            raise ExportError(
+                f"No conversations to export: none is {wanted} with enrichment completed.",
+                hint="Approve enriched conversations on the Review page, or pick another --status.",
+            )
+        options = ExportOptions(per_turn=per_turn, split=check_ratio(split), seed=seed, ratings_for=self.ratings_for)
+        items = iter_items(self.store, iter_rows(self.store, selection))
+        if fmt == "brightrun-v4":
+            jsonl = jsonl_path_for(out)
+            summary = write_v4(items, out, jsonl, file_name=file_name or out.stem, defaults=self.v4_defaults())
+            return ExportResult(
+                format=fmt,
+                paths=[str(out), str(jsonl)],
+                conversations=summary.conversations,
+                examples={"train": summary.jsonl_lines},
+            )
+        if fmt == "hf":
+            return write_hf(items, out, options, name=file_name or out.name)
+        return write_jsonl(fmt, items, out, options, JSONL_RECORDS[fmt])
+
+    def export_for_download(
+        self, fmt: str, folder: Path, **options: Any
+    ) -> tuple[ExportResult, ValidationReport, list[Download]]:
+        """Export into ``folder`` under the format's usual name, validate, and list the files to offer."""
+        result = self.export(fmt, folder / FILE_NAMES.get(fmt, fmt), **options)
+        return result, self.validate(result), downloads(result)
+
+    def validate(self, result: ExportResult, *, load_with_datasets: bool = True) -> ValidationReport:
+        return validate_export(result, load_with_datasets=load_with_datasets)
+
+
+class Download(NamedTuple):
+    file_name: str
+    data: bytes
+    mime: str
+
+
+def downloads(result: ExportResult) -> list[Download]:
+    """The files of an export as downloads; a Hugging Face folder becomes one zip."""
+    if result.format == "hf":
+        folder = Path(result.paths[0])
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+                archive.write(path, f"{folder.name}/{path.relative_to(folder).as_posix()}")
+        return [Download(f"{folder.name}.zip", buffer.getvalue(), "application/zip")]
+    mime = {".json": "application/json", ".jsonl": "application/x-ndjson"}
+    return [Download(Path(p).name, Path(p).read_bytes(), mime.get(Path(p).suffix, "text/plain")) for p in result.paths]

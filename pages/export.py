@@ -1,0 +1,93 @@
+"""Export: download for a trainer (validated first), training files, and what the dataset covers."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from core.export import FORMATS
+from core.export.insight import dataset_insight
+from core.export.selection import Selection
+from core.models.statuses import REVIEW_STATUSES
+from pages._export_widgets import download_buttons, insight_section, show_report, training_files_section
+from pages._ui import empty_state, friendly_errors, run_action, services
+
+FORMAT_LABELS = {
+    "openai": "OpenAI chat JSONL (messages)",
+    "sharegpt": "ShareGPT JSONL (axolotl)",
+    "hf": "Hugging Face dataset (parquet + card, zip)",
+    "kto": "KTO JSONL (approve/reject as label)",
+    "brightrun-v4": "brightrun-lora-v4 (JSON + JSONL)",
+}
+
+st.title("Export")
+st.caption("Training files and every format trainers load. Each export is validated before it is offered.")
+
+svc = services()
+exports = svc.exports
+ready = exports.count(Selection(statuses=None))
+if ready == 0:
+    empty_state(
+        "No conversation has completed enrichment yet: only enriched conversations have training pairs.",
+        page="pages/enrich.py",
+        label="Go to Enrich",
+    )
+
+download_tab, files_tab, insight_tab = st.tabs(["Download for a trainer", "Training files", "Dataset insight"])
+
+with download_tab:
+    cols = st.columns(2)
+    fmt = cols[0].selectbox(
+        "Format", FORMATS[1:] + FORMATS[:1], format_func=FORMAT_LABELS.__getitem__, key="export_format"
+    )
+    status = cols[1].selectbox(
+        "Conversations",
+        ["default", "all", *REVIEW_STATUSES],
+        key="export_status",
+        help="default: approved (KTO: approved and rejected). Only enriched conversations are exported.",
+    )
+    cols = st.columns(3)
+    per_turn = cols[0].toggle(
+        "One example per assistant turn",
+        key="export_per_turn",
+        disabled=fmt == "brightrun-v4",
+        help="Earlier turns become context; otherwise one example per conversation.",
+    )
+    split = cols[1].number_input(
+        "Validation share", 0.0, 0.5, 0.0, 0.05, key="export_split", disabled=fmt == "brightrun-v4"
+    )
+    seed = cols[2].number_input("Split seed", 0, 2**31 - 1, 42, key="export_seed")
+    with friendly_errors():
+        selection = exports.selection(fmt, None if status == "default" else status)
+        st.caption(f"{exports.count(selection)} conversation(s) match.")
+    if st.button("Export and validate", key="export_run", type="primary"):
+        folder = Path(tempfile.mkdtemp(prefix="export-", dir=svc.settings.data_dir))
+        outcome = run_action(
+            "Exporting and validating…",
+            lambda: exports.export_for_download(
+                fmt,
+                folder,
+                status=None if status == "default" else status,
+                per_turn=per_turn,
+                split=split or None,
+                seed=int(seed),
+            ),
+        )
+        if outcome is not None:
+            st.session_state["export_outcome"] = outcome
+    outcome = st.session_state.get("export_outcome")
+    if outcome is not None:
+        result, report, files = outcome
+        st.write(result.summary())
+        show_report(report)
+        download_buttons(files, report, key="export_files")
+
+with files_tab:
+    training_files_section(svc)
+
+with insight_tab:
+    insight = run_action("Reading the dataset…", lambda: dataset_insight(svc.scaffolding))
+    if insight is not None:
+        insight_section(insight)
