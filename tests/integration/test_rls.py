@@ -1,0 +1,217 @@
+"""Row-level security on the real Postgres: users reach their own rows, reviewers change review fields only.
+
+Users connect as ``app_user``, a login role that is not a superuser and may ``SET ROLE authenticated``
+(what Supabase's ``authenticator`` does); the superuser connection plays the worker (owner role).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+import sqlalchemy as sa
+
+from core.errors import AccessDeniedError, NotFoundError
+from core.models.base import new_id
+from core.models.conversation import Conversation
+from core.models.jobs import BatchItem, BatchJob, BatchLogLine
+from core.models.review import TurnRating
+from core.models.scaffolding import Persona
+from core.models.training import TrainingFile
+from core.storage.blobs import BUCKETS
+from core.storage.database import Database
+from core.storage.migrations import m0004_row_level_security
+from core.storage.rls import as_anon, as_user
+from tests.support.postgres import PostgresServer
+
+pytestmark = pytest.mark.postgres
+USER_A, USER_B, REVIEWER = new_id(), new_id(), new_id()
+# The bits of Supabase Storage's schema the migration looks for (on Supabase they exist already).
+STORAGE_SCHEMA = """
+CREATE SCHEMA storage;
+CREATE TABLE storage.buckets (id text PRIMARY KEY, name text NOT NULL, public boolean DEFAULT false);
+CREATE TABLE storage.objects (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), bucket_id text, name text);
+CREATE FUNCTION storage.foldername(name text) RETURNS text[] LANGUAGE sql IMMUTABLE
+  AS $$ SELECT (string_to_array(name, '/'))[1:array_length(string_to_array(name, '/'), 1) - 1] $$;
+"""
+
+
+@dataclass
+class Rls:
+    worker: Database
+    app: Database
+
+    def user(self, user_id: str) -> Database:
+        return as_user(self.app, user_id)
+
+    def reviewer(self) -> Database:
+        return as_user(self.app, REVIEWER, role="reviewer")
+
+
+@pytest.fixture(scope="session")
+def rls_urls(postgres_server: PostgresServer) -> tuple[str, str]:
+    admin = sa.create_engine(postgres_server.url(), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text("CREATE DATABASE brightrun_rls"))
+    admin.dispose()
+    worker = Database(postgres_server.url("brightrun_rls"))
+    with worker.engine.begin() as conn:
+        conn.execute(sa.text(STORAGE_SCHEMA))
+    worker.upgrade()
+    with worker.engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "DO $$ BEGIN CREATE ROLE app_user LOGIN NOINHERIT; EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+            )
+        )
+        conn.execute(sa.text("GRANT authenticated TO app_user"))
+        conn.execute(sa.text("GRANT CONNECT ON DATABASE brightrun_rls TO app_user"))
+    worker.dispose()
+    return postgres_server.url("brightrun_rls"), postgres_server.url("brightrun_rls", user="app_user")
+
+
+@pytest.fixture
+def rls(rls_urls: tuple[str, str]) -> Iterator[Rls]:
+    worker, app = Database(rls_urls[0]), Database(rls_urls[1])
+    with worker.engine.begin() as conn:
+        names = ", ".join(t for t in sa.inspect(conn).get_table_names() if t != "schema_migrations")
+        conn.execute(sa.text(f"TRUNCATE {names} CASCADE"))
+    yield Rls(worker, app)
+    worker.dispose()
+    app.dispose()
+
+
+def _conversation(owner: str | None, name: str = "mine") -> Conversation:
+    return Conversation(created_by=owner, conversation_name=name)
+
+
+def test_a_user_reads_only_their_own_conversations(rls: Rls) -> None:
+    rls.worker.conversations.add_many([_conversation(USER_A, "a"), _conversation(USER_B, "b")])
+    seen = rls.user(USER_A).conversations.list()
+    assert [c.conversation_name for c in seen] == ["a"]
+    assert rls.worker.conversations.count() == 2  # the worker (owner role) bypasses RLS
+
+
+def test_a_user_cannot_change_or_delete_another_users_conversation(rls: Rls) -> None:
+    theirs = rls.worker.conversations.add(_conversation(USER_B))
+    as_a = rls.user(USER_A)
+    assert as_a.conversations.update_where({"conversation_id": theirs.conversation_id}, conversation_name="x") == 0
+    with pytest.raises(NotFoundError):
+        as_a.conversations.update(theirs.conversation_id, review_status="approved")
+    as_a.conversations.delete(theirs.conversation_id)
+    assert rls.worker.conversations.get(theirs.conversation_id).conversation_name == "mine"
+
+
+def test_a_user_cannot_insert_a_row_owned_by_someone_else(rls: Rls) -> None:
+    with pytest.raises(AccessDeniedError, match="row-level security"):
+        rls.user(USER_A).conversations.add(_conversation(USER_B))
+    assert rls.worker.conversations.count() == 0
+
+
+def test_a_row_inserted_without_an_owner_is_stamped_with_the_signed_in_user(rls: Rls) -> None:
+    saved = rls.user(USER_A).jobs.add(BatchJob(name="nightly"))
+    assert rls.worker.jobs.get(saved.id).created_by == USER_A
+    assert rls.user(USER_B).jobs.count() == 0
+
+
+def test_a_reviewer_reads_every_conversation(rls: Rls) -> None:
+    rls.worker.conversations.add_many([_conversation(USER_A), _conversation(USER_B)])
+    assert rls.reviewer().conversations.count() == 2
+    assert rls.user(USER_A).conversations.count() == 1
+
+
+def test_a_reviewer_changes_review_fields_of_another_users_conversation(rls: Rls) -> None:
+    theirs = rls.worker.conversations.add(_conversation(USER_A))
+    rls.reviewer().conversations.update(theirs.conversation_id, review_status="approved", review_notes="fine")
+    stored = rls.worker.conversations.get(theirs.conversation_id)
+    assert (stored.review_status, stored.review_notes) == ("approved", "fine")
+
+
+def test_a_reviewer_cannot_change_other_fields(rls: Rls) -> None:
+    theirs = rls.worker.conversations.add(_conversation(USER_A))
+    with pytest.raises(AccessDeniedError, match="only the review fields"):
+        rls.reviewer().conversations.update(theirs.conversation_id, conversation_name="renamed")
+    with pytest.raises(AccessDeniedError):
+        rls.reviewer().conversations.update(theirs.conversation_id, review_status="approved", quality_score=5.0)
+    assert rls.worker.conversations.get(theirs.conversation_id).review_status == "pending_review"
+
+
+def test_a_reviewer_cannot_delete_another_users_conversation(rls: Rls) -> None:
+    theirs = rls.worker.conversations.add(_conversation(USER_A))
+    rls.reviewer().conversations.delete(theirs.conversation_id)
+    assert rls.worker.conversations.find(theirs.conversation_id) is not None
+
+
+def test_training_files_are_read_by_signed_in_users_and_changed_by_their_owner(rls: Rls) -> None:
+    file = rls.user(USER_A).training_files.add(TrainingFile(name="set one"))
+    as_b = rls.user(USER_B)
+    assert [f.name for f in as_b.training_files.list()] == ["set one"]
+    assert as_b.training_files.update_where({"id": file.id}, name="stolen") == 0
+    rls.user(USER_A).training_files.update(file.id, description="v2")
+    assert rls.worker.training_files.get(file.id).description == "v2"
+
+
+def test_shared_scaffolding_is_read_by_everyone_and_changed_by_no_user(rls: Rls) -> None:
+    shared = rls.worker.personas.add(Persona(persona_key="shared_one", name="S", archetype="A"))
+    rls.user(USER_B).personas.add(Persona(persona_key="b_own", name="B", archetype="A"))
+    as_a = rls.user(USER_A)
+    assert [p.persona_key for p in as_a.personas.list()] == ["shared_one"]
+    assert as_a.personas.update_where({"id": shared.id}, name="hacked") == 0
+    assert rls.worker.personas.get(shared.id).name == "S"
+
+
+def test_batch_items_follow_their_job(rls: Rls) -> None:
+    job = rls.user(USER_A).jobs.add(BatchJob(name="mine"))
+    rls.user(USER_A).items.add(BatchItem(job_id=job.id, position=1))
+    assert rls.user(USER_A).items.count() == 1
+    assert rls.user(USER_B).items.count() == 0
+    with pytest.raises(AccessDeniedError):
+        rls.user(USER_B).items.add(BatchItem(job_id=job.id, position=2))
+
+
+def test_review_records_are_reached_by_reviewers_and_the_conversation_owner(rls: Rls) -> None:
+    conv = rls.worker.conversations.add(_conversation(USER_A))
+    rls.reviewer().turn_ratings.add(
+        TurnRating(conversation_id=conv.conversation_id, turn_number=1, rating="good", rated_by="rev")
+    )
+    assert rls.user(USER_A).turn_ratings.count() == 1
+    assert rls.user(USER_B).turn_ratings.count() == 0
+
+
+def test_without_a_user_session_the_app_login_reaches_no_table(rls: Rls) -> None:
+    with pytest.raises(sa.exc.ProgrammingError, match="permission denied"):
+        rls.app.conversations.count()
+
+
+def test_the_migration_adds_the_private_buckets_and_owner_folder_policies(rls: Rls) -> None:
+    with rls.worker.engine.begin() as conn:
+        buckets = {row.id: row.public for row in conn.execute(sa.text("SELECT id, public FROM storage.buckets"))}
+        policies = set(
+            conn.execute(sa.text("SELECT policyname FROM pg_policies WHERE schemaname = 'storage'")).scalars()
+        )
+    assert buckets == dict.fromkeys(BUCKETS, False)
+    assert "brightrun_conversation_files_owner" in policies
+
+
+def test_running_the_rls_migration_again_changes_nothing(rls: Rls) -> None:
+    count = "SELECT count(*) FROM pg_policies"
+    with rls.worker.engine.begin() as conn:
+        before = conn.execute(sa.text(count)).scalar_one()
+        m0004_row_level_security.upgrade(conn)
+        assert conn.execute(sa.text(count)).scalar_one() == before
+    assert rls.user(USER_A).conversations.count() == 0
+
+
+def test_nobody_signed_in_reaches_no_row_and_is_told_to_sign_in(rls: Rls) -> None:
+    rls.worker.conversations.add(_conversation(USER_A))
+    with pytest.raises(AccessDeniedError, match="permission denied") as caught:
+        as_anon(rls.app).conversations.count()
+    assert "Sign in" in caught.value.user_message
+
+
+def test_batch_log_lines_follow_their_job(rls: Rls) -> None:
+    job = rls.worker.jobs.add(BatchJob(name="mine", created_by=USER_A))
+    rls.worker.batch_logs.add(BatchLogLine(job_id=job.id, message="started"))
+    assert rls.user(USER_A).batch_logs.count() == 1
+    assert rls.user(USER_B).batch_logs.count() == 0
