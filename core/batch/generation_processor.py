@@ -1,0 +1,89 @@
+"""The real item processor: one conversation per item through the generation service's split steps.
+
+The conversation id is fixed per item (``conversation_id_for``), so when a worker dies after storing a
+conversation but before marking its item, the next claim finds the conversation and adopts it instead of
+generating a duplicate. Calls go out with the SDK's own retries off: the runner backs off and retries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from core.batch.processor import ItemOutcome, PreparedItem, conversation_id_for
+from core.errors import LLMError
+from core.generation.plan import GenerationPlan, GenerationResult
+from core.generation.service import GenerationService
+from core.llm.types import LLMReply, MessageClient
+from core.models.jobs import BatchItem, BatchJob
+from core.storage.database import Database
+
+
+class GenerationProcessor:
+    def __init__(self, db: Database, generation: GenerationService, client: Callable[[], MessageClient]) -> None:
+        self.db = db
+        self.generation = generation
+        self.client = client
+
+    def plan(self, job: BatchJob, item: BatchItem) -> GenerationPlan:
+        """The request for ``item`` (shared with Message Batches mode)."""
+        params: dict[str, Any] = item.parameters
+        return self.generation.build_request(
+            params["persona_key"],
+            params["arc_key"],
+            params["topic_key"],
+            tier=job.tier,
+            template_name=params.get("template_name") or job.shared_parameters.get("template_name"),
+            temperature=job.shared_parameters.get("temperature"),
+        )
+
+    def adopt(self, item: BatchItem) -> ItemOutcome | None:
+        """The outcome of an earlier attempt that stored its conversation, if there was one."""
+        conversation_id = conversation_id_for(item)
+        if self.db.conversations.find(conversation_id) is None:
+            return None
+        logs = self.db.logs.list(where={"conversation_id": conversation_id, "status": "success"})
+        return ItemOutcome.success(
+            conversation_id,
+            cost_usd=sum(entry.cost_usd for entry in logs),
+            input_tokens=sum(entry.input_tokens for entry in logs),
+            output_tokens=sum(entry.output_tokens for entry in logs),
+        )
+
+    def prepare(self, job: BatchJob, item: BatchItem) -> PreparedItem:
+        done = self.adopt(item) if item.attempts > 1 else None
+        if done is not None:
+            return PreparedItem(job, item, done=done)
+        plan = self.plan(job, item)
+        usage = plan.estimate.usage
+        return PreparedItem(job, item, input_tokens=usage.input_tokens, output_tokens=usage.output_tokens, payload=plan)
+
+    def execute(self, prepared: PreparedItem) -> ItemOutcome:
+        reply = self.client().create_message(prepared.payload.request, max_retries=0)
+        return self.ingest(prepared.job, prepared.item, prepared.payload, reply, batch=False)
+
+    def ingest(
+        self, job: BatchJob, item: BatchItem, plan: GenerationPlan, reply: LLMReply, *, batch: bool
+    ) -> ItemOutcome:
+        """Store a reply (online or from a Message Batches result) and say how the item ended."""
+        result = self.generation.ingest_reply(
+            plan, reply, conversation_id=conversation_id_for(item), job_id=job.id, created_by=job.created_by,
+            batch=batch,
+        )  # fmt: skip
+        usage = reply.usage
+        return outcome_of(result, usage.input_tokens + usage.cache_write_tokens, usage.output_tokens)
+
+    def give_up(self, prepared: PreparedItem, error: LLMError) -> ItemOutcome:
+        result = self.generation.record_call_error(
+            prepared.payload, error, conversation_id=conversation_id_for(prepared.item), job_id=prepared.job.id,
+            created_by=prepared.job.created_by,
+        )  # fmt: skip
+        return outcome_of(result, 0, 0)
+
+
+def outcome_of(result: GenerationResult, input_tokens: int, output_tokens: int) -> ItemOutcome:
+    usage: dict[str, Any] = {"cost_usd": result.cost_usd, "input_tokens": input_tokens, "output_tokens": output_tokens}
+    if result.ok:
+        return ItemOutcome.success(result.conversation_id, **usage)
+    failure_id = result.failure.id if result.failure is not None else None
+    return ItemOutcome.failure(result.message, failure_id=failure_id, **usage)

@@ -1,0 +1,39 @@
+"""A job's log: one row per event in ``batch_logs``, so every worker process can write and the page read."""
+
+from __future__ import annotations
+
+import logging
+
+import sqlalchemy as sa
+
+from core.models.jobs import BatchLogLine, LogLevel
+from core.storage.database import Database
+
+log = logging.getLogger("core.batch")
+_LEVELS = {"info": logging.INFO, "warning": logging.WARNING, "error": logging.ERROR}
+
+
+def write(
+    db: Database,
+    job_id: str,
+    message: str,
+    *,
+    level: LogLevel = "info",
+    item_id: str | None = None,
+    conn: sa.Connection | None = None,
+) -> None:
+    """Append a line (also to the Python log). Losing a log line must never fail the job, so errors are
+    logged and swallowed."""
+    log.log(_LEVELS[level], "job %s: %s", job_id[:8], message)
+    try:
+        db.batch_logs.add(BatchLogLine(job_id=job_id, item_id=item_id, level=level, message=message), conn=conn)
+    except Exception:
+        if conn is not None:
+            raise  # inside a caller's transaction a failure must surface, or the transaction is broken
+        log.exception("could not write a log line for job %s", job_id)
+
+
+def latest(db: Database, job_id: str, *, limit: int = 50) -> list[BatchLogLine]:
+    """The newest ``limit`` lines, oldest first."""
+    rows = db.batch_logs.list(where={"job_id": job_id}, order_by="created_at", descending=True, limit=limit)
+    return list(reversed(rows))

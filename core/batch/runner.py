@@ -1,0 +1,182 @@
+"""Working a job outside any browser: ``concurrency`` lanes (threads) per process, each claiming one item at
+a time under a lease, calling through the shared rate limiter, retrying transient errors, then finishing
+the item. A heartbeat renews this worker's leases; a monitor stops the lanes when the job is paused,
+cancelled or stopped. Any number of processes may run the same job: claims keep them apart.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from core.batch import claims, joblog
+from core.batch.processor import ItemOutcome, ItemProcessor, PreparedItem
+from core.batch.ratelimit import RateLimiter
+from core.errors import BrightRunError, LLMError
+from core.models.jobs import BatchItem, BatchJob
+from core.storage.database import Database
+
+log = logging.getLogger("core.batch")
+THROTTLE_STATUSES = (429, 529)
+TRANSIENT_STATUSES = (408, 409, 500, 502, 503, 504)
+TRANSIENT_CODES = ("timeout", "connection", "rate_limited", "overloaded", "server_error")
+
+
+def worker_id() -> str:
+    """A lease owner name that is unique per process start and says where it runs."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+def is_throttle(err: LLMError) -> bool:
+    return err.status_code in THROTTLE_STATUSES or err.code in ("rate_limited", "overloaded")
+
+
+def is_transient(err: LLMError) -> bool:
+    """Worth retrying: throttling, timeouts, dropped connections, server errors."""
+    return is_throttle(err) or err.status_code in TRANSIENT_STATUSES or err.code in TRANSIENT_CODES
+
+
+@dataclass
+class RunnerOptions:
+    lease_s: float = 60.0
+    poll_s: float = 0.5
+    max_attempts: int = 5
+
+
+class _Lanes:
+    """Everything one job run shares between its lanes."""
+
+    def __init__(self, job: BatchJob, stop: threading.Event) -> None:
+        self.job = job
+        self.stop = stop
+        self.limiter = RateLimiter(
+            concurrency=job.concurrency,
+            requests_per_minute=job.requests_per_minute,
+            input_tokens_per_minute=job.input_tokens_per_minute,
+            output_tokens_per_minute=job.output_tokens_per_minute,
+        )
+
+
+class JobRunner:
+    """Runs online jobs with ``processor``; ``owner`` names this worker in the leases it takes."""
+
+    def __init__(
+        self,
+        db: Database,
+        processor: ItemProcessor,
+        *,
+        owner: str | None = None,
+        options: RunnerOptions | None = None,
+    ) -> None:
+        self.db = db
+        self.processor = processor
+        self.owner = owner or worker_id()
+        self.options = options or RunnerOptions()
+
+    # -- one job --------------------------------------------------------------------------------------
+    def run(self, job_id: str, *, stop: threading.Event | None = None) -> BatchJob:
+        """Work the job until nothing is left to claim, it stops running, or ``stop`` is set."""
+        job = self.db.jobs.get(job_id)
+        if job.status not in claims.RUNNABLE:
+            return job
+        outer = stop or threading.Event()
+        lanes = _Lanes(job, threading.Event())
+        joblog.write(self.db, job_id, f"Worker {self.owner} started {job.concurrency} lane(s).")
+        watcher = threading.Thread(target=self._watch, args=(job_id, lanes, outer), daemon=True)
+        watcher.start()
+        try:
+            with ThreadPoolExecutor(job.concurrency, thread_name_prefix=f"job-{job_id[:8]}") as pool:
+                for future in [pool.submit(self._lane, lanes) for _ in range(job.concurrency)]:
+                    future.result()
+        finally:
+            lanes.stop.set()
+            watcher.join()
+        return self.db.jobs.get(job_id)
+
+    def _watch(self, job_id: str, lanes: _Lanes, outer: threading.Event) -> None:
+        """Heartbeat and monitor: renew leases, and stop the lanes when the job no longer runs."""
+        renew_every = max(self.options.lease_s / 3, self.options.poll_s)
+        renewed = 0.0
+        while not lanes.stop.wait(self.options.poll_s):
+            renewed += self.options.poll_s
+            try:
+                if renewed >= renew_every:
+                    renewed = 0.0
+                    claims.renew_leases(self.db, self.owner, lease_s=self.options.lease_s)
+                job = self.db.jobs.find(job_id)
+            except BrightRunError:
+                log.exception("heartbeat failed; retrying")
+                continue
+            if outer.is_set() or job is None or job.status not in claims.RUNNABLE:
+                lanes.stop.set()
+
+    def _lane(self, lanes: _Lanes) -> None:
+        while not lanes.stop.is_set():
+            claim = claims.claim_next(self.db, lanes.job.id, self.owner, lease_s=self.options.lease_s)
+            if claim.item is not None:
+                try:
+                    self._work(lanes, claim.item)
+                except Exception:
+                    # A storage failure while finishing: the lease lapses and another claim redoes the item.
+                    log.exception("lane failed on item %s", claim.item.id)
+                continue
+            if claim.state != "waiting":
+                lanes.stop.set()  # done, stopped or out of budget: the other lanes end too
+                return
+            lanes.stop.wait(self.options.poll_s)
+
+    # -- one item -------------------------------------------------------------------------------------
+    def _work(self, lanes: _Lanes, item: BatchItem) -> None:
+        try:
+            prepared = self.processor.prepare(lanes.job, item)
+        except BrightRunError as err:
+            claims.finish(self.db, item, self.owner, ItemOutcome.failure(err.message))
+            return
+        except Exception as err:
+            log.exception("preparing item %s failed", item.id)
+            claims.finish(self.db, item, self.owner, ItemOutcome.failure(f"Unexpected error: {err!r}"))
+            return
+        outcome = prepared.done or self._call(lanes, prepared)
+        if outcome is None:
+            claims.release(self.db, item, self.owner)  # stopped before it was sent: back to the queue
+            return
+        if not claims.finish(self.db, item, self.owner, outcome):
+            joblog.write(self.db, item.job_id, f"Item {item.position}: lease lost, result dropped.",
+                         level="warning", item_id=item.id)  # fmt: skip
+
+    def _call(self, lanes: _Lanes, prepared: PreparedItem) -> ItemOutcome | None:
+        """Call with retries; None when the lanes were stopped before the item got a final answer."""
+        estimate = (prepared.input_tokens, prepared.output_tokens)
+        for attempt in range(self.options.max_attempts):
+            if not lanes.limiter.acquire(*estimate, lanes.stop):
+                return None
+            try:
+                outcome = self.processor.execute(prepared)
+            except LLMError as err:
+                throttled = is_throttle(err)
+                lanes.limiter.done(estimated=estimate, throttled=throttled)
+                if not is_transient(err) or attempt == self.options.max_attempts - 1:
+                    return self.processor.give_up(prepared, err)
+                delay = (lanes.limiter.throttled(err.retry_after, attempt) if throttled
+                         else lanes.limiter.backoff_s(attempt, err.retry_after))  # fmt: skip
+                reason = f"HTTP {err.status_code}" if err.status_code else (err.code or "error")
+                joblog.write(self.db, prepared.job.id, f"Item {prepared.item.position}: {reason} ({err.code}); "
+                             f"retry {attempt + 1} in {delay:.2f}s.", level="warning", item_id=prepared.item.id)  # fmt: skip
+                if lanes.stop.wait(delay):
+                    return None
+                continue
+            except BrightRunError as err:
+                lanes.limiter.done(estimated=estimate)
+                return ItemOutcome.failure(err.message)
+            except Exception as err:
+                lanes.limiter.done(estimated=estimate)
+                log.exception("item %s failed unexpectedly", prepared.item.id)
+                return ItemOutcome.failure(f"Unexpected error: {err!r}")
+            lanes.limiter.done(estimated=estimate, used=(outcome.input_tokens, outcome.output_tokens))
+            return outcome
+        return None  # not reached: the last attempt returns above

@@ -1,0 +1,109 @@
+"""A worker process: serves every runnable job (``python -m core worker``) or one job until it ends
+(``python -m core batch run``). Online jobs go to the ``JobRunner``; Message Batches jobs to the driver,
+which submits, polls and ingests without holding threads.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+from core.batch import claims
+from core.batch.generation_processor import GenerationProcessor
+from core.batch.message_batches import MessageBatchDriver
+from core.batch.runner import JobRunner, RunnerOptions
+from core.models.jobs import BatchJob
+from core.storage.database import Database
+
+if TYPE_CHECKING:
+    from core.bootstrap import Services
+
+log = logging.getLogger("core.batch")
+PRIORITY_ORDER = {"high": 0, "normal": 1, "low": 2}
+
+
+class MessageBatchStep(Protocol):
+    def step(self, job: BatchJob) -> None:
+        """Submit what is queued, poll what was sent, ingest what has ended (never blocks for long)."""
+        ...
+
+
+class Worker:
+    def __init__(
+        self,
+        db: Database,
+        runner: JobRunner,
+        message_batches: MessageBatchStep | None = None,
+        *,
+        poll_s: float = 1.0,
+        batch_poll_s: float = 10.0,
+    ) -> None:
+        self.db = db
+        self.runner = runner
+        self.message_batches = message_batches
+        self.poll_s = poll_s
+        self.batch_poll_s = batch_poll_s
+
+    def runnable_jobs(self) -> list[BatchJob]:
+        jobs = self.db.jobs.list(where={"status": list(claims.RUNNABLE)}, order_by="created_at")
+        return sorted(jobs, key=lambda j: PRIORITY_ORDER.get(j.priority, 1))
+
+    def settle_stopped_jobs(self) -> None:
+        """Expired leases of paused or cancelled jobs (their worker died): requeue or cancel them."""
+        for job in self.db.jobs.list(where={"status": ["paused", "cancelled"]}):
+            with self.db.transaction() as conn:
+                claims.reap_expired(conn, self.db, job)
+
+    def work_once(self, job: BatchJob, stop: threading.Event) -> None:
+        if job.mode == "message_batches":
+            if self.message_batches is None:
+                log.warning("job %s needs Message Batches, which this worker cannot reach", job.id)
+                return
+            self.message_batches.step(job)
+        else:
+            self.runner.run(job.id, stop=stop)
+
+    def serve(self, stop: threading.Event) -> None:
+        """Work every runnable job, highest priority first, until ``stop`` is set."""
+        log.info("worker %s serving all jobs", self.runner.owner)
+        while not stop.is_set():
+            self.settle_stopped_jobs()
+            jobs = self.runnable_jobs()
+            for job in jobs:
+                if stop.is_set():
+                    break
+                self.work_once(job, stop)
+            online_left = any(j.mode == "online" for j in jobs)
+            stop.wait(self.poll_s if online_left or not jobs else self.batch_poll_s)
+
+    def run_until_done(self, job_id: str, stop: threading.Event) -> BatchJob:
+        """Work one job until it is no longer runnable (completed, failed, cancelled or paused)."""
+        while not stop.is_set():
+            job = self.db.jobs.get(job_id)
+            if job.status not in claims.RUNNABLE:
+                return job
+            self.work_once(job, stop)
+            job = self.db.jobs.get(job_id)
+            if job.status not in claims.RUNNABLE:
+                return job
+            stop.wait(self.batch_poll_s if job.mode == "message_batches" else self.poll_s)
+        return self.db.jobs.get(job_id)
+
+
+@dataclass
+class WorkerOptions:
+    lease_s: float = 60.0
+    poll_s: float = 1.0
+    batch_poll_s: float = 10.0
+
+
+def build_worker(services: Services, options: WorkerOptions | None = None) -> Worker:
+    """A worker wired to real generation (the Claude client is built on first call, so a missing key
+    fails the items with a clear message instead of failing the worker)."""
+    options = options or WorkerOptions()
+    processor = GenerationProcessor(services.db, services.generation, lambda: services.llm)
+    runner = JobRunner(services.db, processor, options=RunnerOptions(lease_s=options.lease_s, poll_s=options.poll_s))
+    driver = MessageBatchDriver(services.db, processor, lambda: services.llm, owner=runner.owner)
+    return Worker(services.db, runner, driver, poll_s=options.poll_s, batch_poll_s=options.batch_poll_s)

@@ -1,0 +1,99 @@
+"""Message Batches mode against the fake server: create (split at the limits), poll, results with some
+errored items, resubmit only the failed ones, batch prices."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.batch.message_batches import MessageBatchDriver, split
+from core.batch.runner import worker_id
+from core.batch.service import BatchRequest
+from core.batch.worker import build_worker
+from core.bootstrap import Services
+from core.llm.pricing import cost_usd
+from core.llm.types import LLMUsage, MessageRequest
+from core.models.jobs import BatchJob
+from tests.fakes.anthropic_server import FakeAnthropicServer
+from tests.fakes.message_batches import FakeMessageBatches
+
+REQUEST = BatchRequest(personas=["anxious_planner", "recently_widowed"], arcs=["anxiety_to_confidence"],
+                       topics=["ignored_401k", "eldercare_costs", "long_term_care"], mode="message_batches")  # fmt: skip
+
+
+@pytest.fixture
+def fake_batches(fake_claude: FakeAnthropicServer) -> FakeMessageBatches:
+    return FakeMessageBatches(fake_claude, polls_until_ended=2)
+
+
+def driver_for(services: Services, *, max_requests: int = 4) -> MessageBatchDriver:
+    worker = build_worker(services)
+    assert isinstance(worker.message_batches, MessageBatchDriver)
+    return MessageBatchDriver(services.db, worker.message_batches.processor, lambda: services.llm,
+                              owner=worker_id(), max_requests=max_requests)  # fmt: skip
+
+
+def run_two_steps(services: Services, driver: MessageBatchDriver, job: BatchJob) -> BatchJob:
+    driver.step(services.db.jobs.get(job.id))  # submit; the first poll still says in_progress
+    assert services.db.items.count(where={"job_id": job.id, "status": "processing"}) > 0
+    driver.step(services.db.jobs.get(job.id))  # ended: ingest
+    return services.db.jobs.get(job.id)
+
+
+def test_a_job_is_split_sent_polled_and_ingested_with_failures_recorded(
+    gen_services: Services, fake_batches: FakeMessageBatches
+) -> None:
+    job = gen_services.batch.create(REQUEST)
+    items = gen_services.batch.items(job.id)
+    fake_batches.errored.update({items[1].id, items[4].id})
+    done = run_two_steps(gen_services, driver_for(gen_services), job)
+    assert [len(b.requests) for b in fake_batches.batches.values()] == [4, 2]
+    assert len(done.message_batch_ids) == 2
+    assert (done.status, done.successful_items, done.failed_items) == ("completed", 4, 2)
+    failed = gen_services.batch.items(job.id, status="failed")
+    assert {i.id for i in failed} == fake_batches.errored
+    assert all("errored" in (i.error_message or "") and i.failure_id for i in failed)
+    assert gen_services.db.conversations.count(where={"job_id": job.id}) == 4
+
+
+def test_message_batches_results_are_priced_at_the_batch_rate(
+    gen_services: Services, fake_batches: FakeMessageBatches
+) -> None:
+    job = gen_services.batch.create(REQUEST)
+    run_two_steps(gen_services, driver_for(gen_services), job)
+    log = gen_services.db.logs.list(where={"job_id": job.id, "status": "success"})[0]
+    usage = LLMUsage(input_tokens=log.input_tokens, output_tokens=log.output_tokens,
+                     cache_read_tokens=log.cache_read_tokens, cache_write_tokens=log.cache_write_tokens)  # fmt: skip
+    prices = gen_services.settings.prices_per_mtok
+    assert log.cost_usd == pytest.approx(cost_usd(log.model, usage, prices, batch=True))
+    assert log.cost_usd == pytest.approx(cost_usd(log.model, usage, prices) / 2, rel=1e-3)
+
+
+def test_resubmit_sends_only_the_failed_items(gen_services: Services, fake_batches: FakeMessageBatches) -> None:
+    job = gen_services.batch.create(REQUEST)
+    failed_ids = {i.id for i in gen_services.batch.items(job.id)[:2]}
+    fake_batches.errored.update(failed_ids)
+    driver = driver_for(gen_services, max_requests=100)
+    run_two_steps(gen_services, driver, job)
+    fake_batches.errored.clear()
+    assert gen_services.batch.resubmit_failed(job.id) == 2
+    done = run_two_steps(gen_services, driver, job)
+    last = list(fake_batches.batches.values())[-1]
+    assert {r["custom_id"] for r in last.requests} == failed_ids
+    assert (done.status, done.successful_items, done.failed_items, done.total_items) == ("completed", 6, 0, 6)
+
+
+def test_cancel_in_message_batches_mode_leaves_nothing_processing(
+    gen_services: Services, fake_batches: FakeMessageBatches
+) -> None:
+    job = gen_services.batch.create(REQUEST)
+    driver_for(gen_services).step(gen_services.db.jobs.get(job.id))
+    cancelled = gen_services.batch.cancel(job.id)
+    assert (cancelled.status, cancelled.cancelled_items, cancelled.total_items) == ("cancelled", 6, 6)
+    assert gen_services.db.items.count(where={"job_id": job.id, "status": "processing"}) == 0
+
+
+def test_requests_are_split_by_count_and_by_size() -> None:
+    request = MessageRequest(model="m", max_tokens=10, messages=[{"role": "user", "content": "x" * 1000}])
+    pairs = [(f"id-{n}", request) for n in range(5)]
+    assert [len(c) for c in split(pairs, max_requests=2, max_bytes=10**9)] == [2, 2, 1]
+    assert [len(c) for c in split(pairs, max_requests=100, max_bytes=2500)] == [2, 2, 1]

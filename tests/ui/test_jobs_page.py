@@ -1,0 +1,68 @@
+"""The Jobs page: the estimate before creating, a created job's live view, and its controls."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core.batch.service import BatchRequest
+from core.bootstrap import Services, build_services
+from core.scaffolding.defaults import install_defaults
+from core.settings import Settings
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+
+
+def _open_page() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    return at.switch_page("pages/jobs.py").run()
+
+
+@pytest.fixture
+def svc() -> Iterator[Services]:
+    services = build_services(Settings())
+    install_defaults(services.scaffolding)
+    yield services
+    services.close()
+
+
+def test_without_scaffolding_the_page_links_to_it() -> None:
+    at = _open_page()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "scaffolding" in at.info[0].value.lower()
+
+
+def test_choosing_scaffolding_shows_the_count_as_a_formula_and_both_costs(svc: Services) -> None:
+    at = _open_page()
+    at.multiselect(key="jobs_personas").set_value(["anxious_planner", "recently_widowed"])
+    at.multiselect(key="jobs_arcs").set_value(["anxiety_to_confidence"])
+    at.multiselect(key="jobs_topics").set_value(["ignored_401k", "eldercare_costs", "long_term_care"]).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("2 personas × 1 arc × 3 topics = 6 conversations" in m.value for m in at.markdown)
+    assert {m.label for m in at.metric} >= {"Cost online", "Cost with Message Batches", "Time online"}
+
+
+def test_creating_a_job_shows_its_live_view(svc: Services) -> None:
+    at = _open_page()
+    at.multiselect(key="jobs_personas").set_value(["anxious_planner"])
+    at.multiselect(key="jobs_arcs").set_value(["anxiety_to_confidence"])
+    at.multiselect(key="jobs_topics").set_value(["ignored_401k"]).run()
+    at.button(key="jobs_create").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    job = svc.batch.list()[0]
+    assert job.total_items == 1 and at.selectbox(key="jobs_pick").value == job.id
+    assert "Created" in " ".join(c.value for c in at.code)
+
+
+def test_pause_then_cancel_from_the_live_view(svc: Services) -> None:
+    job = svc.batch.create(BatchRequest(personas=["anxious_planner"], arcs=["anxiety_to_confidence"], topics="all"))
+    at = _open_page()
+    at.button(key="jobs_pause").click().run()
+    assert svc.db.jobs.get(job.id).status == "paused"
+    at.button(key="jobs_cancel").click().run()
+    cancelled = svc.db.jobs.get(job.id)
+    assert not at.exception and cancelled.status == "cancelled"
+    assert cancelled.cancelled_items == cancelled.total_items
