@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from pages._ui import services
+from pages._ui import sign_out, signed_in_user, system_services
 
 st.set_page_config(page_title="Bright Run Studio", page_icon=":material/auto_awesome:", layout="wide")
 
@@ -46,7 +46,7 @@ def navigation() -> dict[str, list[st.Page]]:
 
 
 def sidebar() -> None:
-    svc = services()
+    svc = system_services()
     with st.sidebar:
         st.caption("Backend")
         st.write(svc.backend_label)
@@ -54,8 +54,19 @@ def sidebar() -> None:
             st.success("Claude key configured", icon=":material/key:")
         else:
             st.warning("No Claude key: generation shows prompts and cost only.", icon=":material/key_off:")
+        if (user := signed_in_user()) is not None:
+            st.caption("Signed in")
+            st.write(user.email or user.id, "(reviewer)" if user.role == "reviewer" else "")
+            if st.button("Sign out", key="sidebar_sign_out", icon=":material/logout:"):
+                sign_out()
+                st.rerun()
 
 
-page = st.navigation(navigation())
+SIGN_IN = ("pages/sign_in.py", "Sign in", ":material/login:")
+if system_services().settings.backend == "supabase" and signed_in_user() is None:
+    # On Supabase every page is behind sign-in; the embedded backend has no accounts.
+    page = st.navigation([st.Page(SIGN_IN[0], title=SIGN_IN[1], icon=SIGN_IN[2])])
+else:
+    page = st.navigation(navigation())
 sidebar()
 page.run()

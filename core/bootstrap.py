@@ -8,9 +8,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import cast
 
+from core.batch.service import BatchService, generation_usage
 from core.conversations.store import ConversationStore
+from core.enrichment.pipeline import EnrichmentService
+from core.export import ExportService, TrainingFileService
+from core.generation.prompts import check_template
+from core.generation.service import GenerationService
 from core.importer import Importer
+from core.llm.claude import ClaudeClient
+from core.review.service import ReviewService
 from core.scaffolding.service import ScaffoldingService
 from core.settings import Settings
 from core.stats import Stats, conversation_stats
@@ -33,7 +41,7 @@ class Services:
 
     @cached_property
     def scaffolding(self) -> ScaffoldingService:
-        return ScaffoldingService(self.db)
+        return ScaffoldingService(self.db, template_check=check_template)
 
     @cached_property
     def conversations(self) -> ConversationStore:
@@ -42,6 +50,51 @@ class Services:
     @cached_property
     def importer(self) -> Importer:
         return Importer(self.conversations, self.scaffolding, max_bytes=self.settings.max_upload_bytes)
+
+    @property
+    def llm(self) -> ClaudeClient:
+        """The Claude client, built on first use; no key raises ``LLMUnavailableError`` saying how to add one."""
+        client = self.extras.get("llm")
+        if client is None:
+            client = self.extras["llm"] = ClaudeClient.from_settings(self.settings)
+        return cast(ClaudeClient, client)
+
+    @cached_property
+    def generation(self) -> GenerationService:
+        return GenerationService(
+            self.db, self.blobs, self.scaffolding, self.conversations, self.settings, llm=lambda: self.llm
+        )
+
+    @cached_property
+    def review(self) -> ReviewService:
+        return ReviewService(self.conversations, extensions=self)
+
+    @cached_property
+    def batch(self) -> BatchService:
+        return BatchService(
+            self.db, self.scaffolding, self.settings, usage_for=generation_usage(lambda: self.generation)
+        )
+
+    @cached_property
+    def enrichment(self) -> EnrichmentService:
+        from core.enrichment.judge import build_judge  # loads the Claude adapter only when judging
+
+        return EnrichmentService(
+            self.db,
+            self.blobs,
+            self.scaffolding,
+            settings=self.settings,
+            judge_factory=lambda: build_judge(self.settings, self.db),
+        )
+
+    @cached_property
+    def exports(self) -> ExportService:
+        # Per-turn review ratings become loss weights (OpenAI ``weight``, axolotl ``train``).
+        return ExportService(self.conversations, self.scaffolding, ratings_for=self.review.turn_ratings)
+
+    @cached_property
+    def training_files(self) -> TrainingFileService:
+        return TrainingFileService(self.exports)
 
     def stats(self) -> Stats:
         return conversation_stats(self.db)

@@ -6,7 +6,9 @@ BrightRunError                 (root: pages catch this and show ``st.error``)
 ├── ImportFormatError          a file is not one of the formats we read
 ├── StorageError
 │   ├── NotFoundError          a row or blob that should exist does not
-│   └── ConflictError          a unique key or a state transition refused the change
+│   ├── ConflictError          a unique key or a state transition refused the change
+│   └── AccessDeniedError      row-level security refused the signed-in user
+├── AuthError                  sign-in failed, or Supabase Auth could not be reached
 ├── LLMError
 │   ├── LLMUnavailableError    no key, dead key, network down, provider overloaded
 │   └── LLMOutputError         the model answered, but the answer is unusable
@@ -72,8 +74,36 @@ class ConflictError(StorageError):
     """A unique key or an allowed-transition rule refused the change."""
 
 
+class AccessDeniedError(StorageError):
+    """Row-level security (or a grant) refused the signed-in user's read or change."""
+
+
+class AuthError(BrightRunError):
+    """Sign-in failed (wrong credentials, unconfirmed email) or Supabase Auth could not be reached."""
+
+
 class LLMError(BrightRunError):
-    """Something went wrong talking to Claude."""
+    """Something went wrong talking to Claude.
+
+    ``status_code``, ``retry_after`` (seconds), ``request_id`` and ``code`` describe a failed API call when
+    there was one, so a batch runner can back off adaptively.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        hint: str | None = None,
+        status_code: int | None = None,
+        retry_after: float | None = None,
+        request_id: str | None = None,
+        code: str | None = None,
+    ) -> None:
+        super().__init__(message, hint=hint)
+        self.status_code = status_code
+        self.retry_after = retry_after
+        self.request_id = request_id
+        self.code = code
 
 
 class LLMUnavailableError(LLMError):

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import streamlit as st
+from streamlit.errors import StreamlitPageNotFoundError
 
+from core.auth import AuthUser, SupabaseAuth, user_services
 from core.bootstrap import Services, build_services
 from core.errors import BrightRunError
 from core.settings import Settings
+from core.storage.rls import as_anon
 
 
 @st.cache_resource(show_spinner=False)
@@ -18,10 +22,60 @@ def _services_for(database_url: str, data_dir: str) -> Services:
     return build_services(Settings())
 
 
-def services() -> Services:
-    """The app's services, built once per backend (the key keeps tests with other data dirs apart)."""
+def system_services() -> Services:
+    """The app's services as the system (workers, the sidebar): built once per backend, no user scoping.
+
+    The cache key keeps tests with other data dirs apart.
+    """
     settings = Settings()
     return _services_for(settings.database_url, str(settings.data_dir))
+
+
+def services() -> Services:
+    """The services a page uses. On Supabase every transaction runs as the signed-in user (row-level
+    security applies), and as the role ``anon`` (which reaches no table) when nobody is signed in."""
+    base = system_services()
+    if base.settings.backend != "supabase":
+        return base
+    user = signed_in_user()
+    key = f"user:{user.id}:{user.role}" if user else "anon"
+    scoped = st.session_state.get("_scoped_services")
+    if scoped is None or scoped[0] != key or scoped[1] is not base:
+        view = user_services(base, user) if user else dataclasses.replace(base, db=as_anon(base.db))
+        scoped = (key, base, view)
+        st.session_state["_scoped_services"] = scoped
+    return scoped[2]
+
+
+def signed_in_user() -> AuthUser | None:
+    """The Supabase user of this browser session, if any (``auth_user`` holds ``AuthUser.model_dump()``)."""
+    found = st.session_state.get("auth_user")
+    return AuthUser.model_validate(found) if found else None
+
+
+def require_sign_in() -> AuthUser | None:
+    """On Supabase, stop the page until someone is signed in; on the embedded backend there is no sign-in."""
+    if system_services().settings.backend != "supabase":
+        return None
+    user = signed_in_user()
+    if user is None:
+        st.info("Sign in to use Bright Run Studio.", icon=":material/lock:")
+        try:
+            st.page_link("pages/sign_in.py", label="Sign in", icon=":material/login:")
+        except StreamlitPageNotFoundError:  # the page runs on its own (tests), outside app.py's navigation
+            st.caption("Open **Sign in** from the menu.")
+        st.stop()
+    return user
+
+
+def sign_out() -> None:
+    """Forget this browser's user and end the session at Supabase (the sidebar and the sign-in page call it)."""
+    session = st.session_state.pop("auth_session", None)
+    st.session_state.pop("auth_user", None)
+    st.session_state.pop("_scoped_services", None)
+    if session is not None:
+        with friendly_errors():
+            SupabaseAuth.from_settings(system_services().settings).sign_out(session)
 
 
 def show_error(err: BrightRunError) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from core.cli import data_cmds, db, scaffolding, spec
+from core.cli import batch, data_cmds, db, enrich, export, generate, review, scaffolding, spec
 
 app = typer.Typer(
     name="core",
@@ -14,11 +14,18 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(db.app, name="db")
+app.add_typer(batch.app, name="batch")
+app.command("worker")(batch.worker)
 app.add_typer(scaffolding.app, name="scaffolding")
 app.add_typer(data_cmds.demo_app, name="demo")
 app.add_typer(spec.app, name="spec")
 app.command("import")(data_cmds.import_files)
 app.command("stats")(data_cmds.stats)
+app.command("generate")(generate.generate)
+app.command("enrich")(enrich.enrich)
+app.command("export")(export.export)
+app.add_typer(export.training_file_app, name="training-file")
+app.add_typer(review.app, name="review")
 
 
 def run() -> None:

@@ -58,3 +58,20 @@ class BatchItem(Record):
     cost_usd: float = 0.0
     started_at: datetime | None = None
     finished_at: datetime | None = None
+    # Usage of the item's model call, summed into the job's counters (m0003).
+    input_tokens: int = 0
+    output_tokens: int = 0
+    # Message Batches mode: the API batch this item was sent in (m0003).
+    message_batch_id: str | None = None
+
+
+LogLevel = Literal["info", "warning", "error"]
+
+
+class BatchLogLine(Record):
+    """One line of a job's log (m0003): what the runner did, readable by the Jobs page."""
+
+    job_id: str
+    item_id: str | None = None
+    level: LogLevel = "info"
+    message: str

@@ -10,8 +10,9 @@ import sqlalchemy as sa
 
 from core.errors import StorageError
 from core.models.conversation import Conversation
-from core.models.jobs import BatchItem, BatchJob
+from core.models.jobs import BatchItem, BatchJob, BatchLogLine
 from core.models.logs import FailedGeneration, GenerationLog
+from core.models.review import ReviewAction, ReviewGrade, TurnRating, TurnRevision
 from core.models.scaffolding import EmotionalArc, ExpertProfile, Persona, PromptTemplate, TrainingTopic
 from core.models.training import TrainingFile, TrainingFileConversation
 from core.storage import migrations, schema
@@ -59,12 +60,17 @@ class Database:
         self.conversations = Repository(self, schema.conversations, Conversation, label="conversation")
         self.jobs = Repository(self, schema.batch_jobs, BatchJob, label="batch job")
         self.items = Repository(self, schema.batch_items, BatchItem, label="batch item")
+        self.batch_logs = Repository(self, schema.batch_logs, BatchLogLine, label="batch log line")
         self.failures = Repository(self, schema.failed_generations, FailedGeneration, label="failed generation")
         self.logs = Repository(self, schema.generation_logs, GenerationLog, label="generation log")
         self.training_files = Repository(self, schema.training_files, TrainingFile, label="training file")
         self.training_members = Repository(
             self, schema.training_file_conversations, TrainingFileConversation, label="training file member"
         )
+        self.review_actions = Repository(self, schema.review_actions, ReviewAction, label="review action")
+        self.turn_ratings = Repository(self, schema.turn_ratings, TurnRating, label="turn rating")
+        self.turn_revisions = Repository(self, schema.turn_revisions, TurnRevision, label="turn revision")
+        self.review_grades = Repository(self, schema.review_grades, ReviewGrade, label="review grade")
 
     @property
     def dialect(self) -> str:

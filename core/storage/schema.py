@@ -16,8 +16,9 @@ from pydantic import BaseModel
 from sqlalchemy.dialects.postgresql import JSONB
 
 from core.models.conversation import Conversation
-from core.models.jobs import BatchItem, BatchJob
+from core.models.jobs import BatchItem, BatchJob, BatchLogLine
 from core.models.logs import FailedGeneration, GenerationLog
+from core.models.review import ReviewAction, ReviewGrade, TurnRating, TurnRevision
 from core.models.scaffolding import EmotionalArc, ExpertProfile, Persona, PromptTemplate, TrainingTopic
 from core.models.training import TrainingFile, TrainingFileConversation
 
@@ -140,6 +141,7 @@ batch_jobs = table_for("batch_jobs", BatchJob, indexes=("status", "created_by"))
 batch_items = table_for(
     "batch_items", BatchItem, unique=(("job_id", "position"),), indexes=("job_id", "status", "conversation_id")
 )
+batch_logs = table_for("batch_logs", BatchLogLine, indexes=("job_id", "created_at"))
 failed_generations = table_for(
     "failed_generations",
     FailedGeneration,
@@ -152,6 +154,24 @@ training_file_conversations = table_for(
     TrainingFileConversation,
     unique=(("training_file_id", "conversation_id"),),
     indexes=("conversation_id",),
+)
+
+# Review (m0002): the history, per-turn ratings, turn revisions and rubric grades.
+review_actions = table_for("review_actions", ReviewAction, indexes=("conversation_id", "created_at"))
+turn_ratings = table_for(
+    "turn_ratings", TurnRating, unique=(("conversation_id", "turn_number"),), indexes=("conversation_id",)
+)
+turn_revisions = table_for("turn_revisions", TurnRevision, indexes=("conversation_id",))
+review_grades = table_for("review_grades", ReviewGrade, indexes=("conversation_id",))
+# The review grid's first page (active rows, newest first) and its common filters.
+REVIEW_GRID_INDEXES = (
+    sa.Index("ix_conversations_active_created", conversations.c.is_active, conversations.c.created_at),
+    sa.Index(
+        "ix_conversations_active_review_created",
+        conversations.c.is_active,
+        conversations.c.review_status,
+        conversations.c.created_at,
+    ),
 )
 
 schema_migrations = sa.Table(
