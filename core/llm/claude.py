@@ -162,7 +162,6 @@ class ClaudeClient:
         latency_ms = round((time.perf_counter() - started) * 1000)
         return reply_from_message(message, latency_ms=latency_ms, request_id=raw.request_id, retries=raw.retries_taken)
 
-
     # -- Message Batches (additive; used by core.batch.message_batches) ---------------------------------
     def create_message_batch(self, requests: list[tuple[str, MessageRequest]]) -> MessageBatchInfo:
         """Send ``(custom_id, request)`` pairs as one batch (the caller keeps within the API's limits)."""
@@ -215,7 +214,9 @@ def _batch_info(batch: Any) -> MessageBatchInfo:
     return MessageBatchInfo(
         id=batch.id,
         processing_status=batch.processing_status,
-        request_counts={k: int(getattr(counts, k)) for k in ("processing", "succeeded", "errored", "canceled", "expired")},
+        request_counts={
+            k: int(getattr(counts, k)) for k in ("processing", "succeeded", "errored", "canceled", "expired")
+        },
         ended=batch.processing_status == "ended",
     )
 
