@@ -24,9 +24,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from core.enrichment.enrich import TEMPLATES_DIR
 from core.enrichment.models import JudgeVerdict, TurnArcAdherence
 from core.errors import LLMError, LLMOutputError
+from core.llm.calllog import call_log
 from core.llm.pricing import cost_usd, estimate_tokens, prices_for
 from core.llm.types import LLMReply, MessageRequest, SystemBlock
-from core.models.logs import GenerationLog
 from core.models.scaffolding import EmotionalArc, ExpertProfile
 from core.settings import Settings
 from core.storage.database import Database
@@ -222,21 +222,15 @@ class ClaudeJudge:
         error: str | None = None,
         latency_ms: int = 0,
     ) -> None:
-        usage = reply.usage if reply else None
         self.db.logs.add(
-            GenerationLog(
+            call_log(
+                reply=reply,
+                model=request.model,
+                latency_ms=latency_ms,
                 conversation_id=conversation_id,
                 purpose="judge",
-                model=reply.model if reply and reply.model else request.model,
-                request_id=reply.request_id if reply else None,
-                input_tokens=usage.input_tokens if usage else 0,
-                output_tokens=usage.output_tokens if usage else 0,
-                cache_read_tokens=usage.cache_read_tokens if usage else 0,
-                cache_write_tokens=usage.cache_write_tokens if usage else 0,
                 cost_usd=cost,
-                latency_ms=reply.latency_ms if reply else latency_ms,
                 status="failed" if error else "success",
-                stop_reason=reply.stop_reason if reply else None,
                 error_message=error,
                 retry_attempt=attempt,
                 request_payload={"model": request.model, "prompt_chars": len(request.user_text), "attempt": attempt},

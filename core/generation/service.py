@@ -21,12 +21,13 @@ from core.generation.failures import FailureInfo, record_failure
 from core.generation.plan import Estimate, GenerationPlan, GenerationResult, conversation_schema
 from core.generation.template_selection import choose_template, rank_templates
 from core.generation.variables import build_variables, default_temperature
+from core.llm.calllog import call_log
 from core.llm.models import model_warning
 from core.llm.pricing import cost_usd, estimate_usage
 from core.llm.types import LLMReply, MessageClient, MessageRequest
 from core.models.base import new_id
 from core.models.conversation import RawConversation
-from core.models.logs import CallStatus, FailedGeneration, GenerationLog
+from core.models.logs import CallStatus, FailedGeneration
 from core.models.scaffolding import Tier
 from core.scaffolding.service import ScaffoldingService, describe_validation_error
 from core.settings import Settings
@@ -236,23 +237,18 @@ class GenerationService:
         status: CallStatus | None = None,
         latency_ms: int = 0,
     ) -> None:
-        usage = reply.usage if reply else None
         self.db.logs.add(
-            GenerationLog(
+            call_log(
+                reply=reply,
+                model=plan.request.model,
+                latency_ms=latency_ms,
                 conversation_id=conversation_id,
                 job_id=job_id,
                 template_id=plan.template.id,
                 created_by=created_by,
-                model=reply.model if reply and reply.model else plan.request.model,
-                request_id=reply.request_id if reply else error.request_id if error else None,
-                input_tokens=usage.input_tokens if usage else 0,
-                output_tokens=usage.output_tokens if usage else 0,
-                cache_read_tokens=usage.cache_read_tokens if usage else 0,
-                cache_write_tokens=usage.cache_write_tokens if usage else 0,
+                **({} if reply else {"request_id": error.request_id if error else None}),
                 cost_usd=cost,
-                latency_ms=reply.latency_ms if reply else latency_ms,
                 status=status or ("failed" if problem else "success"),
-                stop_reason=reply.stop_reason if reply else None,
                 error_message=problem.message if problem else None,
                 error_code=(error.code if error else problem.failure_type) if problem else None,
                 retry_attempt=reply.retries if reply else 0,
