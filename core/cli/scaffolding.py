@@ -42,3 +42,13 @@ def list_(
         name = getattr(record, "name", getattr(record, "description", ""))
         table.add_row(record.key, str(name), "yes" if record.is_active else "no")
     console.print(table)
+
+
+@app.command("install-defaults")
+def install_defaults_cmd() -> None:
+    """Add the default expert profile, personas, arcs, topics and templates that are not there yet."""
+    from core.scaffolding.defaults import install_defaults
+
+    with friendly_errors():
+        added = install_defaults(services().scaffolding)
+    console.print(", ".join(f"{n} {kind}" for kind, n in added.items()) + " added.")

@@ -76,3 +76,9 @@ def test_import_of_a_broken_file_exits_non_zero_and_says_where(tmp_path: Path) -
     assert code == 1
     assert "line 1, column 17" in out
     assert json.loads(invoke("stats", "--json")[1])["conversations"] == 1
+
+
+def test_install_defaults_adds_scaffolding_once() -> None:
+    code, out = invoke("scaffolding", "install-defaults")
+    assert code == 0 and "10 arcs" in out
+    assert "0 arcs" in invoke("scaffolding", "install-defaults")[1]
