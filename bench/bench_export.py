@@ -34,7 +34,7 @@ from core.models.base import new_id
 from core.settings import Settings
 from core.storage.blobs import CONVERSATION_FILES, enriched_conversation_path
 
-REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "enriched-conversation.json"
+REFERENCE = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "reference" / "enriched-conversation.json"
 TIME_TARGET, MEMORY_TARGET = 3.0, 1.5
 
 

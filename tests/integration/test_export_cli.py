@@ -9,8 +9,9 @@ from typer.testing import CliRunner
 
 from core.bootstrap import build_services
 from core.cli.main import app
+from tests.support.paths import REFERENCE_DIR
 
-REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference" / "training-file-brightrun-lora-v4.json"
+REFERENCE = REFERENCE_DIR / "training-file-brightrun-lora-v4.json"
 runner = CliRunner()
 
 

@@ -7,8 +7,9 @@ from pathlib import Path
 
 from core.bootstrap import Services, build_services
 from core.settings import Settings
+from tests.support.paths import REFERENCE_DIR
 
-REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference" / "training-file-brightrun-lora-v4.json"
+REFERENCE = REFERENCE_DIR / "training-file-brightrun-lora-v4.json"
 
 
 def _without_timestamps(data: dict) -> dict:

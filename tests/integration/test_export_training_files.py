@@ -12,8 +12,9 @@ from core.errors import ConflictError, ExportError, ValidationError
 from core.settings import Settings
 from core.storage.blobs import LocalBlobStore
 from core.storage.database import Database
+from tests.support.paths import REFERENCE_DIR
 
-REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference"
+REFERENCE = REFERENCE_DIR
 
 
 @pytest.fixture

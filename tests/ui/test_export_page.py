@@ -8,9 +8,10 @@ from streamlit.testing.v1 import AppTest
 
 from core.bootstrap import Services
 from core.scaffolding.defaults import install_defaults
+from tests.support.paths import REFERENCE_DIR
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "export.py")
-REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference" / "training-file-brightrun-lora-v4.json"
+REFERENCE = REFERENCE_DIR / "training-file-brightrun-lora-v4.json"
 
 
 def _loaded(services: Services) -> AppTest:

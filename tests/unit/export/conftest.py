@@ -12,8 +12,9 @@ import pytest
 
 from core.export.selection import ExportItem
 from core.models.conversation import Conversation
+from tests.support.paths import REFERENCE_DIR
 
-REFERENCE = Path(__file__).resolve().parents[4] / "shared" / "reference" / "training-file-brightrun-lora-v4.json"
+REFERENCE = REFERENCE_DIR / "training-file-brightrun-lora-v4.json"
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
 
