@@ -88,10 +88,13 @@ def training_files_section(svc: Services) -> None:
             row = run_action(
                 "Building the training file…", lambda: service.create(name, description=description or None)
             )
-            if row is not None:
-                st.success(
+            if row is not None:  # rerun so the list above shows the new file with its downloads
+                st.session_state["export_tf_created"] = (
                     f"Created '{row.name}': {row.conversation_count} conversations, {row.total_training_pairs} pairs."
                 )
+                st.rerun()
+    if created := st.session_state.pop("export_tf_created", None):
+        st.success(created)
 
 
 def _highlight_gap(value: object) -> str:

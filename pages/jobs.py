@@ -37,11 +37,19 @@ if not jobs:
     st.stop()
 
 st.subheader("Jobs")
-st.dataframe(
-    [{"name": j.name, "status": j.status, "mode": j.mode, "done": f"{j.completed_items}/{j.total_items}",
-      "failed": j.failed_items, "cost": round(j.cost_usd, 4), "created": j.created_at, "id": j.id} for j in jobs],
-    hide_index=True, key="jobs_table",
-)  # fmt: skip
+
+
+def jobs_table() -> None:
+    rows = svc.batch.list(limit=50)
+    st.dataframe(
+        [{"name": j.name, "status": j.status, "mode": j.mode, "done": f"{j.completed_items}/{j.total_items}",
+          "failed": j.failed_items, "cost": round(j.cost_usd, 4), "created": j.created_at, "id": j.id} for j in rows],
+        hide_index=True, key="jobs_table",
+    )  # fmt: skip
+
+
+# The list refreshes with the live view while any job runs, so its counts never go stale.
+st.fragment(run_every=2 if any(j.status in RUNNING for j in jobs) else None)(jobs_table)()
 names = {j.id: f"{j.name} · {j.status}" for j in jobs}
 job_id = st.selectbox("Job", list(names), format_func=names.__getitem__, key="jobs_pick")
 if svc.batch.get(job_id).status in RUNNING:

@@ -167,3 +167,21 @@ def page(browser: object, request: pytest.FixtureRequest) -> Iterator[object]:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         tab.screenshot(path=str(SCREENSHOTS / f"FAILED-{request.node.name}.png"), full_page=True)
     context.close()
+
+
+@pytest.fixture(scope="module")
+def shared_tab(browser: object) -> Iterator[object]:
+    """One browser tab (one Streamlit session) kept across a module's tests, for flows in stages."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)  # type: ignore[attr-defined]
+    context.set_default_timeout(30_000)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def shared_page(shared_tab: object, request: pytest.FixtureRequest) -> Iterator[object]:
+    """The module's shared tab for one test; a screenshot is saved when the test fails."""
+    yield shared_tab
+    if request.node.stash.get(FAILED_KEY, False):
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        shared_tab.screenshot(path=str(SCREENSHOTS / f"FAILED-{request.node.name}.png"), full_page=True)  # type: ignore[attr-defined]

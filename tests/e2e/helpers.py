@@ -34,3 +34,51 @@ def screenshot(page: Any, name: str) -> Path:
 def assert_no_exception(page: Any) -> None:
     errors = page.locator('[data-testid="stException"]')
     assert errors.count() == 0, errors.first.inner_text()
+
+
+def title(page: Any) -> str:
+    """The page's ``st.title`` text (its first ``h1``), once it is there."""
+    heading = page.locator('[data-testid="stMainBlockContainer"] h1').first
+    heading.wait_for()
+    return str(heading.inner_text()).strip()
+
+
+def metric_value(page: Any, label: str) -> Any:
+    """The value element of the ``st.metric`` labelled ``label`` (for ``expect(...).to_have_text``)."""
+    box = page.locator('[data-testid="stMetric"]').filter(
+        has=page.locator('[data-testid="stMetricLabel"]', has_text=label)
+    )
+    return box.locator('[data-testid="stMetricValue"]').first
+
+
+def metric(page: Any, label: str) -> str:
+    """The value shown by the ``st.metric`` labelled ``label``."""
+    return str(metric_value(page, label).inner_text()).strip()
+
+
+def widget(page: Any, testid: str, label: str) -> Any:
+    """A Streamlit widget of kind ``testid`` (e.g. ``stSelectbox``) found by its label text."""
+    return page.locator(f'[data-testid="{testid}"]').filter(
+        has=page.locator('[data-testid="stWidgetLabel"]', has_text=label)
+    )
+
+
+def choose(page: Any, label: str, option: str | int, *, multi: bool = False) -> None:
+    """Open the select box (or multiselect) labelled ``label`` and click an option, by text or position
+    (a multiselect's own "Select all" entry is not counted)."""
+    # The keyboard opens the list reliably; a click right after working inside an iframe only focuses.
+    page.get_by_role("combobox", name=label, exact=True).focus()
+    page.keyboard.press("ArrowDown")
+    options = page.locator('[role="listbox"] [role="option"]:not([data-key="__select_all__"])')
+    target = options.nth(option) if isinstance(option, int) else options.filter(has_text=option).first
+    target.click()
+    if multi:
+        page.keyboard.press("Escape")
+    wait_until_idle(page)
+
+
+def download(page: Any, button: str) -> bytes:
+    """Click the download button named ``button`` and return the downloaded bytes."""
+    with page.expect_download() as info:
+        page.get_by_role("button", name=button).click()
+    return Path(info.value.path()).read_bytes()

@@ -1,0 +1,205 @@
+"""A new user's main flows, clicked in a real Chromium against the running app, one test per stage.
+
+The stages share the app (session fixture) and one browser tab (module fixture), so they run in file
+order: demo → enrich → review grid → one conversation → export → generate → batch job → spec splitter.
+``STATE`` carries what a later stage checks (e.g. the rated turn that must come back as a loss weight).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import zipfile
+from typing import Any
+
+from playwright.sync_api import expect
+
+from tests.e2e.helpers import (
+    assert_no_exception,
+    choose,
+    download,
+    metric,
+    metric_value,
+    open_page,
+    screenshot,
+    title,
+    wait_until_idle,
+    widget,
+)
+from tests.support.paths import REPO_ROOT
+
+REVIEWER = "E2E Reviewer"
+GRID = "iframe[title*='agGrid' i]"
+SPEC = REPO_ROOT / "tests" / "unit" / "spec" / "fixtures" / "integrated_spec.md"
+STATE: dict[str, Any] = {}
+
+
+def click(page: Any, name: str) -> None:
+    page.get_by_role("button", name=name, exact=True).click()
+
+
+def jsonl(data: bytes) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in data.decode("utf-8").splitlines() if line.strip()]
+
+
+def test_load_the_demo_dataset(shared_page: Any, app_url: str) -> None:
+    open_page(shared_page, app_url)
+    click(shared_page, "Load demo dataset")
+    message = shared_page.get_by_text("Demo loaded").first.inner_text()
+    added, present = map(int, re.findall(r"(\d+) conversations added, (\d+) already", message)[0])
+    assert added + present > 0
+    expect(metric_value(shared_page, "Conversations")).to_have_text(str(added + present))
+    STATE["conversations"] = added + present
+    screenshot(shared_page, "flow-1-demo")
+
+
+def test_enrich_all_pending(shared_page: Any, app_url: str) -> None:
+    open_page(shared_page, app_url, "enrich")
+    pending = int(metric(shared_page, "Pending"))
+    shared_page.get_by_role("button", name=f"Enrich all pending ({pending})").click()
+    summary = shared_page.get_by_text("Enrichment finished").first.inner_text()
+    assert f"{pending} succeeded, 0 failed" in summary
+    expect(metric_value(shared_page, "Pending")).to_have_text("0")
+    expect(metric_value(shared_page, "Completed")).to_have_text(str(STATE["conversations"]))
+    assert_no_exception(shared_page)
+    screenshot(shared_page, "flow-2-enrich")
+
+
+def test_review_select_rows_in_the_grid_and_bulk_approve(shared_page: Any, app_url: str) -> None:
+    open_page(shared_page, app_url, "review")
+    shared_page.get_by_label("Your name").fill(REVIEWER)
+    click(shared_page, "Continue")
+    grid = shared_page.frame_locator(GRID)
+    rows = grid.locator(".ag-center-cols-container .ag-row")
+    rows.first.wait_for()
+    picked = [rows.nth(i).get_attribute("row-id") for i in range(3)]
+    for row_id in picked:
+        grid.locator(f".ag-row[row-id='{row_id}'] .ag-selection-checkbox input").first.click()
+    shared_page.get_by_text("3 selected").wait_for()
+    screenshot(shared_page, "flow-3-review-selected")
+    click(shared_page, "Approve")
+    shared_page.get_by_text(re.compile(r"^3 approve")).wait_for()
+    wait_until_idle(shared_page)
+    # Only the three picked rows left "pending review": the pending filter shows every other one.
+    choose(shared_page, "Review status", "pending review", multi=True)
+    remaining = STATE["conversations"] - 3
+    shared_page.get_by_text(f"of {remaining} · page 1").wait_for()
+    expect(rows).to_have_count(remaining)
+    shown = rows.evaluate_all("rows => rows.map(r => r.getAttribute('row-id'))")
+    assert not set(shown) & set(picked)
+    assert_no_exception(shared_page)
+    screenshot(shared_page, "flow-3-review-approved")
+
+
+def test_open_a_conversation_rate_a_turn_and_approve(shared_page: Any, app_url: str) -> None:
+    shared_page.locator(".st-key-review_open button").click()  # "Open" alone also names every select's arrow
+    shared_page.wait_for_url(re.compile(r"/conversation"))
+    wait_until_idle(shared_page)
+    assert title(shared_page)
+    with_turn_2 = shared_page.locator('[data-testid="stExpander"]').filter(has_text="Rate or edit turn 2")
+    with_turn_2.get_by_text("Rate or edit turn 2").click()
+    with_turn_2.get_by_text("Good", exact=True).click()
+    with_turn_2.get_by_role("button", name="Save rating").click()
+    shared_page.get_by_text("Rating saved.").wait_for()
+    bubble = shared_page.locator('[data-testid="stChatMessage"]').filter(has_text=f"rated Good by {REVIEWER}")
+    expect(bubble).to_have_count(1)
+    expect(bubble).to_contain_text("Turn 2")
+    STATE["rated_turn_words"] = bubble.locator('[data-testid="stMarkdown"]').last.inner_text().split()[:6]
+    widget(shared_page, "stRadio", "Decision").get_by_text("Approve", exact=True).click()
+    click(shared_page, "Submit decision")
+    shared_page.get_by_text("Now approved.").wait_for()
+    expect(shared_page.get_by_text(f"{REVIEWER} · approved (pending_review → approved)")).to_have_count(1)
+    assert_no_exception(shared_page)
+    screenshot(shared_page, "flow-4-conversation")
+
+
+def test_export_a_training_file_and_an_openai_file(shared_page: Any, app_url: str) -> None:
+    open_page(shared_page, app_url, "export")
+    shared_page.get_by_role("tab", name="Training files").click()
+    shared_page.get_by_label("Name", exact=True).fill("e2e-approved")
+    click(shared_page, "Create")
+    shared_page.get_by_text("Created 'e2e-approved': 4 conversations").wait_for()
+    wait_until_idle(shared_page)
+    lines = jsonl(download(shared_page, "Download training.jsonl"))
+    meta, records = lines[0]["_meta"], lines[1:]
+    assert meta["total_pairs"] > 0 and records
+    assert len({r["conversation_id"] for r in records}) == 4
+    assert len({r["id"] for r in records}) == len(records)
+    screenshot(shared_page, "flow-5-export-training-file")
+
+    shared_page.get_by_role("tab", name="Download for a trainer").click()
+    choose(shared_page, "Format", "OpenAI chat JSONL")
+    click(shared_page, "Export and validate")
+    shared_page.get_by_text("Validation passed").wait_for()
+    examples = jsonl(download(shared_page, "Download openai.jsonl"))
+    assert len(examples) == 4  # the approved conversations, one example each
+    for example in examples:
+        chat = [m for m in example["messages"] if m["role"] != "system"]
+        assert [m["role"] for m in chat] == ["user", "assistant"] * (len(chat) // 2)
+        assert len({m["content"] for m in chat}) == len(chat)  # no message repeated
+    # The turn rated Good comes back as the only loss weight: turn 2, the first assistant reply.
+    weighted = [(e, m) for e in examples for m in e["messages"] if "weight" in m]
+    assert [(m["role"], m["weight"]) for _, m in weighted] == [("assistant", 1)]
+    example, message = weighted[0]
+    assert [m for m in example["messages"] if m["role"] != "system"].index(message) == 1
+    assert message["content"].split()[:6] == STATE["rated_turn_words"]
+    screenshot(shared_page, "flow-5-export-openai")
+
+
+def test_generate_one_conversation_against_the_fake_claude(shared_page: Any, app_url: str) -> None:
+    open_page(shared_page, app_url, "generate")
+    click(shared_page, "Generate")
+    shared_page.get_by_text("Conversation stored").wait_for(timeout=60_000)
+    wait_until_idle(shared_page)
+    caption = shared_page.get_by_text(re.compile(r"^Conversation `?[0-9a-f-]{36}`? · \d+ turns")).inner_text()
+    turns = int(re.search(r"(\d+) turns", caption).group(1))  # type: ignore[union-attr]
+    assert turns > 0
+    expect(shared_page.locator('[data-testid="stChatMessage"]')).to_have_count(turns)
+    assert_no_exception(shared_page)
+    screenshot(shared_page, "flow-6-generate")
+
+
+def test_create_and_run_a_small_batch(shared_page: Any, app_url: str) -> None:
+    open_page(shared_page, app_url, "jobs")
+    choose(shared_page, "Personas", 0, multi=True)
+    choose(shared_page, "Emotional arcs", 0, multi=True)
+    choose(shared_page, "Topics", 0, multi=True)
+    choose(shared_page, "Topics", 0, multi=True)
+    shared_page.get_by_role("button", name="Create job").click()
+    shared_page.get_by_text("Job created with 2 items").wait_for()
+    wait_until_idle(shared_page)
+    screenshot(shared_page, "flow-7-jobs-created")
+    click(shared_page, "Run in background")
+    shared_page.get_by_text("completed · 2/2").wait_for(timeout=120_000)
+    expect(metric_value(shared_page, "Succeeded / failed")).to_have_text("2 / 0")  # the live view catches up
+    assert_no_exception(shared_page)
+    screenshot(shared_page, "flow-7-jobs-finished")
+
+
+def test_split_a_spec_and_download_the_zip(shared_page: Any, app_url: str) -> None:
+    open_page(shared_page, app_url, "spec_splitter")
+    widget(shared_page, "stFileUploader", "Integrated spec").locator("input[type=file]").set_input_files(str(SPEC))
+    shared_page.get_by_text("integrated_spec.md").wait_for()
+    shared_page.get_by_label("Product abbreviation").fill("pipeline")
+    click(shared_page, "Split")
+    tabs = shared_page.locator('[data-testid="stTab"]')
+    expect(tabs).to_have_text(
+        [
+            "E01 Foundation & Authentication",
+            "E02 Dataset Management",
+            "E03 Training Configuration",
+            "E04 Training Execution & Monitoring",
+            "E05 Complete System Integration",
+        ]
+    )
+    data = download(shared_page, "Download everything (zip)")
+    names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    sections = [f"04f-pipeline-build-section-E0{n}" for n in range(1, 6)]
+    assert names == [
+        "INDEX.md",
+        *(f"{s}.md" for s in sections),
+        *(f"meta-prompts/{s}-meta-prompts.md" for s in sections),
+    ]
+    assert_no_exception(shared_page)
+    screenshot(shared_page, "flow-8-spec-splitter")
