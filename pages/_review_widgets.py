@@ -142,7 +142,12 @@ def bulk_bar(svc: Services, ids: list[str], reviewer: str) -> None:
     file_name = st.text_input("Training file (new or existing name)", key="bulk_training_file")
     cols = st.columns(6)
     actions = {"approve": "Approve", "reject": "Reject", "needs_revision": "Needs revision", "archive": "Archive"}
-    done = {"approve": "approved", "reject": "rejected", "needs_revision": "sent back for revision", "archive": "archived"}
+    done = {
+        "approve": "approved",
+        "reject": "rejected",
+        "needs_revision": "sent back for revision",
+        "archive": "archived",
+    }
     for col, (decision, label) in zip(cols, actions.items(), strict=False):
         if col.button(label, key=f"bulk_{decision}", disabled=not ids):
             result = run_action(

@@ -60,6 +60,13 @@ def wait_http(url: str, *, timeout: float = 60.0, expect: bytes | None = None) -
     raise TimeoutError(f"{url} did not answer within {timeout:.0f} s")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _fresh_screenshots() -> None:
+    """Each run starts with an empty screenshot folder, so what is there belongs to this run."""
+    shutil.rmtree(SCREENSHOTS, ignore_errors=True)
+    SCREENSHOTS.mkdir(parents=True)
+
+
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
     found = shutil.which("chromium") or shutil.which("chromium-browser")
