@@ -9,14 +9,26 @@ from tests.e2e.conftest import SCREENSHOTS
 
 
 def wait_until_idle(page: Any, *, timeout: float = 60_000) -> None:
-    """Wait until Streamlit has rendered and finished running the script."""
+    """Wait until Streamlit has rendered and finished running the script.
+
+    The status widget alone is not enough (it appears only after a short delay), so this also waits
+    for loading skeletons to go and for the page's content to stop changing for a moment.
+    """
     page.wait_for_selector('[data-testid="stAppViewContainer"]', timeout=timeout)
     page.wait_for_function(
-        """() => !document.querySelector('[data-testid="stStatusWidget"]')
-              || !document.querySelector('[data-testid="stStatusWidget"]').innerText.includes('Running')""",
+        """() => {
+            const status = document.querySelector('[data-testid="stStatusWidget"]');
+            if (status && status.innerText.includes('Running')) return false;
+            if (document.querySelector('[data-testid="stSkeleton"]')) return false;
+            const main = document.querySelector('[data-testid="stMain"]');
+            const size = main ? main.innerHTML.length : 0;
+            const now = Date.now();
+            if (window.__brSize !== size) { window.__brSize = size; window.__brSince = now; return false; }
+            return now - window.__brSince > 700;
+        }""",
         timeout=timeout,
+        polling=100,
     )
-    page.wait_for_timeout(300)
 
 
 def open_page(page: Any, base_url: str, path: str = "") -> None:
