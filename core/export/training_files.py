@@ -193,8 +193,7 @@ class TrainingFileService:
                 ("json", json_file, row.json_file_path),
                 ("jsonl", jsonl_file, row.jsonl_file_path),
             ):
-                # The blob interface takes bytes; a streaming upload would need a put_file on BlobStore.
-                self.store.blobs.put(TRAINING_FILES, path, local.read_bytes(), content_type=CONTENT_TYPES[kind])
+                self.store.blobs.put_file(TRAINING_FILES, path, local, content_type=CONTENT_TYPES[kind])
                 sizes[kind] = local.stat().st_size
         return summary, sizes
 

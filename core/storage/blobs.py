@@ -6,6 +6,7 @@ Paths follow DESIGN.md and are stored in rows; download links are made on demand
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from datetime import datetime
 from pathlib import Path, PurePosixPath
@@ -46,6 +47,7 @@ class BlobStore(Protocol):
     """Bytes at ``bucket``/``path``. Implementations: local files, Supabase Storage."""
 
     def put(self, bucket: str, path: str, data: bytes, *, content_type: str = "application/json") -> str: ...
+    def put_file(self, bucket: str, path: str, source: Path, *, content_type: str = "application/json") -> str: ...
     def get(self, bucket: str, path: str) -> bytes: ...
     def exists(self, bucket: str, path: str) -> bool: ...
     def delete(self, bucket: str, path: str) -> None: ...
@@ -78,6 +80,20 @@ class LocalBlobStore:
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return path
+
+    def put_file(self, bucket: str, path: str, source: Path, *, content_type: str = "application/json") -> str:
+        """Copy a local file in, in chunks: a large export never has to fit in memory."""
+        target = self._file(bucket, path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as handle, Path(source).open("rb") as reader:
+                shutil.copyfileobj(reader, handle, length=1024 * 1024)
             os.replace(tmp, target)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -85,6 +86,13 @@ class SupabaseBlobStore:
         _check_path(bucket, path)
         with self._errors("store", bucket, path):
             self._bucket(bucket).upload(path, data, {"content-type": content_type, "upsert": "true"})
+        return path
+
+    def put_file(self, bucket: str, path: str, source: Path, *, content_type: str = "application/json") -> str:
+        """Upload a local file by path (supabase-py reads it itself)."""
+        _check_path(bucket, path)
+        with self._errors("store", bucket, path):
+            self._bucket(bucket).upload(path, Path(source), {"content-type": content_type, "upsert": "true"})
         return path
 
     def get(self, bucket: str, path: str) -> bytes:

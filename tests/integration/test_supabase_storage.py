@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -36,6 +37,13 @@ def test_put_then_get_returns_the_same_bytes_at_the_design_path(
     assert store.put(CONVERSATION_FILES, path, b'{"turns": []}') == path
     assert store.get(CONVERSATION_FILES, path) == b'{"turns": []}'
     assert server.state.buckets[CONVERSATION_FILES][path] == (b'{"turns": []}', "application/json")
+
+
+def test_put_file_uploads_a_local_file(store: SupabaseBlobStore, server: FakeSupabaseServer, tmp_path: Path) -> None:
+    source = tmp_path / "training.jsonl"
+    source.write_bytes(b'{"_meta": {}}\n{"id": 1}')
+    store.put_file(TRAINING_FILES, "f2/training.jsonl", source, content_type="application/x-ndjson")
+    assert server.state.buckets[TRAINING_FILES]["f2/training.jsonl"] == (source.read_bytes(), "application/x-ndjson")
 
 
 def test_put_twice_replaces_the_file(store: SupabaseBlobStore) -> None:

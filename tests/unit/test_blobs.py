@@ -38,3 +38,12 @@ def test_unknown_buckets_are_refused(tmp_path: Path) -> None:
 def test_failure_report_path_follows_the_earlier_layout() -> None:
     at = datetime(2025, 12, 2, 0, 46, 49, 330000, tzinfo=UTC)
     assert failure_report_path("f1", at) == "2025/12/failed-f1-2025-12-02T00-46-49-330000+00-00.json"
+
+
+def test_put_file_copies_a_local_file_in(tmp_path: Path) -> None:
+    source = tmp_path / "big.jsonl"
+    source.write_bytes(b'{"a": 1}\n' * 200_000)
+    store = LocalBlobStore(tmp_path / "buckets")
+    store.put_file(CONVERSATION_FILES, "u/big.jsonl", source)
+    assert store.get(CONVERSATION_FILES, "u/big.jsonl") == source.read_bytes()
+    assert store.list(CONVERSATION_FILES) == ["u/big.jsonl"]
