@@ -50,7 +50,8 @@ def jobs_table() -> None:
 
 # The list refreshes with the live view while any job runs, so its counts never go stale.
 st.fragment(run_every=2 if any(j.status in RUNNING for j in jobs) else None)(jobs_table)()
-names = {j.id: f"{j.name} · {j.status}" for j in jobs}
+# Names only: the status lives in the table and the live view, which refresh while a job runs.
+names = {j.id: j.name for j in jobs}
 job_id = st.selectbox("Job", list(names), format_func=names.__getitem__, key="jobs_pick")
 if svc.batch.get(job_id).status in RUNNING:
     st.caption("This view refreshes every 2 seconds while the job runs.")
