@@ -16,7 +16,7 @@ from core.review.detail import TurnView
 from core.review.grid import GRID_FIELDS, grid_records
 from core.review.queries import GridFilters, GridPage, GridQuery
 from core.review.transitions import STATUS_LABELS
-from pages._ui import run_action
+from pages._ui import run_action, system_services
 
 QUERY_KEY = "review_query"
 OPEN_KEY = "review_open_id"
@@ -221,7 +221,10 @@ def turn_tools(svc: Services, conversation_id: str, turn: TurnView, rating: Turn
         if st.button("Save edit", key=f"save_edit_{key}", disabled=text.strip() == turn.content.strip()):
             result = run_action(
                 "Saving and re-enriching…",
-                lambda: svc.review.edit_turn(conversation_id, turn.turn_number, text, reviewer),
+                # Runs as system work once the signed-in user can see the conversation (see edit_turn_for).
+                lambda: system_services().review.edit_turn_for(
+                    svc.db, conversation_id, turn.turn_number, text, reviewer
+                ),
             )
             _after_detail(result.message if result is not None else None)
 

@@ -22,6 +22,7 @@ from core.review import integrations, queries, revisions
 from core.review.detail import ConversationDetail, load_detail
 from core.review.transitions import TRANSITIONS, Decision, check_transition
 from core.storage.blobs import CONVERSATION_FILES
+from core.storage.database import Database
 
 
 class Refusal(BaseModel):
@@ -282,6 +283,19 @@ class ReviewService:
         return EditResult(
             revision=revision, re_enriched=True, message=f"Turn {turn_number} saved; enrichment re-ran: {message}"
         )
+
+    def edit_turn_for(
+        self, user_db: Database, conversation_id: str, turn_number: int, new_content: str, reviewer: str
+    ) -> EditResult:
+        """A turn edit asked for by a signed-in user, run as system work.
+
+        An edit rewrites derived columns (file size, search text, enrichment) that a reviewer's own
+        database role may not change on Supabase, so the writes go through this (system) service. The
+        user must first be able to see the conversation through ``user_db``: row-level security shows it
+        only to its owner and to reviewers, so anyone else gets ``NotFoundError`` and nothing changes.
+        """
+        user_db.conversations.get(conversation_id)
+        return self.edit_turn(conversation_id, turn_number, new_content, reviewer)
 
     # -- hand-offs to other features ----------------------------------------------------------------
     def enrich(self, conversation_ids: Iterable[str], reviewer: str) -> str:

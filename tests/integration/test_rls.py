@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pytest
 import sqlalchemy as sa
 
+from core.conversations.store import ConversationStore, Provenance
 from core.errors import AccessDeniedError, NotFoundError
 from core.models.base import new_id
 from core.models.conversation import Conversation
@@ -19,7 +20,8 @@ from core.models.jobs import BatchItem, BatchJob, BatchLogLine
 from core.models.review import TurnRating
 from core.models.scaffolding import Persona
 from core.models.training import TrainingFile
-from core.storage.blobs import BUCKETS
+from core.review.service import ReviewService
+from core.storage.blobs import BUCKETS, LocalBlobStore
 from core.storage.database import Database
 from core.storage.migrations import m0004_row_level_security
 from core.storage.rls import as_anon, as_user
@@ -215,3 +217,34 @@ def test_batch_log_lines_follow_their_job(rls: Rls) -> None:
     rls.worker.batch_logs.add(BatchLogLine(job_id=job.id, message="started"))
     assert rls.user(USER_A).batch_logs.count() == 1
     assert rls.user(USER_B).batch_logs.count() == 0
+
+
+def _parsed_conversation(
+    rls: Rls, tmp_path_factory: pytest.TempPathFactory, owner: str
+) -> tuple[str, ConversationStore]:
+    """A conversation of ``owner`` with a parsed file, stored by the worker (system work)."""
+    store = ConversationStore(rls.worker, LocalBlobStore(tmp_path_factory.mktemp("blobs")))
+    raw = '{"conversation_metadata": {"client_persona": "Ann", "session_context": "s", "conversation_phase": "p"},'
+    raw += ' "turns": [{"turn_number": 1, "role": "user", "content": "Hello there, I need help.",'
+    raw += ' "emotional_context": {"primary_emotion": "worry", "intensity": 0.7}}]}'
+    row = store.ingest(raw, Provenance(), created_by=owner)
+    return row.conversation_id, store
+
+
+def test_a_reviewer_edits_a_turn_of_another_users_conversation(
+    rls: Rls, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    conversation_id, store = _parsed_conversation(rls, tmp_path_factory, USER_A)
+    system_review = ReviewService(store)
+    result = system_review.edit_turn_for(rls.reviewer(), conversation_id, 1, "Hello, I could use some help.", "rev")
+    assert result.revision.original_content == "Hello there, I need help."
+    assert rls.worker.conversations.get(conversation_id).enrichment_status == "not_started"
+
+
+def test_a_user_cannot_edit_a_turn_of_someone_elses_conversation(
+    rls: Rls, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    conversation_id, store = _parsed_conversation(rls, tmp_path_factory, USER_A)
+    with pytest.raises(NotFoundError):
+        ReviewService(store).edit_turn_for(rls.user(USER_B), conversation_id, 1, "Changed by B.", "b")
+    assert rls.worker.turn_revisions.count() == 0
