@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.batch.service import BatchRequest
 from pages._jobs_widgets import RUNNING, job_view, new_batch_form, show_estimate
 from pages._ui import empty_state, run_action, services
 
@@ -18,6 +19,22 @@ st.caption("Many conversations at once, run by workers: `python -m core worker` 
 if not svc.scaffolding.list("personas", active_only=True):
     empty_state("Batches need scaffolding: personas, arcs and topics.", page="pages/scaffolding.py",
                 label="Go to Scaffolding")  # fmt: skip
+
+if planned := st.session_state.get("planned_batch"):
+    # Coverage gaps planned on the Export page: exactly these combinations, not their full product.
+    request = BatchRequest(combinations=[(g["persona_key"], g["arc_key"], g["topic_key"]) for g in planned])
+    st.info(f"{len(planned)} combinations planned on the Export page (coverage gaps).")
+    if show_estimate(svc, request):
+        left, right = st.columns(2)
+        if left.button("Create a job for the plan", key="jobs_create_planned", type="primary"):
+            job = run_action("Creating the job…", lambda: svc.batch.create(request))
+            if job is not None:
+                st.session_state["jobs_pick"] = job.id
+                del st.session_state["planned_batch"]
+                st.success(f"Job created with {job.total_items} items. Start a worker, or use 'Run in background'.")
+        if right.button("Discard the plan", key="jobs_discard_planned"):
+            del st.session_state["planned_batch"]
+            st.rerun()
 
 with st.expander("New batch", expanded=not svc.batch.list(limit=1)):
     request = new_batch_form(svc)

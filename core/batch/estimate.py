@@ -9,6 +9,7 @@ system's constants and is reported, since its items would fail.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 
 from pydantic import BaseModel
@@ -40,15 +41,20 @@ class BatchEstimate(BaseModel):
     seconds_online: float
     seconds_per_item: float
     warnings: list[str] = []
+    #: Set when the batch is a list of chosen combinations (e.g. coverage gaps), not a full product.
+    planned: int | None = None
 
     @property
     def formula(self) -> str:
         """ "3 personas × 2 arcs × 4 topics × 2 variations = 48 conversations" """
-        parts = [
-            _plural(self.personas, "persona"),
-            _plural(self.arcs, "arc"),
-            _plural(self.topics, "topic"),
-        ]
+        if self.planned is not None:
+            parts = [_plural(self.planned, "planned combination")]
+        else:
+            parts = [
+                _plural(self.personas, "persona"),
+                _plural(self.arcs, "arc"),
+                _plural(self.topics, "topic"),
+            ]
         if self.variations > 1:
             parts.append(_plural(self.variations, "variation"))
         return f"{' × '.join(parts)} = {_plural(self.count, 'conversation')}"
@@ -91,20 +97,29 @@ def estimate_batch(
     model: str,
     prices: Mapping[str, tuple[float, float]],
     limits: tuple[int | None, int | None, int | None] = (None, None, None),
+    combinations: Sequence[tuple[str, str, str]] | None = None,
 ) -> BatchEstimate:
-    """``limits`` are (requests, input tokens, output tokens) per minute; the slowest bound sets the time."""
-    per_combo = len(personas) * len(topics) * variations
-    count = per_combo * len(arcs)
+    """``limits`` are (requests, input tokens, output tokens) per minute; the slowest bound sets the time.
+
+    With ``combinations`` (persona, arc, topic) the batch is exactly those, not the full product.
+    """
+    if combinations is not None:
+        items_per_arc = Counter(arc for _, arc, _ in combinations)
+        distinct = [len({c[i] for c in combinations}) for i in range(3)]
+    else:
+        items_per_arc = Counter({arc: len(personas) * len(topics) for arc in arcs})
+        distinct = [len(personas), len(arcs), len(topics)]
+    count = sum(items_per_arc.values()) * variations
     total = LLMUsage()
     warnings: list[str] = []
-    for arc in arcs:
+    for arc, n in items_per_arc.items():
         try:
             usage = usage_for_arc(arc)
         except BrightRunError as err:
             usage = FALLBACK_USAGE
             warnings.append(f"Arc '{arc}': {err.message} Its items will fail unless this is fixed.")
-        total.input_tokens += usage.input_tokens * per_combo
-        total.output_tokens += usage.output_tokens * per_combo
+        total.input_tokens += usage.input_tokens * n * variations
+        total.output_tokens += usage.output_tokens * n * variations
     per_item_s = REQUEST_OVERHEAD_S + (total.output_tokens / max(count, 1)) / OUTPUT_TOKENS_PER_S
     rpm, itpm, otpm = limits
     bounds = [math.ceil(count / max(concurrency, 1)) * per_item_s]
@@ -112,9 +127,9 @@ def estimate_batch(
         if per_minute:
             bounds.append(amount / per_minute * 60)
     return BatchEstimate(
-        personas=len(personas),
-        arcs=len(arcs),
-        topics=len(topics),
+        personas=distinct[0],
+        arcs=distinct[1],
+        topics=distinct[2],
         variations=variations,
         count=count,
         input_tokens=total.input_tokens,
@@ -124,4 +139,5 @@ def estimate_batch(
         seconds_online=max(bounds) if count else 0.0,
         seconds_per_item=per_item_s,
         warnings=warnings,
+        planned=len(combinations) if combinations is not None else None,
     )

@@ -63,6 +63,8 @@ class BatchRequest(BaseModel):
     template_name: str | None = None
     temperature: float | None = Field(default=None, ge=0.0, le=1.0)
     created_by: str | None = None
+    #: Exactly these (persona, arc, topic) keys instead of the product of the lists above (coverage gaps).
+    combinations: list[tuple[str, str, str]] | None = None
 
 
 class JobProgress(BaseModel):
@@ -112,10 +114,25 @@ class BatchService:
         return list(dict.fromkeys(keys))
 
     def estimate(self, request: BatchRequest) -> BatchEstimate:
+        personas, arcs, topics, _ = self._resolve_all(request)
+        return self._estimate(request, personas, arcs, topics)
+
+    def _resolve_all(
+        self, request: BatchRequest
+    ) -> tuple[builtins.list[str], builtins.list[str], builtins.list[str], builtins.list[tuple[str, str, str]]]:
+        """The keys of the batch and its (persona, arc, topic) combinations, every key checked."""
+        if request.combinations is not None:
+            if not request.combinations:
+                raise ValidationError("The plan has no combinations to generate.")
+            combos = builtins.list(dict.fromkeys(request.combinations))
+            personas, arcs, topics = ([c[i] for c in combos] for i in range(3))
+            for kind, keys in (("personas", personas), ("arcs", arcs), ("topics", topics)):
+                self.resolve(kind, builtins.list(dict.fromkeys(keys)))  # type: ignore[arg-type]
+            return personas, arcs, topics, combos
         personas = self.resolve("personas", request.personas)
         arcs = self.resolve("arcs", request.arcs)
         topics = self.resolve("topics", request.topics)
-        return self._estimate(request, personas, arcs, topics)
+        return personas, arcs, topics, [(p, a, t) for a in arcs for p in personas for t in topics]
 
     def _estimate(
         self, request: BatchRequest, personas: Sequence[str], arcs: Sequence[str], topics: Sequence[str]
@@ -129,13 +146,12 @@ class BatchService:
             personas, arcs, topics, variations=request.variations, concurrency=request.concurrency,
             usage_for_arc=usage_for_arc, model=self.settings.model, prices=self.settings.prices_per_mtok,
             limits=(request.requests_per_minute, request.input_tokens_per_minute, request.output_tokens_per_minute),
+            combinations=request.combinations,
         )  # fmt: skip
 
     def create(self, request: BatchRequest) -> BatchJob:
         """A queued job and one item per persona × arc × topic × variation, written in one transaction."""
-        personas = self.resolve("personas", request.personas)
-        arcs = self.resolve("arcs", request.arcs)
-        topics = self.resolve("topics", request.topics)
+        personas, arcs, topics, triples = self._resolve_all(request)
         estimate = self._estimate(request, personas, arcs, topics)
         shared = {"variations": request.variations, "formula": estimate.formula,
                   "estimate": estimate.model_dump(exclude={"warnings"}),
@@ -150,9 +166,7 @@ class BatchService:
                                                "budget_usd", "mode", "tier", "created_by"})  # fmt: skip
         name = request.name or f"Batch {utcnow():%Y-%m-%d %H:%M} ({estimate.count} conversations)"
         job = BatchJob(name=name, total_items=estimate.count, shared_parameters=shared, **settings)
-        combos = [
-            (p, a, t, v) for a in arcs for p in personas for t in topics for v in range(1, request.variations + 1)
-        ]
+        combos = [(p, a, t, v) for p, a, t in triples for v in range(1, request.variations + 1)]
         items = [
             BatchItem(job_id=job.id, position=n, created_by=request.created_by,
                       parameters={"persona_key": p, "arc_key": a, "topic_key": t, "variation": v})

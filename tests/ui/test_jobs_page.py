@@ -66,3 +66,17 @@ def test_pause_then_cancel_from_the_live_view(svc: Services) -> None:
     cancelled = svc.db.jobs.get(job.id)
     assert not at.exception and cancelled.status == "cancelled"
     assert cancelled.cancelled_items == cancelled.total_items
+
+
+def test_a_plan_from_the_export_page_becomes_a_job_of_exactly_those_combinations(svc: Services) -> None:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["planned_batch"] = [
+        {"persona_key": "anxious_planner", "arc_key": "anxiety_to_confidence", "topic_key": "ignored_401k"},
+        {"persona_key": "recently_widowed", "arc_key": "grief_to_healing", "topic_key": "long_term_care"},
+    ]
+    at = at.run().switch_page("pages/jobs.py").run()
+    assert any("2 planned combinations = 2 conversations" in m.value for m in at.markdown)
+    at.button(key="jobs_create_planned").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    job = svc.batch.list()[0]
+    assert job.total_items == 2 and "planned_batch" not in at.session_state

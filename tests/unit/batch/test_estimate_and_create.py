@@ -47,3 +47,29 @@ def test_unknown_keys_are_all_named(services: Services) -> None:
     with pytest.raises(ValidationError) as caught:
         services.batch.create(BatchRequest(personas=["nobody", "ghost"], arcs="all", topics="all"))
     assert caught.value.problems == ["no persona 'nobody'", "no persona 'ghost'"]
+
+
+def test_planned_combinations_are_counted_one_by_one_not_as_a_product() -> None:
+    plan = [("p1", "a1", "t1"), ("p2", "a1", "t2"), ("p1", "a2", "t2")]
+    usage = {"a1": LLMUsage(input_tokens=1000, output_tokens=500), "a2": LLMUsage(input_tokens=2000, output_tokens=800)}
+    estimate = estimate_batch([], [], [], variations=2, concurrency=4, usage_for_arc=usage.__getitem__,
+                              model="m", prices=DEFAULT_PRICES, combinations=plan)  # fmt: skip
+    assert estimate.formula == "3 planned combinations × 2 variations = 6 conversations"
+    assert estimate.input_tokens == 2 * (2 * 1000 + 2000) and estimate.output_tokens == 2 * (2 * 500 + 800)
+
+
+def test_a_job_for_planned_combinations_has_exactly_those_items(services: Services) -> None:
+    install_defaults(services.scaffolding)
+    plan = [("anxious_planner", "anxiety_to_confidence", "ignored_401k"),
+            ("recently_widowed", "grief_to_healing", "long_term_care")]  # fmt: skip
+    job = services.batch.create(BatchRequest(combinations=plan))
+    items = services.batch.items(job.id)
+    got = [(i.parameters["persona_key"], i.parameters["arc_key"], i.parameters["topic_key"]) for i in items]
+    assert job.total_items == 2 and got == plan
+
+
+def test_a_plan_with_an_unknown_key_is_refused_naming_it(services: Services) -> None:
+    install_defaults(services.scaffolding)
+    with pytest.raises(ValidationError) as caught:
+        services.batch.create(BatchRequest(combinations=[("anxious_planner", "no_such_arc", "ignored_401k")]))
+    assert caught.value.problems == ["no emotional arc 'no_such_arc'"]
