@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core.demo import load_demo
-from pages._ui import run_action, services
+from pages._ui import run_action, services, signed_in_user, system_services
 
 svc = services()
 st.title("Bright Run Studio")
@@ -28,7 +28,12 @@ with left:
         "Default scaffolding (a fee-only financial planner, personas, arcs, topics, templates) and realistic conversations."
     )
     if st.button("Load demo dataset", key="load_demo", type="primary", icon=":material/rocket_launch:"):
-        result = run_action("Loading the demo…", lambda: load_demo(svc.importer))
+        # System work: the defaults are shared (no owner); the demo conversations belong to whoever asked.
+        user = signed_in_user()
+        result = run_action(
+            "Loading the demo…",
+            lambda: load_demo(system_services().importer, created_by=user.id if user else None),
+        )
         if result is not None:
             st.toast(result.summary())
             st.session_state["demo_message"] = result.summary()

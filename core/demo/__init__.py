@@ -29,11 +29,15 @@ def demo_files() -> list[Path]:
     return sorted(DEMO_DIR.glob("*.json"))
 
 
-def load_demo(importer: Importer) -> DemoLoadResult:
+def load_demo(importer: Importer, *, created_by: str | None = None) -> DemoLoadResult:
+    """Install the default scaffolding (shared: no owner) and import the demo conversations as ``created_by``.
+
+    Run it with system services: on Supabase the shared defaults must not belong to whoever clicked.
+    """
     scaffolding_added = install_defaults(importer.scaffolding)
     added = present = 0
     for path in demo_files():
-        result = importer.import_path(path)
+        result = importer.import_path(path, created_by=created_by)
         for conversation_id in result.imported:
             importer.store.db.conversations.update(conversation_id, source="demo")
         added += len(result.imported)

@@ -13,7 +13,9 @@ import pytest
 import sqlalchemy as sa
 
 from core.conversations.store import ConversationStore, Provenance
+from core.demo import load_demo
 from core.errors import AccessDeniedError, NotFoundError
+from core.importer import Importer
 from core.models.base import new_id
 from core.models.conversation import Conversation
 from core.models.jobs import BatchItem, BatchJob, BatchLogLine
@@ -21,6 +23,7 @@ from core.models.review import TurnRating
 from core.models.scaffolding import Persona
 from core.models.training import TrainingFile
 from core.review.service import ReviewService
+from core.scaffolding.service import ScaffoldingService
 from core.storage.blobs import BUCKETS, LocalBlobStore
 from core.storage.database import Database
 from core.storage.migrations import m0004_row_level_security
@@ -248,3 +251,14 @@ def test_a_user_cannot_edit_a_turn_of_someone_elses_conversation(
     with pytest.raises(NotFoundError):
         ReviewService(store).edit_turn_for(rls.user(USER_B), conversation_id, 1, "Changed by B.", "b")
     assert rls.worker.turn_revisions.count() == 0
+
+
+def test_the_demo_loaded_for_a_user_shares_its_scaffolding_and_gives_them_the_conversations(
+    rls: Rls, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    store = ConversationStore(rls.worker, LocalBlobStore(tmp_path_factory.mktemp("blobs")))
+    importer = Importer(store, ScaffoldingService(rls.worker), max_bytes=10**7)
+    result = load_demo(importer, created_by=USER_A)
+    assert rls.user(USER_A).conversations.count() == result.conversations_added >= 12
+    assert rls.user(USER_B).conversations.count() == 0
+    assert rls.user(USER_B).personas.count() == rls.worker.personas.count() > 0
