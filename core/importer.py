@@ -7,6 +7,7 @@ so importing a file twice changes nothing.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -91,6 +92,81 @@ def raw_from_pairs(pairs: list[Any]) -> dict[str, Any]:
     return {"conversation_metadata": metadata, "turns": turns_from_pairs(pairs)}
 
 
+@dataclass
+class Candidate:
+    """One conversation read from a file, ready to store."""
+
+    raw_text: str
+    raw: dict[str, Any]
+    params: dict[str, Any]
+    conversation_id: str | None = None
+    enriched: dict[str, Any] | None = None
+    overrides: dict[str, Any] | None = None
+
+
+def from_enriched(data: dict[str, Any], *, source: str) -> Candidate:
+    """An enriched conversation file: turns rebuilt from its pairs, its real id from ``dataset_name``."""
+    pairs = data["training_pairs"]
+    if not pairs:
+        raise ImportFormatError(f"{source} has no training pairs to import.")
+    raw = raw_from_pairs(pairs)
+    match = UUID_IN_NAME.search(str(data["dataset_metadata"].get("dataset_name", "")))
+    return Candidate(
+        dumps_pretty(raw).decode(),
+        raw,
+        dict(data.get("input_parameters") or {}),
+        conversation_id=match.group(1) if match else None,
+        enriched=data,
+    )
+
+
+def from_training_file(data: dict[str, Any], *, source: str) -> list[Candidate]:
+    """Each conversation of a ``brightrun-lora-v4`` file, approved (it was in a training file already)."""
+    meta = data["training_file_metadata"]
+    file_name = meta.get("file_name", source)
+    found = []
+    for index, entry in enumerate(data["conversations"], start=1):
+        if not isinstance(entry, dict) or not isinstance(entry.get("training_pairs"), list):
+            raise ImportFormatError(f"Conversation {index} of {source} has no training_pairs list.")
+        conv_meta = entry.get("conversation_metadata") or {}
+        scaffolding = conv_meta.get("scaffolding") or {}
+        conversation_id = conv_meta.get("conversation_id")
+        enriched = {
+            "dataset_metadata": {
+                "dataset_name": f"fp_conversation_{conversation_id}",
+                "version": "1.0.0",
+                "created_date": conv_meta.get("created_date"),
+                "vertical": meta.get("vertical"),
+                "quality_tier": conv_meta.get("quality_tier"),
+                "total_conversations": 1,
+                "total_turns": len(entry["training_pairs"]),
+                "notes": f"Imported from training file {file_name}",
+            },
+            "consultant_profile": data.get("consultant_profile") or {},
+            "training_pairs": entry["training_pairs"],
+        }
+        params = {
+            "persona_key": scaffolding.get("persona_key", ""),
+            "persona_name": scaffolding.get("persona_name", ""),
+            "emotional_arc_key": scaffolding.get("emotional_arc_key", ""),
+            "emotional_arc_name": scaffolding.get("emotional_arc", ""),
+            "training_topic_key": scaffolding.get("training_topic_key", ""),
+            "training_topic_name": scaffolding.get("training_topic", ""),
+        }
+        overrides = {
+            "review_status": "approved",
+            "reviewed_by": "import",
+            "reviewed_at": utcnow(),
+            "review_notes": f"Approved in training file '{file_name}' before import.",
+            "quality_details": {"imported_quality_tier": conv_meta.get("quality_tier")},
+        }
+        raw = raw_from_pairs(entry["training_pairs"])
+        found.append(
+            Candidate(dumps_pretty(raw).decode(), raw, params, conversation_id, enriched=enriched, overrides=overrides)
+        )
+    return found
+
+
 class Importer:
     def __init__(self, store: ConversationStore, scaffolding: ScaffoldingService, *, max_bytes: int) -> None:
         self.store = store
@@ -110,122 +186,39 @@ class Importer:
             )
         parsed = loads_or_explain(data, source=source)
         kind = detect_format(parsed, source=source)
+        # Every conversation in the file is read before any is stored: a format error stores nothing.
+        if kind == "raw":
+            found = [Candidate(data.decode("utf-8-sig"), parsed, dict(parsed.get("input_parameters") or {}))]
+        elif kind == "enriched":
+            found = [from_enriched(parsed, source=source)]
+        else:
+            found = from_training_file(parsed, source=source)
         result = ImportResult(source=source, format=kind)
         created: list[str] = []
         try:
-            if kind == "raw":
-                self._one(
-                    data.decode("utf-8-sig"), parsed, parsed.get("input_parameters") or {}, result, created, created_by
-                )
-            elif kind == "enriched":
-                self._enriched(parsed, result, created, created_by)
-            else:
-                self._training_file(parsed, result, created, created_by)
+            for candidate in found:
+                self._store(candidate, result, created, created_by)
         except Exception:
             self._undo(created)
             raise
         return result
 
-    # -- formats ------------------------------------------------------------------------------------
-    def _enriched(self, data: dict[str, Any], result: ImportResult, created: list[str], user: str | None) -> None:
-        pairs = data["training_pairs"]
-        if not pairs:
-            raise ImportFormatError(f"{result.source} has no training pairs to import.")
-        raw = raw_from_pairs(pairs)
-        name = str(data["dataset_metadata"].get("dataset_name", ""))
-        match = UUID_IN_NAME.search(name)
-        params = dict(data.get("input_parameters") or {})
-        self._one(
-            dumps_pretty(raw).decode(),
-            raw,
-            params,
-            result,
-            created,
-            user,
-            conversation_id=match.group(1) if match else None,
-            enriched=data,
-        )
-
-    def _training_file(self, data: dict[str, Any], result: ImportResult, created: list[str], user: str | None) -> None:
-        meta = data["training_file_metadata"]
-        profile = data.get("consultant_profile") or {}
-        for index, entry in enumerate(data["conversations"], start=1):
-            if not isinstance(entry, dict) or not isinstance(entry.get("training_pairs"), list):
-                raise ImportFormatError(f"Conversation {index} of {result.source} has no training_pairs list.")
-            conv_meta = entry.get("conversation_metadata") or {}
-            scaffolding = conv_meta.get("scaffolding") or {}
-            conversation_id = conv_meta.get("conversation_id")
-            enriched = {
-                "dataset_metadata": {
-                    "dataset_name": f"fp_conversation_{conversation_id}",
-                    "version": "1.0.0",
-                    "created_date": conv_meta.get("created_date"),
-                    "vertical": meta.get("vertical"),
-                    "quality_tier": conv_meta.get("quality_tier"),
-                    "total_conversations": 1,
-                    "total_turns": len(entry["training_pairs"]),
-                    "notes": f"Imported from training file {meta.get('file_name', result.source)}",
-                },
-                "consultant_profile": profile,
-                "training_pairs": entry["training_pairs"],
-            }
-            params = {
-                "persona_key": scaffolding.get("persona_key", ""),
-                "persona_name": scaffolding.get("persona_name", ""),
-                "emotional_arc_key": scaffolding.get("emotional_arc_key", ""),
-                "emotional_arc_name": scaffolding.get("emotional_arc", ""),
-                "training_topic_key": scaffolding.get("training_topic_key", ""),
-                "training_topic_name": scaffolding.get("training_topic", ""),
-            }
-            raw = raw_from_pairs(entry["training_pairs"])
-            overrides = {
-                "review_status": "approved",
-                "reviewed_by": "import",
-                "reviewed_at": utcnow(),
-                "review_notes": f"Approved in training file '{meta.get('file_name', result.source)}' before import.",
-                "quality_details": {"imported_quality_tier": conv_meta.get("quality_tier")},
-            }
-            self._one(
-                dumps_pretty(raw).decode(),
-                raw,
-                params,
-                result,
-                created,
-                user,
-                conversation_id=conversation_id,
-                enriched=enriched,
-                overrides=overrides,
-            )
-
-    def _one(
-        self,
-        raw_text: str,
-        raw: dict[str, Any],
-        params: dict[str, Any],
-        result: ImportResult,
-        created: list[str],
-        user: str | None,
-        *,
-        conversation_id: str | None = None,
-        enriched: dict[str, Any] | None = None,
-        overrides: dict[str, Any] | None = None,
-    ) -> None:
-        turns = raw.get("turns") or []
+    def _store(self, candidate: Candidate, result: ImportResult, created: list[str], user: str | None) -> None:
+        turns = candidate.raw.get("turns") or []
         duplicate = self.store.find_duplicate(turns)
-        if duplicate is None and conversation_id:
-            duplicate = self.store.db.conversations.find(conversation_id)
+        if duplicate is None and candidate.conversation_id:
+            duplicate = self.store.db.conversations.find(candidate.conversation_id)
         if duplicate is not None:
             result.skipped.append(duplicate.conversation_id)
             return
-        provenance = self._provenance(params)
         row = self.store.ingest(
-            raw_text,
-            provenance,
+            candidate.raw_text,
+            self._provenance(candidate.params),
             source="imported",
-            conversation_id=conversation_id,
+            conversation_id=candidate.conversation_id,
             created_by=user,
-            enriched=enriched,
-            row_overrides=overrides,
+            enriched=candidate.enriched,
+            row_overrides=candidate.overrides,
         )
         created.append(row.conversation_id)
         result.imported.append(row.conversation_id)

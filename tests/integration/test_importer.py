@@ -7,7 +7,7 @@ import json
 import pytest
 
 from core.bootstrap import Services
-from core.errors import ImportFormatError
+from core.errors import ImportFormatError, StorageError
 from core.storage.blobs import CONVERSATION_FILES
 from tests.support.paths import REFERENCE_DIR
 
@@ -85,5 +85,23 @@ def test_a_failure_midway_through_a_training_file_leaves_nothing_behind(services
     data["conversations"][2]["training_pairs"] = "broken"
     with pytest.raises(ImportFormatError, match="Conversation 3"):
         services.importer.import_bytes(json.dumps(data).encode(), source="half.json")
+    assert services.db.conversations.count() == 0
+    assert services.blobs.list(CONVERSATION_FILES) == []
+
+
+def test_a_storage_fault_midway_removes_what_the_file_had_stored(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_ingest, calls = services.conversations.ingest, []
+
+    def flaky_ingest(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        if len(calls) == 3:
+            raise StorageError("disk full")
+        return real_ingest(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(services.conversations, "ingest", flaky_ingest)
+    with pytest.raises(StorageError, match="disk full"):
+        services.importer.import_path(REFERENCE / "training-file-brightrun-lora-v4.json")
     assert services.db.conversations.count() == 0
     assert services.blobs.list(CONVERSATION_FILES) == []
