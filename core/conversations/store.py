@@ -78,7 +78,8 @@ def parse_reply(text: str) -> tuple[dict[str, Any] | None, str | None, str | Non
     return data, method, None
 
 
-def _search_text(turns: list[Any]) -> str:
+def search_text(turns: list[Any]) -> str:
+    """The lower-cased text of every turn: what the review grid's text search looks in."""
     return "\n".join(str(t.get("content", "")) for t in turns if isinstance(t, dict)).lower()
 
 
@@ -180,7 +181,7 @@ class ConversationStore:
             row.conversation_name = str(name or "Untitled Conversation")[:255]
             row.turn_count = len(turns)
             row.source_hash = content_fingerprint(turns)
-            row.search_text = _search_text(turns)
+            row.search_text = search_text(turns)
             row.starting_emotion = _emotion(user_turns[0] if user_turns else None)
             row.ending_emotion = _emotion(user_turns[-1] if user_turns else None)
             row.emotional_intensity_start = _intensity(user_turns[0] if user_turns else None)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.conversations.store import ConversationStore
+from core.conversations.store import ConversationStore, search_text
 from core.errors import ConflictError, NotFoundError, ValidationError
 from core.jsonutil import dumps_pretty
 from core.models.review import ReviewAction, TurnRevision
@@ -23,11 +23,6 @@ def find_turn(data: dict[str, Any], turn_number: int) -> dict[str, Any]:
         if int(turn.get("turn_number") or position) == turn_number:
             return turn
     raise NotFoundError(f"The conversation has no turn {turn_number} (it has {len(turns)} turns).")
-
-
-def search_text(data: dict[str, Any]) -> str:
-    """The lower-cased text of every turn, as ``ConversationStore`` writes it at ingest."""
-    return "\n".join(str(t.get("content", "")) for t in data.get("turns", []) if isinstance(t, dict)).lower()
 
 
 def edit_turn(
@@ -76,7 +71,7 @@ def edit_turn(
                 conversation_id,
                 conn=conn,
                 file_size=len(after),
-                search_text=search_text(data),
+                search_text=search_text(data.get("turns", [])),
                 enrichment_status="not_started",
                 enrichment_error=None,
             )

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from core.conversations.store import search_text
 from core.errors import NotFoundError
 from core.models.conversation import Conversation
 from core.review.detail import ArcBands, ConversationDetail, intensity_chart_rows, turn_views
-from core.review.revisions import find_turn, search_text
+from core.review.revisions import find_turn
 
 DATA = {
     "turns": [
@@ -55,4 +56,4 @@ def test_find_turn_by_number_and_a_missing_one_says_how_many_there_are() -> None
 
 
 def test_search_text_is_the_lower_cased_text_of_every_turn() -> None:
-    assert search_text(DATA) == "hello\nhi"
+    assert search_text(DATA["turns"]) == "hello\nhi"
