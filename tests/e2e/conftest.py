@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import IN_CI
+from tests.support.net import free_port
 from tests.support.paths import REPO_ROOT
 
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
@@ -39,12 +40,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.e2e)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def wait_http(url: str, *, timeout: float = 60.0, expect: bytes | None = None) -> None:

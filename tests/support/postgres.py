@@ -11,11 +11,12 @@ import contextlib
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from tests.support.net import free_port
 
 
 class PostgresUnavailable(RuntimeError):
@@ -28,12 +29,6 @@ def find_bindir() -> Path | None:
             return Path(candidate)
     found = shutil.which("initdb")
     return Path(found).resolve().parent if found else None
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass
@@ -79,7 +74,7 @@ def start_postgres() -> PostgresServer:
     root.chmod(0o755)
     if as_root:
         shutil.chown(root, user="postgres", group="postgres")
-    server = PostgresServer(bindir=bindir, root=root, port=_free_port(), as_postgres_user=as_root)
+    server = PostgresServer(bindir=bindir, root=root, port=free_port(), as_postgres_user=as_root)
     try:
         server.start()
     except Exception:
