@@ -1,0 +1,49 @@
+from typing import get_args
+
+from core.models import status_labels
+from core.models.logs import CallStatus
+from core.models.status_labels import status_badge, status_label, status_text
+from core.models.statuses import (
+    ENRICHMENT_STATUSES,
+    ITEM_STATUSES,
+    JOB_STATUSES,
+    PROCESSING_STATUSES,
+    REVIEW_STATUSES,
+    QualityTier,
+)
+from core.models.training import TrainingFileStatus
+
+VOCABULARIES = {
+    "processing": PROCESSING_STATUSES,
+    "enrichment": ENRICHMENT_STATUSES,
+    "review": REVIEW_STATUSES,
+    "job": JOB_STATUSES,
+    "item": ITEM_STATUSES,
+    "tier": get_args(QualityTier),
+    "training_file": get_args(TrainingFileStatus),
+    "call": get_args(CallStatus),
+}
+
+
+def test_every_status_value_has_plain_words_without_underscores() -> None:
+    for field, values in VOCABULARIES.items():
+        for value in values:
+            label = status_labels.LABELS[field][value]  # type: ignore[index]
+            assert "_" not in label.text, (field, value)
+            assert label.text[0].isupper(), (field, value)
+
+
+def test_labels_cover_exactly_the_vocabularies() -> None:
+    for field, values in VOCABULARIES.items():
+        assert set(values) <= set(status_labels.LABELS[field])  # type: ignore[index]
+
+
+def test_review_labels_follow_the_ux_vocabulary() -> None:
+    assert status_label("review", "pending_review") == ("Waiting for review", "orange")
+    assert status_label("review", "needs_revision").text == "Needs another pass"
+    assert status_badge("review", "approved") == ":green-badge[Approved]"
+
+
+def test_unknown_and_missing_values_still_read_as_words() -> None:
+    assert status_text("review", "some_new_state") == "Some new state"
+    assert status_text("enrichment", None) == "—"
