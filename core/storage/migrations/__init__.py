@@ -1,35 +1,55 @@
 """Named, append-only migrations, recorded in ``schema_migrations``.
 
 Each migration is a module ``mNNNN_what_it_does.py`` in this package with a function
-``upgrade(conn: sqlalchemy.Connection) -> None``; they run in name order, each in its own transaction.
+``upgrade(conn: sqlalchemy.Connection) -> None``; they run in name order, each in its own transaction
+(on Postgres under an advisory lock, so two processes upgrading at once wait for each other).
 One history serves SQLite and Postgres: a migration may look at ``conn.dialect.name`` for
-backend-only steps (row-level security exists only on Postgres). Never edit or reorder a released
-migration; add a new one. A migration that adds a column checks first, so a database created from
-the current schema and one upgraded step by step end up the same.
+backend-only steps (row-level security exists only on Postgres).
+
+The rule: **a migration is frozen DDL.** It writes its SQL out as text (``CREATE TABLE``,
+``ALTER TABLE ... ADD COLUMN``, ``CREATE INDEX``, constraints with their values spelled out) with the helpers
+of :mod:`core.storage.migrations.ddl`, and never builds DDL from ``core.storage.schema`` or the models
+(no ``metadata.create_all``, no CHECK values taken from a ``Literal``). So a model changing later cannot
+change what an old migration does, and every database, fresh or upgraded step by step, ends up the same.
+
+- Never edit or reorder a released migration; add a new one.
+- A model change that touches the database (a column, a status value, an index, a uniqueness rule) ships
+  with a migration that makes it, and ``core.storage.schema`` matching it. ``tests/integration/
+  test_migration_path.py`` upgrades a database from every step to the last and compares it with the models
+  (tables, columns, types, nullability, indexes and uniques, CHECK values); it fails when they disagree.
+- Every step checks first (``IF NOT EXISTS``, ``ddl.add_column``), so a migration may run twice.
+- A new table on Postgres gets row-level security in the same or a following migration (see m0004).
 """
 
 from __future__ import annotations
 
 import importlib
 import pkgutil
+import re
 from collections.abc import Callable
 
 import sqlalchemy as sa
 
 from core.models.base import utcnow
 from core.storage import schema
+from core.storage.migrations import ddl
 
 Migration = Callable[[sa.Connection], None]
+MODULE_NAME = re.compile(r"^m\d{4}_\w+$")
+SCHEMA_MIGRATIONS_DDL = (
+    "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT NOT NULL PRIMARY KEY, applied_at {ts} NOT NULL)"
+)
+ADVISORY_LOCK = 727274
 
 
 def all_migrations() -> list[tuple[str, Migration]]:
     """Every migration of this package, in name order."""
-    names = sorted(m.name for m in pkgutil.iter_modules(__path__) if m.name.startswith("m"))
+    names = sorted(m.name for m in pkgutil.iter_modules(__path__) if MODULE_NAME.match(m.name))
     return [(name[1:], importlib.import_module(f"{__name__}.{name}").upgrade) for name in names]
 
 
 def applied(conn: sa.Connection) -> set[str]:
-    schema.schema_migrations.create(conn, checkfirst=True)
+    ddl.run(conn, SCHEMA_MIGRATIONS_DDL)
     return set(conn.execute(sa.select(schema.schema_migrations.c.name)).scalars())
 
 
@@ -39,14 +59,19 @@ def pending(engine: sa.Engine) -> list[str]:
     return [name for name, _ in all_migrations() if name not in done]
 
 
-def upgrade(engine: sa.Engine) -> list[str]:
-    """Apply every pending migration in order. Returns the names applied."""
+def upgrade(engine: sa.Engine, *, until: str | None = None) -> list[str]:
+    """Apply every pending migration in order (only up to and including ``until`` when given).
+
+    Returns the names applied.
+    """
     ran: list[str] = []
     for name, fn in all_migrations():
+        if until is not None and name > until:
+            break
         with engine.begin() as conn:
             if engine.dialect.name == "postgresql":
                 # Two processes upgrading at once wait for each other instead of racing.
-                conn.execute(sa.text("SELECT pg_advisory_xact_lock(727274)"))
+                conn.execute(sa.text(f"SELECT pg_advisory_xact_lock({ADVISORY_LOCK})"))
             if name in applied(conn):
                 continue
             fn(conn)

@@ -18,13 +18,17 @@ On a plain Postgres (tests) the roles ``anon``/``authenticated``/``service_role`
 ``auth.jwt()`` functions are created the way Supabase defines them; on Supabase they exist and are left
 alone. When a ``storage`` schema exists (Supabase) the private buckets of ``core.storage.blobs`` are added.
 Tables a later migration adds need their own RLS migration; tables listed here but missing are skipped.
+Frozen DDL (see ``core.storage.migrations``): later changes to these rules go in a new migration.
 """
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 
-from core.storage.blobs import BUCKETS, CONVERSATION_FILES, TRAINING_FILES
+# Frozen copies of the bucket names of ``core.storage.blobs`` at the time of this migration.
+CONVERSATION_FILES = "conversation-files"
+TRAINING_FILES = "training-files"
+BUCKETS = (CONVERSATION_FILES, TRAINING_FILES, "failed-generation-files", "batch-logs")
 
 OWNER_TABLES = ("conversations", "batch_jobs", "failed_generations", "generation_logs")
 SCAFFOLDING_TABLES = ("expert_profiles", "personas", "emotional_arcs", "training_topics", "prompt_templates")
