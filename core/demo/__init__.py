@@ -1,28 +1,58 @@
-"""The demo dataset: default scaffolding plus realistic conversations, loaded in one step, never twice."""
+"""The demo dataset: default scaffolding plus realistic conversations, loaded in one step, never twice.
+
+``load_demo`` installs the defaults and imports the conversations. ``fill_demo`` (Home's button and
+``python -m core demo load``) then takes them through every step, so every page has something true to
+show: each conversation enriched and scored (the rule score; no key needed), a review round (approved,
+rejected, sent back, with notes and per-turn ratings), one finished batch job with its log and the cost of
+each generation, and one training file. Every step checks what is already there, so loading again adds
+nothing.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
+from core.demo.history import record_history
+from core.demo.reviews import apply_reviews
 from core.importer import Importer
 from core.scaffolding.defaults import install_defaults
 
+if TYPE_CHECKING:
+    from core.bootstrap import Services
+
 DEMO_DIR = Path(__file__).resolve().parent / "conversations"
+DEMO_TRAINING_FILE = "Demo training file"
 
 
 class DemoLoadResult(BaseModel):
     scaffolding_added: dict[str, int]
     conversations_added: int
     conversations_present: int
+    #: Demo file stem → the conversation id it is stored under (new or already present).
+    by_file: dict[str, str] = Field(default_factory=dict)
+    enriched: int = 0
+    reviewed: int = 0
+    job_recorded: bool = False
+    training_file: str | None = None
 
     def summary(self) -> str:
         added = sum(self.scaffolding_added.values())
-        return (
+        text = (
             f"Demo loaded: {self.conversations_added} conversations added, {self.conversations_present} already "
             f"present; {added} scaffolding records added."
         )
+        done = [
+            f"{self.enriched} enriched" if self.enriched else "",
+            f"{self.reviewed} reviewed" if self.reviewed else "",
+            "a finished batch job" if self.job_recorded else "",
+            f"training file '{self.training_file}'" if self.training_file else "",
+        ]
+        if any(done):
+            text += " Added: " + ", ".join(d for d in done if d) + "."
+        return text
 
 
 def demo_files() -> list[Path]:
@@ -36,10 +66,44 @@ def load_demo(importer: Importer, *, created_by: str | None = None) -> DemoLoadR
     """
     scaffolding_added = install_defaults(importer.scaffolding)
     added = present = 0
+    by_file: dict[str, str] = {}
     for path in demo_files():
         result = importer.import_path(path, created_by=created_by)
         for conversation_id in result.imported:
             importer.store.db.conversations.update(conversation_id, source="demo")
+        for conversation_id in [*result.imported, *result.skipped][:1]:
+            by_file[path.stem] = conversation_id
         added += len(result.imported)
         present += len(result.skipped)
-    return DemoLoadResult(scaffolding_added=scaffolding_added, conversations_added=added, conversations_present=present)
+    return DemoLoadResult(
+        scaffolding_added=scaffolding_added, conversations_added=added, conversations_present=present, by_file=by_file
+    )
+
+
+def fill_demo(svc: Services, *, created_by: str | None = None) -> DemoLoadResult:
+    """``load_demo``, then every later step for the demo conversations (each one only once)."""
+    result = load_demo(svc.importer, created_by=created_by)
+    db = svc.db
+    ids = list(result.by_file.values())
+    rows = db.conversations.list(where={"conversation_id": ids}) if ids else []
+    pending = [r.conversation_id for r in rows if r.enrichment_status != "completed" and r.is_active]
+    if pending:
+        summary = svc.enrichment.run_many(pending)
+        result.enriched = sum(o.outcome == "succeeded" for o in summary.outcomes)
+    result.reviewed = apply_reviews(svc.review, result.by_file)
+    order = {cid: position for position, cid in enumerate(ids)}
+    ordered = sorted(
+        db.conversations.list(where={"conversation_id": ids}) if ids else [], key=lambda r: order[r.conversation_id]
+    )
+    result.job_recorded = record_history(db, svc.generation, ordered, created_by=created_by)
+    if db.training_files.find_by(name=DEMO_TRAINING_FILE) is None:
+        approved = [r.conversation_id for r in ordered if r.review_status == "approved"]
+        if approved:
+            created = svc.training_files.create(
+                DEMO_TRAINING_FILE,
+                description="Every approved demo conversation, ready for a trainer.",
+                conversation_ids=approved,
+                created_by=created_by,
+            )
+            result.training_file = created.name
+    return result

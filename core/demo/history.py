@@ -1,0 +1,174 @@
+"""The demo's generation history: what writing its conversations cost, as the app would have logged it.
+
+The demo conversations ship as files, so no model call made them here. This records the calls that
+would have: for each conversation the prompt the Generate page builds for its scaffolding (real input
+tokens), the stored reply's own size (output tokens) and the configured prices (cost). The first
+conversations come from one finished batch job with its items and log; the rest from single
+generations on earlier days. That gives the Jobs page a finished job and the cost view real figures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from core.errors import BrightRunError
+from core.generation.plan import GenerationPlan
+from core.generation.service import GenerationService
+from core.llm.calllog import call_log
+from core.llm.pricing import cost_usd, estimate_tokens
+from core.llm.types import LLMReply, LLMUsage
+from core.models.base import utcnow
+from core.models.conversation import Conversation
+from core.models.jobs import BatchItem, BatchJob, BatchLogLine
+from core.storage.database import Database
+
+DEMO_JOB_NAME = "Demo: planner conversations, first batch"
+BATCH_SIZE = 8
+#: Seconds one generation took in the demo job, and how many ran at once.
+SECONDS_PER_ITEM = 38
+CONCURRENCY = 4
+
+
+@dataclass
+class Call:
+    conversation: Conversation
+    plan: GenerationPlan
+    usage: LLMUsage
+    cost: float
+
+
+def _call(generation: GenerationService, row: Conversation, reply_text: str) -> Call | None:
+    """The call that writes ``row``: its prompt (input) and its reply (output), priced. None when the
+    scaffolding it names no longer exists."""
+    if not (row.persona_key and row.emotional_arc_key and row.topic_key):
+        return None
+    try:
+        plan = generation.preview(row.persona_key, row.emotional_arc_key, row.topic_key, tier=row.tier)
+    except BrightRunError:
+        return None
+    usage = LLMUsage(input_tokens=plan.estimate.usage.input_tokens, output_tokens=estimate_tokens(reply_text))
+    prices = generation.settings.prices_per_mtok
+    return Call(row, plan, usage, cost_usd(plan.request.model, usage, prices))
+
+
+def _log(db: Database, call: Call, *, at: datetime, job_id: str | None, created_by: str | None) -> None:
+    latency = SECONDS_PER_ITEM * 1000 + call.usage.output_tokens  # about as long as a real reply takes
+    reply = LLMReply(
+        text="", stop_reason="end_turn", model=call.plan.request.model, usage=call.usage, latency_ms=latency
+    )
+    row = call_log(
+        reply=reply,
+        model=call.plan.request.model,
+        conversation_id=call.conversation.conversation_id,
+        job_id=job_id,
+        template_id=call.plan.template.id,
+        created_by=created_by,
+        cost_usd=call.cost,
+        status="success",
+    )
+    db.logs.add(row.model_copy(update={"created_at": at, "updated_at": at}))
+
+
+def _link(db: Database, call: Call, job_id: str | None) -> None:
+    db.conversations.update(call.conversation.conversation_id, template_id=call.plan.template.id, job_id=job_id)
+
+
+def _job(calls: list[Call], start: datetime, created_by: str | None) -> tuple[BatchJob, list[BatchItem], list[str]]:
+    items: list[BatchItem] = []
+    lines: list[str] = [f"Created: {len(calls)} conversations (persona × arc × topic as listed), mode online."]
+    for position, call in enumerate(calls, start=1):
+        began = start + timedelta(seconds=SECONDS_PER_ITEM * ((position - 1) // CONCURRENCY))
+        row = call.conversation
+        params: dict[str, Any] = {
+            "persona_key": row.persona_key,
+            "arc_key": row.emotional_arc_key,
+            "topic_key": row.topic_key,
+            "variation": 1,
+        }
+        items.append(
+            BatchItem(
+                job_id="",
+                position=position,
+                status="completed",
+                parameters=params,
+                attempts=1,
+                conversation_id=row.conversation_id,
+                cost_usd=call.cost,
+                input_tokens=call.usage.input_tokens,
+                output_tokens=call.usage.output_tokens,
+                started_at=began,
+                finished_at=began + timedelta(seconds=SECONDS_PER_ITEM),
+                created_by=created_by,
+            )
+        )
+        lines.append(f"Item {position}: stored '{row.conversation_name}' (${call.cost:.4f}).")
+    finished = max(i.finished_at for i in items if i.finished_at) if items else start
+    total = round(sum(c.cost for c in calls), 6)
+    lines.append(f"Job completed: {len(calls)} succeeded, 0 failed (${total:.4f}).")
+    job = BatchJob(
+        name=DEMO_JOB_NAME,
+        status="completed",
+        total_items=len(calls),
+        completed_items=len(calls),
+        successful_items=len(calls),
+        concurrency=CONCURRENCY,
+        cost_usd=total,
+        input_tokens=sum(c.usage.input_tokens for c in calls),
+        output_tokens=sum(c.usage.output_tokens for c in calls),
+        shared_parameters={"demo": True},
+        started_at=start,
+        completed_at=finished,
+        created_by=created_by,
+        created_at=start,
+        updated_at=finished,
+    )
+    return job, [i.model_copy(update={"job_id": job.id}) for i in items], lines
+
+
+def record_history(
+    db: Database, generation: GenerationService, rows: list[Conversation], *, created_by: str | None = None
+) -> bool:
+    """Record the demo's generation calls and its batch job, once; returns whether anything was added."""
+    if db.jobs.find_by(name=DEMO_JOB_NAME) is not None:
+        return False
+    calls = [
+        call
+        for row in rows
+        if row.conversation_id and not db.logs.count(where={"conversation_id": row.conversation_id})
+        for call in [_call(generation, row, _reply_text(generation, row))]
+        if call is not None
+    ]
+    if not calls:
+        return False
+    now = utcnow().replace(microsecond=0)
+    batch, singles = calls[:BATCH_SIZE], calls[BATCH_SIZE:]
+    start = now - timedelta(days=3, hours=2)
+    job, items, lines = _job(batch, start, created_by)
+    with db.transaction() as conn:
+        db.jobs.add(job, conn=conn)
+        db.items.add_many(items, conn=conn)
+        stamps = [start, *(i.finished_at or start for i in items), job.completed_at or start]
+        for message, at in zip(lines, stamps, strict=True):
+            db.batch_logs.add(
+                BatchLogLine(job_id=job.id, message=message, created_by=created_by, created_at=at, updated_at=at),
+                conn=conn,
+            )
+    for call, item in zip(batch, items, strict=True):
+        _log(db, call, at=item.finished_at or start, job_id=job.id, created_by=created_by)
+        _link(db, call, job.id)
+    for index, call in enumerate(singles):
+        # Single generations on the Generate page, on the days before and after the batch.
+        at = now - timedelta(days=6 - index, hours=3 + index)
+        _log(db, call, at=at, job_id=None, created_by=created_by)
+        _link(db, call, None)
+    return True
+
+
+def _reply_text(generation: GenerationService, row: Conversation) -> str:
+    raw = generation.conversations.raw_text(row)
+    if raw is not None:
+        return raw
+    parsed = generation.conversations.read_json(row.file_path)
+    return "" if parsed is None else str(parsed)
