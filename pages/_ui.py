@@ -123,8 +123,16 @@ def require_reviewer() -> str:
     raise AssertionError("unreachable")
 
 
+def page_link(page: str, *, label: str, icon: str | None = None) -> None:
+    """A link to another page of the app; run on its own (tests), outside app.py's navigation, a hint."""
+    try:
+        st.page_link(page, label=label, icon=icon)
+    except StreamlitPageNotFoundError:
+        st.caption(f"Open **{label.removeprefix('Open ').removeprefix('Go to ')}** from the menu.")
+
+
 def empty_state(message: str, *, page: str = "pages/home.py", label: str = "Go to Home") -> None:
     """Explain why there is nothing to show, link to where to fix it, and stop the page."""
     st.info(message)
-    st.page_link(page, label=label, icon=":material/arrow_forward:")
+    page_link(page, label=label, icon=":material/arrow_forward:")
     st.stop()

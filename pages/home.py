@@ -1,71 +1,101 @@
-"""Home: where the data stands, the demo dataset in one click, and imports."""
+"""Home: the five steps from nothing to a training file, where the data stands, the demo, and imports."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from core.demo import load_demo
-from pages._ui import run_action, services, signed_in_user, system_services
+from core.checklist import checklist
+from core.demo import fill_demo
+from core.models.status_labels import StatusField, status_text
+from pages._ui import page_link, run_action, services, signed_in_user, system_services
+
+STEP_PAGES = {
+    "scaffold": ("pages/scaffolding.py", "Open Scaffolding"),
+    "generate": ("pages/generate.py", "Open Generate"),
+    "enrich": ("pages/enrich.py", "Open Enrich"),
+    "review": ("pages/review.py", "Open Review"),
+    "export": ("pages/export.py", "Open Export"),
+}
 
 svc = services()
 st.title("Bright Run Studio")
-st.caption("Turn an expert's know-how into LoRA fine-tuning conversations: scaffold, generate, enrich, review, export.")
+st.caption("Turn an expert's know-how into conversations a model can be fine-tuned on.")
+
+for key in ("home_message", "demo_message"):
+    if message := st.session_state.pop(key, None):
+        st.success(message, icon=":material/task_alt:")
 
 stats = svc.stats()
 cols = st.columns(4)
 cols[0].metric("Conversations", stats.conversations)
 cols[1].metric("Enriched", stats.enrichment_status["completed"])
 cols[2].metric("Approved", stats.review_status["approved"])
-cols[3].metric("Failed generations", stats.failed_generations)
+cols[3].metric("Waiting for review", stats.review_status["pending_review"])
 
+steps = checklist(svc)
+done = sum(step.done for step in steps)
+st.subheader(f"Getting started · {done} of {len(steps)} done")
 if stats.conversations == 0:
-    st.info("No conversations yet. Load the demo dataset to see every page with data, or import your files below.")
+    st.info("Nothing here yet. **Load the demo dataset** below to see every page with data, or start at step 1.")
+step_cols = st.columns(len(steps))
+for number, (col, step) in enumerate(zip(step_cols, steps, strict=True), start=1):
+    with col.container(border=True):
+        icon = ":material/check_circle:" if step.done else ":material/radio_button_unchecked:"
+        colour = "green" if step.done else "gray"
+        st.markdown(f":{colour}[{icon}] **{number}. {step.title}**")
+        st.caption(step.detail)
+        path, label = STEP_PAGES[step.key]
+        page_link(path, label=label, icon=":material/arrow_forward:")
 
 left, right = st.columns(2)
-with left:
+with left, st.container(border=True):
     st.subheader("Demo dataset")
     st.write(
-        "Default scaffolding (a fee-only financial planner, personas, arcs, topics, templates) and realistic conversations."
+        "A fee-only financial planner with her clients, their emotional journeys and topics, and 13 realistic "
+        "conversations, already enriched, partly reviewed and exported, so every page has something to show. "
+        "Loading it again adds nothing."
     )
     if st.button("Load demo dataset", key="load_demo", type="primary", icon=":material/rocket_launch:"):
         # System work: the defaults are shared (no owner); the demo conversations belong to whoever asked.
         user = signed_in_user()
         result = run_action(
-            "Loading the demo…",
-            lambda: load_demo(system_services().importer, created_by=user.id if user else None),
+            "Loading the demo: importing, enriching, reviewing, building a training file…",
+            lambda: fill_demo(system_services(), created_by=user.id if user else None),
         )
         if result is not None:
-            st.toast(result.summary())
             st.session_state["demo_message"] = result.summary()
             st.rerun()
-    if message := st.session_state.get("demo_message"):
-        st.success(message)
-with right:
-    st.subheader("Import")
-    st.write("A raw conversation, an enriched conversation, or a `brightrun-lora-v4` training file (JSON).")
+with right, st.container(border=True):
+    st.subheader("Import conversations")
+    st.write("Conversations saved as JSON: single conversations (plain or enriched) or a whole training file.")
     uploads = st.file_uploader("JSON files", type=["json"], accept_multiple_files=True, key="import_files")
     if uploads and st.button("Import", key="import_go", icon=":material/upload:"):
+        summaries = []
         for upload in uploads:
             result = run_action(
                 f"Importing {upload.name}…", lambda u=upload: svc.importer.import_bytes(u.getvalue(), source=u.name)
             )
             if result is not None:
-                st.success(result.summary())
+                summaries.append(result.summary())
+        if summaries:  # rerun so the counters and the checklist above include what was imported
+            st.session_state["home_message"] = " · ".join(summaries)
+            st.rerun()
 
-st.subheader("Where the conversations stand")
-status_cols = st.columns(3)
-for col, (title, counts) in zip(
-    status_cols,
-    (
-        ("Processing", stats.processing_status),
-        ("Enrichment", stats.enrichment_status),
-        ("Review", stats.review_status),
-    ),
-    strict=True,
-):
-    with col:
-        st.markdown(f"**{title}**")
-        rows = {status.replace("_", " "): count for status, count in counts.items()}
-        st.table({"count": rows})
+if stats.conversations:
+    st.subheader("Where the conversations stand")
+    status_cols = st.columns(3)
+    groups: tuple[tuple[str, StatusField, dict[str, int]], ...] = (
+        ("Writing", "processing", stats.processing_status),
+        ("Enrichment", "enrichment", stats.enrichment_status),
+        ("Review", "review", stats.review_status),
+    )
+    for col, (title, field, counts) in zip(status_cols, groups, strict=True):
+        with col:
+            st.markdown(f"**{title}**")
+            rows = {status_text(field, status): count for status, count in counts.items() if count}
+            st.dataframe({"conversations": rows}, width="stretch")
 if stats.truncated:
-    st.warning(f"{stats.truncated} conversation(s) are marked truncated: the model ran out of room mid-reply.")
+    st.warning(
+        f"{stats.truncated} conversation(s) stop mid-reply: the model ran out of room. They are marked on the "
+        "Review page."
+    )

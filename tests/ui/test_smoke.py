@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.bootstrap import Services
-from core.demo import load_demo
+from core.demo import fill_demo
 
 ROOT = Path(__file__).resolve().parents[2]
 # Pages the router shows only on the Supabase backend.
@@ -32,7 +32,7 @@ def test_page_renders_on_an_empty_app(page: str) -> None:
 
 @pytest.mark.parametrize("page", PAGES)
 def test_page_renders_with_the_demo_loaded(page: str, services: Services) -> None:
-    load_demo(services.importer)
+    fill_demo(services)
     at = render_through_the_app(page)
     assert not at.exception, [e.value for e in at.exception]
 

@@ -1,0 +1,72 @@
+"""Home's first-run checklist: scaffold → generate → enrich → review → export, each step ticked from the data."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel
+
+from core.bootstrap import Services
+
+StepKey = Literal["scaffold", "generate", "enrich", "review", "export"]
+
+
+class Step(BaseModel):
+    key: StepKey
+    title: str
+    done: bool
+    detail: str
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def checklist(svc: Services) -> list[Step]:
+    """The five steps in order; ``detail`` says what is there, or what to do when nothing is."""
+    scaffolding = svc.scaffolding
+    counts = {kind: len(scaffolding.list(kind, active_only=True)) for kind in ("personas", "arcs", "topics")}
+    expert = scaffolding.active_expert()
+    stats = svc.stats()
+    enriched = stats.enrichment_status["completed"]
+    reviewed = sum(stats.review_status[s] for s in ("approved", "rejected", "needs_revision"))
+    approved = stats.review_status["approved"]
+    files = len(svc.training_files.list_files())
+    scaffolded = expert is not None and all(counts.values())
+    return [
+        Step(
+            key="scaffold",
+            title="Describe the expert and their clients",
+            done=scaffolded,
+            detail=(
+                f"{expert.name if expert else 'No expert'}: {_plural(counts['personas'], 'persona')}, "
+                f"{_plural(counts['arcs'], 'emotional arc')}, {_plural(counts['topics'], 'topic')}"
+                if scaffolded
+                else "Add an expert profile, personas, emotional arcs and topics."
+            ),
+        ),
+        Step(
+            key="generate",
+            title="Generate conversations",
+            done=stats.conversations > 0,
+            detail=_plural(stats.conversations, "conversation") if stats.conversations else "Write the first one.",
+        ),
+        Step(
+            key="enrich",
+            title="Enrich them into training pairs",
+            done=enriched > 0,
+            detail=f"{enriched} of {stats.conversations} enriched" if stats.conversations else "Nothing to enrich yet.",
+        ),
+        Step(
+            key="review",
+            title="Review and approve",
+            done=approved > 0,
+            detail=f"{reviewed} reviewed, {approved} approved" if reviewed else "No verdicts yet.",
+        ),
+        Step(
+            key="export",
+            title="Export a training file",
+            done=files > 0,
+            detail=_plural(files, "training file") if files else "Build one from the approved conversations.",
+        ),
+    ]

@@ -1,0 +1,61 @@
+"""Home: the five-step checklist ticked from the data, the demo button, counters that follow an import."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from core.bootstrap import Services
+from core.checklist import checklist
+from core.demo import demo_files, fill_demo
+from core.scaffolding.defaults import install_defaults
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+
+
+def _home() -> AppTest:
+    return AppTest.from_file(APP, default_timeout=60).run()
+
+
+def _subheaders(at: AppTest) -> list[str]:
+    return [s.value for s in at.subheader]
+
+
+def _metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def test_an_empty_app_shows_no_step_done() -> None:
+    at = _home()
+    assert not at.exception
+    assert "Getting started · 0 of 5 done" in _subheaders(at)
+
+
+def test_each_step_is_ticked_from_the_data(services: Services) -> None:
+    install_defaults(services.scaffolding)
+    assert [s.done for s in checklist(services)] == [True, False, False, False, False]
+    services.importer.import_path(demo_files()[0])
+    assert [s.done for s in checklist(services)] == [True, True, False, False, False]
+    fill_demo(services)
+    steps = checklist(services)
+    assert all(s.done for s in steps)
+    assert steps[3].detail.endswith("approved") and "1 training file" == steps[4].detail
+
+
+def test_loading_the_demo_from_home_ticks_all_five_steps(services: Services) -> None:
+    at = _home()
+    at.button(key="load_demo").click().run()
+    assert not at.exception
+    assert "Getting started · 5 of 5 done" in _subheaders(at)
+    assert "Demo loaded" in at.success[0].value
+    assert _metric(at, "Conversations") == str(len(demo_files()))
+    assert int(_metric(at, "Approved")) >= 1
+
+
+def test_the_counters_change_right_after_an_import(services: Services) -> None:
+    at = _home()
+    assert _metric(at, "Conversations") == "0"
+    services.importer.import_path(demo_files()[0])  # what the Import button calls, then the page reruns
+    at.run()
+    assert _metric(at, "Conversations") == "1"
