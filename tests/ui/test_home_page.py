@@ -40,7 +40,7 @@ def test_each_step_is_ticked_from_the_data(services: Services) -> None:
     fill_demo(services)
     steps = checklist(services)
     assert all(s.done for s in steps)
-    assert steps[3].detail.endswith("approved") and "1 training file" == steps[4].detail
+    assert steps[3].detail.endswith("approved") and steps[4].detail == "1 training file"
 
 
 def test_loading_the_demo_from_home_ticks_all_five_steps(services: Services) -> None:
