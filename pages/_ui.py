@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import pydantic
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
@@ -15,6 +16,7 @@ from core.bootstrap import Services, build_services
 from core.errors import BrightRunError
 from core.settings import Settings
 from core.storage.rls import as_anon
+from core.validation import user_error
 
 
 @st.cache_resource(show_spinner=False)
@@ -84,11 +86,14 @@ def show_error(err: BrightRunError) -> None:
 
 @contextmanager
 def friendly_errors() -> Iterator[None]:
-    """Show a project error as a message on the page; anything else stays loud."""
+    """Show a project error (or invalid input a service did not word itself) as a message on the page;
+    anything else stays loud."""
     try:
         yield
     except BrightRunError as err:
         show_error(err)
+    except pydantic.ValidationError as err:
+        show_error(user_error(err))
 
 
 def run_action(label: str, action: Callable[[], Any]) -> Any:
@@ -98,7 +103,9 @@ def run_action(label: str, action: Callable[[], Any]) -> Any:
             return action()
         except BrightRunError as err:
             show_error(err)
-            return None
+        except pydantic.ValidationError as err:
+            show_error(user_error(err))
+        return None
 
 
 def reviewer_name() -> str | None:

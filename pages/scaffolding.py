@@ -1,18 +1,33 @@
-"""Scaffolding: the expert, personas, emotional arcs, topics and prompt templates, editable."""
+"""Scaffolding: the expert, personas, emotional arcs, topics and prompt templates, editable by name."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from core.scaffolding.defaults import install_defaults
-from core.scaffolding.service import KIND_INFO, KINDS
-from pages._scaffolding_form import record_form
+from core.scaffolding.fields import COMPATIBILITY_HELP
+from core.scaffolding.service import KIND_INFO, KINDS, Kind
+from pages._scaffolding_form import Names, record_form
 from pages._ui import friendly_errors, run_action, services
+
+TAB_TITLES = {
+    "experts": "Expert",
+    "personas": "Clients",
+    "arcs": "Emotional journeys",
+    "topics": "Topics",
+    "templates": "Prompts",
+}
+NEW = ""
 
 svc = services()
 scaffolding = svc.scaffolding
 st.title("Scaffolding")
-st.caption("Who the expert is, who the clients are, how they feel, what they ask about, and how we prompt Claude.")
+st.caption(
+    "Who you are, who your clients are, how they feel on the way, what they ask about, and the prompts "
+    "Claude writes conversations from. Every field has a ⓘ with an explanation."
+)
+if notice := st.session_state.pop("scaffolding_notice", None):
+    st.success(notice, icon=":material/check_circle:")
 
 if not scaffolding.list("personas"):
     st.info("No scaffolding yet. Install the defaults to start from a complete example you can edit.")
@@ -20,40 +35,84 @@ if not scaffolding.list("personas"):
     if installed and run_action("Installing…", lambda: install_defaults(scaffolding)) is not None:
         st.rerun()
 
-st.subheader("Compatibility")
-personas, arcs, topics = (scaffolding.list(k, active_only=True) for k in ("personas", "arcs", "topics"))
-if personas and arcs and topics:
+
+def a_or_an(label: str) -> str:
+    return f"{'an' if label[:1].lower() in 'aeiou' else 'a'} {label}"
+
+
+def compatibility_check() -> None:
+    personas, arcs, topics = (scaffolding.list(k, active_only=True) for k in ("personas", "arcs", "topics"))
+    if not (personas and arcs and topics):
+        return
+    st.subheader("Do they fit together?", help=COMPATIBILITY_HELP)
     c1, c2, c3, c4 = st.columns([3, 3, 3, 2])
-    persona = c1.selectbox("Persona", personas, format_func=lambda p: p.name, key="compat_persona")
-    arc = c2.selectbox("Emotional arc", arcs, format_func=lambda a: a.name, key="compat_arc")
+    persona = c1.selectbox("Client", personas, format_func=lambda p: p.name, key="compat_persona")
+    arc = c2.selectbox("Emotional journey", arcs, format_func=lambda a: a.name, key="compat_arc")
     topic = c3.selectbox("Topic", topics, format_func=lambda t: t.name, key="compat_topic")
     result = scaffolding.compatibility(persona.persona_key, arc.arc_key, topic.topic_key)
-    c4.metric("Compatibility", f"{result.score:.2f}", "compatible" if result.is_compatible else "poor fit")
+    verdict = "good fit" if result.score >= 0.85 else "fits" if result.is_compatible else "poor fit"
+    c4.metric(
+        "Fit",
+        f"{result.score:.0%}",
+        verdict,
+        delta_color="normal" if result.is_compatible else "inverse",
+        help=COMPATIBILITY_HELP,
+    )
     for warning in result.warnings:
         st.warning(warning)
 
-tabs = st.tabs([KIND_INFO[k].label.capitalize() + "s" for k in KINDS])
-for tab, kind in zip(tabs, KINDS, strict=True):
-    with tab:
-        info = KIND_INFO[kind]
-        records = scaffolding.list(kind)
+
+def reference_names() -> Names:
+    return {k: {r.key: r.name for r in scaffolding.list(k)} for k in ("personas", "arcs", "topics")}  # type: ignore[misc]
+
+
+def kind_tab(kind: Kind, names: Names) -> None:
+    info = KIND_INFO[kind]
+    records = scaffolding.list(kind)
+    if records:
         st.dataframe(
-            [{"key": r.key, "name": getattr(r, "name", ""), "active": r.is_active} for r in records],
+            [{"Name": getattr(r, "name", r.key), "In use": "Yes" if r.is_active else "No (paused)"} for r in records],
             hide_index=True,
             width="stretch",
             key=f"table_{kind}",
         )
-        options = ["➕ New"] + [r.key for r in records]
-        choice = st.selectbox(f"Edit a {info.label}", options, key=f"pick_{kind}")
-        record = next((r for r in records if r.key == choice), None)
-        if record is not None:
-            label = "Deactivate" if record.is_active else "Reactivate"
-            if st.button(label, key=f"toggle_{kind}"):
-                with friendly_errors():
-                    scaffolding.set_active(kind, record.key, not record.is_active)
-                    st.rerun()
-        values = record_form(info.model, record, form_key=f"form_{kind}_{choice}")
-        if values is not None:
+    by_id = {r.id: r for r in records}
+    pick_key = f"pick_{kind}"
+    if (wanted := st.session_state.pop(f"{pick_key}_next", None)) is not None:
+        st.session_state[pick_key] = wanted if wanted in by_id or wanted == NEW else NEW
+    choice = st.selectbox(
+        f"Choose {a_or_an(info.label)} to edit, or add a new one",
+        [NEW, *by_id],
+        format_func=lambda i: f"➕ New {info.label}" if i == NEW else getattr(by_id[i], "name", by_id[i].key),
+        key=pick_key,
+    )
+    record = by_id.get(choice)
+    if record is not None:
+        label = "Pause (hide from Generate)" if record.is_active else "Use again"
+        if st.button(label, key=f"toggle_{kind}"):
             with friendly_errors():
-                saved = scaffolding.save(kind, values)
-                st.success(f"Saved {info.label} '{saved.key}'.")
+                scaffolding.set_active(kind, record.key, not record.is_active)
+                st.rerun()
+    nonce = st.session_state.get(f"form_nonce_{kind}", 0)
+    values = record_form(
+        info.model,
+        record,
+        form_key=f"form_{kind}_{choice or 'new'}_{nonce}",
+        names=names,
+        submit="Save" if record is not None else f"Add {info.label}",
+    )
+    if values is not None:
+        with friendly_errors():
+            saved = scaffolding.save(kind, values)
+            st.session_state["scaffolding_notice"] = f"Saved {info.label} “{getattr(saved, 'name', saved.key)}”."
+            st.session_state[f"{pick_key}_next"] = saved.id
+            st.session_state[f"form_nonce_{kind}"] = nonce + 1
+            st.rerun()
+
+
+compatibility_check()
+names = reference_names()
+tabs = st.tabs([TAB_TITLES[k] for k in KINDS])
+for tab, kind in zip(tabs, KINDS, strict=True):
+    with tab:
+        kind_tab(kind, names)

@@ -8,11 +8,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import pydantic
 import typer
 from rich.console import Console
 
 from core.bootstrap import Services, build_services
 from core.errors import BrightRunError
+from core.validation import user_error
 
 console = Console()
 err_console = Console(stderr=True)
@@ -34,6 +36,9 @@ def friendly_errors() -> Iterator[None]:
         yield
     except BrightRunError as err:
         err_console.print(f"Error: {err.user_message}", highlight=False, markup=False)
+        raise typer.Exit(1) from err
+    except pydantic.ValidationError as err:
+        err_console.print(f"Error: {user_error(err).user_message}", highlight=False, markup=False)
         raise typer.Exit(1) from err
 
 

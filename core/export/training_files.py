@@ -79,6 +79,8 @@ class TrainingFileService:
     ) -> TrainingFile:
         """From explicit ids, or from a filter (default: approved, enrichment completed)."""
         name = name.strip()
+        if not name:
+            raise ValidationError("Give the training file a name.")
         if self.db.training_files.find_by(name=name):
             raise ConflictError(
                 f"A training file named '{name}' already exists.", hint="Pick another name, or add to it."

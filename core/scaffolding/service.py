@@ -12,8 +12,10 @@ from core.errors import ConflictError, NotFoundError, ValidationError
 from core.models.base import Record
 from core.models.scaffolding import EmotionalArc, ExpertProfile, Persona, PromptTemplate, TrainingTopic
 from core.scaffolding.compatibility import Compatibility, check_compatibility
+from core.scaffolding.fields import KEY_FIELDS, derive_key, field_text
 from core.storage.database import Database
 from core.storage.repository import Repository
+from core.validation import user_error
 
 Kind = Literal["experts", "personas", "arcs", "topics", "templates"]
 KINDS: tuple[Kind, ...] = ("experts", "personas", "arcs", "topics", "templates")
@@ -35,6 +37,14 @@ KIND_INFO: dict[Kind, KindInfo] = {
     "arcs": KindInfo(EmotionalArc, "arc_key", "emotional arc", "arc_key"),
     "topics": KindInfo(TrainingTopic, "topic_key", "training topic", "topic_key"),
     "templates": KindInfo(PromptTemplate, "template_name", "prompt template", "template_name"),
+}
+
+
+#: Which fields of which kinds hold the keys of a kind.
+REFERRERS: dict[str, tuple[tuple[Kind, str], ...]] = {
+    "personas": (("arcs", "suitable_personas"), ("topics", "suitable_personas"), ("templates", "suitable_personas")),
+    "arcs": (("topics", "suitable_emotional_arcs"), ("templates", "emotional_arc_type")),
+    "topics": (("arcs", "suitable_topics"), ("templates", "suitable_topics")),
 }
 
 
@@ -85,9 +95,12 @@ class ScaffoldingService:
         try:
             record = info.model.model_validate(dict(data))
         except pydantic.ValidationError as err:
-            raise ValidationError(
-                f"This {info.label} cannot be saved:", problems=describe_validation_error(err)
-            ) from err
+            problems = user_error(err, info.label, lambda name: field_text(name).label).problems
+            if not str(data.get(info.key_field) or "").strip() and info.key_field in KEY_FIELDS:
+                # An empty key is made from the name: only the name's own problem is worth saying.
+                label = field_text(info.key_field).label
+                problems = [p for p in problems if not p.startswith(f"{label}:")] or problems
+            raise ValidationError(f"This {info.label} cannot be saved:", problems=problems) from err
         if kind == "templates" and self.template_check is not None:
             self.template_check(cast(PromptTemplate, record))
         return record
@@ -96,7 +109,7 @@ class ScaffoldingService:
         """Create (no ``id`` or unknown id) or update a record; keys stay unique."""
         info = KIND_INFO[kind]
         repo = self.repo(kind)
-        record = self.validate(kind, data)
+        record = self.validate(kind, self.with_key(kind, data))
         key = getattr(record, info.key_field)
         clash = repo.first({info.key_field: key})
         if clash is not None and clash.id != record.id:
@@ -107,7 +120,31 @@ class ScaffoldingService:
         if existing is None:
             return repo.add(record)
         fields = record.model_dump(exclude={"id", "created_at", "created_by"})
-        return repo.update(record.id, **fields)
+        updated = repo.update(record.id, **fields)
+        old_key = getattr(existing, info.key_field)
+        if old_key != key:
+            self._rename_references(kind, old_key, key)
+        return updated
+
+    def _rename_references(self, kind: Kind, old: str, new: str) -> None:
+        """Other scaffolding that lists ``old`` (in its suitable lists) lists ``new`` instead."""
+        for other, field in REFERRERS.get(kind, ()):
+            for record in self.repo(other).list():
+                value = getattr(record, field)
+                changed: Any = [new if v == old else v for v in value] if isinstance(value, list) else new
+                if (isinstance(value, list) and old in value) or value == old:
+                    self.repo(other).update(record.id, **{field: changed})
+
+    def with_key(self, kind: Kind, data: Mapping[str, Any]) -> dict[str, Any]:
+        """``data`` with its key made from its name when the key was left empty (a person rarely types one)."""
+        info = KIND_INFO[kind]
+        filled = dict(data)
+        if info.key_field in KEY_FIELDS and not str(filled.get(info.key_field) or "").strip():
+            name = str(filled.get("name") or "").strip()
+            if name:
+                taken = {getattr(r, info.key_field) for r in self.repo(kind).list() if r.id != filled.get("id")}
+                filled[info.key_field] = derive_key(name, taken)
+        return filled
 
     def set_active(self, kind: Kind, key: str, active: bool) -> Any:
         record = self.get(kind, key)

@@ -1,0 +1,73 @@
+"""The Scaffolding page for people: blank "New" forms, names instead of keys, plain errors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core.bootstrap import Services, build_services
+from core.scaffolding.defaults import install_defaults
+from core.settings import Settings
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+
+
+@pytest.fixture
+def svc() -> Iterator[Services]:
+    services = build_services(Settings())
+    install_defaults(services.scaffolding)
+    yield services
+    services.close()
+
+
+def _open() -> AppTest:
+    return AppTest.from_file(APP, default_timeout=60).run().switch_page("pages/scaffolding.py").run()
+
+
+def _submit(at: AppTest, label: str) -> AppTest:
+    return next(b for b in at.button if b.label == label).click().run()
+
+
+def test_every_new_form_starts_blank(svc: Services) -> None:
+    at = _open()
+    assert not at.exception, [e.value for e in at.exception]
+    texts = [*(t.value for t in at.text_input), *(t.value for t in at.text_area)]
+    assert not any("PydanticUndefined" in str(v) for v in texts)
+    names = [t for t in at.text_input if t.label == "Name"]
+    assert names and all(t.value == "" for t in names)
+
+
+def test_the_picker_speaks_in_names_with_a_correct_article(svc: Services) -> None:
+    at = _open()
+    labels = [s.label for s in at.selectbox]
+    assert "Choose an expert profile to edit, or add a new one" in labels
+    shown = at.selectbox(key="pick_personas").options
+    assert shown[0] == "➕ New persona" and "Evelyn Park" in shown and "recently_widowed" not in shown
+
+
+def test_an_empty_new_persona_is_refused_in_plain_words_and_nothing_is_saved(svc: Services) -> None:
+    before = len(svc.scaffolding.list("personas"))
+    at = _submit(_open(), "Add persona")
+    assert not at.exception, [e.value for e in at.exception]
+    errors = " ".join(e.value for e in at.error)
+    assert "Name: this is empty" in errors and "Key" not in errors
+    assert len(svc.scaffolding.list("personas")) == before
+
+
+def test_a_new_arc_takes_clients_by_name_and_gets_a_key_from_its_name(svc: Services) -> None:
+    at = _open()
+    form = "form_arcs_new_0"
+    at.text_input(key=f"{form}_name").set_value("Fear to calm")
+    at.text_input(key=f"{form}_starting_emotion").set_value("fear")
+    at.text_input(key=f"{form}_ending_emotion").set_value("calm")
+    clients = at.multiselect(key=f"{form}_suitable_personas")
+    assert "Rachel Abernathy" in clients.options and "anxious_planner" not in clients.options
+    clients.set_value(["anxious_planner"])
+    at = _submit(at, "Add emotional arc")
+    assert not at.exception, [e.value for e in at.exception]
+    arc = svc.scaffolding.get("arcs", "fear_to_calm")
+    assert arc.suitable_personas == ["anxious_planner"] and arc.name == "Fear to calm"
+    assert any("Saved emotional arc “Fear to calm”" in s.value for s in at.success)
