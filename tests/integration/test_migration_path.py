@@ -8,9 +8,8 @@ column or a status value without a migration fails here.
 
 from __future__ import annotations
 
-import itertools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,12 +17,10 @@ import sqlalchemy as sa
 
 from core.storage import migrations, schema
 from core.storage.database import Database, make_engine
-from tests.support.postgres import PostgresServer
 from tests.support.schema_shape import differences, shape
 
 STEPS = [name for name, _ in migrations.all_migrations()]
 MIGRATIONS_DIR = Path(migrations.__file__).parent
-_numbers = itertools.count()
 NOW = "2024-05-01 10:00:00+00:00"
 
 # Rows as the first step's tables stood (columns written out, so later model changes cannot alter them).
@@ -48,35 +45,6 @@ FIRST_STEP_ROWS = (
     " status, last_updated_at) VALUES ('t1', 'user-a', :now, :now, 'Set one', 'training-files', 'a.json',"
     " 'a.jsonl', 0, 0, 0, '{}', 'active', :now)",
 )
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def new_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[], str]]:
-    """A factory of empty databases (URLs) on one backend."""
-    made: list[str] = []
-    if request.param == "sqlite":
-
-        def _sqlite() -> str:
-            return f"sqlite:///{tmp_path / f'db{next(_numbers)}.sqlite3'}"
-
-        yield _sqlite
-        return
-    server: PostgresServer = request.getfixturevalue("postgres_server")
-    admin = sa.create_engine(server.url(), isolation_level="AUTOCOMMIT")
-
-    def _postgres() -> str:
-        name = f"upgrade_path_{next(_numbers)}"
-        with admin.connect() as conn:
-            conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name}"))
-            conn.execute(sa.text(f"CREATE DATABASE {name}"))
-        made.append(name)
-        return server.url(name)
-
-    yield _postgres
-    with admin.connect() as conn:
-        for name in made:
-            conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-    admin.dispose()
 
 
 def _shape_of(url: str) -> dict[str, dict[str, object]]:
