@@ -149,7 +149,9 @@ def record_history(
     with db.transaction() as conn:
         db.jobs.add(job, conn=conn)
         db.items.add_many(items, conn=conn)
-        stamps = [start, *(i.finished_at or start for i in items), job.completed_at or start]
+        # Lines in the order they were written: lanes finish together, so each item gets its own millisecond.
+        done = [(i.finished_at or start) + timedelta(milliseconds=i.position) for i in items]
+        stamps = [start, *done, (job.completed_at or start) + timedelta(seconds=1)]
         for message, at in zip(lines, stamps, strict=True):
             db.batch_logs.add(
                 BatchLogLine(job_id=job.id, message=message, created_by=created_by, created_at=at, updated_at=at),
