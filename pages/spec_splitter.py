@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from core.spec import (
     SECTION_PATTERN_TEXT,
     MergeInput,
     SpecBundle,
+    abbrev_from_file_name,
     build_merge_prompt,
     bundle_from_bytes,
     decode_spec,
@@ -35,8 +35,7 @@ def _split(upload: UploadedFile | None, pasted: str, product: str, template: Upl
         data, name = pasted.encode("utf-8"), "pasted-spec.md"
     else:
         raise SpecError("Upload a spec file or paste its text first.")
-    guess = re.match(r"^04e-(.+?)-integrated", name)
-    abbrev = product.strip() or (guess.group(1) if guess else "")
+    abbrev = product.strip() or abbrev_from_file_name(name) or ""
     if not abbrev:
         raise SpecError("Enter a product abbreviation (it becomes part of every file name).")
     base = decode_spec(template.getvalue()) if template is not None else None
@@ -49,8 +48,12 @@ def _show_bundle(bundle: SpecBundle) -> None:
     if result.preamble:
         with st.expander("Preamble (text before the first section; not written as a section)"):
             st.markdown(result.preamble)
+    for error in result.errors:
+        st.error(error)
     for warning in result.warnings:
         st.warning(warning)
+    if result.notes:
+        st.caption(" ".join(result.notes))
     tabs = st.tabs([f"{s.code} {s.title}" for s in result.sections])
     for tab, section in zip(tabs, result.sections, strict=True):
         with tab:

@@ -7,7 +7,6 @@ without one it is an error with exit code 2. Existing files are only overwritten
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,9 +21,11 @@ from core.spec import (
     MERGE_FIELDS,
     OUTPUT_FIELD,
     MergeInput,
+    abbrev_from_file_name,
     build_merge_prompt,
     build_meta_prompts,
     check_abbrev,
+    check_output_folder,
     default_paths,
     existing_files,
     fill_template,
@@ -38,6 +39,8 @@ from core.spec import (
     write_files,
 )
 from core.spec.meta_prompts import BASE_TEMPLATE
+from core.spec.models import META_PROMPTS_DIR
+from core.spec.section_files import refresh_index
 
 app = typer.Typer(
     help="Spec splitter: integrated spec -> build sections -> meta-prompts; and the merge prompt.",
@@ -102,11 +105,6 @@ def _date(value: str | None) -> date:
         raise _exit(f"--date must look like 2025-12-26, not '{value}'.", 2) from exc
 
 
-def _guess_abbrev(file_name: str) -> str | None:
-    match = re.match(r"^04e-(.+?)-integrated", file_name)
-    return match.group(1) if match else None
-
-
 @app.command()
 def split(
     file: Annotated[Path | None, typer.Argument(help="The integrated spec (Markdown, UTF-8).")] = None,
@@ -121,12 +119,15 @@ def split(
     with _friendly_errors():
         path = Path(_ask(str(file) if file else None, "Integrated spec file"))
         text = read_text_file(path)
-        abbrev = check_abbrev(_ask(product, "Product abbreviation", _guess_abbrev(path.name)))
+        abbrev = check_abbrev(_ask(product, "Product abbreviation", abbrev_from_file_name(path.name)))
         folder = Path(_ask(str(out) if out else None, "Output folder", str(path.parent / "full-build")))
+        check_output_folder(folder)
         result = split_spec(text)
         files = split_outputs(result, abbrev, path.name, stamp)
         for warning in result.warnings:
             typer.echo(f"Warning: {warning}", err=True)
+        for note in result.notes:
+            typer.echo(f"Note: {note}", err=True)
         _may_write(files, folder, force)
         write_files(files, folder, force=True)
     typer.echo(f"Wrote {len(result.sections)} section file(s) and INDEX.md to {folder}")
@@ -136,6 +137,10 @@ def split(
             f"  {section.code}  {section.title}: {stats.feature_count} feature(s), {stats.line_count} lines, "
             f"{stats.complexity.value}"
         )
+    if result.errors:
+        for error in result.errors:
+            typer.echo(f"Error: {error}", err=True)
+        raise _exit(f"the split is incomplete: {len(result.errors)} section(s) not written.", 1)
     typer.echo(f"Next: python -m core spec meta-prompts {folder}")
 
 
@@ -159,9 +164,10 @@ def meta_prompts(
         files = build_meta_prompts(
             read_folder(folder), stamp, base, template.name if template else BASE_TEMPLATE, product
         )
-        target = out or folder / "meta-prompts"
+        target = out or folder / META_PROMPTS_DIR
         _may_write(files, target, force)
         write_files(files, target, force=True)
+        refresh_index(folder)
     typer.echo(f"Wrote {len(files)} meta-prompt(s) to {target}")
 
 

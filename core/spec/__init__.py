@@ -4,10 +4,10 @@ Pure functions; pages and the CLI call these and nothing deeper.
 """
 
 from core.spec.bundle import (
-    META_PROMPTS_DIR,
     SpecBundle,
     build_bundle,
     bundle_from_bytes,
+    check_output_folder,
     existing_files,
     read_folder,
     read_text_file,
@@ -26,7 +26,16 @@ from core.spec.merge import (
     named_placeholder_values,
 )
 from core.spec.meta_prompts import BASE_TEMPLATE_VARIABLES, build_meta_prompts, default_base_template
-from core.spec.models import Complexity, Deliverables, Section, SectionStats, SplitResult, check_abbrev
+from core.spec.models import (
+    META_PROMPTS_DIR,
+    Complexity,
+    Deliverables,
+    Section,
+    SectionStats,
+    SplitResult,
+    abbrev_from_file_name,
+    check_abbrev,
+)
 from core.spec.parse import SECTION_PATTERN_TEXT, decode_spec, split_spec
 from core.spec.section_files import split_outputs
 from core.spec.stats import extract_deliverables, extract_overview, section_stats
@@ -44,11 +53,13 @@ __all__ = [
     "SectionStats",
     "SpecBundle",
     "SplitResult",
+    "abbrev_from_file_name",
     "build_bundle",
     "build_merge_prompt",
     "build_meta_prompts",
     "bundle_from_bytes",
     "check_abbrev",
+    "check_output_folder",
     "decode_spec",
     "default_base_template",
     "default_paths",

@@ -7,6 +7,7 @@ zip's content equals what the CLI writes.
 from __future__ import annotations
 
 import io
+import os
 import zipfile
 from collections.abc import Mapping
 from datetime import date
@@ -16,11 +17,10 @@ from pydantic import BaseModel
 
 from core.errors import SpecError
 from core.spec.meta_prompts import BASE_TEMPLATE, build_meta_prompts
-from core.spec.models import Section, SplitResult, check_abbrev
+from core.spec.models import META_PROMPTS_DIR, Section, SplitResult, check_abbrev, meta_prompt_path
 from core.spec.parse import decode_spec, split_spec
-from core.spec.section_files import split_outputs
+from core.spec.section_files import render_index, split_outputs
 
-META_PROMPTS_DIR = "meta-prompts"
 _ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)  # fixed, so the same files give the same zip bytes
 
 
@@ -33,8 +33,7 @@ class SpecBundle(BaseModel):
 
     def meta_prompt(self, section: Section) -> str:
         """The meta-prompt built for ``section`` ('' if there is none)."""
-        name = f"{META_PROMPTS_DIR}/{section.file_name(self.abbrev).removesuffix('.md')}-meta-prompts.md"
-        return self.files.get(name, "")
+        return self.files.get(meta_prompt_path(self.abbrev, section.code), "")
 
 
 def build_bundle(
@@ -51,6 +50,7 @@ def build_bundle(
     files = split_outputs(result, abbrev, source_name, generated)
     metas = build_meta_prompts(files, generated, base_template, base_template_name, abbrev)
     files.update({f"{META_PROMPTS_DIR}/{name}": body for name, body in metas.items()})
+    files["INDEX.md"] = render_index(result, abbrev, source_name, generated, existing=files)
     return SpecBundle(abbrev=abbrev, result=result, files=files)
 
 
@@ -89,14 +89,37 @@ def existing_files(files: Mapping[str, str], folder: Path) -> list[Path]:
     return [folder / name for name in files if (folder / name).exists()]
 
 
+def check_output_folder(folder: Path) -> None:
+    """Raise SpecError unless ``folder`` is (or can become) a folder we may write in. Creates nothing."""
+    probe = folder
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    if probe == folder and not folder.is_dir():
+        raise SpecError(
+            f"{folder} is a file, not a folder.", hint="Choose a folder for the output (it is created if needed)."
+        )
+    if not probe.is_dir():
+        raise SpecError(
+            f"{folder} cannot be created: {probe} is a file, not a folder.", hint="Choose another output folder."
+        )
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise SpecError(f"{folder} is not writable: no permission to write in {probe}.", hint=_OTHER_FOLDER)
+
+
+_OTHER_FOLDER = "Choose a folder you can write in."
+
+
 def write_files(files: Mapping[str, str], folder: Path, force: bool = False) -> list[Path]:
     """Write ``files`` under ``folder`` (created if needed) with LF line endings.
 
-    Refuses, before writing anything, when a target exists and ``force`` is false.
+    Refuses, before writing anything, when a target exists and ``force`` is false, or when ``folder``
+    cannot be written (it is a file, sits under a file, or lacks permission). An operating-system
+    error while writing is a SpecError naming the file.
     """
     for name in files:
         if Path(name).is_absolute() or ".." in Path(name).parts:
             raise SpecError(f"Refusing to write {name}: it points outside {folder}.")
+    check_output_folder(folder)
     clashes = existing_files(files, folder)
     if clashes and not force:
         shown = ", ".join(str(p) for p in clashes[:5]) + (" …" if len(clashes) > 5 else "")
@@ -104,12 +127,19 @@ def write_files(files: Mapping[str, str], folder: Path, force: bool = False) -> 
             f"{len(clashes)} file(s) already exist: {shown}. Nothing was written.",
             hint="Confirm overwriting (or pass --force), or choose another folder.",
         )
-    written = []
+    written: list[Path] = []
     for name, text in files.items():
         target = folder / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with target.open("w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with target.open("w", encoding="utf-8", newline="\n") as handle:
+                handle.write(text)
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            raise SpecError(
+                f"Could not write {target}: {reason}. {len(written)} of {len(files)} file(s) were written.",
+                hint=_OTHER_FOLDER,
+            ) from exc
         written.append(target)
     return written
 

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from core.spec.models import SectionFile
+from core.spec.models import SectionFile, execution_prompts_name, meta_prompt_path
 from core.spec.render import builtin_template_text, render_builtin, render_user
 from core.spec.section_files import read_section_files
 from core.spec.stats import extract_deliverables, extract_overview, section_stats
@@ -40,11 +40,11 @@ def default_base_template() -> str:
 
 
 def meta_prompt_file_name(section: SectionFile) -> str:
-    return f"04f-{section.abbrev}-build-section-{section.code}-meta-prompts.md"
+    return meta_prompt_path(section.abbrev, section.code).rsplit("/", 1)[1]
 
 
 def execution_prompts_file_name(section: SectionFile) -> str:
-    return f"04f-{section.abbrev}-build-section-{section.code}-execution-prompts.md"
+    return execution_prompts_name(section.abbrev, section.code)
 
 
 def _section_context(section: SectionFile) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
+from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -23,6 +24,15 @@ def check_abbrev(abbrev: str) -> str:
     return value
 
 
+INTEGRATED_SPEC_NAME = re.compile(r"^04e-(.+?)-integrated")
+
+
+def abbrev_from_file_name(file_name: str) -> str | None:
+    """The product abbreviation in an integrated spec's name (``04e-pipeline-integrated-…`` -> pipeline)."""
+    match = INTEGRATED_SPEC_NAME.match(Path(file_name).name)
+    return match.group(1) if match else None
+
+
 def section_code(number: int, occurrence: int = 1) -> str:
     """``E03`` for section 3; a repeated number gets a suffix (``E03-2``) so no file is overwritten."""
     code = f"E{number:02d}"
@@ -32,6 +42,19 @@ def section_code(number: int, occurrence: int = 1) -> str:
 def section_file_name(abbrev: str, number: int, occurrence: int = 1) -> str:
     """File name of a build section, as the earlier 04f v3 script named it."""
     return f"04f-{abbrev}-build-section-{section_code(number, occurrence)}.md"
+
+
+META_PROMPTS_DIR = "meta-prompts"
+
+
+def meta_prompt_path(abbrev: str, code: str) -> str:
+    """Where a section's meta-prompt lives, relative to the section files' folder."""
+    return f"{META_PROMPTS_DIR}/04f-{abbrev}-build-section-{code}-meta-prompts.md"
+
+
+def execution_prompts_name(abbrev: str, code: str) -> str:
+    """The execution-prompts file an agent writes next to the section file (``full-build/``)."""
+    return f"04f-{abbrev}-build-section-{code}-execution-prompts.md"
 
 
 class Section(BaseModel):
@@ -54,11 +77,17 @@ class Section(BaseModel):
 
 
 class SplitResult(BaseModel):
-    """What splitting a spec produced: the text before the first section, the sections, and warnings."""
+    """What splitting a spec produced: the text before the first section, the sections, and what to tell.
+
+    ``errors`` name sections that could not be written (the split is incomplete: the CLI exits non-zero,
+    the page shows an error); ``warnings`` are problems in the spec; ``notes`` explain headings kept as code.
+    """
 
     preamble: str = ""
     sections: list[Section]
     warnings: list[str] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+    errors: list[str] = Field(default_factory=list)
 
 
 class Complexity(StrEnum):

@@ -1,9 +1,16 @@
 """Split an integrated spec into its ``## SECTION N: Title`` sections.
 
-Fixes over the earlier 04f v3 script: headings inside fenced code blocks do not split, CRLF and BOM
-inputs give the same sections as LF, the preamble is kept, and odd numbering is reported instead of
-silently overwriting files. A horizontal rule that only separates a section from the next one is
+Fixes over the earlier 04f v3 script: headings inside properly closed code blocks do not split, CRLF
+and BOM inputs give the same sections as LF, the preamble is kept, and odd numbering is reported instead
+of silently overwriting files. A horizontal rule that only separates a section from the next one is
 dropped from the end of the section (and of the preamble); everything else is kept verbatim.
+
+Never losing a section comes first. Specs written by language models leave code blocks open, and a
+fence-aware parser then reads the following sections as code. So a ``## SECTION N:`` line inside a code
+block still starts a section when N continues the numbering and either the block looks open (see
+:mod:`core.spec.fences`) or no other line starts section N; the block is then reported as unclosed.
+Finally every section number a plain line match finds must have been written, or the result carries an
+error naming each missing one.
 """
 
 from __future__ import annotations
@@ -11,14 +18,18 @@ from __future__ import annotations
 import itertools
 import re
 
+from pydantic import BaseModel
+
 from core.errors import SpecError
+from core.spec.fences import Fence, closes, find_close, opening_fence
 from core.spec.models import Section, SplitResult
 
 SECTION_PATTERN_TEXT = "## SECTION N: Title"
 SECTION_HEADING = re.compile(r"^## SECTION (\d+):[ \t]*(.*?)[ \t]*$")
-NEAR_MISS = re.compile(r"^\s{0,3}#{1,6}\s*section\s*\d+", re.IGNORECASE)
+# Level 1-2 headings that nearly match; '### Section N:' lines (tables of contents, appendices, INDEX.md)
+# are ordinary subsection headings and are never reported.
+NEAR_MISS = re.compile(r"^ {0,3}#{1,2}\s*section\s*\d+", re.IGNORECASE)
 INTEGRATED_SUFFIX = re.compile(r"\s+-\s+INTEGRATED$")
-FENCE_OPEN = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 # A rule after a blank line; without the blank line, '---' underlines a heading and is kept.
 TRAILING_RULE = re.compile(r"\n[ \t]*\n\s* {0,3}(?:-{3,}|\*{3,}|_{3,})[ \t]*$")
 
@@ -41,29 +52,6 @@ def normalize_text(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def scan_fences(lines: list[str]) -> tuple[list[bool], int | None]:
-    """Mark each line as inside a fenced code block (fence lines included).
-
-    Also return the 1-based line of a fence that is never closed (it runs to the end, as in CommonMark).
-    """
-    inside: list[bool] = []
-    fence: str | None = None
-    opened_at: int | None = None
-    for index, line in enumerate(lines):
-        if fence is None:
-            match = FENCE_OPEN.match(line)
-            if match:
-                fence, opened_at = match.group(1), index + 1
-            inside.append(fence is not None)
-            continue
-        inside.append(True)
-        stripped = line.strip()
-        indent = len(line) - len(line.lstrip(" "))
-        if indent <= 3 and stripped and set(stripped) == {fence[0]} and len(stripped) >= len(fence):
-            fence, opened_at = None, None
-    return inside, opened_at
-
-
 def clean_title(raw: str) -> str:
     """Heading text after ``## SECTION N:`` without a trailing ``- INTEGRATED``; 'Unknown' if empty."""
     title = INTEGRATED_SUFFIX.sub("", raw.strip()).strip()
@@ -76,42 +64,138 @@ def _trim(block: str) -> str:
     return TRAILING_RULE.sub("", block).rstrip()
 
 
+class _Heading(BaseModel):
+    index: int
+    number: int
+    title: str
+
+
+class _CodeHeading(BaseModel):
+    """A ``## SECTION N:`` line kept as code: the block's opening line, and how suspicious it is."""
+
+    number: int
+    block_line: int
+    looks_open: bool
+    continues: bool  # N is the number after the previous section's
+
+
+class _Scan(BaseModel):
+    """What one pass over the lines found."""
+
+    headings: list[_Heading]
+    near_misses: list[int]
+    fence_breaks: list[str]
+    unclosed_at_end: int | None
+    code_headings: dict[int, _CodeHeading]  # 0-based line -> a section heading kept as code
+
+
+def _scan(lines: list[str]) -> _Scan:
+    plain = {i: m for i, line in enumerate(lines) if (m := SECTION_HEADING.match(line))}
+    headings: list[_Heading] = []
+    near_misses: list[int] = []
+    breaks: list[str] = []
+    code_headings: dict[int, _CodeHeading] = {}
+    fence: Fence | None = None
+    looks_open: bool | None = None
+    last = 0  # number of the latest section (or of a continuing heading kept as code)
+    for index, line in enumerate(lines):
+        match = plain.get(index)
+        if fence is not None:
+            if closes(fence, line):
+                fence, looks_open = None, None
+                continue
+            if match is None:
+                continue
+            number = int(match.group(1))
+            if looks_open is None:
+                looks_open = find_close(lines, fence)[1]
+            if not (looks_open and number > last):
+                found = _CodeHeading(
+                    number=number, block_line=fence.line, looks_open=looks_open, continues=number == last + 1
+                )
+                code_headings[index] = found
+                last = number if found.continues else last  # a lost section 2 makes section 3 continue
+                continue
+            breaks.append(
+                f"The code block opened on line {fence.line} is never closed properly; the "
+                f"`## SECTION {number}:` line (line {index + 1}) inside it was taken as the start of section "
+                f"{number}. Close the block before that line."
+            )
+            fence, looks_open = None, None
+        if match is not None:
+            headings.append(_Heading(index=index, number=int(match.group(1)), title=clean_title(match.group(2))))
+            last = headings[-1].number
+            continue
+        fence = opening_fence(line, index)
+        if fence is None and NEAR_MISS.match(line):
+            near_misses.append(index + 1)
+    return _Scan(
+        headings=headings,
+        near_misses=near_misses,
+        fence_breaks=breaks,
+        unclosed_at_end=fence.line if fence is not None else None,
+        code_headings=code_headings,
+    )
+
+
 def split_spec(text: str) -> SplitResult:
     """Split spec text into sections. Raises SpecError when there is no section heading at all."""
     lines = normalize_text(text).split("\n")
-    headings: list[tuple[int, int, str]] = []
-    near_misses: list[int] = []
-    inside_fence, unclosed = scan_fences(lines)
-    for index, line in enumerate(lines):
-        if inside_fence[index]:
-            continue
-        match = SECTION_HEADING.match(line)
-        if match:
-            headings.append((index, int(match.group(1)), clean_title(match.group(2))))
-        elif NEAR_MISS.match(line):
-            near_misses.append(index + 1)
-
+    scan = _scan(lines)
+    headings = scan.headings
     if not headings:
         hint = (
             f"Each section must start on its own line with `{SECTION_PATTERN_TEXT}` "
             "(for example `## SECTION 1: Foundation & Authentication`); headings inside ``` code blocks "
             "do not count."
         )
-        if near_misses:
-            hint += f" Lines that look close but do not match: {', '.join(map(str, near_misses))}."
+        if scan.near_misses:
+            hint += f" Lines that look close but do not match: {', '.join(map(str, scan.near_misses))}."
         raise SpecError(f"No section headings found: expected lines like `{SECTION_PATTERN_TEXT}`.", hint=hint)
 
     sections: list[Section] = []
     seen: dict[int, int] = {}
-    for position, (start, number, title) in enumerate(headings):
-        end = headings[position + 1][0] if position + 1 < len(headings) else len(lines)
-        body = _trim("\n".join(lines[start:end]))
-        seen[number] = seen.get(number, 0) + 1
-        sections.append(Section(number=number, title=title, text=body, start_line=start + 1, occurrence=seen[number]))
+    for position, heading in enumerate(headings):
+        end = headings[position + 1].index if position + 1 < len(headings) else len(lines)
+        body = _trim("\n".join(lines[heading.index : end]))
+        seen[heading.number] = seen.get(heading.number, 0) + 1
+        sections.append(
+            Section(
+                number=heading.number,
+                title=heading.title,
+                text=body,
+                start_line=heading.index + 1,
+                occurrence=seen[heading.number],
+            )
+        )
 
-    preamble = _trim("\n".join(lines[: headings[0][0]])).strip()
-    warnings = _numbering_warnings(sections) + _content_warnings(sections, near_misses, unclosed)
-    return SplitResult(preamble=preamble, sections=sections, warnings=warnings)
+    preamble = _trim("\n".join(lines[: headings[0].index])).strip()
+    warnings = [
+        *scan.fence_breaks,
+        *_numbering_warnings(sections),
+        *_content_warnings(sections, scan.near_misses, scan.unclosed_at_end),
+    ]
+    notes, errors = _code_heading_report(scan, {s.number for s in sections})
+    return SplitResult(preamble=preamble, sections=sections, warnings=warnings, notes=notes, errors=errors)
+
+
+def _code_heading_report(scan: _Scan, written: set[int]) -> tuple[list[str], list[str]]:
+    """Notes for example headings kept as code; an error for every section number that got no file."""
+    notes: list[str] = []
+    missing: dict[int, list[str]] = {}
+    for index, found in scan.code_headings.items():
+        number = found.number
+        where = f"line {index + 1}, in the code block opened on line {found.block_line}"
+        if number not in written and (found.looks_open or found.continues):
+            missing.setdefault(number, []).append(where)
+        else:
+            notes.append(f"`## SECTION {number}:` ({where}) is an example inside code, not a section.")
+    errors = [
+        f"Section {number} was not written: its `## SECTION {number}:` line ({'; '.join(at)}) is inside "
+        "code. If it starts a section, close the code block before it and split again."
+        for number, at in sorted(missing.items())
+    ]
+    return notes, errors
 
 
 def _numbering_warnings(sections: list[Section]) -> list[str]:
@@ -147,7 +231,5 @@ def _content_warnings(sections: list[Section], near_misses: list[int], unclosed:
             f"`{SECTION_PATTERN_TEXT}`, so they did not start a section."
         )
     if unclosed is not None:
-        warnings.append(
-            f"The code block opened on line {unclosed} is never closed; section headings after it are ignored."
-        )
+        warnings.append(f"The code block opened on line {unclosed} is never closed; it runs to the end of the spec.")
     return warnings

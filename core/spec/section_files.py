@@ -8,11 +8,12 @@ equal the ones made in memory.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import date
+from pathlib import Path
 
 from core.errors import SpecError
-from core.spec.models import Section, SectionFile, SplitResult
+from core.spec.models import Section, SectionFile, SplitResult, execution_prompts_name, meta_prompt_path
 from core.spec.parse import normalize_text
 from core.spec.render import render_builtin
 from core.spec.stats import section_stats
@@ -24,26 +25,38 @@ RULE = "---"
 
 def render_section_file(section: Section, abbrev: str, source_name: str, generated: date) -> str:
     """Text of ``04f-{abbrev}-build-section-E{NN}.md`` for one section."""
-    header = [
-        f"# Build Section {section.code}",
-        "",
+    fields = [
         f"**Product**: {abbrev.upper()}",
         f"**Section**: {section.number} - {section.title}",
         f"**Generated**: {generated.isoformat()}",
         f"**Source**: {source_name}",
-        "",
-        RULE,
-        "",
-        section.text,
     ]
-    return "\n".join(header) + "\n"
+    # A blank line between header lines: each renders as its own line in Markdown, not one paragraph.
+    return f"# Build Section {section.code}\n\n" + "\n\n".join(fields) + f"\n\n{RULE}\n\n{section.text}\n"
 
 
-def render_index(result: SplitResult, abbrev: str, source_name: str, generated: date) -> str:
-    """Text of INDEX.md: product, date, totals, source, each section with its file, usage notes."""
-    entries = [
-        {"section": s, "file_name": s.file_name(abbrev), "stats": section_stats(s.text)} for s in result.sections
-    ]
+def render_index(
+    result: SplitResult, abbrev: str, source_name: str, generated: date, existing: Collection[str] = ()
+) -> str:
+    """Text of INDEX.md: product, date, totals, source, problems, each section with links to its files.
+
+    Every section links to its section file; to its meta-prompt and execution prompts when their
+    names are among ``existing`` (paths relative to the folder INDEX.md is in).
+    """
+    present = set(existing)
+    entries = []
+    for section in result.sections:
+        meta = meta_prompt_path(abbrev, section.code)
+        execution = execution_prompts_name(abbrev, section.code)
+        entries.append(
+            {
+                "section": section,
+                "file_name": section.file_name(abbrev),
+                "meta_prompt": meta if meta in present else None,
+                "execution_prompts": execution if execution in present else None,
+                "stats": section_stats(section.text),
+            }
+        )
     return render_builtin(
         "index.md.j2",
         product=abbrev.upper(),
@@ -52,7 +65,40 @@ def render_index(result: SplitResult, abbrev: str, source_name: str, generated: 
         entries=entries,
         build_order=[s.code for s in sorted(result.sections, key=lambda s: (s.number, s.occurrence))],
         warnings=result.warnings,
+        errors=result.errors,
     )
+
+
+INDEX_FILE_LINE = re.compile(r"^\*\*File\*\*: \[(04f-(.+)-build-section-(E\d+(?:-\d+)?)\.md)\]\(\1\)$")
+INDEX_LINK_LINE = re.compile(r"^\*\*(Meta-prompt|Execution prompts)\*\*: \[")
+
+
+def link_index(index_text: str, existing: Collection[str]) -> str:
+    """INDEX.md with each section's meta-prompt and execution-prompts links set to the files in ``existing``.
+
+    Gives the text :func:`render_index` would give with the same ``existing``; lines of other files are kept.
+    """
+    present = set(existing)
+    lines = index_text.split("\n")
+    out: list[str] = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        out.append(line)
+        index += 1
+        match = INDEX_FILE_LINE.match(line)
+        if match is None:
+            continue
+        while index + 1 < len(lines) and lines[index] == "" and INDEX_LINK_LINE.match(lines[index + 1]):
+            index += 2  # drop the old link lines; they are written again below
+        abbrev, code = match.group(2), match.group(3)
+        for label, name in (
+            ("Meta-prompt", meta_prompt_path(abbrev, code)),
+            ("Execution prompts", execution_prompts_name(abbrev, code)),
+        ):
+            if name in present:
+                out += ["", f"**{label}**: [{name}]({name})"]
+    return "\n".join(out)
 
 
 def split_outputs(result: SplitResult, abbrev: str, source_name: str, generated: date) -> dict[str, str]:
@@ -119,3 +165,20 @@ def read_section_files(files: Mapping[str, str], abbrev: str | None = None) -> l
             hint="Choose one with --product.",
         )
     return sorted(parsed, key=lambda s: (s.number, s.occurrence))
+
+
+def folder_listing(folder: Path) -> list[str]:
+    """Paths of the files under ``folder``, relative to it, with '/' separators."""
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+
+
+def refresh_index(folder: Path) -> None:
+    """Point the links of ``folder/INDEX.md`` (when there is one) at the files that exist now."""
+    index = folder / "INDEX.md"
+    if not index.is_file():
+        return
+    text = normalize_text(index.read_text(encoding="utf-8"))
+    linked = link_index(text, folder_listing(folder))
+    if linked != text:
+        with index.open("w", encoding="utf-8", newline="\n") as handle:
+            handle.write(linked)

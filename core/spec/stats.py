@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 
+from core.spec.fences import trusted_text_lines
 from core.spec.models import Complexity, Deliverables, SectionStats
-from core.spec.parse import normalize_text, scan_fences
+from core.spec.parse import normalize_text
 
 FEATURE_HEADING = re.compile(r"^#### (FR-\d+\.\d+):[ \t]*(.*?)[ \t]*$")
 OVERVIEW_HEADING = re.compile(r"^### Overview\b")
@@ -36,16 +37,15 @@ COMPLEXITY_RULES: list[tuple[int, int, Complexity, str, str]] = [
 CRITICAL = (Complexity.CRITICAL, "32+", "5-8")
 
 
-def _lines_outside_fences(text: str) -> list[str]:
+def _text_lines(text: str) -> list[str]:
     lines = normalize_text(text).split("\n")
-    inside, _ = scan_fences(lines)
-    return [line for line, fenced in zip(lines, inside, strict=True) if not fenced]
+    return [line for line, trusted in zip(lines, trusted_text_lines(lines), strict=True) if trusted]
 
 
 def feature_headings(text: str) -> list[str]:
-    """``FR-N.M: Title`` for every ``#### FR-N.M:`` heading outside code blocks."""
+    """``FR-N.M: Title`` for every ``#### FR-N.M:`` heading outside properly closed code blocks."""
     found = []
-    for line in _lines_outside_fences(text):
+    for line in _text_lines(text):
         match = FEATURE_HEADING.match(line)
         if match:
             code, title = match.groups()
@@ -74,14 +74,13 @@ def section_stats(text: str) -> SectionStats:
 def extract_overview(text: str) -> str:
     """Text under the first ``### Overview…`` heading, up to the next heading of level 1-3 ('' if none)."""
     lines = normalize_text(text).split("\n")
-    inside, _ = scan_fences(lines)
     collected: list[str] | None = None
-    for line, fenced in zip(lines, inside, strict=True):
+    for line, trusted in zip(lines, trusted_text_lines(lines), strict=True):
         if collected is None:
-            if not fenced and OVERVIEW_HEADING.match(line):
+            if trusted and OVERVIEW_HEADING.match(line):
                 collected = []
             continue
-        if not fenced and HEADING_UP_TO_3.match(line):
+        if trusted and HEADING_UP_TO_3.match(line):
             break
         collected.append(line)
     return "\n".join(collected or []).strip()

@@ -184,3 +184,70 @@ def test_python_m_core_spec_split_runs(spec_file: Path, tmp_path: Path) -> None:
 
     assert completed.returncode == 0, completed.stderr
     assert (out / "INDEX.md").is_file()
+
+
+BROKEN = ROOT / "tests" / "unit" / "spec" / "fixtures" / "broken_fences_spec.md"
+
+
+def test_split_of_a_spec_with_broken_fences_writes_every_section_and_names_the_fence(tmp_path: Path) -> None:
+    out = tmp_path / "fb"
+
+    result = _split(BROKEN, out)
+
+    assert result.exit_code == 0, result.output
+    written = sorted(p.name for p in out.glob("04f-*.md"))
+    assert written == [f"04f-pipeline-build-section-E0{n}.md" for n in range(1, 8)]
+    assert "Warning: The code block opened on line 91 is never closed properly" in result.output
+    assert "Warning: The code block opened on line 159 is never closed" in result.output
+    assert "look like section headings" not in result.output
+
+
+def test_split_that_cannot_write_a_section_exits_non_zero_naming_it(tmp_path: Path) -> None:
+    spec = tmp_path / "spec.md"
+    spec.write_text("## SECTION 1: A\n````\n```\n## SECTION 2: Only in code\n```\n````\n## SECTION 3: C\nx\n")
+
+    result = _split(spec, tmp_path / "fb")
+
+    assert result.exit_code == 1
+    assert "Error: Section 2 was not written" in result.output
+    assert "line 4" in result.output
+    assert "## Problems: sections not written" in (tmp_path / "fb" / "INDEX.md").read_text()
+
+
+def test_meta_prompts_add_their_links_to_the_index(spec_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "fb"
+    _split(spec_file, out)
+    assert "Meta-prompt" not in (out / "INDEX.md").read_text()
+
+    runner.invoke(spec_cli.app, ["meta-prompts", str(out), "--date", DAY])
+
+    index = (out / "INDEX.md").read_text()
+    assert "(meta-prompts/04f-pipeline-build-section-E05-meta-prompts.md)" in index
+
+
+@pytest.mark.parametrize("place", ["a file", "under a file", "read-only"])
+def test_split_out_that_cannot_be_a_folder_is_a_clear_error(spec_file: Path, tmp_path: Path, place: str) -> None:
+    a_file = tmp_path / "taken.md"
+    a_file.write_text("not a folder")
+    out = {"a file": a_file, "under a file": a_file / "full-build", "read-only": Path("/sys/brightrun-spec-out")}[place]
+
+    result = _split(spec_file, out)
+
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output and "Error" in result.output
+    assert str(out) in result.output
+    assert a_file.read_text() == "not a folder"
+
+
+def test_python_m_core_spec_split_to_a_file_prints_one_error_line(spec_file: Path, tmp_path: Path) -> None:
+    target = tmp_path / "taken.md"
+    target.write_text("x")
+    args = ["spec", "split", str(spec_file), "--product", "pipeline", "--out", str(target)]
+
+    completed = subprocess.run(
+        [sys.executable, "-m", "core", *args], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+
+    assert completed.returncode == 1
+    assert "Traceback" not in completed.stderr
+    assert f"{target} is a file, not a folder." in completed.stderr

@@ -84,3 +84,11 @@ def test_merge_prompt_from_paths_is_shown(page: AppTest) -> None:
 
     assert not page.error
     assert "# Integration Merge Prompt" in page.code[0].value
+
+
+def test_unclosed_fence_is_a_warning_and_a_lost_section_an_error(page: AppTest) -> None:
+    _split(page, "## SECTION 1: A\n```ts\nx\n## SECTION 2: B\n```ts\ny\n```\n````\n## SECTION 3: C\n````\n")
+
+    assert [tab.label for tab in page.tabs] == ["E01 A", "E02 B"]
+    assert "opened on line 2 is never closed properly" in page.warning[0].value
+    assert "Section 3 was not written" in page.error[0].value

@@ -150,3 +150,23 @@ def test_write_files_overwrites_with_force(tmp_path: Path) -> None:
 def test_unusable_product_abbreviation_is_refused(spec_text: str, generated: date) -> None:
     with pytest.raises(SpecError, match="product abbreviation"):
         build_bundle(spec_text, "../evil", SOURCE_NAME, generated)
+
+
+def test_link_index_gives_what_render_index_gives_for_the_same_files(spec_text: str, generated: date) -> None:
+    from core.spec.section_files import link_index, render_index
+
+    result = split_spec(spec_text)
+    existing = [
+        "meta-prompts/04f-pipeline-build-section-E01-meta-prompts.md",
+        "04f-pipeline-build-section-E01-execution-prompts.md",
+        "04f-pipeline-build-section-E03-execution-prompts.md",
+    ]
+    plain = render_index(result, "pipeline", SOURCE_NAME, generated)
+    linked = render_index(result, "pipeline", SOURCE_NAME, generated, existing=existing)
+
+    assert link_index(plain, existing) == linked
+    assert link_index(linked, []) == plain
+    assert (
+        "[04f-pipeline-build-section-E03-execution-prompts.md](04f-pipeline-build-section-E03-execution-prompts.md)"
+        in linked
+    )

@@ -52,7 +52,13 @@ def test_heading_inside_code_fence_does_not_split(spec_text: str) -> None:
 def test_heading_after_inner_shorter_fence_inside_longer_fence_does_not_split() -> None:
     text = "## SECTION 1: A\n````\n```\n## SECTION 2: Inside\n```\n````\n## SECTION 3: C\n"
 
-    assert [s.number for s in split_spec(text).sections] == [1, 3]
+    result = split_spec(text)
+
+    assert [s.number for s in result.sections] == [1, 3]
+    assert result.errors == [
+        "Section 2 was not written: its `## SECTION 2:` line (line 4, in the code block opened on line 2) is "
+        "inside code. If it starts a section, close the code block before it and split again."
+    ]
 
 
 def test_text_before_first_section_is_kept_as_preamble(spec_text: str) -> None:
@@ -101,11 +107,18 @@ def test_empty_section_warns() -> None:
     assert result.warnings == ["Section 1 (A) is empty: nothing under its heading."]
 
 
-def test_unclosed_code_fence_warns_with_its_line() -> None:
-    result = split_spec("## SECTION 1: A\ntext\n```sql\nSELECT 1;\n## SECTION 2: Lost\n")
+def test_section_heading_inside_an_unclosed_fence_still_starts_its_section() -> None:
+    result = split_spec("## SECTION 1: A\ntext\n```sql\nSELECT 1;\n## SECTION 2: Kept\n")
 
-    assert [s.number for s in result.sections] == [1]
+    assert [s.number for s in result.sections] == [1, 2]
     assert any("opened on line 3 is never closed" in w for w in result.warnings)
+    assert result.errors == []
+
+
+def test_fence_never_closed_before_the_end_warns_with_its_line() -> None:
+    result = split_spec("## SECTION 1: A\ntext\n```sql\nSELECT 1;\n")
+
+    assert result.warnings == ["The code block opened on line 3 is never closed; it runs to the end of the spec."]
 
 
 def test_missing_title_becomes_unknown() -> None:
@@ -118,3 +131,12 @@ def test_non_utf8_bytes_raise_spec_error_naming_the_byte() -> None:
 
     assert "not UTF-8" in caught.value.message
     assert "0xe9" in caught.value.message
+
+
+def test_numbers_after_a_lost_section_are_lost_loudly_too() -> None:
+    text = "## SECTION 1: A\n```\n## SECTION 2: B\n```\n```\n## SECTION 3: C\n```\n## SECTION 4: D\nx\n"
+
+    result = split_spec(text)
+
+    assert [s.number for s in result.sections] == [1, 4]
+    assert [e.split(":")[0] for e in result.errors] == ["Section 2 was not written", "Section 3 was not written"]
