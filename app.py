@@ -27,7 +27,13 @@ PAGES = {
     ],
     "Ship": [
         ("pages/export.py", "Export", ":material/download:"),
-        ("pages/spec_splitter.py", "Spec splitter", ":material/splitscreen:"),
+    ],
+    "Settings": [
+        ("pages/settings.py", "Settings", ":material/settings:"),
+    ],
+    # The app's builders use this to split a product spec into build prompts; experts never need it.
+    "For the app's builders": [
+        ("pages/spec_splitter.py", "Spec splitter (builders)", ":material/splitscreen:"),
     ],
 }
 ROOT = Path(__file__).resolve().parent
@@ -54,6 +60,8 @@ def sidebar() -> None:
             st.success("Claude key configured", icon=":material/key:")
         else:
             st.warning("No Claude key: generation shows prompts and cost only.", icon=":material/key_off:")
+            if svc.settings.backend == "embedded":
+                st.page_link("pages/settings.py", label="Add your key in Settings", icon=":material/key:")
         if (user := signed_in_user()) is not None:
             st.caption("Signed in")
             st.write(user.email or user.id, "(reviewer)" if user.role == "reviewer" else "")

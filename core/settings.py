@@ -7,7 +7,11 @@ Keys are ``SecretStr`` and are unwrapped only inside the adapter that uses them.
 
 from __future__ import annotations
 
+import json
+import os
+import re
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -23,6 +27,11 @@ DEFAULT_PRICES: dict[str, tuple[float, float]] = {
     "sonnet": (3.0, 15.0),
     "haiku": (1.0, 5.0),
 }
+
+
+def secrets_file() -> Path:
+    """``.streamlit/secrets.toml`` of the project (``BRIGHTRUN_SECRETS_FILE`` points elsewhere, for tests)."""
+    return Path(os.environ.get("BRIGHTRUN_SECRETS_FILE") or SECRETS_FILE)
 
 
 class _SecretsTomlSource(PydanticBaseSettingsSource):
@@ -68,7 +77,7 @@ class Settings(BaseSettings):
     anthropic_base_url: str | None = None
     model: str = Field(default="claude-sonnet-5-5", validation_alias=AliasChoices("model", "BRIGHTRUN_MODEL"))
     cheap_model: str = Field(
-        default="claude-haiku-4-5", validation_alias=AliasChoices("cheap_model", "BRIGHTRUN_CHEAP_MODEL")
+        default="claude-haiku-5-5", validation_alias=AliasChoices("cheap_model", "BRIGHTRUN_CHEAP_MODEL")
     )
     max_tokens: int = Field(default=16000, ge=100, validation_alias=AliasChoices("max_tokens", "BRIGHTRUN_MAX_TOKENS"))
     request_timeout_s: float = Field(
@@ -96,7 +105,7 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        return (init_settings, env_settings, _SecretsTomlSource(settings_cls, SECRETS_FILE))
+        return (init_settings, env_settings, _SecretsTomlSource(settings_cls, secrets_file()))
 
     @property
     def backend(self) -> Literal["embedded", "supabase"]:
@@ -124,3 +133,32 @@ def normalize_postgres_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
     return url
+
+
+def save_secrets(values: Mapping[str, str], path: Path | None = None) -> None:
+    """Set flat ``KEY = "value"`` lines in the secrets file, keeping every other line (comments, tables).
+
+    The file is created with owner-only permissions (0600) and written atomically; values never appear in
+    an error message.
+    """
+    path = path or secrets_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
+    first_table = next((i for i, line in enumerate(lines) if line.lstrip().startswith("[")), len(lines))
+    top, rest = lines[:first_table], lines[first_table:]
+    for name, value in values.items():
+        line = f"{name} = {json.dumps(value)}"
+        pattern = re.compile(rf"^\s*{re.escape(name)}\s*=")
+        found = [i for i, existing in enumerate(top) if pattern.match(existing)]
+        if found:
+            top[found[0]] = line
+            top = [existing for i, existing in enumerate(top) if i not in found[1:]]
+        else:
+            top.append(line)
+    text = "\n".join([*top, *rest]) + "\n"
+    tmp = path.with_name(f".{path.name}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, path)

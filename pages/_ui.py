@@ -13,6 +13,7 @@ from streamlit.errors import StreamlitPageNotFoundError
 
 from core.auth import AuthUser, SupabaseAuth, user_services
 from core.bootstrap import Services, build_services
+from core.claude_key import refresh
 from core.errors import BrightRunError
 from core.settings import Settings
 from core.storage.rls import as_anon
@@ -30,7 +31,9 @@ def system_services() -> Services:
     The cache key keeps tests with other data dirs apart.
     """
     settings = Settings()
-    return _services_for(settings.database_url, str(settings.data_dir))
+    built = _services_for(settings.database_url, str(settings.data_dir))
+    refresh(built, settings)  # a key or model saved on the Settings page is used at once, without a restart
+    return built
 
 
 def services() -> Services:

@@ -23,6 +23,7 @@ SECRET_VARS = (
     "SUPABASE_KEY",
     "SUPABASE_DB_URL",
     "BRIGHTRUN_DATA_DIR",
+    "BRIGHTRUN_SECRETS_FILE",
 )
 pytest_plugins = ["tests.fakes.fixtures"]
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")

@@ -105,6 +105,7 @@ def app_url(tmp_path_factory: pytest.TempPathFactory, fake_claude_url: str) -> I
         "BRIGHTRUN_DATA_DIR": str(tmp_path_factory.mktemp("e2e-data")),
         "ANTHROPIC_BASE_URL": fake_claude_url,
         "ANTHROPIC_API_KEY": "sk-ant-e2e-fake-key",
+        "BRIGHTRUN_SECRETS_FILE": str(tmp_path_factory.mktemp("e2e-secrets") / "secrets.toml"),
     }
     for name in ("SUPABASE_URL", "SUPABASE_KEY", "SUPABASE_DB_URL"):
         env.pop(name, None)

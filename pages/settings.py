@@ -1,0 +1,102 @@
+"""Settings: the Claude key (paste, test, save) and the models, on the embedded backend."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core.claude_key import CONSOLE_URL, key_source, model_choices, save_key, save_models, try_key
+from core.scaffolding.fields import MAX_TOKENS_HELP
+from pages._ui import friendly_errors, run_action, system_services
+
+st.title("Settings")
+svc = system_services()
+settings = svc.settings
+if notice := st.session_state.pop("settings_notice", None):
+    st.success(notice, icon=":material/check_circle:")
+
+st.subheader("Claude key")
+if settings.backend == "supabase":
+    st.info(
+        "On this server the Claude key is part of the server's own configuration, set by whoever runs it. "
+        "It is never typed into the browser. Ask your administrator if generation says the key is missing.",
+        icon=":material/lock:",
+    )
+    st.stop()
+
+st.caption(
+    "Claude writes the conversations and scores them. It needs a key from your Anthropic account; "
+    "you pay Anthropic for what you use."
+)
+source = key_source(settings)
+if source == "environment":
+    st.success("A key is set in the server's environment and is in use. A key saved here is ignored while it is set.")
+elif source == "file":
+    st.success("A key is saved. For your safety it is not shown again; paste a new one to replace it.")
+else:
+    st.warning("No key yet: you can look around, but nothing can be generated.", icon=":material/key_off:")
+st.link_button("Get a key from the Anthropic console", CONSOLE_URL, icon=":material/open_in_new:")
+
+nonce = st.session_state.get("settings_key_nonce", 0)  # a new box after each save: the key is never shown again
+with st.form("settings_key", clear_on_submit=True):
+    pasted = st.text_input(
+        "Your Claude key",
+        type="password",
+        key=f"settings_key_input_{nonce}",
+        placeholder="sk-ant-…",
+        help="Copy it from the Anthropic console. It is saved on this computer only, and never shown again.",
+    )
+    left, right = st.columns(2)
+    test_clicked = left.form_submit_button("Test key", icon=":material/bolt:")
+    save_clicked = right.form_submit_button("Save key", type="primary", icon=":material/save:")
+
+if test_clicked:
+    # Test the pasted key, or the saved one when nothing was pasted.
+    key = pasted if pasted.strip() or source is None else None
+    result = run_action("Asking Claude for a one-line answer…", lambda: try_key(settings, key, svc=svc))
+    if result is not None:
+        st.success(f"The key works. Claude ({result.model}) answered: “{result.answer}”", icon=":material/check:")
+        st.caption(f"This test cost ${result.cost_usd:.5f}.")
+if save_clicked:
+    with friendly_errors():
+        save_key(pasted)
+        system_services()  # reads the saved key into the running app: every page uses it from now on
+        st.session_state["settings_key_nonce"] = nonce + 1
+        st.session_state["settings_notice"] = "Key saved. Every page uses it now; test it any time above."
+        st.rerun()
+
+st.subheader("Models")
+choices = model_choices()
+labels = {c.name: c.label for c in choices}
+names = [c.name for c in choices]
+
+
+def _index(name: str) -> int:
+    return names.index(name) if name in names else 0
+
+
+with st.form("settings_models"):
+    left, right = st.columns(2)
+    model = left.selectbox(
+        "Model that writes conversations",
+        names,
+        index=_index(settings.model),
+        format_func=labels.__getitem__,
+        key="settings_model",
+        help="A Sonnet model writes well at a fair price. Retired models no longer answer.",
+    )
+    judge = right.selectbox(
+        "Model that scores conversations",
+        names,
+        index=_index(settings.cheap_model),
+        format_func=labels.__getitem__,
+        key="settings_judge_model",
+        help="A Haiku model is fast and cheap, which suits scoring many conversations.",
+    )
+    saved_models = st.form_submit_button("Save models", icon=":material/save:")
+if saved_models:
+    with friendly_errors():
+        save_models(model, judge)
+        system_services()
+        st.session_state["settings_notice"] = f"Saved: {model} writes, {judge} scores."
+        st.rerun()
+st.caption(f"Longest answer per conversation: {settings.max_tokens:,} tokens. {MAX_TOKENS_HELP}")
