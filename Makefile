@@ -36,8 +36,11 @@ check: install
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 
+## Every benchmark in bench/ (each prints its figures and a baseline from the same run); fails if any misses.
 bench: install
-	@for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+	@failed=""; for script in bench/bench_*.py; do echo "== $$script"; uptime; \
+		$(PY) $$script || failed="$$failed $$script"; done; \
+	if [ -n "$$failed" ]; then echo "bench: MISSED TARGETS:$$failed"; exit 1; fi; echo "bench: every target met"
 
 demo: install
 	$(PY) -m core demo load

@@ -110,8 +110,10 @@ def main() -> int:
     print(
         f"floor (parse + re-serialise the input bytes only): {input_floor / args.count * 1000:.3f} ms per conversation"
     )
+    ok = ratio <= TARGET and summary.failed == 0
     print(f"ratio to floor: {ratio:.2f} (target ≤ {TARGET}); ratio to input-only floor: {elapsed / input_floor:.2f}")
-    return 0 if summary.failed == 0 else 1
+    print("PASS" if ok else f"FAIL (ratio {ratio:.2f} > {TARGET} or {summary.failed} failed)")
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

@@ -109,7 +109,7 @@ def naive_page(db: Database, query: GridQuery) -> list[Conversation]:
     return rows[: query.page_size]
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=7)
@@ -140,10 +140,12 @@ def main() -> None:
             "page 200 (deep offset)": lambda: build_page(db, first.model_copy(update={"page": 200})),
         }
         base_cold, baseline = timed(lambda: naive_page(db, first), max(1, args.repeat // 2))
+        ok = True
         print(f"baseline: load all active rows and slice in Python: {baseline:.1f} ms (cold {base_cold:.1f} ms)")
         for label, fn in cases.items():
             cold, warm = timed(fn, args.repeat)
             verdict = "OK" if warm < TARGET_MS else "OVER TARGET"
+            ok &= warm < TARGET_MS
             print(
                 f"{label}: {warm:.1f} ms median (cold {cold:.1f} ms); ratio to baseline {warm / baseline:.3f}; "
                 f"target < {TARGET_MS:.0f} ms: {verdict}"
@@ -151,7 +153,9 @@ def main() -> None:
         total = grid_page(db, filtered).total
         print(f"filtered set: {total} of {args.count} conversations")
         db.dispose()
+    print("PASS" if ok else "FAIL")
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())
