@@ -8,22 +8,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
-from core.batch.service import BatchService, generation_usage
-from core.conversations.store import ConversationStore
-from core.enrichment.pipeline import EnrichmentService
-from core.export import ExportService, TrainingFileService
-from core.generation.prompts import check_template
-from core.generation.service import GenerationService
-from core.importer import Importer
-from core.llm.claude import ClaudeClient
-from core.review.service import ReviewService
-from core.scaffolding.service import ScaffoldingService
 from core.settings import Settings
-from core.stats import Stats, conversation_stats
 from core.storage.blobs import BlobStore, LocalBlobStore
 from core.storage.database import Database
+
+if TYPE_CHECKING:  # each service module is imported on first use, so a command loads only what it needs
+    from core.batch.service import BatchService
+    from core.conversations.store import ConversationStore
+    from core.enrichment.pipeline import EnrichmentService
+    from core.export import ExportService, TrainingFileService
+    from core.generation.service import GenerationService
+    from core.importer import Importer
+    from core.llm.claude import ClaudeClient
+    from core.models.scaffolding import PromptTemplate
+    from core.review.service import ReviewService
+    from core.scaffolding.service import ScaffoldingService
+    from core.stats import Stats
 
 
 @dataclass
@@ -41,14 +43,20 @@ class Services:
 
     @cached_property
     def scaffolding(self) -> ScaffoldingService:
+        from core.scaffolding.service import ScaffoldingService
+
         return ScaffoldingService(self.db, template_check=check_template)
 
     @cached_property
     def conversations(self) -> ConversationStore:
+        from core.conversations.store import ConversationStore
+
         return ConversationStore(self.db, self.blobs)
 
     @cached_property
     def importer(self) -> Importer:
+        from core.importer import Importer
+
         return Importer(self.conversations, self.scaffolding, max_bytes=self.settings.max_upload_bytes)
 
     @property
@@ -56,21 +64,29 @@ class Services:
         """The Claude client, built on first use; no key raises ``LLMUnavailableError`` saying how to add one."""
         client = self.extras.get("llm")
         if client is None:
+            from core.llm.claude import ClaudeClient  # the SDK is loaded only by what calls Claude
+
             client = self.extras["llm"] = ClaudeClient.from_settings(self.settings)
-        return cast(ClaudeClient, client)
+        return cast("ClaudeClient", client)
 
     @cached_property
     def generation(self) -> GenerationService:
+        from core.generation.service import GenerationService
+
         return GenerationService(
             self.db, self.blobs, self.scaffolding, self.conversations, self.settings, llm=lambda: self.llm
         )
 
     @cached_property
     def review(self) -> ReviewService:
+        from core.review.service import ReviewService
+
         return ReviewService(self.conversations, extensions=self)
 
     @cached_property
     def batch(self) -> BatchService:
+        from core.batch.service import BatchService, generation_usage
+
         return BatchService(
             self.db, self.scaffolding, self.settings, usage_for=generation_usage(lambda: self.generation)
         )
@@ -78,6 +94,7 @@ class Services:
     @cached_property
     def enrichment(self) -> EnrichmentService:
         from core.enrichment.judge import build_judge  # loads the Claude adapter only when judging
+        from core.enrichment.pipeline import EnrichmentService
 
         return EnrichmentService(
             self.db,
@@ -89,18 +106,31 @@ class Services:
 
     @cached_property
     def exports(self) -> ExportService:
+        from core.export import ExportService
+
         # Per-turn review ratings become loss weights (OpenAI ``weight``, axolotl ``train``).
         return ExportService(self.conversations, self.scaffolding, ratings_for=self.review.turn_ratings)
 
     @cached_property
     def training_files(self) -> TrainingFileService:
+        from core.export import TrainingFileService
+
         return TrainingFileService(self.exports)
 
     def stats(self) -> Stats:
+        from core.stats import conversation_stats
+
         return conversation_stats(self.db)
 
     def close(self) -> None:
         self.db.dispose()
+
+
+def check_template(template: PromptTemplate) -> None:
+    """The prompt check, loading Jinja only when a template is saved."""
+    from core.generation.prompts import check_template as check
+
+    check(template)
 
 
 def build_blob_store(settings: Settings) -> BlobStore:

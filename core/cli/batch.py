@@ -10,14 +10,14 @@ import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
-from core.batch.estimate import duration
-from core.batch.service import BatchRequest, JobProgress, Keys
-from core.batch.worker import WorkerOptions, build_worker
 from core.cli.common import console, err_console, friendly_errors, print_json, services
+
+if TYPE_CHECKING:  # the batch machinery (and the SDK behind it) loads only when a batch command runs
+    from core.batch.service import JobProgress, Keys
 
 app = typer.Typer(help="Batch generation jobs: create, run, watch and control.", no_args_is_help=True)
 
@@ -52,6 +52,8 @@ def create(
     estimate_only: Annotated[bool, typer.Option("--estimate-only", help="Print the estimate; create nothing.")] = False,
 ) -> None:
     """Create a job from personas × arcs × topics (× variations); prints the estimate, then the job id."""
+    from core.batch.service import BatchRequest
+
     request = BatchRequest(
         name=name, personas=_keys(personas), arcs=_keys(arcs), topics=_keys(topics), variations=variations,
         concurrency=concurrency, requests_per_minute=rpm, input_tokens_per_minute=itpm,
@@ -85,6 +87,8 @@ def run(
             for _ in range(workers - 1)
         ]  # fmt: skip
         try:
+            from core.batch.worker import WorkerOptions, build_worker
+
             built = build_worker(svc, WorkerOptions(lease_s=lease_seconds, poll_s=poll_seconds))
             with _stop_on_signals() as stop:
                 final = built.run_until_done(job_id, stop)
@@ -162,6 +166,8 @@ def worker(
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
     with friendly_errors():
         svc = services()
+        from core.batch.worker import WorkerOptions, build_worker
+
         built = build_worker(svc, WorkerOptions(lease_s=lease_seconds, poll_s=poll_seconds))
         with _stop_on_signals() as stop:
             if job:
@@ -183,6 +189,8 @@ def _stop_on_signals() -> Iterator[threading.Event]:
 
 
 def _print_progress(progress: JobProgress) -> None:
+    from core.batch.estimate import duration
+
     job = progress.job
     lines = [
         f"Job {job.id}  {job.name}",

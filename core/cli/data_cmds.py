@@ -7,7 +7,6 @@ from pathlib import Path
 import typer
 
 from core.cli.common import console, err_console, friendly_errors, print_json, services
-from core.demo import fill_demo
 from core.errors import BrightRunError
 
 demo_app = typer.Typer(help="The demo dataset.", no_args_is_help=True)
@@ -17,6 +16,8 @@ demo_app = typer.Typer(help="The demo dataset.", no_args_is_help=True)
 def demo_load() -> None:
     """Load default scaffolding and the demo conversations (safe to run twice)."""
     with friendly_errors():
+        from core.demo import fill_demo  # the demo loads the batch machinery: only this command needs it
+
         result = fill_demo(services())
     console.print(result.summary())
 

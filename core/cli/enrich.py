@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from core.cli.common import console, err_console, fail, friendly_errors, services
-from core.enrichment.models import EnrichmentOutcome, EnrichmentSummary
-from core.enrichment.pipeline import EnrichmentService
+
+if TYPE_CHECKING:  # the pipeline loads only when the command runs
+    from core.enrichment.models import EnrichmentOutcome, EnrichmentSummary
+    from core.enrichment.pipeline import EnrichmentService
 
 
 def enrich(

@@ -8,7 +8,6 @@ from typing import cast
 import typer
 
 from core.cli.common import console, err_console, friendly_errors, services
-from core.llm.models import model_warning
 from core.models.scaffolding import Tier
 
 
@@ -28,6 +27,8 @@ def generate(
     """Generate one conversation with Claude. Prints its id; on failure, the reason and the report's path."""
     with friendly_errors():
         built = services()
+        from core.llm.models import model_warning  # loads the SDK: only this command needs it
+
         warning = model_warning(built.settings.model)
         if warning:
             err_console.print(f"Warning: {warning}", highlight=False, markup=False, soft_wrap=True)

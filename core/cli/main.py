@@ -1,31 +1,75 @@
-"""Entry point of ``python -m core``. Each command group lives in its own module of this package."""
+"""Entry point of ``python -m core``. Each command group lives in its own module of this package.
+
+A command's module is imported only when that command runs (or when help lists it), so ``stats`` does
+not load the batch machinery, the Claude SDK, the spec splitter or the exporters.
+"""
 
 from __future__ import annotations
 
-import typer
+import importlib
 
-from core.cli import batch, data_cmds, db, enrich, export, generate, review, scaffolding, spec
+import typer
+from typer import _click as click  # typer 0.29 ships its own click
+from typer.core import TyperGroup
+
+# Command name -> (module, attribute): a ``typer.Typer`` (a group of commands) or a function (one command).
+# Help lists them in this order.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "db": ("core.cli.db", "app"),
+    "batch": ("core.cli.batch", "app"),
+    "worker": ("core.cli.batch", "worker"),
+    "scaffolding": ("core.cli.scaffolding", "app"),
+    "demo": ("core.cli.data_cmds", "demo_app"),
+    "spec": ("core.cli.spec", "app"),
+    "import": ("core.cli.data_cmds", "import_files"),
+    "stats": ("core.cli.data_cmds", "stats"),
+    "generate": ("core.cli.generate", "generate"),
+    "enrich": ("core.cli.enrich", "enrich"),
+    "export": ("core.cli.export", "export"),
+    "training-file": ("core.cli.export", "training_file_app"),
+    "review": ("core.cli.review", "app"),
+}
+
+
+def load_command(name: str) -> click.Command:
+    """Import the module behind ``name`` and build its click command, exactly as ``add_typer``/``command`` would."""
+    module, attribute = COMMANDS[name]
+    target = getattr(importlib.import_module(module), attribute)
+    if isinstance(target, typer.Typer):
+        command: click.Command = typer.main.get_group(target)
+    else:
+        single = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+        single.command(name)(target)
+        command = typer.main.get_command(single)
+    command.name = name
+    return command
+
+
+class LazyCommands(TyperGroup):
+    """The root group: knows every command's name, builds a command the first time it is asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            self.commands[cmd_name] = load_command(cmd_name)
+        return super().get_command(ctx, cmd_name)
+
 
 app = typer.Typer(
     name="core",
+    cls=LazyCommands,
     help="Bright Run Studio: scaffolding, generation, enrichment, review and export from the command line.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-app.add_typer(db.app, name="db")
-app.add_typer(batch.app, name="batch")
-app.command("worker")(batch.worker)
-app.add_typer(scaffolding.app, name="scaffolding")
-app.add_typer(data_cmds.demo_app, name="demo")
-app.add_typer(spec.app, name="spec")
-app.command("import")(data_cmds.import_files)
-app.command("stats")(data_cmds.stats)
-app.command("generate")(generate.generate)
-app.command("enrich")(enrich.enrich)
-app.command("export")(export.export)
-app.add_typer(export.training_file_app, name="training-file")
-app.add_typer(review.app, name="review")
+
+
+@app.callback()
+def main() -> None:
+    """Bright Run Studio: scaffolding, generation, enrichment, review and export from the command line."""
 
 
 def run() -> None:

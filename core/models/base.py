@@ -37,7 +37,7 @@ Unit = Annotated[float, Field(ge=0.0, le=1.0)]
 class Record(BaseModel):
     """A stored row: a UUID string id and audit timestamps."""
 
-    model_config = ConfigDict(validate_assignment=True, extra="ignore")
+    model_config = ConfigDict(validate_assignment=True, extra="ignore", defer_build=True)
 
     id: str = Field(default_factory=new_id)
     created_by: str | None = None
