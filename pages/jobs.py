@@ -1,7 +1,7 @@
-"""Batch jobs: create a batch from personas × arcs × topics with an estimate first, then watch it live.
+"""Batch jobs: create a batch from clients × journeys × topics with an estimate first, then watch it.
 
-Work is done by worker processes (``python -m core worker``), not by this page: closing the tab stops
-nothing.
+Work is done by worker processes, not by this page: closing the tab stops nothing. A batch starts only
+with a working Claude key (the pre-flight check, ``core.claude_key.preflight``).
 """
 
 from __future__ import annotations
@@ -9,16 +9,22 @@ from __future__ import annotations
 import streamlit as st
 
 from core.batch.service import BatchRequest
-from pages._jobs_widgets import RUNNING, job_view, new_batch_form, show_estimate
+from pages._jobs_widgets import RUNNING, job_view, key_ready, new_batch_form, show_estimate, status_words
 from pages._ui import empty_state, run_action, services
 
 svc = services()
 st.title("Batch jobs")
-st.caption("Many conversations at once, run by workers: `python -m core worker` (on any machine sharing the database).")
+st.caption("Write many conversations at once. The work goes on when you close this tab.")
+CREATED = "Job created: {n} conversations. Click “Run in background” below to start it."
 
 if not svc.scaffolding.list("personas", active_only=True):
-    empty_state("Batches need scaffolding: personas, arcs and topics.", page="pages/scaffolding.py",
-                label="Go to Scaffolding")  # fmt: skip
+    empty_state(
+        "Batches need scaffolding: clients, emotional journeys and topics.",
+        page="pages/scaffolding.py",
+        label="Go to Scaffolding",
+    )
+if not svc.settings.has_claude_key:
+    st.info("Batches need a Claude key. You can plan and see the cost now; add the key in Settings to run.")
 
 if planned := st.session_state.get("planned_batch"):
     # Coverage gaps planned on the Export page: exactly these combinations, not their full product.
@@ -26,12 +32,12 @@ if planned := st.session_state.get("planned_batch"):
     st.info(f"{len(planned)} combinations planned on the Export page (coverage gaps).")
     if show_estimate(svc, request):
         left, right = st.columns(2)
-        if left.button("Create a job for the plan", key="jobs_create_planned", type="primary"):
+        if left.button("Create a job for the plan", key="jobs_create_planned", type="primary") and key_ready(svc):
             job = run_action("Creating the job…", lambda: svc.batch.create(request))
             if job is not None:
                 st.session_state["jobs_pick"] = job.id
                 del st.session_state["planned_batch"]
-                st.success(f"Job created with {job.total_items} items. Start a worker, or use 'Run in background'.")
+                st.success(CREATED.format(n=job.total_items))
         if right.button("Discard the plan", key="jobs_discard_planned"):
             del st.session_state["planned_batch"]
             st.rerun()
@@ -39,14 +45,14 @@ if planned := st.session_state.get("planned_batch"):
 with st.expander("New batch", expanded=not svc.batch.list(limit=1)):
     request = new_batch_form(svc)
     if request is not None and show_estimate(svc, request):
-        name = st.text_input("Name (optional)", key="jobs_name")
-        if st.button("Create job", key="jobs_create", type="primary"):
+        name = st.text_input("Name (optional)", key="jobs_name", help="To find the job again; a name is made if empty.")
+        if st.button("Create job", key="jobs_create", type="primary") and key_ready(svc):
             job = run_action(
                 "Creating the job…", lambda: svc.batch.create(request.model_copy(update={"name": name or None}))
             )
             if job is not None:
                 st.session_state["jobs_pick"] = job.id  # the job list below is read after this, so it has it
-                st.success(f"Job created with {job.total_items} items. Start a worker, or use 'Run in background'.")
+                st.success(CREATED.format(n=job.total_items))
 
 jobs = svc.batch.list(limit=50)
 if not jobs:
@@ -58,11 +64,18 @@ st.subheader("Jobs")
 
 def jobs_table() -> None:
     rows = svc.batch.list(limit=50)
-    st.dataframe(
-        [{"name": j.name, "status": j.status, "mode": j.mode, "done": f"{j.completed_items}/{j.total_items}",
-          "failed": j.failed_items, "cost": round(j.cost_usd, 4), "created": j.created_at, "id": j.id} for j in rows],
-        hide_index=True, key="jobs_table",
-    )  # fmt: skip
+    table = [
+        {
+            "Name": j.name,
+            "Status": status_words(j.status),
+            "Done": f"{j.completed_items} of {j.total_items}",
+            "Failed": j.failed_items,
+            "Cost (USD)": round(j.cost_usd, 4),
+            "Created": j.created_at,
+        }
+        for j in rows
+    ]
+    st.dataframe(table, hide_index=True, key="jobs_table")
 
 
 # The list refreshes with the live view while any job runs, so its counts never go stale.
@@ -71,5 +84,5 @@ st.fragment(run_every=2 if any(j.status in RUNNING for j in jobs) else None)(job
 names = {j.id: j.name for j in jobs}
 job_id = st.selectbox("Job", list(names), format_func=names.__getitem__, key="jobs_pick")
 if svc.batch.get(job_id).status in RUNNING:
-    st.caption("This view refreshes every 2 seconds while the job runs.")
+    st.caption("This view updates by itself while the job runs.")
 job_view(svc, job_id)

@@ -162,17 +162,21 @@ def test_generate_one_conversation_against_the_fake_claude(shared_page: Any, app
 
 def test_create_and_run_a_small_batch(shared_page: Any, app_url: str) -> None:
     open_page(shared_page, app_url, "jobs")
-    choose(shared_page, "Personas", 0, multi=True)
-    choose(shared_page, "Emotional arcs", 0, multi=True)
+    choose(shared_page, "Clients", 0, multi=True)
+    choose(shared_page, "Emotional journeys", 0, multi=True)
     choose(shared_page, "Topics", 0, multi=True)
     choose(shared_page, "Topics", 0, multi=True)
     shared_page.get_by_role("button", name="Create job").click()
-    shared_page.get_by_text("Job created with 2 items").wait_for()
+    shared_page.get_by_text("Job created: 2 conversations").wait_for()
     wait_until_idle(shared_page)
     screenshot(shared_page, "flow-7-jobs-created")
     click(shared_page, "Run in background")
-    shared_page.get_by_text("completed · 2/2").wait_for(timeout=120_000)
-    expect(metric_value(shared_page, "Succeeded / failed")).to_have_text("2 / 0")  # the live view catches up
+    shared_page.get_by_text("Finished 2 of 2 conversations").wait_for(timeout=120_000)
+    expect(metric_value(shared_page, "Written / failed")).to_have_text("2 / 0")  # the live view catches up
+    wait_until_idle(shared_page)
+    # A finished job is still: no speed, no "updates by itself".
+    expect(shared_page.get_by_text("per minute")).to_have_count(0)
+    expect(shared_page.get_by_text("updates by itself")).to_have_count(0)
     assert_no_exception(shared_page)
     screenshot(shared_page, "flow-7-jobs-finished")
 
