@@ -112,18 +112,16 @@ def table_for(
     return sa.Table(name, metadata, *columns)
 
 
-expert_profiles = table_for("expert_profiles", ExpertProfile, unique=("profile_key",))
-personas = table_for("personas", Persona, unique=("persona_key",))
-emotional_arcs = table_for("emotional_arcs", EmotionalArc, unique=("arc_key",))
-training_topics = table_for("training_topics", TrainingTopic, unique=("topic_key",))
-prompt_templates = table_for(
-    "prompt_templates", PromptTemplate, unique=("template_name",), indexes=("emotional_arc_type",)
-)
+expert_profiles = table_for("expert_profiles", ExpertProfile)
+personas = table_for("personas", Persona)
+emotional_arcs = table_for("emotional_arcs", EmotionalArc)
+training_topics = table_for("training_topics", TrainingTopic)
+prompt_templates = table_for("prompt_templates", PromptTemplate, indexes=("emotional_arc_type",))
 conversations = table_for(
     "conversations",
     Conversation,
     primary_key="conversation_id",
-    unique=("id", "source_hash"),
+    unique=("id",),
     indexes=(
         "processing_status",
         "enrichment_status",
@@ -148,7 +146,7 @@ failed_generations = table_for(
     indexes=("failure_type", "stop_reason", "truncation_pattern", "job_id", "created_at", "created_by"),
 )
 generation_logs = table_for("generation_logs", GenerationLog, indexes=("conversation_id", "job_id", "created_at"))
-training_files = table_for("training_files", TrainingFile, unique=("name",), indexes=("status", "created_by"))
+training_files = table_for("training_files", TrainingFile, indexes=("status", "created_by"))
 training_file_conversations = table_for(
     "training_file_conversations",
     TrainingFileConversation,
@@ -172,6 +170,33 @@ REVIEW_GRID_INDEXES = (
         conversations.c.review_status,
         conversations.c.created_at,
     ),
+)
+
+
+def owner_unique(table: sa.Table, column: str) -> tuple[sa.Index, sa.Index]:
+    """``column`` is unique per owner (``created_by``), and among rows without an owner (m0006)."""
+    unowned = table.c.created_by.is_(None)
+    return (
+        sa.Index(f"uq_{table.name}_owner_{column}", table.c.created_by, table.c[column], unique=True),
+        sa.Index(
+            f"uq_{table.name}_unowned_{column}",
+            table.c[column],
+            unique=True,
+            sqlite_where=unowned,
+            postgresql_where=unowned,
+        ),
+    )
+
+
+# Names, keys and the content fingerprint are unique per owner: two users may each hold the same file.
+OWNER_UNIQUE_INDEXES = (
+    *owner_unique(conversations, "source_hash"),
+    *owner_unique(expert_profiles, "profile_key"),
+    *owner_unique(personas, "persona_key"),
+    *owner_unique(emotional_arcs, "arc_key"),
+    *owner_unique(training_topics, "topic_key"),
+    *owner_unique(prompt_templates, "template_name"),
+    *owner_unique(training_files, "name"),
 )
 
 schema_migrations = sa.Table(

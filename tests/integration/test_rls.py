@@ -26,7 +26,7 @@ from core.review.service import ReviewService
 from core.scaffolding.service import ScaffoldingService
 from core.storage.blobs import BUCKETS, LocalBlobStore
 from core.storage.database import Database
-from core.storage.migrations import m0004_row_level_security
+from core.storage.migrations import all_migrations
 from core.storage.rls import as_anon, as_user
 from tests.support.postgres import PostgresServer
 
@@ -199,11 +199,12 @@ def test_the_migration_adds_the_private_buckets_and_owner_folder_policies(rls: R
     assert "brightrun_conversation_files_owner" in policies
 
 
-def test_running_the_rls_migration_again_changes_nothing(rls: Rls) -> None:
+def test_running_the_rls_migrations_again_changes_nothing(rls: Rls) -> None:
     count = "SELECT count(*) FROM pg_policies"
     with rls.worker.engine.begin() as conn:
         before = conn.execute(sa.text(count)).scalar_one()
-        m0004_row_level_security.upgrade(conn)
+        for _name, upgrade in all_migrations():
+            upgrade(conn)
         assert conn.execute(sa.text(count)).scalar_one() == before
     assert rls.user(USER_A).conversations.count() == 0
 
