@@ -25,16 +25,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
-
+from core import prompts
 from core.models.scaffolding import EmotionalArc, ExpertProfile, Persona, PromptTemplate, TrainingTopic
-from core.settings import PROJECT_ROOT
 
-TEMPLATES_DIR = PROJECT_ROOT / "templates" / "enrichment"
-DEFAULT_SYSTEM_PROMPT_TEMPLATE = "default_system_prompt.md.j2"
+DEFAULT_SYSTEM_PROMPT_TEMPLATE = "enrichment/default_system_prompt.md.j2"
 DATASET_VERSION = "1.0.0"
 TARGET_USE = "LoRA fine-tuning for emotionally intelligent chatbot"
 DEFAULT_OUTCOME = "Provide emotionally intelligent support that leaves the client with a clear next step"
@@ -58,22 +54,9 @@ NEGATIVE = (
 )  # fmt: skip
 
 
-@lru_cache(maxsize=1)
-def _environment() -> Environment:
-    # Our own template file, not user input: a plain environment; StrictUndefined names a missing value.
-    return Environment(
-        loader=FileSystemLoader(TEMPLATES_DIR),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=False,
-        autoescape=False,
-    )
-
-
 def default_system_prompt(expert: ExpertProfile) -> str:
     """The system prompt for conversations without a generation snapshot (imported ones)."""
-    return _environment().get_template(DEFAULT_SYSTEM_PROMPT_TEMPLATE).render(expert=expert).strip()
+    return prompts.render_builtin(DEFAULT_SYSTEM_PROMPT_TEMPLATE, {"expert": expert}).strip()
 
 
 @dataclass(frozen=True)

@@ -14,14 +14,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
-from functools import lru_cache
 from typing import Any, Protocol
 
 import pydantic
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from pydantic import BaseModel, ConfigDict, Field
 
-from core.enrichment.enrich import TEMPLATES_DIR
+from core import prompts
 from core.enrichment.models import JudgeVerdict, TurnArcAdherence
 from core.errors import LLMError, LLMOutputError
 from core.llm.calllog import call_log
@@ -31,10 +29,7 @@ from core.models.scaffolding import EmotionalArc, ExpertProfile
 from core.settings import Settings
 from core.storage.database import Database
 
-SYSTEM = (
-    "You are a demanding evaluator of training data for an emotionally intelligent advisory chatbot. "
-    "Score strictly against the rubric; reserve 5 for exemplary work. Answer only with the JSON object asked for."
-)
+SYSTEM = prompts.template_source("enrichment/judge_system.md.j2").strip()
 MAX_ATTEMPTS = 2
 JUDGE_MAX_TOKENS = 2000
 PROMPT_OVERHEAD_TOKENS = 900  # rubric, expert profile and schema around the conversation text
@@ -100,18 +95,10 @@ def intensity_plan(turns: list[dict[str, Any]], arc: EmotionalArc | None) -> lis
     ]
 
 
-@lru_cache(maxsize=1)
-def _environment() -> Environment:
-    return Environment(
-        loader=FileSystemLoader(TEMPLATES_DIR), undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True
-    )
-
-
 def judge_prompt(raw: dict[str, Any], arc: EmotionalArc | None, expert: ExpertProfile) -> str:
     plan = intensity_plan(raw["turns"], arc)
-    return (
-        _environment().get_template("judge_prompt.md.j2").render(expert=expert, arc=arc, plan=plan, turns=raw["turns"])
-    )
+    context = {"expert": expert, "arc": arc, "plan": plan, "turns": raw["turns"]}
+    return prompts.render_builtin("enrichment/judge_prompt.md.j2", context).removesuffix("\n")
 
 
 def estimate_cost(conversations: Iterable[dict[str, Any]], settings: Settings) -> float:

@@ -141,16 +141,16 @@ def build_variables(
     }
 
 
-def _sample_names() -> frozenset[str]:
-    sample = build_variables(
+def sample_variables() -> dict[str, Any]:
+    """Every template variable with a short sample value: what a template is tried with when it is saved."""
+    return build_variables(
         ExpertProfile(profile_key="sample", name="x"),
         Persona(persona_key="sample", name="x", archetype="x"),
         EmotionalArc(arc_key="sample", name="x", starting_emotion="x", ending_emotion="x"),
         TrainingTopic(topic_key="sample", name="x"),
         tier="template",
     )
-    return frozenset(sample)
 
 
 #: The names a template may use; saving a template that uses another name is refused.
-TEMPLATE_VARIABLES: frozenset[str] = _sample_names()
+TEMPLATE_VARIABLES: frozenset[str] = frozenset(sample_variables())

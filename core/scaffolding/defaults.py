@@ -12,11 +12,10 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from core.prompts import template_source
 from core.scaffolding.service import KIND_INFO, Kind, ScaffoldingService
-from core.settings import PROJECT_ROOT
 
 DEFAULTS_DIR = Path(__file__).resolve().parent.parent / "defaults"
-TEMPLATES_DIR = PROJECT_ROOT / "templates"
 ID_NAMESPACE = uuid.UUID("6f1c1f4e-7d2a-4f51-9a57-1b2c3d4e5f60")
 FILES: dict[Kind, str] = {
     "experts": "expert_profile.json",
@@ -40,7 +39,7 @@ def load_default_records(kind: Kind) -> list[dict[str, Any]]:
         record = dict(record)
         template_file = record.pop("template_file", None)
         if template_file:
-            record["template_text"] = (TEMPLATES_DIR / template_file).read_text(encoding="utf-8")
+            record["template_text"] = template_source(template_file)
         record.setdefault("id", default_id(kind, record[KIND_INFO[kind].key_field]))
         out.append(record)
     return out

@@ -96,7 +96,7 @@ def test_replacement_base_template_is_rendered_and_inlined(spec_text: str, gener
 
 
 def test_replacement_template_with_unknown_variable_is_an_error_naming_it(spec_text: str, generated: date) -> None:
-    with pytest.raises(SpecError, match="'sektion' is undefined"):
+    with pytest.raises(SpecError, match="needs the value 'sektion', which is not provided"):
         _bundle(spec_text, generated, base_template="{{ sektion.title }}")
 
 
