@@ -16,6 +16,7 @@ from typing import Annotated
 
 import typer
 
+from core.cli import spec_ai
 from core.errors import BrightRunError
 from core.spec import (
     MERGE_FIELDS,
@@ -253,3 +254,7 @@ def _generic(
     for name in names:
         values[name] = _ask(values.get(name), f"Value for {name}")
     return fill_template(source, values, f"template {template.name}")
+
+
+app.command("integrate")(spec_ai.integrate)
+app.command("execution-prompts")(spec_ai.execution_prompts)

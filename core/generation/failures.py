@@ -94,7 +94,7 @@ def record_failure(
     request: MessageRequest,
     reply: LLMReply | None,
     ids: dict[str, str | None],
-    conversation_id: str,
+    conversation_id: str | None,
     job_id: str | None = None,
     created_by: str | None = None,
 ) -> FailedGeneration:

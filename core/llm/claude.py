@@ -162,6 +162,28 @@ class ClaudeClient:
         latency_ms = round((time.perf_counter() - started) * 1000)
         return reply_from_message(message, latency_ms=latency_ms, request_id=raw.request_id, retries=raw.retries_taken)
 
+    def stream_message(self, request: MessageRequest, *, timeout_s: float | None = None) -> LLMReply:
+        """Send one request as a stream and return the whole reply (long outputs need streaming).
+
+        The same errors as :meth:`create_message`; the reply's ``stop_reason`` says whether it was cut off.
+        """
+        client = self._client.with_options(timeout=timeout_s) if timeout_s is not None else self._client
+        started = time.perf_counter()
+        with _api_errors(), warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            try:
+                with client.messages.stream(**request.to_params()) as stream:
+                    message = stream.get_final_message()
+                    request_id = stream.request_id
+            except anthropic.APITimeoutError as err:
+                raise LLMUnavailableError(
+                    f"Claude did not finish within {timeout_s or self._client.timeout} seconds.",
+                    hint="Try again, or raise BRIGHTRUN_REQUEST_TIMEOUT_S.",
+                    code="timeout",
+                ) from err
+        latency_ms = round((time.perf_counter() - started) * 1000)
+        return reply_from_message(message, latency_ms=latency_ms, request_id=request_id)
+
     # -- Message Batches (additive; used by core.batch.message_batches) ---------------------------------
     def create_message_batch(self, requests: list[tuple[str, MessageRequest]]) -> MessageBatchInfo:
         """Send ``(custom_id, request)`` pairs as one batch (the caller keeps within the API's limits)."""

@@ -14,6 +14,7 @@ from core.models.jobs import BatchItem, BatchJob, BatchLogLine
 from core.models.logs import FailedGeneration, GenerationLog
 from core.models.review import ReviewAction, ReviewGrade, TurnRating, TurnRevision
 from core.models.scaffolding import EmotionalArc, ExpertProfile, Persona, PromptTemplate, TrainingTopic
+from core.models.spec_project import SpecProject
 from core.models.training import TrainingFile, TrainingFileConversation
 from core.storage import migrations, schema
 from core.storage.repository import Repository
@@ -71,6 +72,7 @@ class Database:
         self.turn_ratings = Repository(self, schema.turn_ratings, TurnRating, label="turn rating")
         self.turn_revisions = Repository(self, schema.turn_revisions, TurnRevision, label="turn revision")
         self.review_grades = Repository(self, schema.review_grades, ReviewGrade, label="review grade")
+        self.spec_projects = Repository(self, schema.spec_projects, SpecProject, label="spec project")
 
     @property
     def dialect(self) -> str:

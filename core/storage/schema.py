@@ -20,6 +20,7 @@ from core.models.jobs import BatchItem, BatchJob, BatchLogLine
 from core.models.logs import FailedGeneration, GenerationLog
 from core.models.review import ReviewAction, ReviewGrade, TurnRating, TurnRevision
 from core.models.scaffolding import EmotionalArc, ExpertProfile, Persona, PromptTemplate, TrainingTopic
+from core.models.spec_project import SpecProject
 from core.models.training import TrainingFile, TrainingFileConversation
 
 metadata = sa.MetaData()
@@ -198,6 +199,9 @@ OWNER_UNIQUE_INDEXES = (
     *owner_unique(prompt_templates, "template_name"),
     *owner_unique(training_files, "name"),
 )
+
+# Spec projects (m0012): the spec splitter's pipeline, saved step by step.
+spec_projects = table_for("spec_projects", SpecProject, indexes=("created_by",))
 
 schema_migrations = sa.Table(
     "schema_migrations",

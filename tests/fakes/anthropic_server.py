@@ -6,6 +6,10 @@ success, rate_limited (429 + retry-after), overloaded (529), server_error (500),
 slow (sleeps past the client timeout), max_tokens, escaped_quote, malformed_json (repairable),
 garbage (not JSON), schema_violation.
 
+``"stream": true`` requests get the same reply as server-sent events (message_start, text deltas,
+message_delta with the stop reason, message_stop). Spec-pipeline requests (the merge prompt, a
+section's execution prompts) get replies from ``tests.fakes.spec_replies``.
+
 Routes live in ``server.routes`` (method, path regex, handler) so more can be added, e.g. Message Batches.
 Run as a process: ``python -m tests.fakes.anthropic_server --port 0 --latency-ms 50 --error-rate-429 0.1``
 prints its URL on the first line.
@@ -23,6 +27,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from tests.fakes import spec_replies
 
 BEHAVIOURS = (
     "success",
@@ -218,7 +224,10 @@ class FakeAnthropicServer:
             return FakeResponse(status, error_body(kind, f"fake {behaviour}"), headers, self.latency_s)
         if is_judge_request(body):  # the enrichment quality judge (its schema asks for "empathy")
             text = "I cannot score this." if behaviour == "garbage" else json.dumps(judge_reply_for(body))
-            return FakeResponse(200, self._message(body, text, "end_turn", number), {}, self.latency_s)
+            return self._reply(body, self._message(body, text, "end_turn", number), self.latency_s)
+        if spec_replies.is_spec_request(body):
+            text, stop = spec_replies.reply_for(body, truncate=behaviour == "max_tokens")
+            return self._reply(body, self._message(body, text, stop, number), self.latency_s)
         conversation = conversation_for(body, number)
         text, stop = json.dumps(conversation, indent=2), "end_turn"
         if behaviour == "max_tokens":
@@ -235,7 +244,14 @@ class FakeAnthropicServer:
             del conversation["turns"][0]["emotional_context"]
             text = json.dumps(conversation, indent=2)
         delay = self.latency_s + (self.slow_s if behaviour == "slow" else 0.0)
-        return FakeResponse(200, self._message(body, text, stop, number), {}, delay)
+        return self._reply(body, self._message(body, text, stop, number), delay)
+
+    @staticmethod
+    def _reply(body: dict[str, Any], message: dict[str, Any], delay_s: float) -> FakeResponse:
+        """The message as JSON, or as server-sent events when the request asked for a stream."""
+        if not body.get("stream"):
+            return FakeResponse(200, message, {}, delay_s)
+        return FakeResponse(200, sse_events(message), {"content-type": "text/event-stream"}, delay_s)
 
     def _message(self, body: dict[str, Any], text: str, stop: str, number: int) -> dict[str, Any]:
         """A Messages API reply; a ``cache_control`` system block is written once, then read."""
@@ -269,6 +285,38 @@ class FakeAnthropicServer:
                 "cache_read_input_tokens": cache_read,
             },
         }
+
+
+def sse_events(message: dict[str, Any]) -> bytes:
+    """A Messages API reply as the event stream the SDK's ``messages.stream`` reads."""
+    text = "".join(block.get("text", "") for block in message["content"])
+    start = message | {"content": [], "stop_reason": None, "usage": message["usage"] | {"output_tokens": 0}}
+    pieces = [text[i : i + 200] for i in range(0, len(text), 200)] or [""]
+    events: list[tuple[str, dict[str, Any]]] = [
+        ("message_start", {"type": "message_start", "message": start}),
+        (
+            "content_block_start",
+            {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}},
+        ),
+        *(
+            (
+                "content_block_delta",
+                {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": piece}},
+            )
+            for piece in pieces
+        ),
+        ("content_block_stop", {"type": "content_block_stop", "index": 0}),
+        (
+            "message_delta",
+            {
+                "type": "message_delta",
+                "delta": {"stop_reason": message["stop_reason"], "stop_sequence": None},
+                "usage": {"output_tokens": message["usage"]["output_tokens"]},
+            },
+        ),
+        ("message_stop", {"type": "message_stop"}),
+    ]
+    return "".join(f"event: {name}\ndata: {json.dumps(data)}\n\n" for name, data in events).encode()
 
 
 def validate_message_request(body: dict[str, Any]) -> str | None:
@@ -312,7 +360,7 @@ def _make_handler(server: FakeAnthropicServer) -> type[BaseHTTPRequestHandler]:
             payload = response.body if isinstance(response.body, bytes) else json.dumps(response.body).encode()
             try:
                 self.send_response(response.status)
-                self.send_header("content-type", "application/json")
+                self.send_header("content-type", response.headers.pop("content-type", "application/json"))
                 self.send_header("content-length", str(len(payload)))
                 self.send_header("request-id", f"req_fake_{len(server.requests):05d}")
                 for name, value in response.headers.items():

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from tests.fakes import spec_replies
 from tests.fakes.anthropic_server import (
     FakeAnthropicServer,
     FakeRequest,
@@ -115,8 +116,10 @@ class FakeMessageBatches:
             return {"type": "errored", "error": error_body("invalid_request_error", "fake errored request")}
         self._numbers += 1
         params = entry["params"]
-        text = json.dumps(conversation_for(params, self._numbers), indent=2)
-        return {"type": "succeeded", "message": self.server._message(params, text, "end_turn", self._numbers)}
+        text, stop = json.dumps(conversation_for(params, self._numbers), indent=2), "end_turn"
+        if spec_replies.is_spec_request(params):
+            text, stop = spec_replies.reply_for(params)
+        return {"type": "succeeded", "message": self.server._message(params, text, stop, self._numbers)}
 
     def _describe(self, batch: FakeBatch) -> dict[str, Any]:
         ended = self._ended(batch)

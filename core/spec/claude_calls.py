@@ -1,0 +1,298 @@
+"""The spec pipeline's Claude calls: what is sent, what it is expected to cost, and running one call.
+
+A call is planned first (:class:`PlannedCall`: the exact request, the prompt as one text a person can
+copy, an estimate), with no key and no spend. Running it streams the reply (long outputs need
+streaming); a reply cut off at ``max_tokens`` is continued from where it stopped, up to
+:data:`MAX_CONTINUATIONS` times, and is otherwise a failure: never a cut-off file saved as done. Every
+call leaves a ``generation_logs`` row (``call_log()``), and every unusable answer a failure record, as
+conversation generation does.
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from pydantic import BaseModel
+
+from core.errors import LLMError, SpecError
+from core.generation.failures import FailureInfo, record_failure
+from core.llm.calllog import call_log
+from core.llm.pricing import cost_usd, estimate_tokens
+from core.llm.types import LLMReply, LLMUsage, MessageBatchInfo, MessageBatchResult, MessageRequest, SystemBlock
+from core.models.logs import CallStatus
+from core.settings import Settings
+from core.storage.blobs import BlobStore
+from core.storage.database import Database
+
+#: Every current Claude model reads at least this many tokens (input and output together).
+CONTEXT_TOKENS = 200_000
+#: The least room left for the answer before a prompt counts as too large.
+MIN_OUTPUT_TOKENS = 4_000
+INTEGRATE_MAX_TOKENS = 64_000
+EXECUTE_MAX_TOKENS = 32_000
+MAX_CONTINUATIONS = 3
+CONTINUE_PROMPT = (
+    "Your answer was cut off by the output limit. Continue exactly where it stopped, mid-sentence if need "
+    "be: repeat nothing and add no preamble."
+)
+_STATUS_BY_CODE: dict[str, CallStatus] = {"rate_limited": "rate_limited", "timeout": "timeout"}
+
+
+class SpecClient(Protocol):
+    """What the spec pipeline needs from a Claude client (``core.llm.claude.ClaudeClient``)."""
+
+    def stream_message(self, request: MessageRequest, *, timeout_s: float | None = None) -> LLMReply: ...
+
+    def create_message_batch(self, requests: list[tuple[str, MessageRequest]]) -> MessageBatchInfo: ...
+
+    def retrieve_message_batch(self, batch_id: str) -> MessageBatchInfo: ...
+
+    def message_batch_results(self, batch_id: str) -> list[MessageBatchResult]: ...
+
+
+class PlannedCall(BaseModel):
+    """One call before it is made: the request, the prompt as a person would paste it, the estimate."""
+
+    key: str  # "integrate", or a section code such as "E03"
+    label: str
+    request: MessageRequest
+    estimated_input_tokens: int
+    estimated_output_tokens: int
+    estimate_usd: float
+
+    @property
+    def prompt_text(self) -> str:
+        """The exact prompt: the shared context (system) first, then the request."""
+        system = self.request.system_text
+        return f"{system}\n\n---\n\n{self.request.user_text}" if system else self.request.user_text
+
+
+@dataclass
+class CallContext:
+    """Where calls are logged and failures recorded, the client to use, and the prices."""
+
+    db: Database
+    blobs: BlobStore
+    settings: Settings
+    client: Callable[[], SpecClient]
+    created_by: str | None = None
+    project_id: str | None = None
+
+
+class CallOutcome(BaseModel):
+    """A finished call: the whole text (continuations joined) or why there is none, and what it cost."""
+
+    key: str
+    text: str | None = None
+    error: str | None = None
+    cost_usd: float = 0.0
+    calls: int = 0
+    continued: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.text is not None
+
+
+def fit_max_tokens(label: str, input_tokens: int, wanted: int) -> int:
+    """``wanted`` output tokens, or fewer so input and output fit the context; SpecError when nothing fits."""
+    room = CONTEXT_TOKENS - input_tokens
+    if room < MIN_OUTPUT_TOKENS:
+        raise SpecError(
+            f"{label} is too large for the model's context: about {input_tokens:,} tokens of input, and the "
+            f"model reads at most {CONTEXT_TOKENS:,} including its answer. Nothing was sent.",
+            hint="Split the section (or the spec) into smaller parts, then try again.",
+        )
+    return min(wanted, room)
+
+
+def plan_call(
+    key: str,
+    label: str,
+    *,
+    model: str,
+    user: str,
+    system: str,
+    cache_system: bool,
+    expected_output: int,
+    max_tokens: int,
+    settings: Settings,
+    cache_read: bool = False,
+    batch: bool = False,
+) -> PlannedCall:
+    """A :class:`PlannedCall` whose estimate counts the cached system block as written or read."""
+    system_tokens, user_tokens = estimate_tokens(system), estimate_tokens(user)
+    limit = fit_max_tokens(label, system_tokens + user_tokens, max_tokens)
+    output = min(expected_output, limit)
+    if cache_system:
+        cached = {"cache_read_tokens" if cache_read else "cache_write_tokens": system_tokens}
+        usage = LLMUsage(input_tokens=user_tokens, output_tokens=output, **cached)
+    else:
+        usage = LLMUsage(input_tokens=system_tokens + user_tokens, output_tokens=output)
+    request = MessageRequest(
+        model=model,
+        max_tokens=limit,
+        system=[SystemBlock(text=system, cache=cache_system)] if system else [],
+        messages=[{"role": "user", "content": user}],
+    )
+    return PlannedCall(
+        key=key,
+        label=label,
+        request=request,
+        estimated_input_tokens=system_tokens + user_tokens,
+        estimated_output_tokens=output,
+        estimate_usd=cost_usd(model, usage, settings.prices_per_mtok, batch=batch),
+    )
+
+
+def continuation(request: MessageRequest, text_so_far: str) -> MessageRequest:
+    """The request that asks for the rest of a reply cut off at ``max_tokens``."""
+    first = request.messages[:1]
+    messages = [*first, {"role": "assistant", "content": text_so_far}, {"role": "user", "content": CONTINUE_PROMPT}]
+    return request.model_copy(update={"messages": messages})
+
+
+def run_call(ctx: CallContext, planned: PlannedCall, purpose: str, *, first: LLMReply | None = None) -> CallOutcome:
+    """Stream ``planned`` (or start from ``first``, a Message Batches reply) and continue it until it ends.
+
+    Never raises for a model problem: an API error, a refusal or a reply still cut off after
+    :data:`MAX_CONTINUATIONS` continuations is logged, recorded as a failure and returned as ``error``.
+    """
+    outcome = CallOutcome(key=planned.key)
+    text = ""
+    request = planned.request
+    for attempt in range(MAX_CONTINUATIONS + 1):
+        if attempt:
+            request = continuation(planned.request, text)
+        reply = first if attempt == 0 and first is not None else None
+        if reply is None:
+            started = time.perf_counter()
+            try:
+                reply = ctx.client().stream_message(request)
+            except LLMError as err:
+                latency = round((time.perf_counter() - started) * 1000)
+                return _call_failed(ctx, planned, purpose, request, err, outcome, latency)
+        batch = attempt == 0 and first is not None
+        cost = cost_usd(reply.model or request.model, reply.usage, ctx.settings.prices_per_mtok, batch=batch)
+        outcome.cost_usd = round(outcome.cost_usd + cost, 6)
+        outcome.calls += 1
+        text += reply.text
+        if reply.stop_reason == "max_tokens" and attempt < MAX_CONTINUATIONS:
+            _log(ctx, planned, purpose, request, reply, cost, "success", None)
+            outcome.continued += 1
+            continue
+        problem = _problem(reply, attempt)
+        _log(ctx, planned, purpose, request, reply, cost, "failed" if problem else "success", problem)
+        if problem is not None:
+            _fail(ctx, planned, request, reply, problem, text)
+            outcome.error = problem.message
+            return outcome
+        outcome.text = text
+        return outcome
+    raise AssertionError("unreachable: the loop returns on its last attempt")
+
+
+def _problem(reply: LLMReply, attempt: int) -> FailureInfo | None:
+    if reply.stop_reason == "max_tokens":
+        return FailureInfo(
+            "truncation",
+            f"Claude's answer was still cut off after {attempt} continuation(s); nothing was saved.",
+            pattern="max_tokens",
+            details=f"stop_reason=max_tokens after {attempt} continuation(s)",
+        )
+    if reply.stop_reason not in ("end_turn", "stop_sequence"):
+        return FailureInfo(
+            "api_error",
+            f"Claude stopped with '{reply.stop_reason}' instead of finishing; nothing was saved.",
+            details=f"stop_reason={reply.stop_reason}",
+        )
+    if not reply.text.strip():
+        return FailureInfo("parse_error", "Claude's answer was empty; nothing was saved.")
+    return None
+
+
+def _call_failed(
+    ctx: CallContext,
+    planned: PlannedCall,
+    purpose: str,
+    request: MessageRequest,
+    err: LLMError,
+    outcome: CallOutcome,
+    latency_ms: int,
+) -> CallOutcome:
+    info = FailureInfo(
+        "api_error", err.message, details=err.code, stack="".join(traceback.format_exception(err, limit=5))
+    )
+    status = _STATUS_BY_CODE.get(err.code or "", "failed")
+    _log(ctx, planned, purpose, request, None, 0.0, status, info, latency_ms=latency_ms, request_id=err.request_id)
+    _fail(ctx, planned, request, None, info, "")
+    outcome.error = err.user_message
+    return outcome
+
+
+def _log(
+    ctx: CallContext,
+    planned: PlannedCall,
+    purpose: str,
+    request: MessageRequest,
+    reply: LLMReply | None,
+    cost: float,
+    status: CallStatus,
+    problem: FailureInfo | None,
+    *,
+    latency_ms: int = 0,
+    request_id: str | None = None,
+) -> None:
+    ctx.db.logs.add(
+        call_log(
+            reply=reply,
+            model=request.model,
+            latency_ms=latency_ms,
+            purpose=purpose,
+            created_by=ctx.created_by,
+            cost_usd=cost,
+            status=status,
+            error_message=problem.message if problem else None,
+            error_code=problem.failure_type if problem else None,
+            retry_attempt=reply.retries if reply else 0,
+            request_payload={
+                "spec_project_id": ctx.project_id,
+                "step": planned.key,
+                "label": planned.label,
+                "model": request.model,
+                "max_tokens": request.max_tokens,
+                "messages": len(request.messages),
+                "prompt_length": len(request.user_text),
+                "system_prompt_length": len(request.system_text),
+            },
+            response_payload=reply.summary() if reply else None,
+            **({} if reply else {"request_id": request_id}),
+        )
+    )
+
+
+def _fail(
+    ctx: CallContext,
+    planned: PlannedCall,
+    request: MessageRequest,
+    reply: LLMReply | None,
+    info: FailureInfo,
+    text: str,
+) -> None:
+    if reply is not None and text != reply.text:
+        reply = reply.model_copy(update={"text": text})  # the report keeps everything received
+    ids: dict[str, str | None] = {"spec_project_id": ctx.project_id, "spec_step": planned.key}
+    record_failure(
+        ctx.db,
+        ctx.blobs,
+        info=info,
+        request=request,
+        reply=reply,
+        ids=ids,
+        conversation_id=None,
+        created_by=ctx.created_by,
+    )
