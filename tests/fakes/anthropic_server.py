@@ -122,11 +122,17 @@ class FakeAnthropicServer:
     """Start with ``with FakeAnthropicServer() as server:``; point the SDK at ``server.url``."""
 
     def __init__(
-        self, *, host: str = "127.0.0.1", port: int = 0, latency_ms: float = 0.0, error_rate_429: float = 0.0
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        latency_ms: float = 0.0,
+        error_rate_429: float = 0.0,
+        retry_after_s: float = 0.05,
     ) -> None:
         self.latency_s = latency_ms / 1000
         self.error_rate_429 = error_rate_429
-        self.retry_after_s = 0.05
+        self.retry_after_s = retry_after_s
         self.slow_s = 2.0
         self._random = random.Random(0)
         self._lock = threading.Lock()
@@ -378,8 +384,11 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--latency-ms", type=float, default=0.0)
     parser.add_argument("--error-rate-429", type=float, default=0.0)
+    parser.add_argument("--retry-after-s", type=float, default=0.05, help="The retry-after header of error replies.")
     args = parser.parse_args()
-    server = FakeAnthropicServer(port=args.port, latency_ms=args.latency_ms, error_rate_429=args.error_rate_429)
+    server = FakeAnthropicServer(
+        port=args.port, latency_ms=args.latency_ms, error_rate_429=args.error_rate_429, retry_after_s=args.retry_after_s
+    )
     print(server.url, flush=True)
     try:
         server._httpd.serve_forever()
