@@ -77,9 +77,20 @@ def template_source(name: str) -> str:
 def parse_variables(text: str, *, label: str = "template") -> set[str]:
     """The names a template reads from its caller (its placeholders); a syntax error raises ``TemplateError``."""
     try:
-        return set(meta.find_undeclared_variables(environment().parse(text))) - set(environment().globals)
+        return set(_variables(text))
     except TemplateSyntaxError as err:
         raise _syntax_error(err, label) from err
+
+
+@lru_cache(maxsize=512)
+def _variables(text: str) -> frozenset[str]:
+    return frozenset(meta.find_undeclared_variables(environment().parse(text)) - set(environment().globals))
+
+
+@lru_cache(maxsize=512)
+def _compiled(text: str, trim_blocks: bool) -> jinja2.Template:
+    """``text`` compiled once: a batch renders the same few templates for every item (the budget is per render)."""
+    return _env(trim_blocks).from_string(text)
 
 
 def render(
@@ -97,7 +108,7 @@ def render(
     each naming ``label``.
     """
     try:
-        template = _env(trim_blocks).from_string(text)
+        template = _compiled(text, trim_blocks)
     except TemplateSyntaxError as err:
         raise _syntax_error(err, label) from err
     return _render(template, variables, label, limits)

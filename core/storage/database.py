@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+import threading
 from contextlib import contextmanager
 from typing import Any
 
@@ -20,12 +21,13 @@ from core.storage import migrations, schema
 from core.storage.repository import Repository
 
 TransactionHook = Callable[[sa.Connection], None]
+SQLITE_BUSY_TIMEOUT_S = 30
 
 
 def make_engine(url: str) -> sa.Engine:
     """An engine tuned for the backend: WAL and a busy timeout on SQLite, pre-ping on Postgres."""
     if url.startswith("sqlite"):
-        engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_S})
 
         @sa.event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -53,6 +55,8 @@ class Database:
         self.url = url
         self.engine = engine or make_engine(url)
         self.transaction_hook: TransactionHook | None = None
+        # Reentrant: a nested transaction on the same thread behaves as before (SQLite's own busy timeout).
+        self._write_lock = threading.RLock() if self.engine.dialect.name == "sqlite" else None
         self.expert_profiles = Repository(self, schema.expert_profiles, ExpertProfile, label="expert profile")
         self.personas = Repository(self, schema.personas, Persona, label="persona")
         self.arcs = Repository(self, schema.emotional_arcs, EmotionalArc, label="emotional arc")
@@ -80,17 +84,35 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[sa.Connection]:
-        """One transaction; the optional hook runs first (Postgres: set the signed-in user's role)."""
+        """One transaction; the optional hook runs first (Postgres: set the signed-in user's role).
+
+        On SQLite every transaction takes the database's write lock (``BEGIN IMMEDIATE``). Threads of this
+        process queue for it on a Python lock, woken the moment it is free, rather than in SQLite's busy
+        handler, which sleeps and polls; other processes still queue in the busy handler.
+        """
+        with self._local_turn():
+            try:
+                with self.engine.begin() as conn:
+                    if self.transaction_hook is not None:
+                        self.transaction_hook(conn)
+                    yield conn
+            except sa.exc.OperationalError as err:
+                raise StorageError(
+                    "The database could not be reached or refused the operation.",
+                    hint=str(err.orig).splitlines()[0] if err.orig else None,
+                ) from err
+
+    @contextmanager
+    def _local_turn(self) -> Iterator[None]:
+        if self._write_lock is None:
+            yield
+            return
+        if not self._write_lock.acquire(timeout=SQLITE_BUSY_TIMEOUT_S):
+            raise StorageError("The database could not be reached or refused the operation.", hint="database is locked")
         try:
-            with self.engine.begin() as conn:
-                if self.transaction_hook is not None:
-                    self.transaction_hook(conn)
-                yield conn
-        except sa.exc.OperationalError as err:
-            raise StorageError(
-                "The database could not be reached or refused the operation.",
-                hint=str(err.orig).splitlines()[0] if err.orig else None,
-            ) from err
+            yield
+        finally:
+            self._write_lock.release()
 
     def upgrade(self) -> list[str]:
         """Apply pending migrations; returns their names."""
