@@ -3,25 +3,28 @@
 Coverage axes are the active scaffolding, so a combination never generated still shows, as a gap.
 A cell is a gap when it is *suited* (no compatibility warning: the arc and topic list each other and
 the persona, or have no lists) and has fewer approved conversations than the target. ``gap_triples``
-is the pure list a batch plan is made from.
+is the pure list a batch plan is made from; ``heatmap`` sums the cells per persona × arc, with names,
+for the chart. Everything here is data: the page only draws it.
 """
 
 from __future__ import annotations
 
-import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
 
-from datasketch import MinHash, MinHashLSH
 from pydantic import BaseModel, Field
 
+from core.conversations.store import ConversationStore
+from core.export.duplicates import matching_passages, near_duplicates, repeated_openings
+from core.export.histograms import Category, Histogram, capped_histogram, categories, histogram
 from core.models.conversation import Conversation
+from core.names import Names
 from core.scaffolding.compatibility import check_compatibility
 from core.scaffolding.service import ScaffoldingService
 
 Triple = tuple[str, str, str]
-WORD = re.compile(r"[a-z0-9']+")
 NONE = "(none)"
+PASSAGE_CHARS = 600
 
 
 class Cell(BaseModel):
@@ -40,11 +43,40 @@ class Coverage(BaseModel):
     cells: list[Cell]
 
 
+class HeatCell(BaseModel):
+    """One persona × arc square: totals over its topics, and the suited topics with no approved one."""
+
+    persona_key: str
+    arc_key: str
+    persona: str
+    arc: str
+    generated: int
+    approved: int
+    suited_topics: int
+    gaps: list[str]
+
+
+class DuplicatePair(BaseModel):
+    """Two conversations that say nearly the same thing, with the passages that match."""
+
+    left_id: str
+    right_id: str
+    left_name: str
+    right_name: str
+    similarity: float
+    left_passage: str = ""
+    right_passage: str = ""
+    left_turn: int | None = None
+    right_turn: int | None = None
+
+
 class Insight(BaseModel):
     conversations: int
     coverage: Coverage
-    distributions: dict[str, dict[str, int]]
-    near_duplicates: list[tuple[str, str, float]] = Field(default_factory=list)
+    heatmap: list[HeatCell] = Field(default_factory=list)
+    histograms: dict[str, Histogram] = Field(default_factory=dict)
+    emotions: dict[str, list[Category]] = Field(default_factory=dict)
+    near_duplicates: list[DuplicatePair] = Field(default_factory=list)
     repeated_openings: list[list[str]] = Field(default_factory=list)
 
 
@@ -97,83 +129,110 @@ def batch_commands(gaps: list[Triple]) -> list[str]:
     ]
 
 
-def coverage_rows(cov: Coverage) -> list[dict[str, str]]:
-    """The matrix for display: one row per persona × arc, one column per topic, cells ``approved/generated``.
-
-    A gap cell ends with ``" !"`` so the page can highlight it without knowing the rule.
-    """
-    rows: dict[tuple[str, str], dict[str, str]] = {}
+def heatmap(cov: Coverage, names: Names, *, min_approved: int = 1) -> list[HeatCell]:
+    """Persona × arc squares (every pair, so an empty one shows), with names and the gaps inside each."""
+    squares: dict[tuple[str, str], HeatCell] = {}
     for c in cov.cells:
-        row = rows.setdefault((c.persona_key, c.arc_key), {"persona": c.persona_key, "arc": c.arc_key})
-        row[c.topic_key] = f"{c.approved}/{c.generated}" + (" !" if c.suited and c.approved < 1 else "")
-    return list(rows.values())
+        square = squares.get((c.persona_key, c.arc_key))
+        if square is None:
+            square = squares[(c.persona_key, c.arc_key)] = HeatCell(
+                persona_key=c.persona_key,
+                arc_key=c.arc_key,
+                persona=names.persona(c.persona_key),
+                arc=names.arc(c.arc_key),
+                generated=0,
+                approved=0,
+                suited_topics=0,
+                gaps=[],
+            )
+        square.generated += c.generated
+        square.approved += c.approved
+        if c.suited:
+            square.suited_topics += 1
+            if c.approved < min_approved:
+                square.gaps.append(c.topic_key)
+    return list(squares.values())
 
 
-def _bucket(value: float | None, width: float) -> str:
-    if value is None:
-        return NONE
-    low = int(value / width) * width
-    return f"{low:g}–{low + width:g}"
+def plan_for(cells: Iterable[HeatCell]) -> list[dict[str, str]]:
+    """The gap combinations of these squares, in the shape the Batch jobs page takes a plan in."""
+    return [{"persona_key": c.persona_key, "arc_key": c.arc_key, "topic_key": t} for c in cells for t in c.gaps]
 
 
-def distributions(rows: Iterable[Conversation]) -> dict[str, dict[str, int]]:
-    """Counts behind the charts: emotions, intensities, turns, estimated tokens, quality."""
-    tables: dict[str, Counter[str]] = {
-        name: Counter() for name in ("starting_emotion", "ending_emotion", "intensity", "turns", "tokens", "quality")
+def histograms(rows: list[Conversation]) -> dict[str, Histogram]:
+    """The numeric distributions, each in numeric order with numeric bin edges."""
+    return {
+        "quality": capped_histogram(
+            [r.quality_score for r in rows], width=0.25, top=5.0, title="Quality score", unit="score (1–5)"
+        ),
+        "intensity": capped_histogram(
+            [r.emotional_intensity_start for r in rows],
+            width=0.1,
+            top=1.0,
+            title="Opening intensity",
+            unit="intensity (0–1)",
+        ),
+        "turns": histogram([r.turn_count for r in rows], width=1, title="Turns", unit="turns"),
+        "tokens": histogram(
+            [len(r.search_text) / 4 for r in rows], width=250, title="Length", unit="tokens (estimated)"
+        ),
     }
-    for row in rows:
-        tables["starting_emotion"][row.starting_emotion or NONE] += 1
-        tables["ending_emotion"][row.ending_emotion or NONE] += 1
-        tables["intensity"][_bucket(row.emotional_intensity_start, 0.2)] += 1
-        tables["turns"][str(row.turn_count)] += 1
-        tables["tokens"][_bucket(len(row.search_text) / 4, 500)] += 1
-        tables["quality"][_bucket(row.quality_score, 0.5)] += 1
-    return {name: dict(sorted(counts.items())) for name, counts in tables.items()}
 
 
-def _minhash(text: str, num_perm: int) -> MinHash:
-    words = WORD.findall(text.lower())
-    shingles = {" ".join(words[i : i + 3]) for i in range(max(1, len(words) - 2))}
-    signature = MinHash(num_perm=num_perm)
-    for shingle in shingles:
-        signature.update(shingle.encode("utf-8"))
-    return signature
+def _turn_texts(store: ConversationStore, row: Conversation) -> list[str]:
+    parsed = store.read_json(row.file_path) or {}
+    return [str(t.get("content", "")) for t in parsed.get("turns", []) if isinstance(t, dict)]
 
 
-def near_duplicates(
-    texts: dict[str, str], *, threshold: float = 0.8, num_perm: int = 128
-) -> list[tuple[str, str, float]]:
-    """Pairs of conversations whose word 3-grams overlap at least ``threshold`` (MinHash estimate)."""
-    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-    signatures = {key: _minhash(text, num_perm) for key, text in texts.items() if text.strip()}
-    found: set[tuple[str, str, float]] = set()
-    for key, signature in signatures.items():
-        for other in lsh.query(signature):
-            similarity = round(signature.jaccard(signatures[other]), 2)
-            if similarity >= threshold:
-                found.add((*sorted((key, other)), similarity))  # type: ignore[arg-type]
-        lsh.insert(key, signature)
-    return sorted(found, key=lambda f: (-f[2], f[0], f[1]))
+def _clip(text: str) -> str:
+    return text if len(text) <= PASSAGE_CHARS else text[: PASSAGE_CHARS - 1].rstrip() + "…"
 
 
-def repeated_openings(texts: dict[str, str], *, words: int = 8) -> list[list[str]]:
-    """Groups of conversations whose first ``words`` words are the same (a template showing through)."""
-    groups: dict[str, list[str]] = defaultdict(list)
-    for key, text in texts.items():
-        opening = " ".join(WORD.findall(text.lower())[:words])
-        if opening:
-            groups[opening].append(key)
-    return sorted((sorted(ids) for ids in groups.values() if len(ids) > 1), key=lambda g: (-len(g), g))
+def explain_pairs(
+    pairs: list[tuple[str, str, float]],
+    by_id: dict[str, Conversation],
+    names: Names,
+    store: ConversationStore | None,
+) -> list[DuplicatePair]:
+    """Each pair with both conversations' names and, when the files can be read, the passages that match."""
+    explained = []
+    for left, right, similarity in pairs:
+        pair = DuplicatePair(
+            left_id=left,
+            right_id=right,
+            left_name=names.conversation(by_id[left]),
+            right_name=names.conversation(by_id[right]),
+            similarity=similarity,
+        )
+        if store is not None:
+            lefts, rights = _turn_texts(store, by_id[left]), _turn_texts(store, by_id[right])
+            if lefts and rights:
+                i, j, _ = matching_passages(lefts, rights)
+                pair.left_passage, pair.right_passage = _clip(lefts[i]), _clip(rights[j])
+                pair.left_turn, pair.right_turn = i + 1, j + 1
+        explained.append(pair)
+    return explained
 
 
-def dataset_insight(scaffolding: ScaffoldingService, *, threshold: float = 0.8) -> Insight:
+def dataset_insight(
+    scaffolding: ScaffoldingService, store: ConversationStore | None = None, *, threshold: float = 0.8
+) -> Insight:
     """Everything the Export page shows about the active conversations."""
     rows = scaffolding.db.conversations.list(where={"is_active": True}, order_by=("created_at", "conversation_id"))
+    by_id = {r.conversation_id: r for r in rows}
+    names = Names.of(scaffolding)
     texts = {r.conversation_id: r.search_text for r in rows}
+    cov = coverage(rows, scaffolding)
+    openings = repeated_openings(texts)
     return Insight(
         conversations=len(rows),
-        coverage=coverage(rows, scaffolding),
-        distributions=distributions(rows),
-        near_duplicates=near_duplicates(texts, threshold=threshold),
-        repeated_openings=repeated_openings(texts),
+        coverage=cov,
+        heatmap=heatmap(cov, names),
+        histograms=histograms(rows),
+        emotions={
+            "Opening emotion": categories(r.starting_emotion for r in rows),
+            "Closing emotion": categories(r.ending_emotion for r in rows),
+        },
+        near_duplicates=explain_pairs(near_duplicates(texts, threshold=threshold), by_id, names, store),
+        repeated_openings=[[names.conversation(by_id[i]) for i in group] for group in openings],
     )
