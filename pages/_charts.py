@@ -1,0 +1,145 @@
+"""Altair (Vega-Lite) charts drawn from the data ``core`` computes: histograms, the coverage heatmap,
+spend over time, an arc's intensity band. Pages call these; no chart decides anything about the data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+from core.costs import SpendPoint
+from core.export.histograms import Category, Histogram
+from core.export.insight import HeatCell
+from core.intensity import IntensityChart
+
+HEAT_SELECTION = "square"
+LEGEND = alt.Legend(orient="bottom", direction="horizontal", labelLimit=400, titleLimit=400)
+
+
+def histogram_chart(histogram: Histogram, *, height: int = 200) -> alt.Chart:
+    """Bars on a numeric axis: each bar spans its bin's edges, so the order is the numbers' order."""
+    frame = pd.DataFrame(histogram.rows())
+    return (
+        alt.Chart(frame, height=height)
+        .mark_bar(color="#4C78A8", stroke="white", strokeWidth=1)
+        .encode(
+            x=alt.X("start:Q", title=histogram.unit, scale=alt.Scale(zero=False), axis=alt.Axis(tickCount=8)),
+            x2="end:Q",
+            y=alt.Y("count:Q", title="conversations", axis=alt.Axis(tickMinStep=1)),
+            tooltip=[alt.Tooltip("label:N", title=histogram.unit), alt.Tooltip("count:Q", title="conversations")],
+        )
+    )
+
+
+def category_chart(found: list[Category], *, height: int = 200) -> alt.Chart:
+    frame = pd.DataFrame([c.model_dump() for c in found])
+    return (
+        alt.Chart(frame, height=height)
+        .mark_bar(color="#72B7B2")
+        .encode(
+            x=alt.X("count:Q", title="conversations", axis=alt.Axis(tickMinStep=1)),
+            y=alt.Y("name:N", sort="-x", title=None),
+            tooltip=["name:N", "count:Q"],
+        )
+    )
+
+
+def heatmap_chart(cells: list[HeatCell]) -> alt.LayerChart:
+    """Persona × arc squares coloured by approved conversations, labelled approved / written; click to select."""
+    frame = pd.DataFrame(
+        [
+            c.model_dump(exclude={"gaps"})
+            | {"gap_count": len(c.gaps), "label": f"{c.approved} / {c.generated}" if c.generated else "–"}
+            for c in cells
+        ]
+    )
+    pick = alt.selection_point(name=HEAT_SELECTION, fields=["persona_key", "arc_key"], on="click")
+    base = alt.Chart(frame, height=max(220, 44 * frame["persona"].nunique())).encode(
+        x=alt.X("arc:N", title="Emotional arc", axis=alt.Axis(labelAngle=-35, labelLimit=220)),
+        y=alt.Y("persona:N", title="Persona", axis=alt.Axis(labelLimit=220)),
+    )
+    squares = base.mark_rect(stroke="white", strokeWidth=2).encode(
+        color=alt.Color(
+            "approved:Q",
+            title="Approved conversations",
+            scale=alt.Scale(scheme="greens", domainMin=0),
+            legend=alt.Legend(orient="bottom", titleLimit=300),
+        ),
+        opacity=alt.condition(pick, alt.value(1.0), alt.value(0.35)),
+        tooltip=[
+            alt.Tooltip("persona:N", title="Persona"),
+            alt.Tooltip("arc:N", title="Arc"),
+            alt.Tooltip("approved:Q", title="Approved"),
+            alt.Tooltip("generated:Q", title="Written"),
+            alt.Tooltip("gap_count:Q", title="Suited topics with none approved"),
+        ],
+    )
+    labels = base.mark_text(fontSize=12).encode(
+        text="label:N",
+        color=alt.condition("datum.approved >= 2", alt.value("white"), alt.value("#333333")),
+    )
+    return alt.layer(squares.add_params(pick), labels)
+
+
+def picked_squares(event: Any) -> list[tuple[str, str]]:
+    """``(persona_key, arc_key)`` of the squares clicked, from ``st.altair_chart(..., on_select="rerun")``."""
+    selection = getattr(event, "selection", None) or (event.get("selection") if isinstance(event, dict) else None)
+    points = (selection or {}).get(HEAT_SELECTION) or []
+    return [(p["persona_key"], p["arc_key"]) for p in points if "persona_key" in p and "arc_key" in p]
+
+
+def spend_chart(points: list[SpendPoint], *, title: str) -> alt.Chart:
+    """Stacked bars of spend per day, one colour per group."""
+    frame = pd.DataFrame([p.model_dump() for p in points])
+    frame["day"] = pd.to_datetime(frame["day"])
+    return (
+        alt.Chart(frame, height=260)
+        .mark_bar()
+        .encode(
+            x=alt.X("yearmonthdate(day):T", title="Day", axis=alt.Axis(format="%b %d", labelAngle=0)),
+            y=alt.Y("sum(cost_usd):Q", title="Spend (USD)", axis=alt.Axis(format="$.2f")),
+            color=alt.Color("group:N", title=title, legend=LEGEND),
+            tooltip=[
+                alt.Tooltip("yearmonthdate(day):T", title="Day"),
+                alt.Tooltip("group:N", title=title),
+                alt.Tooltip("cost_usd:Q", title="Spend", format="$.4f"),
+                alt.Tooltip("calls:Q", title="Calls"),
+            ],
+        )
+    )
+
+
+def intensity_band_chart(chart: IntensityChart, *, height: int = 240) -> alt.LayerChart:
+    """The arc's planned range as a shaded band, the conversation's intensity as a line over it."""
+    band_name = f"Planned range: {chart.arc_name}" if chart.arc_name else "Planned range"
+    line_name = "This conversation"
+    series = alt.Scale(domain=[band_name, line_name], range=["#9ecae9", "#d62728"])
+    x = alt.X("turn:Q", title="Turn", axis=alt.Axis(tickMinStep=1, format="d"))
+    y_scale = alt.Scale(domain=[0, 1])
+    layers: list[alt.Chart] = []
+    if chart.band:
+        band = pd.DataFrame([p.model_dump() | {"series": band_name} for p in chart.band])
+        layers.append(
+            alt.Chart(band)
+            .mark_area(opacity=0.45)
+            .encode(
+                x=x,
+                y=alt.Y("low:Q", title="Intensity (0–1)", scale=y_scale),
+                y2="high:Q",
+                color=alt.Color("series:N", scale=series, title=None, legend=LEGEND),
+                tooltip=[alt.Tooltip("turn:Q"), alt.Tooltip("low:Q", title="from"), alt.Tooltip("high:Q", title="to")],
+            )
+        )
+    line = pd.DataFrame([p.model_dump() | {"series": line_name} for p in chart.line])
+    layers.append(
+        alt.Chart(line)
+        .mark_line(point=True, strokeWidth=2.5)
+        .encode(
+            x=x,
+            y=alt.Y("intensity:Q", title="Intensity (0–1)", scale=y_scale),
+            color=alt.Color("series:N", scale=series, title=None, legend=LEGEND),
+            tooltip=[alt.Tooltip("turn:Q"), alt.Tooltip("intensity:Q")],
+        )
+    )
+    return alt.layer(*layers).properties(height=height)
