@@ -1,19 +1,14 @@
-"""Widget groups of the Export page: the validation report, downloads, training files, dataset insight."""
+"""Widget groups of the Export page: the validation report, downloads, training files."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from core.bootstrap import Services
-from core.export.insight import Insight, batch_commands, coverage_rows, gap_triples
 from core.export.service import Download
 from core.export.validate import ValidationReport
 from pages._ui import run_action
-
-JOBS_PAGE = Path(__file__).resolve().parent / "jobs.py"
 
 
 def show_report(report: ValidationReport) -> None:
@@ -50,21 +45,33 @@ def download_buttons(files: list[Download], report: ValidationReport, key: str) 
         )
 
 
-def training_files_section(svc: Services) -> None:
+def training_files_section(svc: Services, costs: dict[str, float]) -> None:
+    """The files with their downloads, and the form that builds a new one. ``costs``: name → cost to write."""
     service = svc.training_files
     files = service.list_files()
     if files:
         table = [
             {
-                "name": f.name,
-                "conversations": f.conversation_count,
-                "pairs": f.total_training_pairs,
-                "avg quality": f.avg_quality_score,
-                "updated": f.last_updated_at,
+                "Name": f.name,
+                "Conversations": f.conversation_count,
+                "Training pairs": f.total_training_pairs,
+                "Average quality (1–5)": f.avg_quality_score,
+                "Cost to write": costs.get(f.name),
+                "Last updated": f.last_updated_at,
             }
             for f in files
         ]
-        st.dataframe(pd.DataFrame(table), hide_index=True, key="export_tf_table")
+        st.dataframe(
+            pd.DataFrame(table),
+            hide_index=True,
+            key="export_tf_table",
+            column_config={
+                "Cost to write": st.column_config.NumberColumn(
+                    format="$%.2f", help="What writing its conversations cost"
+                ),
+                "Last updated": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm"),
+            },
+        )
         chosen = st.selectbox("Training file", [f.name for f in files], key="export_tf_pick")
         cols = st.columns(3)
         for col, kind in zip(cols[:2], ("json", "jsonl"), strict=True):
@@ -95,44 +102,3 @@ def training_files_section(svc: Services) -> None:
                 st.rerun()
     if created := st.session_state.pop("export_tf_created", None):
         st.success(created)
-
-
-def _highlight_gap(value: object) -> str:
-    return "background-color: #fde2e1" if isinstance(value, str) and value.endswith("!") else ""
-
-
-def insight_section(insight: Insight) -> None:
-    st.markdown(f"**Coverage** persona × arc × topic (approved/generated) over {insight.conversations} conversations")
-    frame = pd.DataFrame(coverage_rows(insight.coverage))
-    if not frame.empty:
-        st.dataframe(frame.style.map(_highlight_gap), hide_index=True, key="export_coverage")
-    gaps = gap_triples(insight.coverage)
-    st.caption(f"{len(gaps)} suited combinations have no approved conversation (marked !).")
-    if gaps and st.button(f"Plan a batch for the {len(gaps)} gaps", key="export_plan_gaps"):
-        st.session_state["planned_batch"] = [{"persona_key": p, "arc_key": a, "topic_key": t} for p, a, t in gaps]
-    if st.session_state.get("planned_batch"):
-        planned = st.session_state["planned_batch"]
-        if JOBS_PAGE.is_file():
-            st.page_link(
-                "pages/jobs.py", label=f"Open Batch jobs with {len(planned)} planned", icon=":material/dynamic_feed:"
-            )
-        else:
-            commands = batch_commands([(g["persona_key"], g["arc_key"], g["topic_key"]) for g in planned])
-            st.info(f"The plan ({len(planned)} combinations) is kept in this session. From a terminal:")
-            st.code("\n".join(commands), language="bash")
-    cols = st.columns(3)
-    for index, (name, counts) in enumerate(insight.distributions.items()):
-        with cols[index % 3]:
-            st.markdown(f"**{name.replace('_', ' ').capitalize()}**")
-            st.bar_chart(pd.Series(counts, name="conversations"), height=180)
-    st.markdown("**Near-duplicate conversations** (MinHash, word 3-grams)")
-    if insight.near_duplicates:
-        frame = pd.DataFrame(insight.near_duplicates, columns=["conversation", "similar to", "similarity"])
-        st.dataframe(frame, hide_index=True, key="export_duplicates")
-    else:
-        st.caption("None found.")
-    st.markdown("**Repeated openings** (same first eight words)")
-    for group in insight.repeated_openings:
-        st.write(", ".join(group))
-    if not insight.repeated_openings:
-        st.caption("None found.")

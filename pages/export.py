@@ -7,11 +7,15 @@ from pathlib import Path
 
 import streamlit as st
 
+from core.costs import cost_report
 from core.export import FORMATS
 from core.export.insight import dataset_insight
 from core.export.selection import Selection
+from core.models.status_labels import status_text
 from core.models.statuses import REVIEW_STATUSES
-from pages._export_widgets import download_buttons, insight_section, show_report, training_files_section
+from core.names import Names
+from pages._export_widgets import download_buttons, show_report, training_files_section
+from pages._insight_widgets import costs_section, coverage_section, distributions_section, duplicates_section
 from pages._ui import empty_state, friendly_errors, run_action, services
 
 FORMAT_LABELS = {
@@ -22,8 +26,17 @@ FORMAT_LABELS = {
     "brightrun-v4": "brightrun-lora-v4 (JSON + JSONL)",
 }
 
+STATUS_CHOICES = {
+    "default": "Approved (KTO: approved and rejected)",
+    "all": "Every enriched conversation",
+    **{status: f"Only: {status_text('review', status)}" for status in REVIEW_STATUSES},
+}
+
 st.title("Export")
-st.caption("Training files and every format trainers load. Each export is validated before it is offered.")
+st.caption(
+    "Training files and every format trainers load, what the dataset covers, and what it cost. "
+    "Each export is checked before it is offered."
+)
 
 svc = services()
 exports = svc.exports
@@ -35,7 +48,11 @@ if ready == 0:
         label="Go to Enrich",
     )
 
-download_tab, files_tab, insight_tab = st.tabs(["Download for a trainer", "Training files", "Dataset insight"])
+names = Names.of(svc.scaffolding)
+costs = run_action("Adding up the costs…", lambda: cost_report(svc.db, names))
+files_tab, download_tab, insight_tab, costs_tab = st.tabs(
+    ["Training files", "Download for a trainer", "What the dataset covers", "Costs"]
+)
 
 with download_tab:
     cols = st.columns(2)
@@ -44,21 +61,32 @@ with download_tab:
     )
     status = cols[1].selectbox(
         "Conversations",
-        ["default", "all", *REVIEW_STATUSES],
+        list(STATUS_CHOICES),
+        format_func=STATUS_CHOICES.__getitem__,
         key="export_status",
-        help="default: approved (KTO: approved and rejected). Only enriched conversations are exported.",
+        help="Only enriched conversations are exported.",
     )
-    cols = st.columns(3)
+    cols = st.columns(2)
     per_turn = cols[0].toggle(
-        "One example per assistant turn",
+        "One example per assistant reply",
         key="export_per_turn",
         disabled=fmt == "brightrun-v4",
         help="Earlier turns become context; otherwise one example per conversation.",
     )
     split = cols[1].number_input(
-        "Validation share", 0.0, 0.5, 0.0, 0.05, key="export_split", disabled=fmt == "brightrun-v4"
+        "Share kept aside to check the training (0–0.5)",
+        0.0,
+        0.5,
+        0.0,
+        0.05,
+        key="export_split",
+        disabled=fmt == "brightrun-v4",
+        help="A validation set: the trainer measures progress on conversations it does not learn from.",
     )
-    seed = cols[2].number_input("Split seed", 0, 2**31 - 1, 42, key="export_seed")
+    with st.expander("Advanced"):
+        seed = st.number_input(
+            "Split seed", 0, 2**31 - 1, 42, key="export_seed", help="The same seed gives the same split."
+        )
     with friendly_errors():
         selection = exports.selection(fmt, None if status == "default" else status)
         st.caption(f"{exports.count(selection)} conversation(s) match.")
@@ -85,9 +113,15 @@ with download_tab:
         download_buttons(files, report, key="export_files")
 
 with files_tab:
-    training_files_section(svc)
+    training_files_section(svc, {f.name: f.cost_usd for f in costs.training_files} if costs else {})
 
 with insight_tab:
-    insight = run_action("Reading the dataset…", lambda: dataset_insight(svc.scaffolding))
+    insight = run_action("Reading the dataset…", lambda: dataset_insight(svc.scaffolding, svc.conversations))
     if insight is not None:
-        insight_section(insight)
+        coverage_section(insight)
+        distributions_section(insight)
+        duplicates_section(insight)
+
+with costs_tab:
+    if costs is not None:
+        costs_section(costs)

@@ -50,3 +50,27 @@ def test_planning_a_batch_keeps_the_gap_triples_in_the_session(services: Service
     planned = at.session_state["planned_batch"]
     assert planned and set(planned[0]) == {"persona_key", "arc_key", "topic_key"}
     assert all(g["persona_key"] != "(none)" for g in planned)
+
+
+def test_after_the_demo_the_page_shows_costs_and_charts_with_names(services: Services) -> None:
+    from core.demo import fill_demo
+
+    fill_demo(services)
+    at = AppTest.from_file(PAGE, default_timeout=60).run()
+    assert not at.exception, [e.value for e in at.exception]
+    spent = next(m for m in at.metric if m.label == "Spent so far")
+    assert spent.value.startswith("$") and spent.value != "$0.00"
+    charts = at.get("vega_lite_chart")
+    assert len(charts) == 8  # heatmap, four histograms, two emotion charts, spend
+    page_text = " ".join(str(el.value) for el in at.markdown)
+    assert "Demo: planner conversations, first batch" not in page_text  # tables, not text walls
+    frame = next(d.value for d in at.dataframe if "Conversation" in d.value.columns)
+    assert not frame["Conversation"].str.fullmatch(r"[0-9a-f-]{36}").any()
+
+
+def test_a_click_on_the_heatmap_picks_persona_and_arc() -> None:
+    from pages._charts import picked_squares
+
+    event = {"selection": {"square": [{"persona_key": "widow", "arc_key": "grief", "arc": "Grief"}]}}
+    assert picked_squares(event) == [("widow", "grief")]
+    assert picked_squares({"selection": {}}) == []
