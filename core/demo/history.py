@@ -9,6 +9,7 @@ generations on earlier days. That gives the Jobs page a finished job and the cos
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -29,6 +30,8 @@ BATCH_SIZE = 8
 #: Seconds one generation took in the demo job, and how many ran at once.
 SECONDS_PER_ITEM = 38
 CONCURRENCY = 4
+#: The demo job's last item ran out of room: its reply stopped at this many tokens (max_tokens).
+TRUNCATED_AT_TOKENS = 900
 
 
 @dataclass
@@ -106,7 +109,6 @@ def _job(calls: list[Call], start: datetime, created_by: str | None) -> tuple[Ba
         lines.append(f"Item {position}: stored '{row.conversation_name}' (${call.cost:.4f}).")
     finished = max(i.finished_at for i in items if i.finished_at) if items else start
     total = round(sum(c.cost for c in calls), 6)
-    lines.append(f"Job completed: {len(calls)} succeeded, 0 failed (${total:.4f}).")
     job = BatchJob(
         name=DEMO_JOB_NAME,
         status="completed",
@@ -125,6 +127,43 @@ def _job(calls: list[Call], start: datetime, created_by: str | None) -> tuple[Ba
         updated_at=finished,
     )
     return job, [i.model_copy(update={"job_id": job.id}) for i in items], lines
+
+
+def _truncated_item(
+    generation: GenerationService, call: Call, reply_text: str, job: BatchJob, position: int, created_by: str | None
+) -> BatchItem:
+    """One more item of the job whose reply hit ``max_tokens`` mid-conversation: recorded through the real
+    fail-fast checks (a generation log, a failed-generation record with its report file)."""
+    request = call.plan.request.model_copy(update={"max_tokens": TRUNCATED_AT_TOKENS})
+    plan = dataclasses.replace(call.plan, request=request)
+    cut = reply_text[: TRUNCATED_AT_TOKENS * 4]
+    usage = LLMUsage(input_tokens=call.usage.input_tokens, output_tokens=TRUNCATED_AT_TOKENS)
+    reply = LLMReply(
+        text=cut, stop_reason="max_tokens", model=request.model, usage=usage, latency_ms=SECONDS_PER_ITEM * 700
+    )
+    result = generation.ingest_reply(plan, reply, job_id=job.id, created_by=created_by)
+    row = call.conversation
+    began = job.started_at or utcnow()
+    return BatchItem(
+        job_id=job.id,
+        position=position,
+        status="failed",
+        parameters={
+            "persona_key": row.persona_key,
+            "arc_key": row.emotional_arc_key,
+            "topic_key": row.topic_key,
+            "variation": 2,
+        },
+        attempts=1,
+        failure_id=result.failure.id if result.failure else None,
+        error_message=result.message,
+        cost_usd=result.cost_usd,
+        input_tokens=usage.input_tokens,
+        output_tokens=usage.output_tokens,
+        started_at=began,
+        finished_at=began + timedelta(seconds=SECONDS_PER_ITEM),
+        created_by=created_by,
+    )
 
 
 def record_history(
@@ -149,17 +188,42 @@ def record_history(
     with db.transaction() as conn:
         db.jobs.add(job, conn=conn)
         db.items.add_many(items, conn=conn)
-        # Lines in the order they were written: lanes finish together, so each item gets its own millisecond.
-        done = [(i.finished_at or start) + timedelta(milliseconds=i.position) for i in items]
-        stamps = [start, *done, (job.completed_at or start) + timedelta(seconds=1)]
-        for message, at in zip(lines, stamps, strict=True):
-            db.batch_logs.add(
-                BatchLogLine(job_id=job.id, message=message, created_by=created_by, created_at=at, updated_at=at),
-                conn=conn,
-            )
     for call, item in zip(batch, items, strict=True):
         _log(db, call, at=item.finished_at or start, job_id=job.id, created_by=created_by)
         _link(db, call, job.id)
+    last = batch[-1]
+    reply_text = _reply_text(generation, last.conversation)
+    failed = _truncated_item(generation, last, reply_text, job, len(items) + 1, created_by)
+    db.items.add(failed)
+    when = failed.finished_at or start  # the call belongs to the job's day, not to the moment the demo loaded
+    for log in db.logs.list(where={"job_id": job.id, "status": ["failed"]}):
+        db.logs.update(log.id, created_at=when, updated_at=when)
+    if failed.failure_id:
+        db.failures.update(failed.failure_id, created_at=when, updated_at=when)
+    lines.append(f"Item {failed.position} failed: {failed.error_message}")
+    cost = round(job.cost_usd + failed.cost_usd, 6)
+    lines.append(f"Job completed: {len(items)} succeeded, 1 failed (${cost:.4f}).")
+    job = db.jobs.update(
+        job.id,
+        total_items=len(items) + 1,
+        completed_items=len(items) + 1,
+        failed_items=1,
+        cost_usd=cost,
+        input_tokens=job.input_tokens + failed.input_tokens,
+        output_tokens=job.output_tokens + failed.output_tokens,
+    )
+    # Lines in the order they were written: lanes finish together, so each item gets its own millisecond.
+    done = [(i.finished_at or start) + timedelta(milliseconds=i.position) for i in [*items, failed]]
+    stamps = [start, *done, (job.completed_at or start) + timedelta(seconds=1)]
+    with db.transaction() as conn:
+        for message, at in zip(lines, stamps, strict=True):
+            level = "error" if message.startswith(f"Item {failed.position} failed") else "info"
+            db.batch_logs.add(
+                BatchLogLine(
+                    job_id=job.id, level=level, message=message, created_by=created_by, created_at=at, updated_at=at
+                ),
+                conn=conn,
+            )
     for index, call in enumerate(singles):
         # Single generations on the Generate page, on the days before and after the batch.
         at = now - timedelta(days=6 - index, hours=3 + index)

@@ -72,16 +72,22 @@ def test_the_demo_job_is_finished_with_its_log_and_priced_calls(services: Servic
     fill_demo(services)
     job = services.db.jobs.find_by(name=DEMO_JOB_NAME)
     assert job is not None and job.status == "completed"
-    items = services.db.items.list(where={"job_id": job.id})
-    assert len(items) == job.total_items == job.successful_items > 0
-    assert all(i.status == "completed" and i.conversation_id for i in items)
+    items = services.db.items.list(where={"job_id": job.id}, order_by="position")
+    assert len(items) == job.total_items == job.completed_items == job.successful_items + 1
+    stored, truncated = items[:-1], items[-1]
+    assert all(i.status == "completed" and i.conversation_id for i in stored)
+    # the last item ran out of room: a real failed-generation record, shown on the Failed generations page
+    assert truncated.status == "failed" and job.failed_items == 1
+    failure = services.db.failures.get(truncated.failure_id or "")
+    assert (failure.failure_type, failure.stop_reason, failure.job_id) == ("truncation", "max_tokens", job.id)
     log = services.db.batch_logs.list(where={"job_id": job.id}, order_by="created_at")
-    assert log[0].message.startswith("Created") and log[-1].message.startswith("Job completed")
+    assert log[0].message.startswith("Created") and log[-1].message.startswith("Job completed: 8 succeeded, 1 failed")
+    assert [line.level for line in log].count("error") == 1
     calls = services.db.logs.list(where={"job_id": job.id})
     assert len(calls) == len(items)
     assert round(sum(c.cost_usd for c in calls), 6) == job.cost_usd > 0
     assert all(c.template_id and c.input_tokens > 1000 and c.output_tokens > 500 for c in calls)
     # every demo conversation has exactly one generation call, in or outside the job
     conversations = services.db.conversations.list()
-    logged = [c.conversation_id for c in services.db.logs.list()]
+    logged = [c.conversation_id for c in services.db.logs.list() if c.status == "success"]
     assert sorted(logged) == sorted(r.conversation_id for r in conversations)
