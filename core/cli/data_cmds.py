@@ -8,6 +8,7 @@ import typer
 
 from core.cli.common import console, err_console, friendly_errors, print_json, services
 from core.errors import BrightRunError
+from core.importer import ImportResult
 
 demo_app = typer.Typer(help="The demo dataset.", no_args_is_help=True)
 
@@ -23,21 +24,58 @@ def demo_load() -> None:
 
 
 def import_files(
-    paths: list[Path] = typer.Argument(..., help="Raw conversation, enriched conversation or v4 training file(s)."),
+    paths: list[Path] = typer.Argument(
+        ..., help="Raw conversation, enriched conversation, v4 training file(s), or a training file's .jsonl."
+    ),
+    as_json: bool = typer.Option(
+        False, "--json", help="Print a JSON report per file (stored ids, skipped ones and why, errors)."
+    ),
 ) -> None:
-    """Import conversations from JSON files. A bad file is reported and skipped; the exit code is then 1."""
-    importer = services().importer
-    failed = 0
+    """Import conversations from files; prints the ids stored. A bad file is reported (one line) and
+    skipped, nothing of it stored; the exit code is then 1."""
+    with friendly_errors():
+        importer = services().importer
+    failed, reports = 0, list[dict[str, object]]()
     for path in paths:
         try:
             result = importer.import_path(path)
         except BrightRunError as err:
             failed += 1
-            err_console.print(f"Error: {err.user_message}", highlight=False, markup=False)
+            reports.append({"source": path.name, "error": one_line(err)})
+            if not as_json:
+                err_console.print(f"Error: {one_line(err)}", highlight=False, markup=False, soft_wrap=True)
             continue
-        console.print(result.summary(), highlight=False)
+        reports.append(result.report())
+        if not as_json:
+            _print_result(result)
+    if as_json:
+        print_json(reports)
     if failed:
         raise typer.Exit(1)
+
+
+def one_line(err: BrightRunError) -> str:
+    """The message and its hint on one line (the error names the file and the problem)."""
+    text = f"{err.message} {err.hint}" if err.hint else err.message
+    return " ".join(text.split())
+
+
+def _print_result(result: ImportResult) -> None:
+    console.print(result.summary(), highlight=False, markup=False, soft_wrap=True)
+    for outcome in result.outcomes:
+        flag = (
+            " (held for review: an answer ends mid-sentence)"
+            if outcome.truncated and outcome.action != "skipped"
+            else ""
+        )
+        console.print(
+            f"  {outcome.action:<8} {outcome.conversation_id}: {outcome.reason}{flag}",
+            highlight=False,
+            markup=False,
+            soft_wrap=True,
+        )
+    for warning in result.warnings:
+        err_console.print(f"  note: {warning}", highlight=False, markup=False)
 
 
 def stats(as_json: bool = typer.Option(False, "--json", help="Print the counts as a JSON object.")) -> None:

@@ -32,11 +32,24 @@ def export(
     ),
     split: float | None = typer.Option(None, "--split", help="Validation share, e.g. 0.1 (seeded, by conversation)."),
     seed: int = typer.Option(DEFAULT_SEED, "--seed", help="Seed of the train/validation split."),
+    include_truncated: bool = typer.Option(
+        False, "--include-truncated", help="Also export conversations with an answer cut off mid-sentence."
+    ),
 ) -> None:
-    """Export enriched conversations for a trainer, then validate the result (exit 1 if it fails)."""
+    """Export enriched conversations for a trainer, then validate the result (exit 1 if it fails).
+
+    Conversations with an answer cut off mid-sentence are left out unless --include-truncated."""
     with friendly_errors():
         exports = services().exports
-        result = exports.export(fmt.value, out, status=status, per_turn=per_turn, split=split, seed=seed)
+        result = exports.export(
+            fmt.value,
+            out,
+            status=status,
+            per_turn=per_turn,
+            split=split,
+            seed=seed,
+            include_truncated=include_truncated,
+        )
         console.print(result.summary(), highlight=False)
         report = exports.validate(result)
     (console if report.ok else err_console).print(report.summary(), highlight=False, markup=False)

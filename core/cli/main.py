@@ -28,6 +28,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "export": ("core.cli.export", "export"),
     "training-file": ("core.cli.export", "training_file_app"),
     "review": ("core.cli.review", "app"),
+    "conversations": ("core.cli.conversations", "app"),
 }
 
 

@@ -93,6 +93,7 @@ class EnrichmentOutcome(BaseModel):
     final_status: EnrichmentStatus | None = None
     stages_completed: list[Stage] = Field(default_factory=list)
     error: str | None = None
+    hint: str | None = None
     validation_report: dict[str, Any] | None = None
     enriched_path: str | None = None
     enriched_size: int | None = None

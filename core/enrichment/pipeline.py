@@ -6,9 +6,9 @@
                           └> validated ─> enrichment_in_progress ─normalize─> normalization_failed (stop)
                                                                   └store─> enriched ─finalize─> completed
 
-Fetch, enrich and store failures record ``enrichment_error`` as ``"{stage}: {message}"`` and leave the
-status where it was (``not_started`` / ``enrichment_in_progress``), so ``run_pending`` and ``retry`` pick
-them up again. One conversation failing never stops a batch: every outcome is recorded and returned.
+Fetch, enrich and store failures record ``enrichment_error`` as ``"{stage}: {message}"`` and set
+``enrichment_failed`` (never left looking in progress); ``run_pending`` and ``retry`` pick them up again,
+and the outcome carries the error's hint (what to do about it). One conversation failing never stops a batch: every outcome is recorded and returned.
 
 Back-to-back transitions (validated → in progress; enriched → completed) run as two UPDATEs in one
 transaction; a crash between them rolls back to a state the next run resumes from. Status writes use one
@@ -43,8 +43,8 @@ from core.storage.database import Database
 
 ENRICHMENT_VERSION = "v2.0"
 #: Not yet enriched, or interrupted part-way (a crash leaves these; running again finishes them).
-PENDING = ("not_started", "validated", "enrichment_in_progress", "enriched")
-FAILED = ("validation_failed", "normalization_failed")
+PENDING = ("not_started", "validated", "enrichment_in_progress", "enriched", "enrichment_failed")
+FAILED = ("validation_failed", "normalization_failed", "enrichment_failed")
 Progress = Callable[[int, int, EnrichmentOutcome], None]
 PREFETCH = 50  # rows read per query in a batch run
 
@@ -58,9 +58,10 @@ class Judge(Protocol):
 
 
 class StageFailed(Exception):
-    def __init__(self, stage: Stage, message: str) -> None:
+    def __init__(self, stage: Stage, message: str, hint: str | None = None) -> None:
         super().__init__(message)
         self.stage = stage
+        self.hint = hint
 
 
 class EnrichmentService:
@@ -189,7 +190,9 @@ class EnrichmentService:
             self._stages(row, loader, judge, outcome)
         except StageFailed as failed:
             outcome.error = f"{failed.stage}: {failed}"
-            self._set(conversation_id, enrichment_error=outcome.error)
+            outcome.hint = failed.hint
+            outcome.final_status = "enrichment_failed"
+            self._set(conversation_id, enrichment_status="enrichment_failed", enrichment_error=outcome.error)
         return outcome
 
     def _stages(
@@ -199,7 +202,7 @@ class EnrichmentService:
         try:
             fetched = fetch(row, self.blobs)
         except Exception as err:
-            raise StageFailed("fetch", _describe(err)) from err
+            raise StageFailed("fetch", _describe(err), getattr(err, "hint", None)) from err
         data, report = validate(fetched.text, cid, utcnow())
         outcome.validation_report = report.model_dump(mode="json")
         if not report.is_valid:
@@ -222,7 +225,7 @@ class EnrichmentService:
         try:
             enriched, quality = self._enrich(row, data, loader, judge, outcome)
         except Exception as err:
-            raise StageFailed("enrichment", _describe(err)) from err
+            raise StageFailed("enrichment", _describe(err), getattr(err, "hint", None)) from err
         outcome.stages_completed.append("enrichment")
         normalized = normalize(enriched)
         if not normalized.ok:
@@ -234,7 +237,7 @@ class EnrichmentService:
         try:
             path, size = store(row, normalized.data, self.blobs)
         except Exception as err:
-            raise StageFailed("storage", _describe(err)) from err
+            raise StageFailed("storage", _describe(err), getattr(err, "hint", None)) from err
         with self.db.transaction() as conn:
             stored = {"enriched_file_path": path, "enriched_file_size": size, "enriched_at": utcnow()}
             self._set(cid, conn, enrichment_status="enriched", **stored)

@@ -29,6 +29,7 @@ REACHED = {
     "validation_failed": 2,
     "validated": 3,
     "enrichment_in_progress": 3,
+    "enrichment_failed": 3,
     "normalization_failed": 4,
     "enriched": 6,
     "completed": 7,

@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
+from core.export.ids import UniqueIds, original_id, unique_pair
 from core.export.selection import ExportItem
 from core.jsonutil import dumps_compact
 from core.models.base import utcnow
@@ -55,19 +56,36 @@ def _first(*values: Any) -> str:
     return next((str(v) for v in values if v), "")
 
 
-def scaffolding_of(row: Conversation, pairs: list[dict[str, Any]]) -> dict[str, str]:
-    """Keys: row columns, else the scaffolding snapshot, else the input parameters. Names: snapshot, else first pair."""
+def kept_from_import(enriched: dict[str, Any]) -> dict[str, Any]:
+    """What an imported training file said about a conversation (``imported_from`` in its enriched file)."""
+    kept = enriched.get("imported_from")
+    return kept if isinstance(kept, dict) else {}
+
+
+def scaffolding_of(
+    row: Conversation, pairs: list[dict[str, Any]], kept: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """What the imported file said, where it said it; else keys from the row columns, the scaffolding
+    snapshot, the input parameters, and names from the snapshot, else the input parameters, else the first pair.
+    """
+    computed = _computed_scaffolding(row, pairs)
+    original = kept if isinstance(kept, dict) else {}
+    merged: dict[str, Any] = {k: original.get(k) or v for k, v in computed.items()}
+    return merged | {k: v for k, v in original.items() if k not in merged}
+
+
+def _computed_scaffolding(row: Conversation, pairs: list[dict[str, Any]]) -> dict[str, str]:
     snap = row.scaffolding_snapshot or {}
     persona, arc, topic = (snap.get(k) or {} for k in ("persona", "emotional_arc", "training_topic"))
     params = row.input_parameters or {}
     meta = (pairs[0].get("conversation_metadata") or {}) if pairs else {}
     return {
         "persona_key": _first(row.persona_key, persona.get("persona_key"), params.get("persona_key")),
-        "persona_name": _first(persona.get("name"), meta.get("client_persona"), params.get("persona_name")),
+        "persona_name": _first(persona.get("name"), params.get("persona_name"), meta.get("client_persona")),
         "emotional_arc_key": _first(row.emotional_arc_key, arc.get("arc_key"), params.get("emotional_arc_key")),
-        "emotional_arc": _first(arc.get("name"), meta.get("emotional_arc"), params.get("emotional_arc_name")),
+        "emotional_arc": _first(arc.get("name"), params.get("emotional_arc_name"), meta.get("emotional_arc")),
         "training_topic_key": _first(row.topic_key, topic.get("topic_key"), params.get("training_topic_key")),
-        "training_topic": _first(topic.get("name"), meta.get("training_topic"), params.get("training_topic_name")),
+        "training_topic": _first(topic.get("name"), params.get("training_topic_name"), meta.get("training_topic")),
     }
 
 
@@ -92,29 +110,47 @@ def _created_date(item: ExportItem) -> str:
     return item.row.created_at.date().isoformat()
 
 
-def conversation_entry(item: ExportItem) -> dict[str, Any]:
-    pairs = item.pairs
+def conversation_entry(item: ExportItem, ids: UniqueIds | None = None) -> dict[str, Any]:
+    """One conversation of the file: fields an imported file carried (``batch_id``, unknown keys) ride along."""
     cid = item.row.conversation_id
-    return {
-        "conversation_metadata": {
-            "conversation_id": cid,
-            "source_file": f"fp_conversation_{cid}.json",
-            "created_date": _created_date(item),
-            "total_turns": len(pairs),
-            "quality_tier": tier_of(item.row, pairs),
-            "scaffolding": scaffolding_of(item.row, pairs),
-        },
-        "training_pairs": pairs,
+    ids = ids or UniqueIds()
+    pairs = [unique_pair(p, ids, cid) for p in item.pairs]
+    kept = kept_from_import(item.enriched)
+    stated = kept.get("conversation_metadata")
+    original: dict[str, Any] = stated if isinstance(stated, dict) else {}
+    metadata: dict[str, Any] = {
+        "conversation_id": cid,
+        "source_file": f"fp_conversation_{cid}.json",
+        "created_date": _created_date(item),
+        "total_turns": len(pairs),
+        "quality_tier": tier_of(item.row, pairs),
+        "scaffolding": scaffolding_of(item.row, item.pairs, original.get("scaffolding")),
+    }
+    metadata |= {k: v for k, v in original.items() if k not in metadata}
+    entry_extra = kept.get("entry")
+    extra: dict[str, Any] = entry_extra if isinstance(entry_extra, dict) else {}
+    return {"conversation_metadata": metadata, "training_pairs": pairs} | {
+        k: v for k, v in extra.items() if k not in ("conversation_metadata", "training_pairs")
     }
 
 
-def jsonl_records(item: ExportItem) -> Iterator[dict[str, Any]]:
-    """One record per assistant pair; ids gain the conversation's prefix so they are unique in a file."""
+def jsonl_records(item: ExportItem, ids: UniqueIds | None = None) -> Iterator[dict[str, Any]]:
+    """One record per assistant pair; ids gain the conversation's prefix so they are unique in a file.
+
+    Should two still meet (one conversation re-using a pair id), a counter follows and ``original_id``
+    keeps the id the pair came with.
+    """
     cid = item.row.conversation_id
+    ids = ids or UniqueIds()
     for pair in item.pairs:
         if pair.get("target_response") is None:
             continue
-        head = {"id": f"{pair.get('id')}_{cid[:8]}", "conversation_id": cid, "turn_number": pair.get("turn_number")}
+        wanted = f"{original_id(pair)}_{cid[:8]}"
+        unique = ids.claim(wanted)
+        head: dict[str, Any] = {"id": unique}
+        if unique != wanted:
+            head["original_id"] = original_id(pair)
+        head |= {"conversation_id": cid, "turn_number": pair.get("turn_number")}
         yield head | {k: pair.get(k) for k in JSONL_FIELDS}
 
 
@@ -171,9 +207,16 @@ class Summary:
 
 
 def file_metadata(
-    file_name: str, summary: Summary, *, vertical: str, created: datetime, updated: datetime
+    file_name: str,
+    summary: Summary,
+    *,
+    vertical: str,
+    created: datetime,
+    updated: datetime,
+    kept: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    return {
+    """The file's head; ``kept`` holds keys an imported file had beyond ours (``target_model``, unknown keys)."""
+    head = {
         "file_name": file_name,
         "version": VERSION,
         "created_date": iso_z(created),
@@ -185,6 +228,15 @@ def file_metadata(
         "quality_summary": summary.quality_summary(),
         "scaffolding_distribution": summary.scaffolding_distribution(),
     }
+    extra = dict(kept or {})
+    if "target_model" in extra:  # where the earlier system put it: after format_spec
+        ordered = {}
+        for key, value in head.items():
+            ordered[key] = value
+            if key == "format_spec":
+                ordered["target_model"] = extra.pop("target_model")
+        head = ordered
+    return head | {k: v for k, v in extra.items() if k not in head}
 
 
 def _nested(value: Any, indent: str) -> str:
@@ -214,22 +266,28 @@ def write_v4(
     defaults = defaults or V4Defaults()
     summary = Summary()
     profile, vertical = defaults.consultant_profile, defaults.vertical
+    kept_file: dict[str, Any] = {}
+    pair_ids, line_ids = UniqueIds(), UniqueIds()
     with (
         tempfile.TemporaryFile("w+", encoding="utf-8") as body,
         tempfile.TemporaryFile("w+", encoding="utf-8") as lines,
     ):
         for item in items:
-            entry = conversation_entry(item)
+            entry = conversation_entry(item, pair_ids)
             if summary.conversations == 0:
                 profile = item.enriched.get("consultant_profile") or profile
                 vertical = (item.enriched.get("dataset_metadata") or {}).get("vertical") or vertical
+                kept = kept_from_import(item.enriched).get("training_file_metadata")
+                kept_file = kept if isinstance(kept, dict) else {}
             body.write(("," if summary.conversations else "") + "\n    " + _nested(entry, "    "))
             summary.add(item, entry)
-            for record in jsonl_records(item):
+            for record in jsonl_records(item, line_ids):
                 lines.write("\n" + dumps_compact(record))
                 summary.jsonl_lines += 1
         created = created or utcnow()
-        meta = file_metadata(file_name, summary, vertical=vertical, created=created, updated=updated or utcnow())
+        meta = file_metadata(
+            file_name, summary, vertical=vertical, created=created, updated=updated or utcnow(), kept=kept_file
+        )
         json_out.parent.mkdir(parents=True, exist_ok=True)
         with json_out.open("w", encoding="utf-8", newline="\n") as out:
             out.write('{\n  "training_file_metadata": ' + _nested(meta, "  "))

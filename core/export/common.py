@@ -42,6 +42,18 @@ class ExportResult(BaseModel):
     conversations: int = 0
     examples: dict[str, int] = Field(default_factory=dict)
     skipped: list[str] = Field(default_factory=list)
+    truncated_conversations: int = 0
+    truncated_answers: int = 0
+    truncated_included: bool = False
+
+    def truncation_note(self) -> str | None:
+        """How many answers end mid-sentence, and whether they were left out (``None`` when none do)."""
+        if not self.truncated_answers:
+            return None
+        fate = "included, as asked" if self.truncated_included else "excluded"
+        plural = "s end" if self.truncated_answers != 1 else " ends"
+        convs = f"{self.truncated_conversations} conversation{'s' if self.truncated_conversations != 1 else ''}"
+        return f"{self.truncated_answers} assistant message{plural} mid-sentence ({convs}): {fate}"
 
     @property
     def total_examples(self) -> int:
@@ -50,7 +62,9 @@ class ExportResult(BaseModel):
     def summary(self) -> str:
         splits = ", ".join(f"{n} {name}" for name, n in self.examples.items()) or "0"
         text = f"{self.format}: {self.conversations} conversations, examples {splits} -> {', '.join(self.paths)}"
-        return text + (f" ({len(self.skipped)} skipped: nothing to train on)" if self.skipped else "")
+        text += f" ({len(self.skipped)} skipped: nothing to train on)" if self.skipped else ""
+        note = self.truncation_note()
+        return text + (f"; {note}" if note else "")
 
 
 def validation_path(out: Path) -> Path:

@@ -3,6 +3,7 @@
 Order: the order conversations were stored (``created_at``, then ``conversation_id``), so an imported
 training file exports in its own order. A training file's members come in the order they were added.
 Only rows with ``enrichment_status == "completed"`` and an enriched file have training pairs to export.
+Conversations marked truncated (an answer cut off mid-sentence) are left out unless ``include_truncated``.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.conversations.store import ConversationStore
+from core.conversations.truncation import truncated_answers
 from core.errors import ValidationError
 from core.models.conversation import Conversation
 from core.models.statuses import REVIEW_STATUSES
@@ -22,16 +24,23 @@ DEFAULT_STATUSES: tuple[str, ...] = ("approved",)
 
 @dataclass(frozen=True)
 class Selection:
-    """A filter: review statuses (``None`` = any) and, optionally, explicit conversation ids."""
+    """A filter: review statuses (``None`` = any), optionally explicit conversation ids, and truncated or not."""
 
     statuses: tuple[str, ...] | None = DEFAULT_STATUSES
     conversation_ids: tuple[str, ...] | None = None
+    include_truncated: bool = False
 
     def where(self) -> dict[str, Any]:
         where: dict[str, Any] = {"is_active": True, "enrichment_status": "completed"}
         if self.statuses is not None:
             where["review_status"] = list(self.statuses)
+        if not self.include_truncated:
+            where["is_truncated"] = False
         return where
+
+    def truncated_only(self) -> Selection:
+        """The same filter, matching only the truncated conversations (what ``where`` leaves out)."""
+        return Selection(self.statuses, self.conversation_ids, include_truncated=True)
 
 
 def parse_statuses(value: str | None, *, default: tuple[str, ...] = DEFAULT_STATUSES) -> tuple[str, ...] | None:
@@ -93,6 +102,16 @@ def iter_items(store: ConversationStore, rows: Iterable[Conversation]) -> Iterat
         enriched = store.read_json(row.enriched_file_path)
         if isinstance(enriched, dict):
             yield ExportItem(row, enriched)
+
+
+def truncated_counts(store: ConversationStore, selection: Selection) -> tuple[int, int]:
+    """(conversations, assistant answers) cut off mid-sentence among what ``selection`` matches truncated or not."""
+    where = selection.truncated_only().where() | {"is_truncated": True}
+    if selection.conversation_ids is not None:
+        where["conversation_id"] = list(selection.conversation_ids)
+    rows = store.db.conversations.list(where=where)
+    answers = sum(truncated_answers(item.pairs) or 1 for item in iter_items(store, rows))
+    return len(rows), answers
 
 
 def count(store: ConversationStore, selection: Selection) -> int:

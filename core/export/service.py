@@ -14,7 +14,7 @@ from core.export.brightrun_v4 import V4Defaults, jsonl_path_for, write_v4
 from core.export.common import FORMATS, ExportOptions, ExportResult, write_jsonl
 from core.export.huggingface import write_hf
 from core.export.messages import RatingsHook, no_ratings
-from core.export.selection import Selection, count, iter_items, iter_rows, parse_statuses
+from core.export.selection import Selection, count, iter_items, iter_rows, parse_statuses, truncated_counts
 from core.export.split import DEFAULT_SEED, check_ratio
 from core.export.validate import ValidationReport, validate_export
 from core.scaffolding.service import ScaffoldingService
@@ -39,11 +39,19 @@ class ExportService:
         self.scaffolding = scaffolding
         self.ratings_for = ratings_for
 
-    def selection(self, fmt: str, status: str | None = None, conversation_ids: list[str] | None = None) -> Selection:
+    def selection(
+        self,
+        fmt: str,
+        status: str | None = None,
+        conversation_ids: list[str] | None = None,
+        *,
+        include_truncated: bool = False,
+    ) -> Selection:
         """``status`` as the CLI takes it; KTO defaults to approved and rejected (its two labels)."""
         default = kto.DEFAULT_STATUSES if fmt == "kto" else ("approved",)
         ids = tuple(conversation_ids) if conversation_ids is not None else None
-        return Selection(statuses=parse_statuses(status, default=default), conversation_ids=ids)
+        statuses = parse_statuses(status, default=default)
+        return Selection(statuses=statuses, conversation_ids=ids, include_truncated=include_truncated)
 
     def count(self, selection: Selection) -> int:
         return count(self.store, selection)
@@ -65,17 +73,40 @@ class ExportService:
         seed: int = DEFAULT_SEED,
         conversation_ids: list[str] | None = None,
         file_name: str | None = None,
+        include_truncated: bool = False,
     ) -> ExportResult:
-        """Write the selected conversations to ``out`` (a file, or a folder for ``hf``), streaming."""
+        """Write the selected conversations to ``out`` (a file, or a folder for ``hf``), streaming.
+
+        Conversations with an answer cut off mid-sentence are left out unless ``include_truncated``; the
+        result says how many answers that concerned either way.
+        """
         if fmt not in FORMATS:
             raise ValidationError(f"Unknown export format '{fmt}'.", hint=f"Use one of: {', '.join(FORMATS)}.")
-        selection = self.selection(fmt, status, conversation_ids)
+        selection = self.selection(fmt, status, conversation_ids, include_truncated=include_truncated)
+        truncated = truncated_counts(self.store, selection)
         if self.count(selection) == 0:
             wanted = "any review status" if selection.statuses is None else " or ".join(selection.statuses)
+            left_out = f" ({truncated[0]} truncated left out)" if truncated[0] and not include_truncated else ""
             raise ExportError(
-                f"No conversations to export: none is {wanted} with enrichment completed.",
+                f"No conversations to export: none is {wanted} with enrichment completed{left_out}.",
                 hint="Approve enriched conversations on the Review page, or pick another --status.",
             )
+        result = self._write(fmt, out, selection, per_turn=per_turn, split=split, seed=seed, file_name=file_name)
+        result.truncated_conversations, result.truncated_answers = truncated
+        result.truncated_included = include_truncated
+        return result
+
+    def _write(
+        self,
+        fmt: str,
+        out: Path,
+        selection: Selection,
+        *,
+        per_turn: bool,
+        split: float | None,
+        seed: int,
+        file_name: str | None,
+    ) -> ExportResult:
         options = ExportOptions(per_turn=per_turn, split=check_ratio(split), seed=seed, ratings_for=self.ratings_for)
         items = iter_items(self.store, iter_rows(self.store, selection))
         if fmt == "brightrun-v4":

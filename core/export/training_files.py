@@ -171,7 +171,8 @@ class TrainingFileService:
 
     def _write(self, row: TrainingFile, ids: list[str]) -> tuple[Summary, dict[str, int]]:
         """Build both files from ``ids`` in a temporary folder, then store them at the row's paths."""
-        selection = Selection(statuses=None, conversation_ids=tuple(ids))
+        # Members were chosen one by one (or by the filter, which leaves truncated ones out): write them all.
+        selection = Selection(statuses=None, conversation_ids=tuple(ids), include_truncated=True)
         items = iter_items(self.store, iter_rows(self.store, selection))
         with tempfile.TemporaryDirectory(prefix="brightrun-training-") as tmp:
             json_file, jsonl_file = Path(tmp) / "training.json", Path(tmp) / "training.jsonl"

@@ -223,6 +223,8 @@ def hf_load(paths: dict[str, list[str]], builder: str) -> tuple[dict[str, int] |
 def validate_export(result: ExportResult, *, load_with_datasets: bool = True) -> ValidationReport:
     """Check the files of ``result``; the report lists every rule run and what failed."""
     report = ValidationReport(format=result.format)
+    if note := result.truncation_note():
+        report.warnings.append(note)
     rules: dict[str, Callable[[Any], list[str]]] = {
         "openai": openai_problems,
         "sharegpt": sharegpt_problems,

@@ -31,6 +31,7 @@ LABELS: dict[StatusField, dict[str, StatusLabel]] = {
         "validation_failed": StatusLabel("Failed the checks", "red"),
         "validated": StatusLabel("Checked", "blue"),
         "enrichment_in_progress": StatusLabel("Enriching…", "blue"),
+        "enrichment_failed": StatusLabel("Enrichment failed", "red"),
         "enriched": StatusLabel("Enriched, not finalised", "blue"),
         "normalization_failed": StatusLabel("Could not be finalised", "red"),
         "completed": StatusLabel("Enriched", "green"),

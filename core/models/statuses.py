@@ -10,6 +10,7 @@ EnrichmentStatus = Literal[
     "validation_failed",
     "validated",
     "enrichment_in_progress",
+    "enrichment_failed",
     "enriched",
     "normalization_failed",
     "completed",

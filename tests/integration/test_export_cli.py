@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 from core.bootstrap import build_services
 from core.cli.main import app
 from tests.support.paths import REFERENCE_DIR
+from tests.support.reference_copies import complete_training_file
 
 REFERENCE = REFERENCE_DIR / "training-file-brightrun-lora-v4.json"
 runner = CliRunner()
@@ -17,7 +18,7 @@ runner = CliRunner()
 
 def _import() -> None:
     services = build_services()
-    services.importer.import_path(REFERENCE)
+    services.importer.import_path(complete_training_file(services.settings.data_dir.parent / "in"))
     services.close()
 
 

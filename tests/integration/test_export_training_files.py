@@ -13,6 +13,7 @@ from core.settings import Settings
 from core.storage.blobs import LocalBlobStore
 from core.storage.database import Database
 from tests.support.paths import REFERENCE_DIR
+from tests.support.reference_copies import complete_training_file
 
 REFERENCE = REFERENCE_DIR
 
@@ -20,7 +21,7 @@ REFERENCE = REFERENCE_DIR
 @pytest.fixture
 def svc(db: Database, tmp_path: Path) -> Services:
     services = Services(settings=Settings(data_dir=tmp_path / "data"), db=db, blobs=LocalBlobStore(tmp_path / "b"))
-    services.importer.import_path(REFERENCE / "training-file-brightrun-lora-v4.json")
+    services.importer.import_path(complete_training_file(tmp_path / "in"))
     return services
 
 

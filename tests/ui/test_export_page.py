@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 from core.bootstrap import Services
 from core.scaffolding.defaults import install_defaults
 from tests.support.paths import REFERENCE_DIR
+from tests.support.reference_copies import complete_training_file
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "export.py")
 REFERENCE = REFERENCE_DIR / "training-file-brightrun-lora-v4.json"
@@ -16,7 +17,7 @@ REFERENCE = REFERENCE_DIR / "training-file-brightrun-lora-v4.json"
 
 def _loaded(services: Services) -> AppTest:
     install_defaults(services.scaffolding)
-    services.importer.import_path(REFERENCE)
+    services.importer.import_path(complete_training_file(services.settings.data_dir.parent / "in"))
     return AppTest.from_file(PAGE, default_timeout=60).run()
 
 

@@ -32,12 +32,31 @@ def test_jsonl_formats_match_golden(
     assert_golden(f"{fmt}{'_per_turn' if per_turn else ''}.jsonl", out.read_text(encoding="utf-8"))
 
 
-def test_v4_export_of_the_reference_conversations_is_the_reference_file(
+def _with_original_ids(data: dict) -> dict:
+    for conversation in data["conversations"]:
+        conversation["training_pairs"] = [
+            {"id": p["original_id"]} | {k: v for k, v in p.items() if k not in ("id", "original_id")}
+            if "original_id" in p
+            else p
+            for p in conversation["training_pairs"]
+        ]
+    return data
+
+
+def test_v4_export_of_the_reference_conversations_is_the_reference_file_with_unique_pair_ids(
     reference_items: list[ExportItem], tmp_path: Path
 ) -> None:
     json_out, jsonl_out = tmp_path / "t.json", tmp_path / "t.jsonl"
     write_v4(reference_items, json_out, jsonl_out, file_name="File 2a", created=REFERENCE_TIME, updated=REFERENCE_TIME)
-    assert json_out.read_bytes() == REFERENCE.read_bytes()
+    exported = json.loads(json_out.read_text(encoding="utf-8"))
+    ids = [p["id"] for c in exported["conversations"] for p in c["training_pairs"]]
+    assert len(ids) == len(set(ids)) == 15
+    # The reference re-uses therapeutic_turn1..5 in all three conversations: the first keeps them.
+    assert exported["conversations"][1]["training_pairs"][0]["id"] == "therapeutic_turn1_14009fa0"
+    assert exported["conversations"][1]["training_pairs"][0]["original_id"] == "therapeutic_turn1"
+    assert "original_id" not in exported["conversations"][0]["training_pairs"][0]
+    assert _with_original_ids(exported) == json.loads(REFERENCE.read_text(encoding="utf-8"))
+    assert_golden("brightrun_v4.json", json_out.read_text(encoding="utf-8"))
     assert_golden("brightrun_v4.jsonl", jsonl_out.read_text(encoding="utf-8"))
 
 
