@@ -10,6 +10,7 @@ import pytest
 
 from core.bootstrap import Services
 from core.conversations.store import Provenance
+from core.models.conversation import Conversation
 from core.scaffolding.defaults import install_defaults
 from core.settings import Settings
 from core.storage.blobs import CONVERSATION_FILES, LocalBlobStore
@@ -134,3 +135,13 @@ def test_an_imported_enriched_conversation_is_skipped_but_gets_a_measured_score(
     row = svc.db.conversations.get(cid)
     assert outcome.outcome == "skipped" and row.enrichment_status == "completed"
     assert row.quality_score == row.quality_details["rules"]["score"] == outcome.quality_score
+
+
+def test_m0009_lets_a_database_store_the_enrichment_failed_status(db: Database) -> None:
+    from core.models.statuses import ENRICHMENT_STATUSES
+    from core.storage.migrations.m0009_enrichment_failed_status import ENRICHMENT_STATUSES as WRITTEN_OUT
+
+    assert WRITTEN_OUT == ENRICHMENT_STATUSES  # the migration and the model agree
+    row = Conversation(enrichment_status="enrichment_failed")
+    db.conversations.add(row)
+    assert db.conversations.get(row.conversation_id).enrichment_status == "enrichment_failed"
