@@ -8,6 +8,7 @@ from core.scaffolding.defaults import install_defaults
 from core.scaffolding.fields import COMPATIBILITY_HELP
 from core.scaffolding.service import KIND_INFO, KINDS, Kind
 from pages._scaffolding_form import Names, record_form
+from pages._scaffolding_widgets import delete_button, transfer_section, undo_banner
 from pages._ui import friendly_errors, run_action, services
 
 TAB_TITLES = {
@@ -88,11 +89,13 @@ def kind_tab(kind: Kind, names: Names) -> None:
     )
     record = by_id.get(choice)
     if record is not None:
+        left, right, _ = st.columns([2, 1, 3])
         label = "Pause (hide from Generate)" if record.is_active else "Use again"
-        if st.button(label, key=f"toggle_{kind}"):
+        if left.button(label, key=f"toggle_{kind}"):
             with friendly_errors():
                 scaffolding.set_active(kind, record.key, not record.is_active)
                 st.rerun()
+        delete_button(scaffolding, kind, record, right)
     nonce = st.session_state.get(f"form_nonce_{kind}", 0)
     values = record_form(
         info.model,
@@ -110,9 +113,13 @@ def kind_tab(kind: Kind, names: Names) -> None:
             st.rerun()
 
 
+undo_banner(scaffolding)
 compatibility_check()
 names = reference_names()
 tabs = st.tabs([TAB_TITLES[k] for k in KINDS])
 for tab, kind in zip(tabs, KINDS, strict=True):
     with tab:
         kind_tab(kind, names)
+
+with st.expander("Import or export all scaffolding (JSON, CSV)", icon=":material/swap_vert:"):
+    transfer_section(scaffolding)

@@ -6,6 +6,7 @@ List fields that were ``TEXT[]`` there are JSON lists here.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal, Self
 
 from pydantic import Field, field_validator, model_validator
@@ -32,6 +33,8 @@ class ExpertProfile(Record):
     techniques: list[str] = Field(default_factory=list)
     avoid: list[str] = Field(default_factory=list)
     is_active: bool = True
+    #: Set when a person deletes the record (soft delete, undoable); deleted records are left out of lists.
+    deleted_at: datetime | None = None
 
     @property
     def key(self) -> str:
@@ -71,6 +74,7 @@ class Persona(Record):
     common_concerns: list[str] = Field(default_factory=list)
     language_patterns: list[str] = Field(default_factory=list)
     is_active: bool = True
+    deleted_at: datetime | None = None
     usage_count: int = 0
 
     @property
@@ -110,6 +114,7 @@ class EmotionalArc(Record):
     suitable_personas: list[str] = Field(default_factory=list)
     suitable_topics: list[str] = Field(default_factory=list)
     is_active: bool = True
+    deleted_at: datetime | None = None
     usage_count: int = 0
 
     @property
@@ -148,6 +153,7 @@ class TrainingTopic(Record):
     suitable_emotional_arcs: list[str] = Field(default_factory=list)
     requires_specialist: bool = False
     is_active: bool = True
+    deleted_at: datetime | None = None
     usage_count: int = 0
 
     @property
@@ -172,6 +178,7 @@ class PromptTemplate(Record):
     rating: float | None = Field(default=None, ge=0.0, le=5.0)
     version: int = 1
     is_active: bool = True
+    deleted_at: datetime | None = None
     usage_count: int = 0
 
     @property

@@ -18,7 +18,9 @@ from pydantic.fields import FieldInfo
 RefKind = Literal["personas", "arcs", "topics"]
 
 #: Fields filled by the app, never typed by a person.
-SYSTEM_FIELDS = frozenset({"id", "created_by", "created_at", "updated_at", "usage_count", "last_used_at", "is_active"})
+SYSTEM_FIELDS = frozenset(
+    {"id", "created_by", "created_at", "updated_at", "usage_count", "last_used_at", "is_active", "deleted_at"}
+)
 #: Fields that are long free text (a text area, not a one-line box).
 LONG_TEXT = frozenset(
     {

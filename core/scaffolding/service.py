@@ -9,7 +9,7 @@ from typing import Any, Literal, cast
 import pydantic
 
 from core.errors import ConflictError, NotFoundError, ValidationError
-from core.models.base import Record
+from core.models.base import Record, utcnow
 from core.models.scaffolding import EmotionalArc, ExpertProfile, Persona, PromptTemplate, TrainingTopic
 from core.scaffolding.compatibility import Compatibility, check_compatibility
 from core.scaffolding.fields import KEY_FIELDS, derive_key, field_text
@@ -58,6 +58,36 @@ def describe_validation_error(err: pydantic.ValidationError) -> list[str]:
     return lines
 
 
+@dataclass(frozen=True)
+class Deleted:
+    """What ``undo_delete`` needs to bring a deleted record back."""
+
+    kind: Kind
+    id: str
+    name: str
+    was_active: bool
+
+
+def running_jobs_using(db: Database, kind: Kind, record: Any) -> list[str]:
+    """Names of unfinished batch jobs (waiting, running or paused) with work left that uses ``record``."""
+    field = {"personas": "persona_key", "arcs": "arc_key", "topics": "topic_key"}.get(kind)
+    arc = getattr(record, "emotional_arc_type", None)
+    found = []
+    for job in db.jobs.list(where={"status": ["queued", "processing", "paused"]}):
+        items = db.items.list(where={"job_id": job.id, "status": ["queued", "processing"]})
+        if kind == "experts":
+            uses = bool(items)  # every conversation is written in the active expert's voice
+        elif kind == "templates":
+            uses = job.shared_parameters.get("template_name") == record.key or any(
+                i.parameters.get("arc_key") == arc for i in items
+            )
+        else:
+            uses = any(i.parameters.get(field or "") == record.key for i in items)
+        if uses:
+            found.append(f"“{job.name}”")
+    return found
+
+
 class ScaffoldingService:
     def __init__(self, db: Database, *, template_check: TemplateCheck | None = None) -> None:
         self.db = db
@@ -75,8 +105,10 @@ class ScaffoldingService:
             }[kind],
         )
 
-    def list(self, kind: Kind, *, active_only: bool = False) -> list[Any]:
-        where = {"is_active": True} if active_only else None
+    def list(self, kind: Kind, *, active_only: bool = False, include_deleted: bool = False) -> list[Any]:
+        where: dict[str, Any] = {} if include_deleted else {"deleted_at": None}
+        if active_only:
+            where["is_active"] = True
         return self.repo(kind).list(where=where, order_by=KIND_INFO[kind].order_by)
 
     def get(self, kind: Kind, key: str) -> Any:
@@ -149,6 +181,24 @@ class ScaffoldingService:
     def set_active(self, kind: Kind, key: str, active: bool) -> Any:
         record = self.get(kind, key)
         return self.repo(kind).update(record.id, is_active=active)
+
+    def delete(self, kind: Kind, key: str) -> Deleted:
+        """Soft delete: the record leaves every list and picker until ``undo_delete``. Refused while a job
+        that has not finished would still use it."""
+        info = KIND_INFO[kind]
+        record = self.get(kind, key)
+        name = getattr(record, "name", record.key)
+        if jobs := running_jobs_using(self.db, kind, record):
+            raise ConflictError(
+                f"“{name}” is used by a batch job that has not finished ({', '.join(jobs)}), so it was not deleted.",
+                hint=f"Wait for the job to finish, or cancel it on the Batch jobs page, then delete the {info.label}.",
+            )
+        self.repo(kind).update(record.id, is_active=False, deleted_at=utcnow())
+        return Deleted(kind=kind, id=record.id, name=name, was_active=record.is_active)
+
+    def undo_delete(self, deleted: Deleted) -> Any:
+        """Bring a deleted record back exactly as it was (active or paused)."""
+        return self.repo(deleted.kind).update(deleted.id, is_active=deleted.was_active, deleted_at=None)
 
     def compatibility(self, persona_key: str, arc_key: str, topic_key: str) -> Compatibility:
         return check_compatibility(

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from core.batch.service import BatchRequest
 from core.bootstrap import Services, build_services
 from core.scaffolding.defaults import install_defaults
 from core.settings import Settings
@@ -71,3 +72,24 @@ def test_a_new_arc_takes_clients_by_name_and_gets_a_key_from_its_name(svc: Servi
     arc = svc.scaffolding.get("arcs", "fear_to_calm")
     assert arc.suitable_personas == ["anxious_planner"] and arc.name == "Fear to calm"
     assert any("Saved emotional arc “Fear to calm”" in s.value for s in at.success)
+
+
+def test_delete_then_undo_from_the_page(svc: Services) -> None:
+    at = _open()
+    at.selectbox(key="pick_personas").set_value(svc.scaffolding.get("personas", "recently_widowed").id).run()
+    at = at.button(key="delete_personas").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Evelyn Park" not in at.selectbox(key="pick_personas").options
+    assert any("Deleted persona “Evelyn Park”" in i.value for i in at.info)
+    at = at.button(key="scaffolding_undo_button").click().run()
+    assert not at.exception and "Evelyn Park" in at.selectbox(key="pick_personas").options
+    assert svc.scaffolding.get("personas", "recently_widowed").deleted_at is None
+
+
+def test_deleting_a_record_a_running_job_uses_is_refused_on_the_page(svc: Services) -> None:
+    svc.batch.create(BatchRequest(personas=["recently_widowed"], arcs=["grief_to_healing"], topics="all"))
+    at = _open()
+    at.selectbox(key="pick_personas").set_value(svc.scaffolding.get("personas", "recently_widowed").id).run()
+    at = at.button(key="delete_personas").click().run()
+    assert not at.exception and "not finished" in " ".join(e.value for e in at.error)
+    assert svc.scaffolding.get("personas", "recently_widowed").deleted_at is None

@@ -1,0 +1,96 @@
+"""Scaffolding in bulk: export all as JSON and CSV, import back with a report per row; soft delete and undo."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from core.batch.service import BatchRequest
+from core.bootstrap import Services
+from core.errors import ConflictError, ImportFormatError
+from core.scaffolding.defaults import install_defaults
+from core.scaffolding.service import KINDS
+from core.scaffolding.transfer import apply_import, check_import, export_csv, export_json
+
+
+@pytest.fixture
+def filled(services: Services) -> Services:
+    install_defaults(services.scaffolding)
+    return services
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_an_export_imports_back_as_updates_without_a_problem(filled: Services, fmt: str) -> None:
+    scaffolding = filled.scaffolding
+    text = export_json(scaffolding) if fmt == "json" else export_csv(scaffolding)
+    before = {k: [r.model_dump(exclude={"updated_at"}) for r in scaffolding.list(k)] for k in KINDS}
+    report = check_import(scaffolding, text.encode(), fmt)  # type: ignore[arg-type]
+    assert report and all(r.ok and r.action == "update" for r in report), [r for r in report if not r.ok]
+    assert apply_import(scaffolding, report)["updated"] == len(report)
+    after = {k: [r.model_dump(exclude={"updated_at"}) for r in scaffolding.list(k)] for k in KINDS}
+    assert after == before
+
+
+def test_a_csv_with_new_and_bad_rows_reports_each_row_and_saves_only_the_good_ones(filled: Services) -> None:
+    csv_text = (
+        "kind,name,archetype,persona_key,typical_questions\n"
+        'personas,Maya Chen,The first-time investor,,"Where do I start?\nIs it too late?"\n'
+        "personas,,No name here,,\n"
+        "people,Someone,Whatever,,\n"
+        "personas,Maya Chen,Same again,,\n"
+    )
+    report = check_import(filled.scaffolding, csv_text.encode(), "csv")
+    by_row = {r.row: r for r in report}
+    assert by_row[2].ok and by_row[2].action == "add"
+    assert by_row[3].problems == ["Name: this is empty. Fill it in."]
+    assert "Unknown kind “people”" in by_row[4].problems[0]
+    assert by_row[5].problems == ["Same key as row 2 of this file."]
+    counts = apply_import(filled.scaffolding, report)
+    assert counts == {"added": 1, "updated": 0, "skipped": 3}
+    maya = filled.scaffolding.get("personas", "maya_chen")
+    assert maya.typical_questions == ["Where do I start?", "Is it too late?"]
+
+
+def test_a_reference_to_something_that_does_not_exist_is_a_warning(filled: Services) -> None:
+    data = {"topics": [{"name": "Crypto", "suitable_personas": ["nobody_here"]}]}
+    (row,) = check_import(filled.scaffolding, json.dumps(data).encode(), "json")
+    assert row.ok and row.warnings == ["Suitable clients: “nobody_here” does not exist (yet)."]
+
+
+@pytest.mark.parametrize(
+    ("data", "fmt", "message"),
+    [
+        (b"{not json", "json", "not valid JSON"),
+        (b"[1, 2]", "json", "should hold an object"),
+        (b"name,archetype\nA,B\n", "csv", "needs a “kind” column"),
+        (b"\xff\xfe\x00", "csv", "not text"),
+    ],
+)
+def test_a_file_that_is_not_scaffolding_is_refused_in_plain_words(
+    filled: Services, data: bytes, fmt: str, message: str
+) -> None:
+    with pytest.raises(ImportFormatError, match=message):
+        check_import(filled.scaffolding, data, fmt)  # type: ignore[arg-type]
+
+
+def test_delete_hides_a_record_and_undo_brings_it_back_as_it_was(filled: Services) -> None:
+    scaffolding = filled.scaffolding
+    filled.scaffolding.set_active("personas", "recently_widowed", False)
+    deleted = scaffolding.delete("personas", "recently_widowed")
+    assert "recently_widowed" not in {p.key for p in scaffolding.list("personas")}
+    assert "recently_widowed" in {p.key for p in scaffolding.list("personas", include_deleted=True)}
+    scaffolding.undo_delete(deleted)
+    back = scaffolding.get("personas", "recently_widowed")
+    assert back.deleted_at is None and back.is_active is False
+
+
+def test_delete_is_refused_while_an_unfinished_job_uses_the_record(filled: Services) -> None:
+    job = filled.batch.create(BatchRequest(personas=["anxious_planner"], arcs=["anxiety_to_confidence"], topics="all"))
+    with pytest.raises(ConflictError, match="used by a batch job that has not finished"):
+        filled.scaffolding.delete("personas", "anxious_planner")
+    with pytest.raises(ConflictError):
+        filled.scaffolding.delete("experts", filled.scaffolding.list("experts")[0].key)
+    filled.scaffolding.delete("personas", "recently_widowed")  # not in the job
+    filled.batch.cancel(job.id)
+    filled.scaffolding.delete("personas", "anxious_planner")
