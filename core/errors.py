@@ -74,6 +74,10 @@ class ConflictError(StorageError):
     """A unique key or an allowed-transition rule refused the change."""
 
 
+class LeaseLostError(ConflictError):
+    """A batch worker's claim on an item was taken over (it stalled past its lease): its result is dropped."""
+
+
 class AccessDeniedError(StorageError):
     """Row-level security (or a grant) refused the signed-in user's read or change."""
 

@@ -7,10 +7,18 @@ select takes ``FOR UPDATE SKIP LOCKED``, so workers on many machines claim diffe
 Counters are never incremented: every change of item status recounts the job's items in the same
 transaction, after locking the job row (Postgres), so two workers finishing at once cannot lose a count.
 ``completed_items`` is every finished item (successful + failed), as in the earlier system.
+
+Spend is the exception: the job's ``cost_usd`` only ever grows by what calls cost (``core.generation.calls``
+charges it as each call is logged), so no recount, resubmit or lost lease can forget money spent.
+
+Fencing: each claim sets a fresh ``attempt_token``. Storing the result (``fence``) and finishing the item
+check that token in their own transaction, so a worker whose lease was taken over stores and finishes nothing.
 """
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
@@ -18,7 +26,9 @@ from typing import Literal
 import sqlalchemy as sa
 
 from core.batch import joblog
+from core.batch.budget import expected_item_cost, over_budget, stop_budget
 from core.batch.processor import ItemOutcome
+from core.errors import LeaseLostError
 from core.models.base import utcnow
 from core.models.jobs import BatchItem, BatchJob
 from core.storage import schema
@@ -26,6 +36,7 @@ from core.storage.database import Database
 
 items_t = schema.batch_items
 jobs_t = schema.batch_jobs
+__all__ = ["expected_item_cost", "over_budget", "stop_budget"]  # the budget rules, re-exported
 RUNNABLE = ("queued", "processing")
 TERMINAL = ("completed", "failed", "cancelled")
 ClaimState = Literal["claimed", "waiting", "done", "stopped", "budget"]
@@ -83,10 +94,11 @@ def claim_next(db: Database, job_id: str, owner: str, *, lease_s: float, now: da
             return Claim("done")
         item = BatchItem.model_validate(dict(row._mapping))
         if item.status == "processing":
-            joblog.write(db, job_id, f"Item {item.position}: lease expired, claimed again.", item_id=item.id,
-                         level="warning", conn=conn)  # fmt: skip
+            message = f"Item {item.position}: lease expired, claimed again."
+            joblog.write(db, job_id, message, item_id=item.id, level="warning", conn=conn)
         values = {
             "status": "processing",
+            "attempt_token": new_token(),
             "lease_owner": owner,
             "lease_expires_at": now + timedelta(seconds=lease_s),
             "attempts": item.attempts + 1,
@@ -103,6 +115,32 @@ def claim_next(db: Database, job_id: str, owner: str, *, lease_s: float, now: da
         return Claim("claimed", item.model_copy(update=values))
 
 
+def new_token() -> str:
+    return uuid.uuid4().hex[:16]
+
+
+def holds(item: BatchItem, owner: str | None = None) -> sa.ColumnElement[bool]:
+    """The row is still this claim's: processing, same attempt token (and same owner when given)."""
+    token = items_t.c.attempt_token
+    same = token.is_(None) if item.attempt_token is None else token == item.attempt_token
+    clause = sa.and_(items_t.c.id == item.id, items_t.c.status == "processing", same)
+    return sa.and_(clause, items_t.c.lease_owner == owner) if owner is not None else clause
+
+
+def fence(item: BatchItem) -> Callable[[sa.Connection], None]:
+    """A check for the transaction that stores ``item``'s result: raises ``LeaseLostError`` when the claim
+    was taken over. On Postgres it locks the item row until that transaction ends (SQLite holds the db)."""
+
+    def check(conn: sa.Connection) -> None:
+        query = sa.select(items_t.c.id).where(holds(item))
+        if conn.dialect.name == "postgresql":
+            query = query.with_for_update()
+        if conn.execute(query).first() is None:
+            raise LeaseLostError(f"Item {item.position} was claimed again by another worker; this result is dropped.")
+
+    return check
+
+
 def in_flight(conn: sa.Connection, job_id: str, now: datetime | None = None) -> int:
     """Items being worked on; with ``now``, only those whose lease is still live."""
     where = [items_t.c.job_id == job_id, items_t.c.status == "processing"]
@@ -111,45 +149,27 @@ def in_flight(conn: sa.Connection, job_id: str, now: datetime | None = None) -> 
     return int(conn.execute(sa.select(sa.func.count()).where(*where)).scalar_one())
 
 
-def expected_item_cost(job: BatchJob) -> float:
-    """Average cost of the items finished so far, else the estimate made when the job was created."""
-    finished = job.completed_items
-    if finished and job.cost_usd > 0:
-        return job.cost_usd / finished
-    return float(job.shared_parameters.get("estimated_item_cost_usd") or 0.0)
-
-
-def over_budget(job: BatchJob, busy: int) -> bool:
-    """Would one more item (on top of those in flight) push the job's cost past its cap?"""
-    if job.budget_usd is None:
-        return False
-    return job.cost_usd + expected_item_cost(job) * (busy + 1) > job.budget_usd + 1e-9
-
-
-def stop_budget(conn: sa.Connection, db: Database, job: BatchJob) -> None:
-    """Pause a job whose next item would pass its budget cap; raising the cap and resuming continues it."""
-    reason = f"Budget cap ${job.budget_usd or 0:.2f} reached (spent ${job.cost_usd:.4f}); raise it to resume."
-    conn.execute(sa.update(jobs_t).where(jobs_t.c.id == job.id)
-                 .values(status="paused", stop_reason=reason, updated_at=utcnow()))  # fmt: skip
-    joblog.write(db, job.id, reason, level="warning", conn=conn)
-
-
 def finish(db: Database, item: BatchItem, owner: str, outcome: ItemOutcome) -> bool:
-    """Record an item's outcome if ``owner`` still holds its lease; recount; apply stop-on-error; finalize.
+    """Record an item's outcome if ``owner`` still holds this claim; recount; apply stop-on-error; finalize.
 
-    Returns False (and changes nothing) when the lease was lost, e.g. the item was claimed again after this
-    worker stalled past its lease.
+    Returns False (and changes nothing but the job's spend) when the lease was lost, e.g. the item was claimed
+    again after this worker stalled past its lease. Spend the call ledger has not charged yet is charged here.
     """
     now = utcnow()
     with db.transaction() as conn:
         job = lock_job(conn, item.job_id)
-        guard = sa.and_(items_t.c.id == item.id, items_t.c.status == "processing", items_t.c.lease_owner == owner)
+        if outcome.cost_usd and not outcome.charged:
+            conn.execute(
+                sa.update(jobs_t)
+                .where(jobs_t.c.id == item.job_id)
+                .values(cost_usd=jobs_t.c.cost_usd + outcome.cost_usd)
+            )
         values = {
             "status": outcome.status,
             "conversation_id": outcome.conversation_id,
             "failure_id": outcome.failure_id,
             "error_message": outcome.error_message,
-            "cost_usd": outcome.cost_usd,
+            "cost_usd": items_t.c.cost_usd + outcome.cost_usd,
             "input_tokens": outcome.input_tokens,
             "output_tokens": outcome.output_tokens,
             "lease_owner": None,
@@ -157,11 +177,11 @@ def finish(db: Database, item: BatchItem, owner: str, outcome: ItemOutcome) -> b
             "finished_at": now,
             "updated_at": now,
         }
-        if conn.execute(sa.update(items_t).where(guard).values(**values)).rowcount == 0:
+        if conn.execute(sa.update(items_t).where(holds(item, owner)).values(**values)).rowcount == 0:
             return False
         if outcome.status == "failed" and job is not None:
-            joblog.write(db, job.id, f"Item {item.position} failed: {outcome.error_message}", level="error",
-                         item_id=item.id, conn=conn)  # fmt: skip
+            message = f"Item {item.position} failed: {outcome.error_message}"
+            joblog.write(db, job.id, message, level="error", item_id=item.id, conn=conn)
             if job.error_handling == "stop" and job.status in RUNNABLE:
                 stop_job(conn, db, job.id, "failed", f"Stopped on error at item {item.position}.")
         recount(conn, item.job_id)
@@ -171,12 +191,16 @@ def finish(db: Database, item: BatchItem, owner: str, outcome: ItemOutcome) -> b
 
 def release(db: Database, item: BatchItem, owner: str) -> None:
     """Give a claimed item back to the queue untouched (the job was paused before it was sent)."""
+    values = {
+        "status": "queued",
+        "lease_owner": None,
+        "lease_expires_at": None,
+        "attempt_token": None,
+        "attempts": items_t.c.attempts - 1,
+        "updated_at": utcnow(),
+    }
     with db.transaction() as conn:
-        guard = sa.and_(items_t.c.id == item.id, items_t.c.status == "processing", items_t.c.lease_owner == owner)
-        conn.execute(
-            sa.update(items_t).where(guard).values(status="queued", lease_owner=None, lease_expires_at=None,
-                                                   attempts=items_t.c.attempts - 1, updated_at=utcnow())
-        )  # fmt: skip
+        conn.execute(sa.update(items_t).where(holds(item, owner)).values(**values))
 
 
 def renew_leases(db: Database, owner: str, *, lease_s: float) -> int:
@@ -218,12 +242,12 @@ def reap_expired(conn: sa.Connection, db: Database, job: BatchJob, now: datetime
 
 
 def recount(conn: sa.Connection, job_id: str) -> dict[str, int | float]:
-    """Set the job's counters, cost and tokens from its items (call inside the transaction that changed them)."""
+    """Set the job's counters and tokens from its items (call inside the transaction that changed them).
+    Its cost is not recounted: it is every call's cost, charged as calls are logged."""
     query = (
         sa.select(
             items_t.c.status,
             sa.func.count(),
-            sa.func.coalesce(sa.func.sum(items_t.c.cost_usd), 0.0),
             sa.func.coalesce(sa.func.sum(items_t.c.input_tokens), 0),
             sa.func.coalesce(sa.func.sum(items_t.c.output_tokens), 0),
         )
@@ -231,17 +255,16 @@ def recount(conn: sa.Connection, job_id: str) -> dict[str, int | float]:
         .group_by(items_t.c.status)
     )
     by_status: dict[str, int] = {}
-    cost, tokens_in, tokens_out = 0.0, 0, 0
-    for status, n, c, i, o in conn.execute(query):
+    tokens_in, tokens_out = 0, 0
+    for status, n, i, o in conn.execute(query):
         by_status[str(status)] = int(n)
-        cost, tokens_in, tokens_out = cost + float(c), tokens_in + int(i), tokens_out + int(o)
+        tokens_in, tokens_out = tokens_in + int(i), tokens_out + int(o)
     counters: dict[str, int | float] = {
         "total_items": sum(by_status.values()),
         "successful_items": by_status.get("completed", 0),
         "failed_items": by_status.get("failed", 0),
         "cancelled_items": by_status.get("cancelled", 0),
         "completed_items": by_status.get("completed", 0) + by_status.get("failed", 0),
-        "cost_usd": round(cost, 6),
         "input_tokens": tokens_in,
         "output_tokens": tokens_out,
     }
@@ -266,7 +289,7 @@ def finalize_if_done(conn: sa.Connection, db: Database, job_id: str) -> str | No
         conn.execute(
             sa.update(jobs_t).where(jobs_t.c.id == job_id).values(status=status, completed_at=now, updated_at=now)
         )
-        joblog.write(db, job_id, f"Job {status}: {job.successful_items} succeeded, {job.failed_items} failed.",
-                     conn=conn)  # fmt: skip
+        message = f"Job {status}: {job.successful_items} succeeded, {job.failed_items} failed."
+        joblog.write(db, job_id, message, conn=conn)
         return status
     return None

@@ -10,12 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from core.batch import claims
 from core.batch.processor import ItemOutcome, PreparedItem, conversation_id_for
-from core.errors import LLMError
+from core.errors import LeaseLostError, LLMError
 from core.generation.plan import GenerationPlan, GenerationResult
 from core.generation.service import GenerationService
 from core.llm.types import LLMReply, MessageClient
 from core.models.jobs import BatchItem, BatchJob
+from core.models.logs import GenerationLog
 from core.storage.database import Database
 
 
@@ -59,30 +61,72 @@ class GenerationProcessor:
         return PreparedItem(job, item, input_tokens=usage.input_tokens, output_tokens=usage.output_tokens, payload=plan)
 
     def execute(self, prepared: PreparedItem) -> ItemOutcome:
-        reply = self.client().create_message(prepared.payload.request, max_retries=0)
-        return self.ingest(prepared.job, prepared.item, prepared.payload, reply, batch=False)
+        """One call: its ``sent`` log row first, then the call, then the fenced store of the result."""
+        job, item, plan = prepared.job, prepared.item, prepared.payload
+        entry = self.generation.begin_call(
+            plan,
+            conversation_id=conversation_id_for(item),
+            job_id=job.id,
+            created_by=job.created_by,
+            attempt=prepared.extra.get("attempt", 0),
+        )
+        prepared.extra["attempt"] = prepared.extra.get("attempt", 0) + 1
+        try:
+            reply = self.client().create_message(plan.request, max_retries=0)
+        except LLMError as err:
+            self.generation.fail_call(entry, err)
+            raise
+        return self.ingest(job, item, plan, reply, batch=False, entry=entry)
 
     def ingest(
-        self, job: BatchJob, item: BatchItem, plan: GenerationPlan, reply: LLMReply, *, batch: bool
+        self,
+        job: BatchJob,
+        item: BatchItem,
+        plan: GenerationPlan,
+        reply: LLMReply,
+        *,
+        batch: bool,
+        entry: GenerationLog | None = None,
     ) -> ItemOutcome:
-        """Store a reply (online or from a Message Batches result) and say how the item ended."""
-        result = self.generation.ingest_reply(
-            plan, reply, conversation_id=conversation_id_for(item), job_id=job.id, created_by=job.created_by,
-            batch=batch,
-        )  # fmt: skip
+        """Store a reply (online or from a Message Batches result) and say how the item ended. The store is
+        fenced by the item's claim: a worker whose lease was taken over gets a dropped outcome instead."""
         usage = reply.usage
-        return outcome_of(result, usage.input_tokens + usage.cache_write_tokens, usage.output_tokens)
+        tokens = (usage.input_tokens + usage.cache_write_tokens, usage.output_tokens)
+        try:
+            result = self.generation.ingest_reply(
+                plan,
+                reply,
+                conversation_id=conversation_id_for(item),
+                job_id=job.id,
+                created_by=job.created_by,
+                batch=batch,
+                entry=entry,
+                attempt=item.attempt_token,
+                guard=claims.fence(item),
+            )
+        except LeaseLostError as err:
+            return ItemOutcome.failure(err.message, charged=True, dropped=True)
+        return outcome_of(result, *tokens)
 
     def give_up(self, prepared: PreparedItem, error: LLMError) -> ItemOutcome:
         result = self.generation.record_call_error(
-            prepared.payload, error, conversation_id=conversation_id_for(prepared.item), job_id=prepared.job.id,
+            prepared.payload,
+            error,
+            conversation_id=conversation_id_for(prepared.item),
+            job_id=prepared.job.id,
             created_by=prepared.job.created_by,
-        )  # fmt: skip
+            logged=prepared.extra.get("logged", True),
+        )
         return outcome_of(result, 0, 0)
 
 
 def outcome_of(result: GenerationResult, input_tokens: int, output_tokens: int) -> ItemOutcome:
-    usage: dict[str, Any] = {"cost_usd": result.cost_usd, "input_tokens": input_tokens, "output_tokens": output_tokens}
+    usage: dict[str, Any] = {
+        "cost_usd": result.cost_usd,
+        "input_tokens": input_tokens,
+        "output_tokens": output_tokens,
+        "charged": True,
+    }
     if result.ok:
         return ItemOutcome.success(result.conversation_id, **usage)
     failure_id = result.failure.id if result.failure is not None else None

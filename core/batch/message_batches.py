@@ -34,7 +34,9 @@ SUBMIT_LEASE = timedelta(minutes=10)
 BATCH_LEASE = timedelta(days=2)
 
 
-def split(requests: list[tuple[str, MessageRequest]], *, max_requests: int, max_bytes: int) -> list[list[tuple[str, MessageRequest]]]:  # fmt: skip
+def split(
+    requests: list[tuple[str, MessageRequest]], *, max_requests: int, max_bytes: int
+) -> list[list[tuple[str, MessageRequest]]]:
     """Chunks that each stay within ``max_requests`` requests and ``max_bytes`` of JSON."""
     chunks: list[list[tuple[str, MessageRequest]]] = []
     current: list[tuple[str, MessageRequest]] = []
@@ -96,13 +98,28 @@ class MessageBatchDriver:
                 items = items[:fit]
             if not items:
                 return []
-            conn.execute(sa.update(t).where(t.c.id.in_([i.id for i in items])).values(
-                status="processing", lease_owner=self.owner, lease_expires_at=now + SUBMIT_LEASE,
-                attempts=t.c.attempts + 1, started_at=now, updated_at=now))  # fmt: skip
+            token = claims.new_token()
+            conn.execute(
+                sa.update(t)
+                .where(t.c.id.in_([i.id for i in items]))
+                .values(
+                    status="processing",
+                    lease_owner=self.owner,
+                    lease_expires_at=now + SUBMIT_LEASE,
+                    attempt_token=token,
+                    attempts=t.c.attempts + 1,
+                    started_at=now,
+                    updated_at=now,
+                )
+            )
             if job.status == "queued":
-                conn.execute(sa.update(claims.jobs_t).where(claims.jobs_t.c.id == job_id)
-                             .values(status="processing", started_at=now, updated_at=now))  # fmt: skip
-        return [i.model_copy(update={"status": "processing", "lease_owner": self.owner}) for i in items]
+                conn.execute(
+                    sa.update(claims.jobs_t)
+                    .where(claims.jobs_t.c.id == job_id)
+                    .values(status="processing", started_at=now, updated_at=now)
+                )
+        claimed = {"status": "processing", "lease_owner": self.owner, "attempt_token": token}
+        return [i.model_copy(update=claimed) for i in items]
 
     def submit(self, job: BatchJob) -> int:
         """Send the queued items; returns how many went out."""
@@ -130,19 +147,32 @@ class MessageBatchDriver:
         t = claims.items_t
         with self.db.transaction() as conn:
             job = claims.lock_job(conn, job_id)
-            conn.execute(sa.update(t).where(t.c.id.in_(item_ids), t.c.lease_owner == self.owner).values(
-                message_batch_id=batch_id, lease_owner=f"message-batch:{batch_id}",
-                lease_expires_at=now + BATCH_LEASE, updated_at=now))  # fmt: skip
+            conn.execute(
+                sa.update(t)
+                .where(t.c.id.in_(item_ids), t.c.lease_owner == self.owner)
+                .values(
+                    message_batch_id=batch_id,
+                    lease_owner=f"message-batch:{batch_id}",
+                    lease_expires_at=now + BATCH_LEASE,
+                    updated_at=now,
+                )
+            )
             ids = [*(job.message_batch_ids if job else []), batch_id]
-            conn.execute(sa.update(claims.jobs_t).where(claims.jobs_t.c.id == job_id)
-                         .values(message_batch_ids=ids, updated_at=now))  # fmt: skip
+            conn.execute(
+                sa.update(claims.jobs_t)
+                .where(claims.jobs_t.c.id == job_id)
+                .values(message_batch_ids=ids, updated_at=now)
+            )
             joblog.write(self.db, job_id, f"Sent {len(item_ids)} item(s) as message batch {batch_id}.", conn=conn)
 
     def _release(self, item_ids: list[str]) -> None:
         t = claims.items_t
         with self.db.transaction() as conn:
-            conn.execute(sa.update(t).where(t.c.id.in_(item_ids), t.c.lease_owner == self.owner).values(
-                status="queued", lease_owner=None, lease_expires_at=None, attempts=t.c.attempts - 1))  # fmt: skip
+            conn.execute(
+                sa.update(t)
+                .where(t.c.id.in_(item_ids), t.c.lease_owner == self.owner)
+                .values(status="queued", lease_owner=None, lease_expires_at=None, attempts=t.c.attempts - 1)
+            )
 
     # -- polling and ingesting ------------------------------------------------------------------------
     def poll(self, job: BatchJob) -> int:
@@ -151,8 +181,7 @@ class MessageBatchDriver:
             return 0
         ingested = 0
         for batch_id in job.message_batch_ids:
-            waiting = self.db.items.list(where={"job_id": job.id, "message_batch_id": batch_id,
-                                                "status": "processing"})  # fmt: skip
+            waiting = self.db.items.list(where={"job_id": job.id, "message_batch_id": batch_id, "status": "processing"})
             if not waiting:
                 continue
             try:
@@ -166,7 +195,7 @@ class MessageBatchDriver:
             ingested += self._ingest(job, batch_id, waiting, results)
         return ingested
 
-    def _ingest(self, job: BatchJob, batch_id: str, waiting: list[BatchItem], results: list[MessageBatchResult]) -> int:  # fmt: skip
+    def _ingest(self, job: BatchJob, batch_id: str, waiting: list[BatchItem], results: list[MessageBatchResult]) -> int:
         by_id = {item.id: item for item in waiting}
         owner = f"message-batch:{batch_id}"
         for result in results:
@@ -186,6 +215,8 @@ class MessageBatchDriver:
         if result.reply is not None:
             return self.processor.ingest(job, item, plan, result.reply, batch=True)
         reason = result.error_message or "no reason given"
-        error = LLMError(f"Message Batches result '{result.result_type}' ({result.error_type or '-'}): {reason}",
-                         code=result.error_type or result.result_type)  # fmt: skip
-        return self.processor.give_up(PreparedItem(job, item, payload=plan), error)
+        error = LLMError(
+            f"Message Batches result '{result.result_type}' ({result.error_type or '-'}): {reason}",
+            code=result.error_type or result.result_type,
+        )
+        return self.processor.give_up(PreparedItem(job, item, payload=plan, extra={"logged": False}), error)

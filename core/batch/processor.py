@@ -34,6 +34,11 @@ class ItemOutcome:
     cost_usd: float = 0.0
     input_tokens: int = 0
     output_tokens: int = 0
+    #: True when the call ledger already charged ``cost_usd`` to the job (real generation logs every call);
+    #: otherwise finishing the item charges it.
+    charged: bool = False
+    #: The worker lost its claim before storing: the result was dropped (finishing will refuse it).
+    dropped: bool = False
 
     @classmethod
     def success(cls, conversation_id: str, **usage: Any) -> ItemOutcome:

@@ -18,27 +18,16 @@ from core.batch import claims, joblog
 from core.batch.processor import ItemOutcome, ItemProcessor, PreparedItem
 from core.batch.ratelimit import RateLimiter
 from core.errors import BrightRunError, LLMError
+from core.llm.retry import is_throttle, is_transient
 from core.models.jobs import BatchItem, BatchJob
 from core.storage.database import Database
 
 log = logging.getLogger("core.batch")
-THROTTLE_STATUSES = (429, 529)
-TRANSIENT_STATUSES = (408, 409, 500, 502, 503, 504)
-TRANSIENT_CODES = ("timeout", "connection", "rate_limited", "overloaded", "server_error")
 
 
 def worker_id() -> str:
     """A lease owner name that is unique per process start and says where it runs."""
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
-
-
-def is_throttle(err: LLMError) -> bool:
-    return err.status_code in THROTTLE_STATUSES or err.code in ("rate_limited", "overloaded")
-
-
-def is_transient(err: LLMError) -> bool:
-    """Worth retrying: throttling, timeouts, dropped connections, server errors."""
-    return is_throttle(err) or err.status_code in TRANSIENT_STATUSES or err.code in TRANSIENT_CODES
 
 
 @dataclass
@@ -146,8 +135,9 @@ class JobRunner:
             claims.release(self.db, item, self.owner)  # stopped before it was sent: back to the queue
             return
         if not claims.finish(self.db, item, self.owner, outcome):
-            joblog.write(self.db, item.job_id, f"Item {item.position}: lease lost, result dropped.",
-                         level="warning", item_id=item.id)  # fmt: skip
+            # Another worker took the item over while this one stalled: drop the result (its cost is recorded).
+            message = f"Item {item.position}: claimed again by another worker meanwhile; this result was dropped."
+            joblog.write(self.db, item.job_id, message, item_id=item.id)
 
     def _call(self, lanes: _Lanes, prepared: PreparedItem) -> ItemOutcome | None:
         """Call with retries; None when the lanes were stopped before the item got a final answer."""
@@ -162,11 +152,19 @@ class JobRunner:
                 lanes.limiter.done(estimated=estimate, throttled=throttled)
                 if not is_transient(err) or attempt == self.options.max_attempts - 1:
                     return self.processor.give_up(prepared, err)
-                delay = (lanes.limiter.throttled(err.retry_after, attempt) if throttled
-                         else lanes.limiter.backoff_s(attempt, err.retry_after))  # fmt: skip
+                delay = (
+                    lanes.limiter.throttled(err.retry_after, attempt)
+                    if throttled
+                    else lanes.limiter.backoff_s(attempt, err.retry_after)
+                )
                 reason = f"HTTP {err.status_code}" if err.status_code else (err.code or "error")
-                joblog.write(self.db, prepared.job.id, f"Item {prepared.item.position}: {reason} ({err.code}); "
-                             f"retry {attempt + 1} in {delay:.2f}s.", level="warning", item_id=prepared.item.id)  # fmt: skip
+                joblog.write(
+                    self.db,
+                    prepared.job.id,
+                    f"Item {prepared.item.position}: {reason} ({err.code}); retry {attempt + 1} in {delay:.2f}s.",
+                    level="warning",
+                    item_id=prepared.item.id,
+                )
                 if lanes.stop.wait(delay):
                     return None
                 continue

@@ -11,12 +11,12 @@ from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import Any, Literal
 
-import sqlalchemy as sa
 from pydantic import BaseModel, Field
 
 from core.batch import claims, joblog
+from core.batch.control import JobControls
 from core.batch.estimate import BatchEstimate, estimate_batch
-from core.errors import ConflictError, NotFoundError, ValidationError
+from core.errors import NotFoundError, ValidationError
 from core.generation.service import GenerationService
 from core.llm.types import LLMUsage
 from core.models.base import utcnow
@@ -82,7 +82,7 @@ class JobProgress(BaseModel):
         return done / self.job.total_items if self.job.total_items else 0.0
 
 
-class BatchService:
+class BatchService(JobControls):
     def __init__(
         self,
         db: Database,
@@ -102,13 +102,18 @@ class BatchService:
         if keys == "all":
             found = [getattr(r, info.key_field) for r in self.scaffolding.list(kind, active_only=True)]
             if not found:
-                raise ValidationError(f"There are no active {kind} to batch over.",
-                                      hint="Add some on the Scaffolding page, or run: python -m core scaffolding install-defaults")  # fmt: skip
+                raise ValidationError(
+                    f"There are no active {kind} to batch over.",
+                    hint="Add some on the Scaffolding page, or run: python -m core scaffolding install-defaults",
+                )
             return found
         missing = [k for k in keys if self.scaffolding.repo(kind).find_by(**_eq(info.key_field, k)) is None]
         if missing:
-            raise ValidationError(f"Unknown {kind}:", problems=[f"no {info.label} '{k}'" for k in missing],
-                                  hint=f"List them with: python -m core scaffolding list {kind}")  # fmt: skip
+            raise ValidationError(
+                f"Unknown {kind}:",
+                problems=[f"no {info.label} '{k}'" for k in missing],
+                hint=f"List them with: python -m core scaffolding list {kind}",
+            )
         if not keys:
             raise ValidationError(f"Choose at least one of the {kind}, or 'all'.")
         return list(dict.fromkeys(keys))
@@ -143,35 +148,61 @@ class BatchService:
             return self.usage_for(personas[0], arc, topics[0], request.tier, request.template_name)
 
         return estimate_batch(
-            personas, arcs, topics, variations=request.variations, concurrency=request.concurrency,
-            usage_for_arc=usage_for_arc, model=self.settings.model, prices=self.settings.prices_per_mtok,
+            personas,
+            arcs,
+            topics,
+            variations=request.variations,
+            concurrency=request.concurrency,
+            usage_for_arc=usage_for_arc,
+            model=self.settings.model,
+            prices=self.settings.prices_per_mtok,
             limits=(request.requests_per_minute, request.input_tokens_per_minute, request.output_tokens_per_minute),
             combinations=request.combinations,
-        )  # fmt: skip
+        )
 
     def create(self, request: BatchRequest) -> BatchJob:
         """A queued job and one item per persona × arc × topic × variation, written in one transaction."""
         personas, arcs, topics, triples = self._resolve_all(request)
         estimate = self._estimate(request, personas, arcs, topics)
-        shared = {"variations": request.variations, "formula": estimate.formula,
-                  "estimate": estimate.model_dump(exclude={"warnings"}),
-                  "estimated_item_cost_usd": (estimate.cost_batch_usd if request.mode == "message_batches"
-                                              else estimate.cost_online_usd) / max(estimate.count, 1)}  # fmt: skip
+        shared = {
+            "variations": request.variations,
+            "formula": estimate.formula,
+            "estimate": estimate.model_dump(exclude={"warnings"}),
+            "estimated_item_cost_usd": (
+                estimate.cost_batch_usd if request.mode == "message_batches" else estimate.cost_online_usd
+            )
+            / max(estimate.count, 1),
+        }
         if request.template_name:
             shared["template_name"] = request.template_name
         if request.temperature is not None:
             shared["temperature"] = request.temperature
-        settings = request.model_dump(include={"concurrency", "requests_per_minute", "input_tokens_per_minute",
-                                               "output_tokens_per_minute", "error_handling", "priority",
-                                               "budget_usd", "mode", "tier", "created_by"})  # fmt: skip
+        settings = request.model_dump(
+            include={
+                "concurrency",
+                "requests_per_minute",
+                "input_tokens_per_minute",
+                "output_tokens_per_minute",
+                "error_handling",
+                "priority",
+                "budget_usd",
+                "mode",
+                "tier",
+                "created_by",
+            }
+        )
         name = request.name or f"Batch {utcnow():%Y-%m-%d %H:%M} ({estimate.count} conversations)"
         job = BatchJob(name=name, total_items=estimate.count, shared_parameters=shared, **settings)
         combos = [(p, a, t, v) for p, a, t in triples for v in range(1, request.variations + 1)]
         items = [
-            BatchItem(job_id=job.id, position=n, created_by=request.created_by,
-                      parameters={"persona_key": p, "arc_key": a, "topic_key": t, "variation": v})
+            BatchItem(
+                job_id=job.id,
+                position=n,
+                created_by=request.created_by,
+                parameters={"persona_key": p, "arc_key": a, "topic_key": t, "variation": v},
+            )
             for n, (p, a, t, v) in enumerate(combos, start=1)
-        ]  # fmt: skip
+        ]
         with self.db.transaction() as conn:
             self.db.jobs.add(job, conn=conn)
             self.db.items.add_many(items, conn=conn)
@@ -189,8 +220,10 @@ class BatchService:
         matches = [j for j in self.db.jobs.list() if j.id.startswith(ref)] if len(ref) >= 4 else []
         if len(matches) == 1:
             return matches[0]
-        raise NotFoundError(f"No batch job '{ref}'." if not matches else f"'{ref}' matches several jobs.",
-                            hint="List jobs with: python -m core batch list")  # fmt: skip
+        raise NotFoundError(
+            f"No batch job '{ref}'." if not matches else f"'{ref}' matches several jobs.",
+            hint="List jobs with: python -m core batch list",
+        )
 
     def list(self, *, limit: int = 100) -> list[BatchJob]:
         return self.db.jobs.list(order_by="created_at", descending=True, limit=limit)
@@ -222,64 +255,10 @@ class BatchService:
             rate = job.completed_items / minutes
             left = counts.get("queued", 0) + counts.get("processing", 0)
             eta = left / rate * 60 if job.status in claims.RUNNABLE else None
-        return JobProgress(job=job, processing=counts.get("processing", 0), queued=counts.get("queued", 0),
-                           items_per_min=rate, eta_s=eta)  # fmt: skip
-
-    # -- controlling ----------------------------------------------------------------------------------
-    def pause(self, ref: str) -> BatchJob:
-        return self._transition(ref, ("queued", "processing"), "paused", "Paused.")
-
-    def resume(self, ref: str, *, budget_usd: float | None = None) -> BatchJob:
-        job = self.get(ref)
-        if budget_usd is not None:
-            self.db.jobs.update(job.id, budget_usd=budget_usd)
-        target = "processing" if job.started_at else "queued"
-        return self._transition(job.id, ("paused",), target, "Resumed.", clear_reason=True)
-
-    def cancel(self, ref: str) -> BatchJob:
-        """Cancel: queued items become ``cancelled`` now; items in flight finish and count as they end."""
-        job = self.get(ref)
-        with self.db.transaction() as conn:
-            current = claims.lock_job(conn, job.id)
-            if current is None or current.status in claims.TERMINAL:
-                raise ConflictError(f"The job is already {current.status if current else 'gone'}; it cannot be cancelled.")  # fmt: skip
-            claims.stop_job(conn, self.db, job.id, "cancelled", "Cancelled.")
-            claims.reap_expired(conn, self.db, self.db.jobs.get(job.id, conn=conn))
-            if current.mode == "message_batches":  # results of batches already sent are not waited for
-                self.db.items.update_where({"job_id": job.id, "status": "processing"}, conn=conn,
-                                           status="cancelled", lease_owner=None, finished_at=utcnow())  # fmt: skip
-            claims.recount(conn, job.id)
-        return self.db.jobs.get(job.id)
-
-    def resubmit_failed(self, ref: str) -> int:
-        """Put the job's failed items back in the queue (both modes) and run the job again."""
-        job = self.get(ref)
-        now = utcnow()
-        with self.db.transaction() as conn:
-            claims.lock_job(conn, job.id)
-            failed = sa.and_(claims.items_t.c.job_id == job.id, claims.items_t.c.status == "failed")
-            count = int(conn.execute(sa.update(claims.items_t).where(failed).values(
-                status="queued", error_message=None, failure_id=None, finished_at=None, cost_usd=0.0,
-                input_tokens=0, output_tokens=0, message_batch_id=None, updated_at=now)).rowcount)  # fmt: skip
-            if count:
-                self.db.jobs.update(job.id, status="processing", completed_at=None, stop_reason=None, conn=conn)
-                claims.recount(conn, job.id)
-                joblog.write(self.db, job.id, f"Resubmitted {count} failed item(s).", conn=conn)
-        return count
-
-    def _transition(
-        self, ref: str, allowed: tuple[str, ...], target: str, message: str, *, clear_reason: bool = False
-    ) -> BatchJob:
-        job = self.get(ref)
-        with self.db.transaction() as conn:
-            current = claims.lock_job(conn, job.id)
-            if current is None or current.status not in allowed:
-                state = current.status if current else "gone"
-                raise ConflictError(f"The job is {state}; it cannot be {target if target != 'queued' else 'resumed'}.",
-                                    hint=f"Allowed from: {', '.join(allowed)}.")  # fmt: skip
-            fields: dict[str, object] = {"status": target}
-            if clear_reason:
-                fields["stop_reason"] = None
-            self.db.jobs.update(job.id, conn=conn, **fields)
-            joblog.write(self.db, job.id, message, conn=conn)
-        return self.db.jobs.get(job.id)
+        return JobProgress(
+            job=job,
+            processing=counts.get("processing", 0),
+            queued=counts.get("queued", 0),
+            items_per_min=rate,
+            eta_s=eta,
+        )

@@ -7,10 +7,12 @@ the same provenance whatever its source.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import json_repair
+import sqlalchemy as sa
 
 from core.conversations.truncation import find_truncation
 from core.jsonutil import canonical_hash, dumps_pretty
@@ -116,17 +118,21 @@ class ConversationStore:
         job_id: str | None = None,
         enriched: dict[str, Any] | None = None,
         row_overrides: dict[str, Any] | None = None,
+        attempt: str | None = None,
+        guard: Callable[[sa.Connection], None] | None = None,
     ) -> Conversation:
         """Store ``raw_text`` exactly, parse it, write the parsed file and the row.
 
         A reply that cannot be parsed still gets a row (``parse_failed``, ``requires_manual_review``)
-        so the text is never lost. If writing the row fails, the blobs written are removed again.
+        so the text is never lost. If writing the row fails, the blobs written are removed again: only
+        these, since ``attempt`` (a batch claim's token) gives every attempt its own paths. ``guard`` runs
+        in the transaction that inserts the row and may raise to refuse it (a batch lease that was lost).
         """
         conversation_id = conversation_id or new_id()
         user = created_by or NIL_UUID
         now = utcnow()
         raw_bytes = raw_text.encode("utf-8")
-        raw_path = raw_conversation_path(user, conversation_id)
+        raw_path = raw_conversation_path(user, conversation_id, attempt)
         written = [raw_path]
         self.blobs.put(CONVERSATION_FILES, raw_path, raw_bytes)
         data, method, error = parse_reply(raw_text)
@@ -169,7 +175,7 @@ class ConversationStore:
             if provenance.persona and isinstance(metadata, dict):
                 metadata["client_persona"] = f"{provenance.persona.name} - {provenance.persona.archetype}"
             data["input_parameters"] = input_parameters
-            parsed_path = parsed_conversation_path(user, conversation_id)
+            parsed_path = parsed_conversation_path(user, conversation_id, attempt)
             parsed_bytes = dumps_pretty(data)
             self.blobs.put(CONVERSATION_FILES, parsed_path, parsed_bytes)
             written.append(parsed_path)
@@ -198,7 +204,10 @@ class ConversationStore:
         for name, value in (row_overrides or {}).items():
             setattr(row, name, value)
         try:
-            return self.db.conversations.add(row)
+            with self.db.transaction() as conn:
+                if guard is not None:
+                    guard(conn)
+                return self.db.conversations.add(row, conn=conn)
         except Exception:
             for path in written:
                 self.blobs.delete(CONVERSATION_FILES, path)

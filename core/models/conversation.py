@@ -125,3 +125,6 @@ class Conversation(Record):
     scaffolding_snapshot: dict[str, Any] | None = None
     search_text: str = ""
     is_active: bool = True
+    #: Optimistic concurrency (m0005): every write of the file or of enrichment/review fields checks the
+    #: version it read and adds one, so two writers cannot silently overwrite each other.
+    row_version: int = 1

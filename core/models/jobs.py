@@ -42,6 +42,8 @@ class BatchJob(Record):
     stop_reason: str | None = None
     started_at: datetime | None = None
     completed_at: datetime | None = None
+    #: Shared adaptive backoff (m0005): every worker of the job waits until then after frequent throttling.
+    throttled_until: datetime | None = None
 
 
 class BatchItem(Record):
@@ -63,6 +65,11 @@ class BatchItem(Record):
     output_tokens: int = 0
     # Message Batches mode: the API batch this item was sent in (m0003).
     message_batch_id: str | None = None
+    #: The fence of the current claim (m0005): set at each claim, checked in the transaction that stores
+    #: the result, so a worker whose lease was taken over cannot store or finish the item.
+    attempt_token: str | None = None
+    #: Message Batches mode (m0005): the exact request sent and the scaffolding snapshot at submission.
+    submitted_request: dict[str, Any] | None = None
 
 
 LogLevel = Literal["info", "warning", "error"]

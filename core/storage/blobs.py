@@ -21,12 +21,14 @@ BATCH_LOGS = "batch-logs"
 BUCKETS = (CONVERSATION_FILES, TRAINING_FILES, FAILED_GENERATION_FILES, BATCH_LOGS)
 
 
-def raw_conversation_path(user_id: str, conversation_id: str) -> str:
-    return f"raw/{user_id}/{conversation_id}.json"
+def raw_conversation_path(user_id: str, conversation_id: str, attempt: str | None = None) -> str:
+    """``attempt`` (a batch item's claim token) gives each attempt its own file, so clean-up after a lost
+    lease removes only what that attempt wrote."""
+    return f"raw/{user_id}/{conversation_id}{f'-{attempt}' if attempt else ''}.json"
 
 
-def parsed_conversation_path(user_id: str, conversation_id: str) -> str:
-    return f"{user_id}/{conversation_id}/conversation.json"
+def parsed_conversation_path(user_id: str, conversation_id: str, attempt: str | None = None) -> str:
+    return f"{user_id}/{conversation_id}/conversation{f'-{attempt}' if attempt else ''}.json"
 
 
 def enriched_conversation_path(user_id: str, conversation_id: str) -> str:

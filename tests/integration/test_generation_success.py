@@ -68,14 +68,15 @@ def test_usage_counters_go_up_on_success(gen_services: Services) -> None:
     assert gen_services.scaffolding.get("topics", KEYS[2]).usage_count == 2
 
 
-def test_rate_limit_with_retry_after_is_retried_by_the_sdk(
+def test_a_retried_rate_limit_leaves_one_log_row_per_call(
     gen_services: Services, fake_claude: FakeAnthropicServer
 ) -> None:
     fake_claude.script("rate_limited", "success")
     result = gen_services.generation.generate(*KEYS)
     assert result.ok and fake_claude.request_count == 2
-    log = gen_services.db.logs.list()[0]
-    assert log.status == "success" and log.retry_attempt == 1
+    logs = gen_services.db.logs.list(order_by="retry_attempt")
+    assert [(log.status, log.retry_attempt) for log in logs] == [("rate_limited", 0), ("success", 1)]
+    assert logs[0].cost_usd == 0 and logs[1].cost_usd == result.cost_usd > 0
 
 
 def test_malformed_json_is_repaired_once_and_stored(gen_services: Services, fake_claude: FakeAnthropicServer) -> None:

@@ -22,7 +22,7 @@ def counters(db: Database, job_id: str) -> tuple[str, int, int, int, int, int]:
 
 def test_a_job_runs_every_item_once_with_true_concurrency(db: Database) -> None:
     job = make_job(db, 12, concurrency=4)
-    processor = FakeProcessor(delay_s=0.05)
+    processor = FakeProcessor(delay_s=0.3)  # long enough for four claims to land on a loaded machine
     JobRunner(db, processor, options=FAST).run(job.id)
     assert counters(db, job.id) == ("completed", 12, 12, 12, 0, 0)
     assert sorted(processor.calls) == list(range(1, 13))

@@ -1,0 +1,128 @@
+"""Controlling a job: pause, resume, cancel, resubmit failed items. Each change is one transaction that holds
+the job row, recounts its items and writes the job log.
+
+The budget cap holds across all of them: spend is never reset (``core.batch.budget``), resubmitting a job at
+its cap leaves it paused, and resuming it needs a higher cap.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from core.batch import claims, joblog
+from core.batch.budget import budget_reason, over_budget
+from core.errors import ConflictError, ValidationError
+from core.models.base import utcnow
+from core.models.jobs import BatchJob
+from core.storage.database import Database
+
+RAISE_CAP = "Give the job a higher budget cap to resume it."
+
+
+class JobControls:
+    db: Database
+
+    def get(self, ref: str) -> BatchJob:  # implemented by BatchService
+        raise NotImplementedError
+
+    def pause(self, ref: str) -> BatchJob:
+        return self._transition(ref, ("queued", "processing"), "paused", "Paused.")
+
+    def resume(self, ref: str, *, budget_usd: float | None = None) -> BatchJob:
+        """Run a paused job again. A job at its budget cap resumes only with a higher ``budget_usd``."""
+        job = self.get(ref)
+        with self.db.transaction() as conn:
+            current = claims.lock_job(conn, job.id)
+            if current is None or current.status != "paused":
+                state = current.status if current else "gone"
+                raise ConflictError(f"The job is {state}; it cannot be resumed.", hint="Only a paused job resumes.")
+            if budget_usd is not None:
+                if budget_usd <= current.cost_usd:
+                    raise ValidationError(
+                        f"A budget cap of ${budget_usd:.2f} is not above what the job has already spent "
+                        f"(${current.cost_usd:.4f}).",
+                        hint="Choose a higher cap.",
+                    )
+                current = current.model_copy(update={"budget_usd": budget_usd})
+            if over_budget(current, claims.in_flight(conn, job.id)):
+                cap = f"${current.budget_usd or 0:.2f}"
+                raise ConflictError(
+                    f"The job has spent ${current.cost_usd:.4f} of its {cap} budget cap; the next item would pass it.",
+                    hint=RAISE_CAP,
+                )
+            fields: dict[str, object] = {
+                "status": "processing" if current.started_at else "queued",
+                "stop_reason": None,
+            }
+            if budget_usd is not None:
+                fields["budget_usd"] = budget_usd
+            self.db.jobs.update(job.id, conn=conn, **fields)
+            note = f" with a budget cap of ${budget_usd:.2f}" if budget_usd is not None else ""
+            joblog.write(self.db, job.id, f"Resumed{note}.", conn=conn)
+        return self.db.jobs.get(job.id)
+
+    def cancel(self, ref: str) -> BatchJob:
+        """Cancel: queued items become ``cancelled`` now; items in flight finish and count as they end."""
+        job = self.get(ref)
+        with self.db.transaction() as conn:
+            current = claims.lock_job(conn, job.id)
+            if current is None or current.status in claims.TERMINAL:
+                state = current.status if current else "gone"
+                raise ConflictError(f"The job is already {state}; it cannot be cancelled.")
+            claims.stop_job(conn, self.db, job.id, "cancelled", "Cancelled.")
+            claims.reap_expired(conn, self.db, self.db.jobs.get(job.id, conn=conn))
+            if current.mode == "message_batches":  # results of batches already sent are not waited for
+                self.db.items.update_where(
+                    {"job_id": job.id, "status": "processing"},
+                    conn=conn,
+                    status="cancelled",
+                    lease_owner=None,
+                    finished_at=utcnow(),
+                )
+            claims.recount(conn, job.id)
+        return self.db.jobs.get(job.id)
+
+    def resubmit_failed(self, ref: str) -> int:
+        """Put the job's failed items back in the queue (both modes) and run the job again. What their
+        earlier calls cost stays spent; a job at its budget cap stays paused until the cap is raised."""
+        job = self.get(ref)
+        now = utcnow()
+        items = claims.items_t
+        with self.db.transaction() as conn:
+            current = claims.lock_job(conn, job.id)
+            failed = sa.and_(items.c.job_id == job.id, items.c.status == "failed")
+            values = {
+                "status": "queued",
+                "error_message": None,
+                "failure_id": None,
+                "finished_at": None,
+                "message_batch_id": None,
+                "submitted_request": None,
+                "updated_at": now,
+            }
+            count = int(conn.execute(sa.update(items).where(failed).values(**values)).rowcount)
+            if count and current is not None:
+                claims.recount(conn, job.id)
+                capped = over_budget(current, claims.in_flight(conn, job.id))
+                status = (
+                    {"status": "paused", "stop_reason": budget_reason(current)}
+                    if capped
+                    else {"status": "processing", "stop_reason": None}
+                )
+                self.db.jobs.update(job.id, completed_at=None, conn=conn, **status)
+                note = " The job stays paused at its budget cap." if capped else ""
+                joblog.write(self.db, job.id, f"Resubmitted {count} failed item(s).{note}", conn=conn)
+        return count
+
+    def _transition(self, ref: str, allowed: tuple[str, ...], target: str, message: str) -> BatchJob:
+        job = self.get(ref)
+        with self.db.transaction() as conn:
+            current = claims.lock_job(conn, job.id)
+            if current is None or current.status not in allowed:
+                state = current.status if current else "gone"
+                raise ConflictError(
+                    f"The job is {state}; it cannot be {target}.", hint=f"Allowed from: {', '.join(allowed)}."
+                )
+            self.db.jobs.update(job.id, conn=conn, status=target)
+            joblog.write(self.db, job.id, message, conn=conn)
+        return self.db.jobs.get(job.id)

@@ -1,0 +1,110 @@
+"""The call ledger: one ``generation_logs`` row per model call, written *before* the call and completed after.
+
+A row starts as ``sent`` with the estimated usage and cost; completing it sets what the call really used and
+cost. When the call belongs to a batch job, the job's ``cost_usd`` moves by the same amounts in the same
+transaction (``cost_usd = cost_usd + delta``: concurrent workers never lose an update), so the job's spend
+is every call ever made for it: failed and retried calls, results discarded after a lost lease, and calls
+in flight when a worker died (their ``sent`` rows keep the estimate). Nothing ever subtracts spend except
+the correction of an estimate once the real cost is known.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from core.llm.calllog import call_log
+from core.llm.types import LLMReply
+from core.models.base import utcnow
+from core.models.logs import CallStatus, GenerationLog
+from core.storage.database import Database
+
+
+class CallLedger:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def begin(
+        self,
+        *,
+        model: str,
+        estimate_cost: float,
+        estimate_tokens: tuple[int, int] = (0, 0),
+        job_id: str | None = None,
+        retry_attempt: int = 0,
+        conn: sa.Connection | None = None,
+        **fields: Any,
+    ) -> GenerationLog:
+        """Write the ``sent`` row (and charge the job the estimate) before the call goes out."""
+        entry = call_log(
+            reply=None,
+            model=model,
+            job_id=job_id,
+            status="sent",
+            cost_usd=round(estimate_cost, 8),
+            retry_attempt=retry_attempt,
+            **fields,
+        ).model_copy(update={"input_tokens": estimate_tokens[0], "output_tokens": estimate_tokens[1]})
+        if conn is not None:
+            self._insert(conn, entry)
+        else:
+            with self.db.transaction() as fresh:
+                self._insert(fresh, entry)
+        return entry
+
+    def _insert(self, conn: sa.Connection, entry: GenerationLog) -> None:
+        self.db.logs.add(entry, conn=conn)
+        self._charge(conn, entry.job_id, entry.cost_usd)
+
+    def complete(
+        self,
+        entry: GenerationLog,
+        *,
+        reply: LLMReply | None,
+        status: CallStatus,
+        cost: float = 0.0,
+        conn: sa.Connection | None = None,
+        **fields: Any,
+    ) -> GenerationLog:
+        """Set what the call used and cost (and correct the job's spend by the difference)."""
+        done = call_log(
+            reply=reply,
+            model=entry.model,
+            latency_ms=fields.pop("latency_ms", 0),
+            status=status,
+            cost_usd=round(cost, 8),
+            **fields,
+        )
+        values = done.model_dump(
+            include={
+                "model",
+                "input_tokens",
+                "output_tokens",
+                "cache_read_tokens",
+                "cache_write_tokens",
+                "latency_ms",
+                "stop_reason",
+                "request_id",
+                "status",
+                "cost_usd",
+                *fields,
+            }
+        )
+        values["updated_at"] = utcnow()
+        if conn is not None:
+            self._update(conn, entry, values)
+        else:
+            with self.db.transaction() as fresh:
+                self._update(fresh, entry, values)
+        return entry.model_copy(update=values)
+
+    def _update(self, conn: sa.Connection, entry: GenerationLog, values: dict[str, Any]) -> None:
+        self.db.logs.update_where({"id": entry.id}, conn=conn, **values)
+        self._charge(conn, entry.job_id, values["cost_usd"] - entry.cost_usd)
+
+    def _charge(self, conn: sa.Connection, job_id: str | None, delta: float) -> None:
+        if job_id is None or abs(delta) < 1e-12:
+            return
+        jobs = self.db.jobs.table
+        self.db.jobs.update_where({"id": job_id}, conn=conn, cost_usd=jobs.c.cost_usd + delta)

@@ -1,0 +1,239 @@
+"""Recording what a model call did: its log row (written before the call, completed after), the stored
+conversation (fenced for batch items) or the failure record and report, and scaffolding usage counts.
+
+``GenerationService`` builds requests and calls Claude; this half records results, so the batch runner and
+the Message Batches driver record exactly as single generation does.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+import sqlalchemy as sa
+
+from core.conversations.store import ConversationStore
+from core.errors import BrightRunError, LeaseLostError, LLMError
+from core.generation.calls import CallLedger
+from core.generation.checks import check_reply
+from core.generation.failures import FailureInfo, record_failure
+from core.generation.plan import GenerationPlan, GenerationResult
+from core.llm.pricing import cost_usd
+from core.llm.types import LLMReply
+from core.models.base import new_id
+from core.models.logs import CallStatus, FailedGeneration, GenerationLog
+from core.settings import Settings
+from core.storage.blobs import BlobStore
+from core.storage.database import Database
+
+STATUS_BY_CODE: dict[str, CallStatus] = {"rate_limited": "rate_limited", "timeout": "timeout"}
+Guard = Callable[[sa.Connection], None]
+
+
+class GenerationRecorder:
+    def __init__(self, db: Database, blobs: BlobStore, conversations: ConversationStore, settings: Settings) -> None:
+        self.db = db
+        self.blobs = blobs
+        self.conversations = conversations
+        self.settings = settings
+        self.calls = CallLedger(db)
+
+    # -- step 2: the call's log row, written before the call ------------------------------------------
+    def begin_call(
+        self,
+        plan: GenerationPlan,
+        *,
+        conversation_id: str,
+        job_id: str | None = None,
+        created_by: str | None = None,
+        attempt: int = 0,
+        batch: bool = False,
+        conn: sa.Connection | None = None,
+    ) -> GenerationLog:
+        """The ``sent`` row of one call (its estimate counts toward the job's spend until it completes)."""
+        usage = plan.estimate.usage
+        estimate = cost_usd(plan.request.model, usage, self.settings.prices_per_mtok, batch=batch)
+        return self.calls.begin(
+            model=plan.request.model,
+            estimate_cost=estimate,
+            estimate_tokens=(usage.input_tokens, usage.output_tokens),
+            job_id=job_id,
+            retry_attempt=attempt,
+            conversation_id=conversation_id,
+            template_id=plan.template.id,
+            created_by=created_by,
+            request_payload=plan.request_payload(),
+            conn=conn,
+        )
+
+    def fail_call(self, entry: GenerationLog, err: LLMError, *, latency_ms: int = 0) -> None:
+        """Complete a call's row as failed (refused calls cost nothing)."""
+        self.calls.complete(
+            entry,
+            reply=None,
+            status=STATUS_BY_CODE.get(err.code or "", "failed"),
+            latency_ms=latency_ms,
+            error_message=err.message,
+            error_code=err.code,
+            request_id=err.request_id,
+        )
+
+    # -- step 3a: a reply --------------------------------------------------------------------------
+    def ingest_reply(
+        self,
+        plan: GenerationPlan,
+        reply: LLMReply,
+        *,
+        conversation_id: str | None = None,
+        job_id: str | None = None,
+        created_by: str | None = None,
+        batch: bool = False,
+        entry: GenerationLog | None = None,
+        attempt: str | None = None,
+        guard: Guard | None = None,
+    ) -> GenerationResult:
+        """Complete the call's log row, run the fail-fast checks, then store the conversation or the failure.
+
+        ``attempt`` and ``guard`` fence a batch item's result (see ``ConversationStore.ingest``): when the
+        guard refuses, the files this attempt wrote are removed, the spend stays recorded, and
+        ``LeaseLostError`` is raised for the caller to drop the result quietly.
+        """
+        conversation_id = conversation_id or new_id()
+        cost = cost_usd(reply.model or plan.request.model, reply.usage, self.settings.prices_per_mtok, batch=batch)
+        problem = check_reply(reply)
+        conversation = None
+        if problem is None:
+            try:
+                conversation = self.conversations.ingest(
+                    reply.text,
+                    plan.provenance(),
+                    source="generated",
+                    conversation_id=conversation_id,
+                    created_by=created_by,
+                    job_id=job_id,
+                    attempt=attempt,
+                    guard=guard,
+                )
+            except LeaseLostError as err:
+                self._log(
+                    plan,
+                    conversation_id,
+                    job_id,
+                    created_by,
+                    reply=reply,
+                    cost=cost,
+                    entry=entry,
+                    problem=FailureInfo("api_error", f"Result dropped: {err.message}"),
+                    status="success",
+                )
+                raise
+            except BrightRunError as err:  # e.g. the same conversation already exists
+                problem = FailureInfo("validation_error", f"The conversation could not be stored: {err.message}")
+        self._log(plan, conversation_id, job_id, created_by, reply=reply, cost=cost, problem=problem, entry=entry)
+        if problem is not None:
+            failure = self._fail(plan, problem, reply, conversation_id, job_id, created_by)
+            return GenerationResult(conversation_id, failure=failure, cost_usd=cost, latency_ms=reply.latency_ms)
+        self._count_usage(plan)
+        return GenerationResult(conversation_id, conversation=conversation, cost_usd=cost, latency_ms=reply.latency_ms)
+
+    # -- step 3b: a call that failed ------------------------------------------------------------------
+    def record_call_error(
+        self,
+        plan: GenerationPlan,
+        err: LLMError,
+        *,
+        conversation_id: str | None = None,
+        job_id: str | None = None,
+        created_by: str | None = None,
+        latency_ms: int = 0,
+        logged: bool = True,
+    ) -> GenerationResult:
+        """The failure record of a call that failed for good; ``logged=False`` also writes its log row
+        (a Message Batches result that errored has no row of its own yet)."""
+        conversation_id = conversation_id or new_id()
+        problem = FailureInfo(
+            "api_error", err.message, details=err.code, stack="".join(traceback.format_exception(err, limit=5))
+        )
+        if not logged:
+            status = STATUS_BY_CODE.get(err.code or "", "failed")
+            self._log(
+                plan,
+                conversation_id,
+                job_id,
+                created_by,
+                reply=None,
+                problem=problem,
+                error=err,
+                status=status,
+                latency_ms=latency_ms,
+            )
+        failure = self._fail(plan, problem, None, conversation_id, job_id, created_by)
+        return GenerationResult(conversation_id, failure=failure, error=err, latency_ms=latency_ms)
+
+    # -- helpers ---------------------------------------------------------------------------------------
+    def _fail(
+        self,
+        plan: GenerationPlan,
+        info: FailureInfo,
+        reply: LLMReply | None,
+        conversation_id: str,
+        job_id: str | None,
+        created_by: str | None,
+    ) -> FailedGeneration:
+        return record_failure(
+            self.db,
+            self.blobs,
+            info=info,
+            request=plan.request,
+            reply=reply,
+            ids=plan.ids(),
+            conversation_id=conversation_id,
+            job_id=job_id,
+            created_by=created_by,
+        )
+
+    def _log(
+        self,
+        plan: GenerationPlan,
+        conversation_id: str,
+        job_id: str | None,
+        created_by: str | None,
+        *,
+        reply: LLMReply | None,
+        problem: FailureInfo | None,
+        cost: float = 0.0,
+        error: LLMError | None = None,
+        status: CallStatus | None = None,
+        latency_ms: int = 0,
+        entry: GenerationLog | None = None,
+    ) -> None:
+        """Complete the call's ``sent`` row, or write a finished row for a call that had none."""
+        fields: dict[str, Any] = {
+            "status": status or ("failed" if problem else "success"),
+            "error_message": problem.message if problem else None,
+            "error_code": (error.code if error else problem.failure_type) if problem else None,
+            "response_payload": reply.summary() if reply else None,
+            "latency_ms": latency_ms,
+        }
+        if reply is None and error is not None:
+            fields["request_id"] = error.request_id
+        if entry is None:
+            entry = self.begin_call(
+                plan,
+                conversation_id=conversation_id,
+                job_id=job_id,
+                created_by=created_by,
+                attempt=reply.retries if reply else 0,
+            )
+        self.calls.complete(entry, reply=reply, cost=cost, **fields)
+
+    def _count_usage(self, plan: GenerationPlan) -> None:
+        for repo, record in (
+            (self.db.personas, plan.persona),
+            (self.db.arcs, plan.arc),
+            (self.db.topics, plan.topic),
+            (self.db.templates, plan.template),
+        ):
+            # One UPDATE per table adds 1 in SQL, so concurrent generations never lose a count.
+            repo.update_where({"id": record.id}, usage_count=repo.table.c.usage_count + 1)
