@@ -51,10 +51,12 @@ class Example:
     messages: list[Message]
     target_turn: int | None = None
     weights: dict[int, int] = field(default_factory=dict)
+    repeat: int = 1  # the nth example of its conversation claiming this turn number (files can repeat one)
 
     @property
     def example_id(self) -> str:
-        return self.conversation_id if self.target_turn is None else f"{self.conversation_id}_turn{self.target_turn}"
+        base = self.conversation_id if self.target_turn is None else f"{self.conversation_id}_turn{self.target_turn}"
+        return base if self.repeat == 1 else f"{base}_{self.repeat}"
 
     def chat(self) -> list[Message]:
         """System (if any) followed by the turns."""
@@ -130,12 +132,15 @@ def turn_examples(
     turns = turns_from_pairs(pairs)
     system = system_prompt(pairs)
     rated = loss_weights(ratings or {})
-    examples = []
+    examples: list[Example] = []
+    claimed: dict[int | None, int] = {}
     for index, message in enumerate(turns):
         if message.role == "assistant" and index > 0:
             context = turns[: index + 1]
             weights = _weights(context, rated, target=index)
-            examples.append(Example(conversation_id, system, context, message.turn_number, weights))
+            claimed[message.turn_number] = claimed.get(message.turn_number, 0) + 1
+            repeat = claimed[message.turn_number]
+            examples.append(Example(conversation_id, system, context, message.turn_number, weights, repeat))
     return examples
 
 

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from core.importer.formats import Format
+from core.importer.formats import FORMAT_NAMES, Format
 
 Action = Literal["imported", "replaced", "skipped"]
 
@@ -49,14 +49,15 @@ class ImportResult(BaseModel):
         return [o.conversation_id for o in self.outcomes if o.truncated and o.action != "skipped"]
 
     def summary(self) -> str:
-        parts = [f"{self.source}: {self.format.replace('_', ' ')}", f"{len(self.imported)} imported"]
+        """One line in plain words, for a page or a terminal."""
+        parts = [f"{len(self.imported)} imported"]
         if self.replaced:
-            parts.append(f"{len(self.replaced)} replaced")
+            parts.append(f"{len(self.replaced)} replaced an earlier, less reviewed copy")
         if self.skipped:
             parts.append(f"{len(self.skipped)} already present")
         if self.truncated:
-            parts.append(f"{len(self.truncated)} marked truncated (held for review)")
-        return ", ".join(parts)
+            parts.append(f"{len(self.truncated)} held for review (an answer ends mid-sentence)")
+        return f"{self.source} ({FORMAT_NAMES[self.format]}): " + ", ".join(parts)
 
     def report(self) -> dict[str, object]:
         """The machine-readable report (``import --json``)."""
