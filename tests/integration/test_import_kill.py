@@ -64,7 +64,7 @@ def test_a_killed_import_is_completed_by_running_it_again(database_url: str, tmp
             check=True,
             capture_output=True,
             env=os.environ | {"BRIGHTRUN_DATA_DIR": str(data_dir), "SUPABASE_DB_URL": database_url},
-        )  # noqa: E501
+        )
     first = _import(source, data_dir, database_url)
     deadline = time.monotonic() + 60
     stored = 0
