@@ -127,6 +127,20 @@ class Settings(BaseSettings):
         return self.data_dir / "buckets"
 
 
+def folder_under_data(settings: Settings, folder: str, area: str) -> Path:
+    """``folder`` inside ``data_dir/area``; anything that would leave it (absolute, ``..``) is refused."""
+    from core.errors import ValidationError
+
+    base = (settings.data_dir / area).resolve()
+    name = folder.strip()
+    target = (base / name).resolve()
+    if not name or Path(name).is_absolute() or target == base or not target.is_relative_to(base):
+        raise ValidationError(
+            "Give a folder name inside the data folder, such as “my-product” (not a path on the server)."
+        )
+    return target
+
+
 def normalize_postgres_url(url: str) -> str:
     """Use the psycopg 3 driver for ``postgres://`` and ``postgresql://`` URLs (as Supabase prints them)."""
     for prefix in ("postgres://", "postgresql://"):

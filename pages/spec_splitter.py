@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from core.errors import BrightRunError, SpecError
+from core.settings import folder_under_data
 from core.spec import (
     BASE_TEMPLATE_VARIABLES,
     MERGE_FIELDS,
@@ -26,6 +26,9 @@ from core.spec import (
     write_files,
     zip_bytes,
 )
+from pages._ui import system_services
+
+SPEC_BUILDS = "spec-builds"
 
 
 def _split(upload: UploadedFile | None, pasted: str, product: str, template: UploadedFile | None) -> SpecBundle:
@@ -74,12 +77,15 @@ def _show_bundle(bundle: SpecBundle) -> None:
         mime="application/zip",
         key="spec_download_zip",
     )
-    folder = st.text_input("Or write to a folder", key="spec_out_dir", placeholder="/path/to/full-build")
+    settings = system_services().settings
+    if settings.backend != "embedded":
+        return  # on a shared server nothing is written to its disk: download the zip instead
+    folder = st.text_input("Or write to a folder inside the data folder", key="spec_out_dir", placeholder="my-product")
     overwrite = st.checkbox("Overwrite existing files", key="spec_overwrite")
     if st.button("Write to folder", key="spec_write", disabled=not folder.strip()):
         try:
-            written = write_files(bundle.files, Path(folder.strip()), force=overwrite)
-            st.success(f"Wrote {len(written)} files to {folder.strip()}.")
+            written = write_files(bundle.files, folder_under_data(settings, folder, SPEC_BUILDS), force=overwrite)
+            st.success(f"Wrote {len(written)} files to “{folder.strip()}” in the data folder ({SPEC_BUILDS}).")
         except BrightRunError as err:
             st.error(err.user_message)
 

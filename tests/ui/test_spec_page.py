@@ -59,14 +59,27 @@ def test_text_without_sections_shows_the_expected_pattern(page: AppTest) -> None
     assert not page.tabs
 
 
-def test_write_to_folder_writes_the_bundle(page: AppTest, tmp_path: Path) -> None:
+def test_write_to_folder_writes_the_bundle_inside_the_data_folder(page: AppTest, tmp_path: Path) -> None:
     _split(page, SPEC)
 
-    page.text_input(key="spec_out_dir").input(str(tmp_path)).run()
+    page.text_input(key="spec_out_dir").input("my-product").run()
     page.button(key="spec_write").click().run()
 
-    assert (tmp_path / "INDEX.md").is_file()
-    assert (tmp_path / "meta-prompts" / "04f-pipeline-build-section-E05-meta-prompts.md").is_file()
+    out = tmp_path / "data" / "spec-builds" / "my-product"
+    assert (out / "INDEX.md").is_file()
+    assert (out / "meta-prompts" / "04f-pipeline-build-section-E05-meta-prompts.md").is_file()
+    assert str(tmp_path) not in " ".join(s.value for s in page.success)
+
+
+@pytest.mark.parametrize("outside", ["/tmp/elsewhere", "../../escape", ".."])
+def test_write_to_folder_outside_the_data_folder_is_refused(page: AppTest, tmp_path: Path, outside: str) -> None:
+    _split(page, SPEC)
+
+    page.text_input(key="spec_out_dir").input(outside).run()
+    page.button(key="spec_write").click().run()
+
+    assert not page.exception and "inside the data folder" in page.error[0].value
+    assert not Path("/tmp/elsewhere").exists() and not (tmp_path / "escape").exists()
 
 
 def test_merge_prompt_without_inputs_lists_what_is_missing(page: AppTest) -> None:
