@@ -18,7 +18,7 @@ from core.batch import claims, joblog
 from core.batch.processor import ItemOutcome, ItemProcessor, PreparedItem
 from core.batch.ratelimit import RateLimiter
 from core.errors import BrightRunError, LLMError
-from core.llm.retry import is_throttle, is_transient
+from core.llm.retry import backoff_s, is_throttle, is_transient
 from core.models.jobs import BatchItem, BatchJob
 from core.storage.database import Database
 
@@ -35,6 +35,8 @@ class RunnerOptions:
     lease_s: float = 60.0
     poll_s: float = 0.5
     max_attempts: int = 5
+    #: First backoff of a transient error without ``retry-after`` (doubles per attempt).
+    retry_base_s: float = 1.0
 
 
 class _Lanes:
@@ -155,7 +157,7 @@ class JobRunner:
                 delay = (
                     lanes.limiter.throttled(err.retry_after, attempt)
                     if throttled
-                    else lanes.limiter.backoff_s(attempt, err.retry_after)
+                    else backoff_s(attempt, err.retry_after, lanes.limiter.rng, base_s=self.options.retry_base_s)
                 )
                 reason = f"HTTP {err.status_code}" if err.status_code else (err.code or "error")
                 joblog.write(

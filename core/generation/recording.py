@@ -20,6 +20,7 @@ from core.generation.checks import check_reply
 from core.generation.failures import FailureInfo, record_failure
 from core.generation.plan import GenerationPlan, GenerationResult
 from core.llm.pricing import cost_usd
+from core.llm.redact import redact
 from core.llm.types import LLMReply
 from core.models.base import new_id
 from core.models.logs import CallStatus, FailedGeneration, GenerationLog
@@ -152,9 +153,9 @@ class GenerationRecorder:
         """The failure record of a call that failed for good; ``logged=False`` also writes its log row
         (a Message Batches result that errored has no row of its own yet)."""
         conversation_id = conversation_id or new_id()
-        problem = FailureInfo(
-            "api_error", err.message, details=err.code, stack="".join(traceback.format_exception(err, limit=5))
-        )
+        key = self.settings.anthropic_api_key.get_secret_value() if self.settings.anthropic_api_key else None
+        stack = redact("".join(traceback.format_exception(err, limit=5)), key)
+        problem = FailureInfo("api_error", redact(err.message, key), details=err.code, stack=stack)
         if not logged:
             status = STATUS_BY_CODE.get(err.code or "", "failed")
             self._log(

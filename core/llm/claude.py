@@ -25,6 +25,8 @@ from anthropic.types.model_param import ModelParam
 from pydantic import BaseModel
 
 from core.errors import LLMError, LLMUnavailableError
+from core.jsonutil import strip_nul
+from core.llm.redact import redact
 from core.llm.types import LLMReply, LLMUsage, MessageBatchInfo, MessageBatchResult, MessageRequest
 from core.settings import Settings
 
@@ -60,10 +62,10 @@ def _retry_after(headers: Any) -> float | None:
     return None
 
 
-def _status_error(err: anthropic.APIStatusError) -> LLMError:
-    """Map an HTTP error from the API to a project error that says what to do."""
+def _status_error(err: anthropic.APIStatusError, secret: str | None = None) -> LLMError:
+    """Map an HTTP error from the API to a project error that says what to do (the key redacted)."""
     status = err.status_code
-    detail = err.api_message or err.message
+    detail = redact(str(err.api_message or err.message), secret)
     common: dict[str, Any] = {
         "status_code": status,
         "retry_after": _retry_after(err.response.headers),
@@ -115,6 +117,7 @@ class ClaudeClient:
         self._client = anthropic.Anthropic(
             api_key=api_key, base_url=base_url, timeout=timeout_s, max_retries=max_retries
         )
+        self._secret = api_key
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ClaudeClient:
@@ -139,28 +142,16 @@ class ClaudeClient:
             options["timeout"] = timeout_s
         client = self._client.with_options(**options) if options else self._client
         started = time.perf_counter()
-        try:
-            with warnings.catch_warnings():
-                # We report deprecated models ourselves, with a message people see (core.llm.models).
-                warnings.simplefilter("ignore", DeprecationWarning)
-                raw = client.messages.with_raw_response.create(**request.to_params())
+        params = request.to_params()
+        with _api_errors(self._secret, timeout_s or self._client.timeout), warnings.catch_warnings():
+            # We report deprecated models ourselves, with a message people see (core.llm.models).
+            warnings.simplefilter("ignore", DeprecationWarning)
+            raw = client.messages.with_raw_response.create(**params)
             message = raw.parse()
-        except anthropic.APIStatusError as err:
-            raise _status_error(err) from err
-        except anthropic.APITimeoutError as err:
-            raise LLMUnavailableError(
-                f"Claude did not answer within {timeout_s or self._client.timeout} seconds.",
-                hint="Try again, or raise BRIGHTRUN_REQUEST_TIMEOUT_S.",
-                code="timeout",
-            ) from err
-        except anthropic.APIConnectionError as err:
-            raise LLMUnavailableError(
-                f"Claude could not be reached: {err}",
-                hint="Check the network connection (and ANTHROPIC_BASE_URL if you set one).",
-                code="connection",
-            ) from err
-        latency_ms = round((time.perf_counter() - started) * 1000)
-        return reply_from_message(message, latency_ms=latency_ms, request_id=raw.request_id, retries=raw.retries_taken)
+            latency_ms = round((time.perf_counter() - started) * 1000)
+            return reply_from_message(
+                message, latency_ms=latency_ms, request_id=raw.request_id, retries=raw.retries_taken
+            )
 
     def stream_message(self, request: MessageRequest, *, timeout_s: float | None = None) -> LLMReply:
         """Send one request as a stream and return the whole reply (long outputs need streaming).
@@ -169,42 +160,36 @@ class ClaudeClient:
         """
         client = self._client.with_options(timeout=timeout_s) if timeout_s is not None else self._client
         started = time.perf_counter()
-        with _api_errors(), warnings.catch_warnings():
+        params = request.to_params()
+        with _api_errors(self._secret, timeout_s or self._client.timeout), warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)
-            try:
-                with client.messages.stream(**request.to_params()) as stream:
-                    message = stream.get_final_message()
-                    request_id = stream.request_id
-            except anthropic.APITimeoutError as err:
-                raise LLMUnavailableError(
-                    f"Claude did not finish within {timeout_s or self._client.timeout} seconds.",
-                    hint="Try again, or raise BRIGHTRUN_REQUEST_TIMEOUT_S.",
-                    code="timeout",
-                ) from err
-        latency_ms = round((time.perf_counter() - started) * 1000)
-        return reply_from_message(message, latency_ms=latency_ms, request_id=request_id)
+            with client.messages.stream(**params) as stream:
+                message = stream.get_final_message()
+                request_id = stream.request_id
+            latency_ms = round((time.perf_counter() - started) * 1000)
+            return reply_from_message(message, latency_ms=latency_ms, request_id=request_id)
 
     # -- Message Batches (additive; used by core.batch.message_batches) ---------------------------------
     def create_message_batch(self, requests: list[tuple[str, MessageRequest]]) -> MessageBatchInfo:
         """Send ``(custom_id, request)`` pairs as one batch (the caller keeps within the API's limits)."""
         body = [{"custom_id": custom_id, "params": request.to_params()} for custom_id, request in requests]
-        with _api_errors(), warnings.catch_warnings():
+        with _api_errors(self._secret), warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)
             batch = self._client.messages.batches.create(requests=body)  # type: ignore[arg-type]
         return _batch_info(batch)
 
     def retrieve_message_batch(self, batch_id: str) -> MessageBatchInfo:
-        with _api_errors():
+        with _api_errors(self._secret):
             return _batch_info(self._client.messages.batches.retrieve(batch_id))
 
     def cancel_message_batch(self, batch_id: str) -> MessageBatchInfo:
-        with _api_errors():
+        with _api_errors(self._secret):
             return _batch_info(self._client.messages.batches.cancel(batch_id))
 
     def message_batch_results(self, batch_id: str) -> list[MessageBatchResult]:
         """Every result of an ended batch."""
         found: list[MessageBatchResult] = []
-        with _api_errors():
+        with _api_errors(self._secret):
             for entry in self._client.messages.batches.results(batch_id):
                 result = entry.result
                 if result.type == "succeeded":
@@ -212,23 +197,50 @@ class ClaudeClient:
                     found.append(MessageBatchResult(custom_id=entry.custom_id, result_type="succeeded", reply=reply))
                 elif result.type == "errored":
                     error = result.error.error
-                    found.append(MessageBatchResult(custom_id=entry.custom_id, result_type="errored",
-                                                    error_type=error.type, error_message=error.message))  # fmt: skip
+                    errored = MessageBatchResult(
+                        custom_id=entry.custom_id,
+                        result_type="errored",
+                        error_type=error.type,
+                        error_message=redact(error.message, self._secret),
+                    )
+                    found.append(errored)
                 else:
                     found.append(MessageBatchResult(custom_id=entry.custom_id, result_type=result.type))
         return found
 
 
+#: What a reply that is not a Messages API body raises while the SDK or we read it (a cut JSON body, an HTML
+#: page from a proxy, a body with fields missing).
+BAD_REPLY_ERRORS = (anthropic.APIResponseValidationError, ValueError, TypeError, AttributeError, KeyError)
+
+
 @contextmanager
-def _api_errors() -> Iterator[None]:
-    """SDK errors as project errors (the same mapping as ``create_message``)."""
+def _api_errors(secret: str | None, timeout_s: object = None) -> Iterator[None]:
+    """SDK errors, and replies that are not a Messages API body, as project errors; the key is redacted
+    from every message. The original exception is not chained (its text may hold the key)."""
     try:
         yield
     except anthropic.APIStatusError as err:
-        raise _status_error(err) from err
+        raise _status_error(err, secret) from None
+    except anthropic.APITimeoutError:
+        raise LLMUnavailableError(
+            f"Claude did not answer within {timeout_s} seconds.",
+            hint="Try again, or raise BRIGHTRUN_REQUEST_TIMEOUT_S.",
+            code="timeout",
+        ) from None
     except anthropic.APIConnectionError as err:
-        raise LLMUnavailableError(f"Claude could not be reached: {err}", code="connection",
-                                  hint="Check the network connection (and ANTHROPIC_BASE_URL if you set one).") from err  # fmt: skip
+        raise LLMUnavailableError(
+            redact(f"Claude could not be reached: {err}", secret),
+            hint="Check the network connection (and ANTHROPIC_BASE_URL if you set one).",
+            code="connection",
+        ) from None
+    except BAD_REPLY_ERRORS as err:
+        what = redact(f"{type(err).__name__}: {err}", secret)[:160]
+        raise LLMError(
+            f"Claude's answer could not be read: it was cut off or was not a Claude reply at all ({what}).",
+            hint="This is usually a proxy or network fault; it is retried, and recorded if it persists.",
+            code="bad_reply",
+        ) from None
 
 
 def _batch_info(batch: Any) -> MessageBatchInfo:
@@ -246,8 +258,9 @@ def _batch_info(batch: Any) -> MessageBatchInfo:
 def reply_from_message(
     message: anthropic.types.Message, *, latency_ms: int = 0, request_id: str | None = None, retries: int = 0
 ) -> LLMReply:
-    """Our reply shape from an SDK ``Message`` (also what a Message Batches result holds)."""
-    text = "\n".join(block.text for block in message.content if block.type == "text")
+    """Our reply shape from an SDK ``Message`` (also what a Message Batches result holds). NUL characters are
+    removed from the text (PostgreSQL text refuses them; SQLite would keep them), the same on both backends."""
+    text = strip_nul("\n".join(block.text for block in message.content if block.type == "text"))
     usage = message.usage
     return LLMReply(
         text=text,

@@ -22,9 +22,11 @@ def is_transient(err: LLMError) -> bool:
     return is_throttle(err) or err.status_code in TRANSIENT_STATUSES or err.code in TRANSIENT_CODES
 
 
-def backoff_s(attempt: int, retry_after: float | None, rng: random.Random | None = None) -> float:
-    """``retry-after`` when the server gave one, else 1 s × 2^attempt with ±10% jitter, at most 60 s."""
+def backoff_s(
+    attempt: int, retry_after: float | None, rng: random.Random | None = None, *, base_s: float = BASE_DELAY_S
+) -> float:
+    """``retry-after`` when the server gave one, else ``base_s`` (1 s) × 2^attempt with ±10% jitter, ≤ 60 s."""
     if retry_after is not None and retry_after >= 0:
         return min(retry_after, MAX_DELAY_S)
-    delay = min(BASE_DELAY_S * 2**attempt, MAX_DELAY_S)
+    delay = min(base_s * 2**attempt, MAX_DELAY_S)
     return delay * (0.9 + 0.2 * (rng or random).random())

@@ -5,6 +5,10 @@ Scripted behaviours (``server.script("rate_limited", "success")``; an empty scri
 success, rate_limited (429 + retry-after), overloaded (529), server_error (500), auth_error (401),
 slow (sleeps past the client timeout), max_tokens, escaped_quote, malformed_json (repairable),
 garbage (not JSON), schema_violation.
+Replies that are not a Messages API body (a broken proxy, a cut connection): cut_body (a 200 whose JSON body
+ends midway), html_page (a 200 HTML page), bare_message (``{"type": "message"}`` and nothing else),
+nul_byte (a valid reply whose text holds NUL characters), echo_key (a 502 whose body echoes the API key,
+as a misconfigured proxy at ANTHROPIC_BASE_URL may do).
 
 ``"stream": true`` requests get the same reply as server-sent events (message_start, text deltas,
 message_delta with the stop reason, message_stop). Spec-pipeline requests (the merge prompt, a
@@ -42,6 +46,11 @@ BEHAVIOURS = (
     "malformed_json",
     "garbage",
     "schema_violation",
+    "cut_body",
+    "html_page",
+    "bare_message",
+    "nul_byte",
+    "echo_key",
 )
 
 
@@ -60,6 +69,7 @@ class FakeResponse:
     body: Any
     headers: dict[str, str] = field(default_factory=dict)
     delay_s: float = 0.0
+    content_type: str = "application/json"
 
 
 Handler = Callable[["FakeAnthropicServer", FakeRequest], FakeResponse]
@@ -228,6 +238,9 @@ class FakeAnthropicServer:
         if behaviour in errors:
             status, kind, headers = errors[behaviour]
             return FakeResponse(status, error_body(kind, f"fake {behaviour}"), headers, self.latency_s)
+        broken = self._broken_reply(behaviour, request, body, number)
+        if broken is not None:
+            return broken
         if is_judge_request(body):  # the enrichment quality judge (its schema asks for "empathy")
             text = "I cannot score this." if behaviour == "garbage" else json.dumps(judge_reply_for(body))
             return self._reply(body, self._message(body, text, "end_turn", number), self.latency_s)
@@ -258,6 +271,30 @@ class FakeAnthropicServer:
         if not body.get("stream"):
             return FakeResponse(200, message, {}, delay_s)
         return FakeResponse(200, sse_events(message), {"content-type": "text/event-stream"}, delay_s)
+
+    def _broken_reply(
+        self, behaviour: str, request: FakeRequest, body: dict[str, Any], number: int
+    ) -> FakeResponse | None:
+        """The replies that are not a usable Messages API body."""
+        if behaviour == "cut_body":
+            whole = json.dumps(self._message(body, json.dumps(conversation_for(body, number)), "end_turn", number))
+            return FakeResponse(200, whole[: len(whole) // 2].encode(), {}, self.latency_s)
+        if behaviour == "html_page":
+            page = b"<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1></body></html>"
+            return FakeResponse(200, page, {}, self.latency_s, content_type="text/html")
+        if behaviour == "bare_message":
+            return FakeResponse(200, {"type": "message"}, {}, self.latency_s)
+        if behaviour == "nul_byte":
+            conversation = conversation_for(body, number)
+            conversation["turns"][0]["content"] += "\u0000 and more\x00"
+            text = json.dumps(conversation, indent=2).replace("\\u0000", "\u0000") + "\u0000"
+            return FakeResponse(200, self._message(body, text, "end_turn", number), {}, self.latency_s)
+        if behaviour == "echo_key":
+            key = request.headers.get("x-api-key") or request.headers.get("authorization", "").removeprefix("Bearer ")
+            return FakeResponse(
+                502, error_body("api_error", f"upstream refused key {key} for this route"), {}, self.latency_s
+            )
+        return None
 
     def _message(self, body: dict[str, Any], text: str, stop: str, number: int) -> dict[str, Any]:
         """A Messages API reply; a ``cache_control`` system block is written once, then read."""
