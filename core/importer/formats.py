@@ -54,6 +54,27 @@ SCAFFOLDING_KEYS = (
 KEPT = "imported_from"  # key of the enriched file that keeps what the training file said about it
 
 
+PARAM_TEXT = (
+    "persona_id",
+    "persona_key",
+    "persona_name",
+    "emotional_arc_id",
+    "emotional_arc_key",
+    "emotional_arc_name",
+    "training_topic_id",
+    "training_topic_key",
+    "training_topic_name",
+    "tier",
+)
+
+
+def input_parameters(data: dict[str, Any], *, source: str) -> dict[str, Any]:
+    """The file's ``input_parameters`` (an object whose scaffolding fields are text)."""
+    params = optional_object(data, "input_parameters", source=source, where="")
+    text_fields(params, PARAM_TEXT, source=source, where="input_parameters.")
+    return dict(params)
+
+
 @dataclass
 class Candidate:
     """One conversation read from a file, ready to store."""
@@ -119,8 +140,7 @@ def from_raw(data: dict[str, Any], text: str, *, source: str) -> Candidate:
         expect(turn, (dict,), source=source, where=where, required=True)
         text_fields(turn, ("role", "content"), source=source, where=f"{where}: ")
         optional_object(turn, "emotional_context", source=source, where=f"{where}: ")
-    params = optional_object(data, "input_parameters", source=source, where="")
-    return _finish(Candidate(text, data, dict(params), "raw", source))
+    return _finish(Candidate(text, data, input_parameters(data, source=source), "raw", source))
 
 
 def from_enriched(data: dict[str, Any], *, source: str) -> Candidate:
@@ -131,12 +151,11 @@ def from_enriched(data: dict[str, Any], *, source: str) -> Candidate:
         raise refuse(source, "it has no training pairs to import")
     raw = raw_from_pairs(pairs, source=source)
     match = UUID_IN_NAME.search(str(meta.get("dataset_name", "")))
-    params = optional_object(data, "input_parameters", source=source, where="")
     return _finish(
         Candidate(
             dumps_pretty(raw).decode(),
             raw,
-            dict(params),
+            input_parameters(data, source=source),
             "enriched",
             source,
             conversation_id=match.group(1) if match else None,

@@ -1,6 +1,7 @@
 """Which copy of a conversation wins when the same one arrives twice: the one place repeats are decided.
 
-A conversation is the same when its turns are (``source_hash``) or its id is. The better-reviewed source
+A conversation is the same when its owner's copy has the same turns (``source_hash``, unique per owner)
+or the same id. The better-reviewed source
 wins whatever the order the files arrive in: a training file (or its JSONL) says the conversation was
 approved for training, an enriched file that it was enriched, a raw file only that it was written. A
 stored copy that a person has worked on since (reviewed, or made here) is never replaced.
@@ -11,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from core.conversations.store import ConversationStore
+from core.conversations.store import ConversationStore, content_fingerprint
 from core.importer.formats import FORMAT_NAMES, KEPT, Candidate
 from core.models.conversation import Conversation
 
@@ -25,12 +26,19 @@ class Decision:
     existing: Conversation | None = None
 
 
-def find_existing(store: ConversationStore, candidate: Candidate) -> Conversation | None:
-    """The stored copy of ``candidate``: same turns, or same conversation id."""
-    found = store.find_duplicate(candidate.raw.get("turns") or [])
+def find_existing(store: ConversationStore, candidate: Candidate, owner: str | None) -> Conversation | None:
+    """``owner``'s stored copy of ``candidate``: same turns, or same conversation id."""
+    fingerprint = content_fingerprint(candidate.raw.get("turns") or [])
+    found = store.db.conversations.find_by(source_hash=fingerprint, created_by=owner)
     if found is None and candidate.conversation_id:
-        found = store.db.conversations.find(candidate.conversation_id)
+        by_id = store.db.conversations.find(candidate.conversation_id)
+        found = by_id if by_id is not None and by_id.created_by == owner else None
     return found
+
+
+def id_taken(store: ConversationStore, conversation_id: str | None) -> bool:
+    """Another owner already has a conversation under this id (the file's id cannot be reused)."""
+    return bool(conversation_id) and store.db.conversations.find(conversation_id or "") is not None
 
 
 def imported_kind(row: Conversation) -> str | None:
@@ -41,8 +49,8 @@ def imported_kind(row: Conversation) -> str | None:
     return str(kind) if kind in RANK else "raw"
 
 
-def decide(store: ConversationStore, candidate: Candidate) -> Decision:
-    existing = find_existing(store, candidate)
+def decide(store: ConversationStore, candidate: Candidate, owner: str | None) -> Decision:
+    existing = find_existing(store, candidate, owner)
     if existing is None:
         return Decision("store", f"new, from {FORMAT_NAMES[candidate.kind]}")
     kind = imported_kind(existing)

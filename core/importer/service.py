@@ -17,7 +17,7 @@ from core.errors import ImportFormatError
 from core.importer.checks import encodable
 from core.importer.formats import Candidate, detect_format, from_enriched, from_raw, from_training_file
 from core.importer.jsonl import from_jsonl, looks_like_jsonl
-from core.importer.precedence import decide
+from core.importer.precedence import decide, id_taken
 from core.importer.result import ImportOutcome, ImportResult
 from core.jsonutil import decode_text, dumps_compact, dumps_pretty, loads_or_explain, strip_nul
 from core.models.conversation import Conversation
@@ -100,7 +100,7 @@ class Importer:
         return found, result
 
     def _store(self, candidate: Candidate, result: ImportResult, created: list[str], user: str | None) -> None:
-        decision = decide(self.store, candidate)
+        decision = decide(self.store, candidate, user)
         if decision.action == "skip" and decision.existing is not None:
             result.outcomes.append(
                 ImportOutcome(
@@ -108,7 +108,9 @@ class Importer:
                 )
             )
             return
-        conversation_id = candidate.conversation_id or self._derived_id(candidate, user)
+        conversation_id = candidate.conversation_id
+        if not conversation_id or id_taken(self.store, conversation_id):
+            conversation_id = self._derived_id(candidate, user)  # another owner holds the file's id
         if decision.existing is not None:
             conversation_id = decision.existing.conversation_id
             self._remove(decision.existing)

@@ -13,6 +13,7 @@ import pytest
 
 from core.bootstrap import Services
 from core.errors import ImportFormatError, StorageError
+from core.scaffolding.defaults import install_defaults
 from core.settings import Settings
 from core.storage.blobs import CONVERSATION_FILES, LocalBlobStore
 from core.storage.database import Database
@@ -259,3 +260,23 @@ def test_json_of_another_shape_is_refused_with_the_formats_we_read(svc: Services
     with pytest.raises(ImportFormatError, match="not a file Bright Run can import") as info:
         svc.importer.import_bytes(b'{"hello": "world"}', source="other.json")
     assert "brightrun-lora-v4" in info.value.user_message
+
+
+def test_two_owners_importing_the_same_file_each_get_their_own_copy(svc: Services) -> None:
+    data = files.dumps(files.training_file([(SEED_ID, files.per_turn_pairs())]))
+    first = svc.importer.import_bytes(data, source="t.json", created_by="11111111-1111-4111-8111-111111111111")
+    second = svc.importer.import_bytes(data, source="t.json", created_by="22222222-2222-4222-8222-222222222222")
+    again = svc.importer.import_bytes(data, source="t.json", created_by="22222222-2222-4222-8222-222222222222")
+    assert first.imported == [SEED_ID] and len(second.imported) == 1 and second.imported != first.imported
+    assert again.skipped == second.imported
+    assert svc.db.conversations.count() == 2
+
+
+def test_a_seed_format_conversation_re_enriches_into_user_and_assistant_pairs(svc: Services) -> None:
+    install_defaults(svc.scaffolding)
+    svc.importer.import_bytes(files.dumps(files.enriched_file(files.seed_pairs(), SEED_ID)), source="seed.json")
+    outcome = svc.enrichment.run_one(SEED_ID, force=True)  # what a turn edit triggers
+    assert outcome.outcome == "succeeded", outcome.error
+    enriched = svc.conversations.read_json(svc.db.conversations.get(SEED_ID).enriched_file_path) or {}
+    answers = [p["target_response"] is not None for p in enriched["training_pairs"]]
+    assert answers == [False, True, False, True, False, True]
