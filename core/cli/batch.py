@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import signal
-import subprocess
 import sys
 import threading
 from collections.abc import Iterator
@@ -55,11 +54,22 @@ def create(
     from core.batch.service import BatchRequest
 
     request = BatchRequest(
-        name=name, personas=_keys(personas), arcs=_keys(arcs), topics=_keys(topics), variations=variations,
-        concurrency=concurrency, requests_per_minute=rpm, input_tokens_per_minute=itpm,
-        output_tokens_per_minute=otpm, mode=mode, budget_usd=budget,
-        error_handling="stop" if stop_on_error else "continue", priority=priority, tier=tier, template_name=template,
-    )  # fmt: skip
+        name=name,
+        personas=_keys(personas),
+        arcs=_keys(arcs),
+        topics=_keys(topics),
+        variations=variations,
+        concurrency=concurrency,
+        requests_per_minute=rpm,
+        input_tokens_per_minute=itpm,
+        output_tokens_per_minute=otpm,
+        mode=mode,
+        budget_usd=budget,
+        error_handling="stop" if stop_on_error else "continue",
+        priority=priority,
+        tier=tier,
+        template_name=template,
+    )
     with friendly_errors():
         svc = services().batch
         for line in svc.estimate(request).lines():
@@ -81,11 +91,10 @@ def run(
     with friendly_errors():
         svc = services()
         job_id = svc.batch.get(job).id
-        helpers = [
-            subprocess.Popen([sys.executable, "-m", "core", "worker", "--job", job_id,
-                              "--lease-seconds", str(lease_seconds), "--poll-seconds", str(poll_seconds)])
-            for _ in range(workers - 1)
-        ]  # fmt: skip
+        from core.batch.helpers import start_helper
+
+        args = ["worker", "--job", job_id, "--lease-seconds", str(lease_seconds), "--poll-seconds", str(poll_seconds)]
+        helpers = [start_helper(args) for _ in range(workers - 1)]
         try:
             from core.batch.worker import WorkerOptions, build_worker
 
@@ -109,8 +118,10 @@ def status(job: JobArg, as_json: Annotated[bool, typer.Option("--json")] = False
         svc = services().batch
         progress = svc.progress(job)
         if as_json:
-            print_json(progress.job.model_dump(mode="json") | {"items_per_min": progress.items_per_min,
-                                                               "eta_s": progress.eta_s})  # fmt: skip
+            print_json(
+                progress.job.model_dump(mode="json")
+                | {"items_per_min": progress.items_per_min, "eta_s": progress.eta_s}
+            )
             return
         _print_progress(progress)
         for item in svc.items(progress.job.id, status="failed")[:10]:
@@ -122,8 +133,11 @@ def list_jobs(limit: Annotated[int, typer.Option("--limit")] = 20) -> None:
     """The newest jobs."""
     with friendly_errors():
         for job in services().batch.list(limit=limit):
-            console.print(f"{job.id}  {job.status:<10} {job.completed_items}/{job.total_items}  {job.mode:<15} "
-                          f"{job.name}", highlight=False, markup=False)  # fmt: skip
+            console.print(
+                f"{job.id}  {job.status:<10} {job.completed_items}/{job.total_items}  {job.mode:<15} {job.name}",
+                highlight=False,
+                markup=False,
+            )
 
 
 @app.command("pause")
@@ -161,6 +175,9 @@ def worker(
     job: Annotated[str | None, typer.Option("--job", help="Work only this job, and exit when it ends.")] = None,
     lease_seconds: LeaseOpt = 60.0,
     poll_seconds: PollOpt = 1.0,
+    parent_pid: Annotated[
+        int | None, typer.Option("--parent-pid", hidden=True, help="Stop when this parent process is gone.")
+    ] = None,
 ) -> None:
     """Serve every batch job (highest priority first) until stopped with Ctrl+C or SIGTERM."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
@@ -170,6 +187,10 @@ def worker(
 
         built = build_worker(svc, WorkerOptions(lease_s=lease_seconds, poll_s=poll_seconds))
         with _stop_on_signals() as stop:
+            if parent_pid is not None:
+                from core.batch.helpers import watch_parent
+
+                watch_parent(parent_pid, stop)
             if job:
                 built.run_until_done(svc.batch.get(job).id, stop)
             else:
@@ -201,7 +222,9 @@ def _print_progress(progress: JobProgress) -> None:
         f"Cost: ${job.cost_usd:.4f}" + (f" of ${job.budget_usd:.2f} cap" if job.budget_usd is not None else ""),
     ]
     if progress.items_per_min:
-        lines.append(f"Rate: {progress.items_per_min:.1f} items/min"
-                     + (f", ETA {duration(progress.eta_s)}" if progress.eta_s else ""))  # fmt: skip
+        lines.append(
+            f"Rate: {progress.items_per_min:.1f} items/min"
+            + (f", ETA {duration(progress.eta_s)}" if progress.eta_s else "")
+        )
     for line in lines:
         console.print(line, highlight=False, markup=False, soft_wrap=True)

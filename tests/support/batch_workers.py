@@ -36,9 +36,10 @@ class Backend:
         return built
 
 
-def backend_for(request: pytest.FixtureRequest, tmp_path: Path) -> Backend:
+def backend_for(name: str, request: pytest.FixtureRequest, tmp_path: Path) -> Backend:
+    """``sqlite``: a fresh data folder; ``postgres``: the suite's PostgreSQL, emptied, with files in the folder."""
     data_dir = tmp_path / "data"
-    if request.param == "sqlite":
+    if name == "sqlite":
         return Backend("sqlite", Settings(data_dir=data_dir), {"BRIGHTRUN_DATA_DIR": str(data_dir)})
     from tests.conftest import _truncate_all
 
@@ -52,7 +53,7 @@ def backend_for(request: pytest.FixtureRequest, tmp_path: Path) -> Backend:
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]:
-    yield backend_for(request, tmp_path)
+    yield backend_for(request.param, request, tmp_path)
 
 
 def core_process(
