@@ -17,7 +17,7 @@ from pydantic import BaseModel, SecretStr
 from core.bootstrap import Services
 from core.errors import AuthError, ConfigError, ValidationError
 from core.settings import Settings
-from core.storage.rls import as_user
+from core.storage.rls import as_anon, as_user
 
 Role = Literal["user", "reviewer"]
 
@@ -115,3 +115,8 @@ def user_services(services: Services, user: AuthUser) -> Services:
         services.db, user.id, role="reviewer" if user.role == "reviewer" else "authenticated", email=user.email
     )
     return dataclasses.replace(services, db=db)
+
+
+def anonymous_services(services: Services) -> Services:
+    """The same services seen by nobody in particular (before sign-in): on Postgres every table is closed."""
+    return dataclasses.replace(services, db=as_anon(services.db))

@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # each service module is imported on first use, so a command 
     from core.importer import Importer
     from core.llm.claude import ClaudeClient
     from core.models.scaffolding import PromptTemplate
+    from core.review.failures import FailuresService
     from core.review.service import ReviewService
     from core.scaffolding.service import ScaffoldingService
     from core.stats import Stats
@@ -82,6 +83,12 @@ class Services:
         from core.review.service import ReviewService
 
         return ReviewService(self.conversations, extensions=self)
+
+    @cached_property
+    def failures(self) -> FailuresService:
+        from core.review.failures import FailuresService
+
+        return FailuresService(self.db, self.blobs)
 
     @cached_property
     def batch(self) -> BatchService:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -11,12 +10,11 @@ import pydantic
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
-from core.auth import AuthUser, SupabaseAuth, user_services
+from core.auth import AuthUser, SupabaseAuth, anonymous_services, user_services
 from core.bootstrap import Services, build_services
 from core.claude_key import refresh
 from core.errors import BrightRunError
 from core.settings import Settings
-from core.storage.rls import as_anon
 from core.validation import user_error
 
 
@@ -46,7 +44,7 @@ def services() -> Services:
     key = f"user:{user.id}:{user.role}" if user else "anon"
     scoped = st.session_state.get("_scoped_services")
     if scoped is None or scoped[0] != key or scoped[1] is not base:
-        view = user_services(base, user) if user else dataclasses.replace(base, db=as_anon(base.db))
+        view = user_services(base, user) if user else anonymous_services(base)
         scoped = (key, base, view)
         st.session_state["_scoped_services"] = scoped
     return scoped[2]

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from core.models.logs import FailureType
-from core.review.failures import FailureFilters, failure_filter_options, failure_page, failure_report
+from core.review.failures import FailureFilters
 from pages._ui import empty_state, friendly_errors, services
 
 FAILURE_TYPES: tuple[FailureType, ...] = ("truncation", "parse_error", "api_error", "validation_error")
@@ -15,10 +15,10 @@ PAGE_SIZE = 25
 
 svc = services()
 st.title("Failed generations")
-if svc.db.failures.count() == 0:
+if svc.failures.count() == 0:
     empty_state("No failed generations: every model answer so far could be used.")
 
-options = failure_filter_options(svc.db)
+options = svc.failures.filter_options()
 cols = st.columns(4)
 filters = FailureFilters(
     failure_type=cols[0].multiselect("Failure type", FAILURE_TYPES, key="fg_type"),
@@ -27,7 +27,7 @@ filters = FailureFilters(
     job_id=cols[3].multiselect("Job", options["job_id"], key="fg_job"),
 )
 page_number = st.number_input("Page", min_value=1, value=1, step=1, key="fg_page")
-page = failure_page(svc.db, filters, page=int(page_number), page_size=PAGE_SIZE)
+page = svc.failures.page(filters, page=int(page_number), page_size=PAGE_SIZE)
 st.caption(f"{page.total} failed generation(s) match.")
 if not page.rows:
     st.info("Nothing on this page: change the filters or go back to page 1.")
@@ -42,7 +42,7 @@ labels = {
 }
 picked = st.selectbox("Failure", list(labels), format_func=labels.get, key="fg_pick")
 with friendly_errors():
-    failure = svc.db.failures.get(picked)
+    failure = svc.failures.get(picked)
     left, right = st.columns(2)
     left.markdown(
         f"**Model** {failure.model} · **max tokens** {failure.max_tokens} · "
@@ -52,7 +52,7 @@ with friendly_errors():
         left.caption(failure.truncation_details)
     if failure.error_message:
         left.error(failure.error_message)
-    name, data = failure_report(svc.db, svc.blobs, picked)
+    name, data = svc.failures.report(picked)
     right.download_button("Download report JSON", data, file_name=name, mime="application/json", key="fg_download")
     with st.expander("Response text"):
         st.code(failure.response_content or "(empty)", language="json")

@@ -89,3 +89,27 @@ def failure_report(db: Database, blobs: BlobStore, failure_id: str) -> tuple[str
         except NotFoundError:
             pass  # the row still holds everything the report had
     return f"failed-{failure.id}.json", dumps_pretty(failure.model_dump(mode="json"))
+
+
+class FailuresService:
+    """What the Failed generations page needs: counts, filter choices, a page of rows, one failure, its report."""
+
+    def __init__(self, db: Database, blobs: BlobStore) -> None:
+        self._db = db
+        self._blobs = blobs
+
+    def count(self) -> int:
+        return self._db.failures.count()
+
+    def filter_options(self) -> dict[str, list[str]]:
+        return failure_filter_options(self._db)
+
+    def page(self, filters: FailureFilters, *, page: int = 1, page_size: int = 25) -> FailurePage:
+        return failure_page(self._db, filters, page=page, page_size=page_size)
+
+    def get(self, failure_id: str) -> FailedGeneration:
+        failure: FailedGeneration = self._db.failures.get(failure_id)
+        return failure
+
+    def report(self, failure_id: str) -> tuple[str, bytes]:
+        return failure_report(self._db, self._blobs, failure_id)

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
+from core.bootstrap import Services
 from core.models.logs import FailedGeneration
 from core.review.failures import FailureFilters, failure_filter_options, failure_page, failure_report
 from core.review.queries import GridFilters, GridQuery, filter_options, grid_page, neighbours
@@ -119,3 +120,15 @@ def test_failure_report_is_the_stored_file_or_the_row_as_json(review: ReviewServ
     bare = _failure(review, error_message="boom")
     name, data = failure_report(review.db, review.store.blobs, bare.id)
     assert name == f"failed-{bare.id}.json" and b'"boom"' in data
+
+
+def test_the_failures_service_serves_the_failed_generations_page(services: Services) -> None:
+    failure = FailedGeneration(
+        failure_type="truncation", error_message="cut off", model="m", max_tokens=10, stop_reason="max_tokens"
+    )
+    services.db.failures.add(failure)
+    assert services.failures.count() == 1
+    assert services.failures.filter_options()["stop_reason"] == ["max_tokens"]
+    assert [r.id for r in services.failures.page(FailureFilters()).rows] == [failure.id]
+    assert services.failures.get(failure.id).error_message == "cut off"
+    assert services.failures.report(failure.id)[0] == f"failed-{failure.id}.json"
