@@ -7,10 +7,10 @@ from typing import Any, Literal
 from pydantic import Field
 
 from core.models.base import Record
+from core.models.statuses import CallStatus
 
 #: ``sent``: the row is written before the call and completed after it; a ``sent`` row left behind is a call
 #: whose worker died (billed, never answered here) and still counts toward the job's spend.
-CallStatus = Literal["success", "failed", "rate_limited", "timeout", "sent"]
 FailureType = Literal["truncation", "parse_error", "api_error", "validation_error"]
 
 

@@ -1,4 +1,4 @@
-"""The one vocabulary of each status field (DESIGN.md, "Status vocabularies")."""
+"""The one vocabulary of each status field; people see them through ``core.models.status_labels``."""
 
 from __future__ import annotations
 
@@ -19,12 +19,16 @@ ReviewStatus = Literal["pending_review", "approved", "rejected", "needs_revision
 JobStatus = Literal["queued", "processing", "paused", "completed", "failed", "cancelled"]
 ItemStatus = Literal["queued", "processing", "completed", "failed", "cancelled"]
 QualityTier = Literal["seed_dataset", "production", "experimental", "rejected"]
+TrainingFileStatus = Literal["active", "archived", "processing", "failed"]
+CallStatus = Literal["success", "failed", "rate_limited", "timeout", "sent"]
 
 PROCESSING_STATUSES: tuple[str, ...] = get_args(ProcessingStatus)
 ENRICHMENT_STATUSES: tuple[str, ...] = get_args(EnrichmentStatus)
 REVIEW_STATUSES: tuple[str, ...] = get_args(ReviewStatus)
 JOB_STATUSES: tuple[str, ...] = get_args(JobStatus)
 ITEM_STATUSES: tuple[str, ...] = get_args(ItemStatus)
+TRAINING_FILE_STATUSES: tuple[str, ...] = get_args(TrainingFileStatus)
+CALL_STATUSES: tuple[str, ...] = get_args(CallStatus)
 
 
 def quality_tier(score: float | None) -> QualityTier:

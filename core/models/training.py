@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import Field
 
 from core.models.base import Record, utcnow
-
-TrainingFileStatus = Literal["active", "archived", "processing", "failed"]
+from core.models.statuses import TrainingFileStatus
 
 
 class TrainingFile(Record):

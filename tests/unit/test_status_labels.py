@@ -1,7 +1,6 @@
 from typing import get_args
 
 from core.models import status_labels
-from core.models.logs import CallStatus
 from core.models.status_labels import status_badge, status_label, status_text
 from core.models.statuses import (
     ENRICHMENT_STATUSES,
@@ -9,9 +8,10 @@ from core.models.statuses import (
     JOB_STATUSES,
     PROCESSING_STATUSES,
     REVIEW_STATUSES,
+    CallStatus,
     QualityTier,
+    TrainingFileStatus,
 )
-from core.models.training import TrainingFileStatus
 
 VOCABULARIES = {
     "processing": PROCESSING_STATUSES,
