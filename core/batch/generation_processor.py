@@ -30,7 +30,8 @@ class GenerationProcessor:
     def plan(self, job: BatchJob, item: BatchItem) -> GenerationPlan:
         """The request for ``item`` (shared with Message Batches mode)."""
         params: dict[str, Any] = item.parameters
-        return self.generation.build_request(
+        # Scaffolding as the job's owner sees it (shared + their own), never another user's.
+        return self.generation.for_owner(job.created_by).build_request(
             params["persona_key"],
             params["arc_key"],
             params["topic_key"],

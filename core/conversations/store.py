@@ -23,6 +23,7 @@ from core.storage.blobs import (
     CONVERSATION_FILES,
     BlobStore,
     enriched_conversation_path,
+    owned_conversation_path,
     parsed_conversation_path,
     raw_conversation_path,
 )
@@ -104,8 +105,9 @@ class ConversationStore:
         self.db = db
         self.blobs = blobs
 
-    def find_duplicate(self, turns: list[Any]) -> Conversation | None:
-        return self.db.conversations.find_by(source_hash=content_fingerprint(turns))
+    def find_duplicate(self, turns: list[Any], *, created_by: str | None = None) -> Conversation | None:
+        """``created_by``'s conversation with the same turns (each owner has their own set, m0006)."""
+        return self.db.conversations.find_by(source_hash=content_fingerprint(turns), created_by=created_by)
 
     def ingest(
         self,
@@ -222,4 +224,5 @@ class ConversationStore:
     def raw_text(self, conversation: Conversation) -> str | None:
         if not conversation.raw_response_path:
             return None
-        return self.blobs.get(CONVERSATION_FILES, conversation.raw_response_path).decode("utf-8")
+        path = owned_conversation_path(conversation.created_by, conversation.raw_response_path) or ""
+        return self.blobs.get(CONVERSATION_FILES, path).decode("utf-8")

@@ -96,7 +96,7 @@ def fill_demo(svc: Services, *, created_by: str | None = None) -> DemoLoadResult
         db.conversations.list(where={"conversation_id": ids}) if ids else [], key=lambda r: order[r.conversation_id]
     )
     result.job_recorded = record_history(db, svc.generation, ordered, created_by=created_by)
-    if db.training_files.find_by(name=DEMO_TRAINING_FILE) is None:
+    if db.training_files.find_by(name=DEMO_TRAINING_FILE, created_by=created_by) is None:  # each user's own
         approved = [r.conversation_id for r in ordered if r.review_status == "approved"]
         if approved:
             created = svc.training_files.create(

@@ -11,7 +11,7 @@ from typing import Literal
 
 from core.errors import NotFoundError
 from core.models.conversation import Conversation
-from core.storage.blobs import CONVERSATION_FILES, BlobStore
+from core.storage.blobs import CONVERSATION_FILES, BlobStore, owned_conversation_path
 
 
 @dataclass(frozen=True)
@@ -24,8 +24,8 @@ class Fetched:
 def fetch(conversation: Conversation, blobs: BlobStore) -> Fetched:
     """Read ``file_path`` (parsed JSON with ``input_parameters``), falling back to ``raw_response_path``."""
     candidates: list[tuple[Literal["parsed", "raw"], str | None]] = [
-        ("parsed", conversation.file_path),
-        ("raw", conversation.raw_response_path),
+        ("parsed", owned_conversation_path(conversation.created_by, conversation.file_path)),
+        ("raw", owned_conversation_path(conversation.created_by, conversation.raw_response_path)),
     ]
     for source, path in candidates:
         if path and blobs.exists(CONVERSATION_FILES, path):

@@ -17,6 +17,7 @@ from core.conversations.truncation import truncated_answers
 from core.errors import ValidationError
 from core.models.conversation import Conversation
 from core.models.statuses import REVIEW_STATUSES
+from core.storage.blobs import owned_conversation_path
 
 PAGE_SIZE = 200
 DEFAULT_STATUSES: tuple[str, ...] = ("approved",)
@@ -99,7 +100,7 @@ def _rows_by_id(store: ConversationStore, selection: Selection, page_size: int) 
 def iter_items(store: ConversationStore, rows: Iterable[Conversation]) -> Iterator[ExportItem]:
     """Rows with their enriched files (read one at a time)."""
     for row in rows:
-        enriched = store.read_json(row.enriched_file_path)
+        enriched = store.read_json(owned_conversation_path(row.created_by, row.enriched_file_path))
         if isinstance(enriched, dict):
             yield ExportItem(row, enriched)
 

@@ -15,14 +15,14 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from core.errors import ConflictError, ExportError, NotFoundError, ValidationError
+from core.errors import AccessDeniedError, ConflictError, ExportError, NotFoundError, ValidationError
 from core.export.brightrun_v4 import Summary, write_v4
 from core.export.selection import Selection, iter_items, iter_rows
 from core.export.service import ExportService
 from core.models.base import new_id, utcnow
 from core.models.conversation import Conversation
 from core.models.training import TrainingFile, TrainingFileConversation
-from core.storage.blobs import TRAINING_FILES, training_file_paths
+from core.storage.blobs import TRAINING_FILES, owned_training_file_path, training_file_paths
 
 Kind = Literal["json", "jsonl"]
 CONTENT_TYPES = {"json": "application/json", "jsonl": "application/x-ndjson"}
@@ -50,7 +50,7 @@ class TrainingFileService:
     # -- reads ------------------------------------------------------------------------------------
     def get(self, key: str) -> TrainingFile:
         """By id or by name."""
-        found = self.db.training_files.find(key) or self.db.training_files.find_by(name=key)
+        found = self.db.training_files.find(key) or self.db.training_files.first({"name": key, **self._mine()})
         if found is None:
             raise NotFoundError(f"No training file '{key}'.", hint="List them with: python -m core training-file list")
         return found
@@ -65,7 +65,8 @@ class TrainingFileService:
 
     def read(self, key: str, kind: Kind = "json") -> bytes:
         row = self.get(key)
-        return self.store.blobs.get(TRAINING_FILES, row.json_file_path if kind == "json" else row.jsonl_file_path)
+        path = row.json_file_path if kind == "json" else row.jsonl_file_path
+        return self.store.blobs.get(TRAINING_FILES, owned_training_file_path(row.id, path))
 
     # -- writes -----------------------------------------------------------------------------------
     def create(
@@ -81,7 +82,8 @@ class TrainingFileService:
         name = name.strip()
         if not name:
             raise ValidationError("Give the training file a name.")
-        if self.db.training_files.find_by(name=name):
+        created_by = self.db.acting_user or created_by  # a signed-in user's files are theirs (names per owner)
+        if self.db.training_files.find_by(name=name, created_by=created_by):
             raise ConflictError(
                 f"A training file named '{name}' already exists.", hint="Pick another name, or add to it."
             )
@@ -111,7 +113,7 @@ class TrainingFileService:
 
     def add(self, key: str, conversation_ids: list[str], *, added_by: str | None = None) -> TrainingFile:
         """Append conversations; a request with any conversation already in the file is refused whole."""
-        row = self.get(key)
+        row = self._owned(self.get(key))
         if row.status != "active":
             raise ConflictError(f"Training file '{row.name}' is {row.status}; only active files take conversations.")
         rows = self._eligible(conversation_ids)
@@ -136,7 +138,7 @@ class TrainingFileService:
         self, name: str, conversation_ids: list[str], *, added_by: str | None = None, description: str | None = None
     ) -> TrainingFileChange:
         """The review page's hand-off: add to the file named ``name``, creating it when there is none."""
-        existing = self.db.training_files.find_by(name=name.strip())
+        existing = self.db.training_files.first({"name": name.strip(), **self._mine()})
         if existing is None:
             row = self.create(name, description=description, conversation_ids=conversation_ids, created_by=added_by)
             return TrainingFileChange(file=row, added=row.conversation_count, created=True)
@@ -144,10 +146,24 @@ class TrainingFileService:
         return TrainingFileChange(file=row, added=row.conversation_count - existing.conversation_count, created=False)
 
     def archive(self, key: str) -> TrainingFile:
-        row = self.get(key)
+        row = self._owned(self.get(key))
         return self.db.training_files.update(row.id, status="archived", last_updated_at=utcnow())
 
     # -- helpers ----------------------------------------------------------------------------------
+    def _mine(self) -> dict[str, str]:
+        """For a signed-in user, names mean their own files (every user may hold a file of the same name)."""
+        user = self.db.acting_user
+        return {} if user is None else {"created_by": user}
+
+    def _owned(self, row: TrainingFile) -> TrainingFile:
+        """Signed-in users read every training file but change only their own: refused before any file is written."""
+        if self.db.acting_user is not None and row.created_by != self.db.acting_user:
+            raise AccessDeniedError(
+                f"Training file '{row.name}' belongs to someone else; only its owner can change it.",
+                hint="Create a training file of your own (any name you like).",
+            )
+        return row
+
     def _eligible(self, conversation_ids: list[str]) -> list[Conversation]:
         """Resolve ids (conversation id, else row id); every one must be enriched, else all are listed."""
         if not conversation_ids:
@@ -196,7 +212,8 @@ class TrainingFileService:
                 ("json", json_file, row.json_file_path),
                 ("jsonl", jsonl_file, row.jsonl_file_path),
             ):
-                self.store.blobs.put_file(TRAINING_FILES, path, local, content_type=CONTENT_TYPES[kind])
+                target = owned_training_file_path(row.id, path)
+                self.store.blobs.put_file(TRAINING_FILES, target, local, content_type=CONTENT_TYPES[kind])
                 sizes[kind] = local.stat().st_size
         return summary, sizes
 

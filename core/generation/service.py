@@ -48,6 +48,13 @@ class GenerationService(GenerationRecorder):
         #: Seconds to wait before retry ``n`` (tests shorten it).
         self.retry_delay: Callable[[int, float | None], float] = backoff_s
 
+    def for_owner(self, owner: str | None) -> GenerationService:
+        """The same service resolving scaffolding (expert, persona, arc, topic, templates) as ``owner`` sees it:
+        shared plus their own. Work done on someone's behalf (a batch job) must never use another user's."""
+        return GenerationService(
+            self.db, self.blobs, self.scaffolding.for_owner(owner), self.conversations, self.settings, llm=self._llm
+        )
+
     # -- step 1: the request -----------------------------------------------------------------------
     def build_request(
         self,

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from core.conversations.store import ConversationStore, Provenance, content_fingerprint
-from core.errors import ImportFormatError
+from core.errors import ConflictError, ImportFormatError
 from core.importer.checks import encodable
 from core.importer.formats import Candidate, detect_format, from_enriched, from_raw, from_training_file
 from core.importer.jsonl import from_jsonl, looks_like_jsonl
@@ -23,7 +23,7 @@ from core.jsonutil import decode_text, dumps_compact, dumps_pretty, loads_or_exp
 from core.models.conversation import Conversation
 from core.models.scaffolding import TIERS
 from core.scaffolding.service import ScaffoldingService
-from core.storage.blobs import CONVERSATION_FILES
+from core.storage.blobs import CONVERSATION_FILES, owned_conversation_path
 
 ID_NAMESPACE = uuid.UUID("5b0f7d1e-2f4a-4d55-9a53-6f1c3e2b9a10")
 SIZE_HINT = "Split the file, or raise BRIGHTRUN_MAX_UPLOAD_BYTES."
@@ -108,21 +108,32 @@ class Importer:
                 )
             )
             return
+        derived = self._derived_id(candidate, user)
         conversation_id = candidate.conversation_id
         if not conversation_id or id_taken(self.store, conversation_id):
-            conversation_id = self._derived_id(candidate, user)  # another owner holds the file's id
+            conversation_id = derived  # another owner holds the file's id
         if decision.existing is not None:
             conversation_id = decision.existing.conversation_id
             self._remove(decision.existing)
-        row = self.store.ingest(
-            candidate.raw_text,
-            self._provenance(candidate.params),
-            source="imported",
-            conversation_id=conversation_id,
-            created_by=user,
-            enriched=candidate.enriched,
-            row_overrides=candidate.overrides,
-        )
+        provenance = self._provenance(candidate.params)
+
+        def _ingest(conversation_id: str) -> Conversation:
+            return self.store.ingest(
+                candidate.raw_text,
+                provenance,
+                source="imported",
+                conversation_id=conversation_id,
+                created_by=user,
+                enriched=candidate.enriched,
+                row_overrides=candidate.overrides,
+            )
+
+        try:
+            row = _ingest(conversation_id)
+        except ConflictError:
+            if decision.existing is not None or conversation_id == derived:
+                raise
+            row = _ingest(derived)  # row-level security hid another user's conversation with the file's id
         created.append(row.conversation_id)
         action = "replaced" if decision.action == "replace" else "imported"
         result.outcomes.append(
@@ -182,7 +193,7 @@ class Importer:
     def _remove(self, row: Conversation) -> None:
         for path in (row.raw_response_path, row.file_path, row.enriched_file_path):
             if path:
-                self.store.blobs.delete(CONVERSATION_FILES, path)
+                self.store.blobs.delete(CONVERSATION_FILES, owned_conversation_path(row.created_by, path) or "")
         self.store.db.conversations.delete(row.conversation_id)
 
     def _undo(self, created: list[str]) -> None:

@@ -10,6 +10,7 @@ from core.conversations.store import ConversationStore
 from core.models.conversation import Conversation
 from core.models.review import ReviewAction, ReviewGrade, TurnRating, TurnRevision
 from core.models.scaffolding import EmotionalArc
+from core.storage.blobs import owned_conversation_path
 
 ENRICHED_READY = ("enriched", "completed")
 
@@ -109,7 +110,9 @@ def load_detail(store: ConversationStore, conversation_id: str) -> ConversationD
     grades = db.review_grades.list(where=where, descending=True, limit=1)
     return ConversationDetail(
         conversation=row,
-        turns=turn_views(store.read_json(row.file_path), {r.turn_number for r in revisions}),
+        turns=turn_views(
+            store.read_json(owned_conversation_path(row.created_by, row.file_path)), {r.turn_number for r in revisions}
+        ),
         bands=ArcBands.of(arc) if arc else None,
         ratings={r.turn_number: r for r in db.turn_ratings.list(where=where)},
         grade=grades[0] if grades else None,

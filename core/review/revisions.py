@@ -13,7 +13,7 @@ from core.conversations.store import ConversationStore, search_text
 from core.errors import ConflictError, NotFoundError, ValidationError
 from core.jsonutil import dumps_pretty
 from core.models.review import ReviewAction, TurnRevision
-from core.storage.blobs import CONVERSATION_FILES
+from core.storage.blobs import CONVERSATION_FILES, owned_conversation_path
 
 
 def find_turn(data: dict[str, Any], turn_number: int) -> dict[str, Any]:
@@ -39,8 +39,9 @@ def edit_turn(
             f"Cannot edit '{row.conversation_name}': it has no parsed turns ({row.processing_status}).",
             hint="Only a parsed conversation can be edited; regenerate or re-import this one.",
         )
-    before = store.blobs.get(CONVERSATION_FILES, row.file_path)
-    data = store.read_json(row.file_path) or {}
+    path = owned_conversation_path(row.created_by, row.file_path) or ""
+    before = store.blobs.get(CONVERSATION_FILES, path)
+    data = store.read_json(path) or {}
     turn = find_turn(data, turn_number)
     original = str(turn.get("content", ""))
     if original.strip() == text:
@@ -54,7 +55,7 @@ def edit_turn(
         new_content=text,
         edited_by=editor,
     )
-    store.blobs.put(CONVERSATION_FILES, row.file_path, after)
+    store.blobs.put(CONVERSATION_FILES, path, after)
     try:
         with db.transaction() as conn:
             db.turn_revisions.add(revision, conn=conn)
@@ -76,6 +77,6 @@ def edit_turn(
                 enrichment_error=None,
             )
     except Exception:
-        store.blobs.put(CONVERSATION_FILES, row.file_path, before)  # the file and the row stay in step
+        store.blobs.put(CONVERSATION_FILES, path, before)  # the file and the row stay in step
         raise
     return revision

@@ -21,7 +21,7 @@ from core.models.review import ReviewAction, ReviewGrade, TurnRating, TurnRating
 from core.review import integrations, queries, revisions
 from core.review.detail import ConversationDetail, load_detail
 from core.review.transitions import TRANSITIONS, Decision, check_transition
-from core.storage.blobs import CONVERSATION_FILES
+from core.storage.blobs import CONVERSATION_FILES, owned_conversation_path
 from core.storage.database import Database
 
 
@@ -106,10 +106,13 @@ class ReviewService:
     def download(self, conversation_id: str, kind: str) -> tuple[str, bytes]:
         """``(file_name, bytes)`` of the exact raw reply (``raw``) or the enriched file (``enriched``)."""
         row = self.db.conversations.get(conversation_id)
-        if kind == "raw" and row.raw_response_path:
-            return f"{conversation_id}.json", self.store.blobs.get(CONVERSATION_FILES, row.raw_response_path)
-        if kind == "enriched" and row.enriched_file_path and row.enrichment_status in ("enriched", "completed"):
-            return f"{conversation_id}-enriched.json", self.store.blobs.get(CONVERSATION_FILES, row.enriched_file_path)
+        raw, enriched = (
+            owned_conversation_path(row.created_by, p) for p in (row.raw_response_path, row.enriched_file_path)
+        )
+        if kind == "raw" and raw:
+            return f"{conversation_id}.json", self.store.blobs.get(CONVERSATION_FILES, raw)
+        if kind == "enriched" and enriched and row.enrichment_status in ("enriched", "completed"):
+            return f"{conversation_id}-enriched.json", self.store.blobs.get(CONVERSATION_FILES, enriched)
         raise ConflictError(
             f"'{row.conversation_name}' has no {kind} JSON to download (enrichment: {row.enrichment_status}).",
             hint="Enrich it first." if kind == "enriched" else None,

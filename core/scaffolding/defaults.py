@@ -53,7 +53,8 @@ def install_defaults(service: ScaffoldingService) -> dict[str, int]:
         repo = service.repo(kind)
         count = 0
         for record in load_default_records(kind):
-            if repo.first({key_field: record[key_field]}) is None:
+            # Defaults are shared (no owner): a user's own record with the same key does not count.
+            if repo.first({key_field: record[key_field], "created_by": None}) is None:
                 repo.add(service.validate(kind, record))
                 count += 1
         added[kind] = count

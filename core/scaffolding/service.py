@@ -88,10 +88,43 @@ def running_jobs_using(db: Database, kind: Kind, record: Any) -> list[str]:
     return found
 
 
+@dataclass(frozen=True)
+class OwnerScope:
+    """Whose scaffolding a lookup may use: the shared rows (no owner) and those of ``owner``."""
+
+    owner: str | None
+
+    def sees(self, record: Any) -> bool:
+        return record.created_by is None or record.created_by == self.owner
+
+
 class ScaffoldingService:
-    def __init__(self, db: Database, *, template_check: TemplateCheck | None = None) -> None:
+    def __init__(
+        self, db: Database, *, template_check: TemplateCheck | None = None, scope: OwnerScope | None = None
+    ) -> None:
         self.db = db
         self.template_check = template_check
+        self.scope = scope
+
+    def for_owner(self, owner: str | None) -> ScaffoldingService:
+        """The same service, reading only what ``owner`` may see (shared + their own), as row-level security
+        does for a signed-in user. System work done for someone (a batch job) resolves scaffolding with it."""
+        return ScaffoldingService(self.db, template_check=self.template_check, scope=OwnerScope(owner))
+
+    def _visible(self, rows: list[Any]) -> list[Any]:
+        if self.scope is None:
+            return rows
+        scope = self.scope
+        # A user's own record wins over a shared one with the same key.
+        return sorted((r for r in rows if scope.sees(r)), key=lambda r: r.created_by != scope.owner)
+
+    def _by_key(self, kind: Kind, key: str) -> Any | None:
+        repo = self.repo(kind)
+        found = self._visible(repo.list(where={KIND_INFO[kind].key_field: key}, order_by="created_at"))
+        if found:
+            return found[0]
+        by_id = repo.find(key)
+        return by_id if by_id is not None and self._visible([by_id]) else None
 
     def repo(self, kind: Kind) -> Repository[Any]:
         return cast(
@@ -109,13 +142,13 @@ class ScaffoldingService:
         where: dict[str, Any] = {} if include_deleted else {"deleted_at": None}
         if active_only:
             where["is_active"] = True
-        return self.repo(kind).list(where=where, order_by=KIND_INFO[kind].order_by)
+        rows = self.repo(kind).list(where=where, order_by=KIND_INFO[kind].order_by)
+        return rows if self.scope is None else [r for r in rows if self.scope.sees(r)]
 
     def get(self, kind: Kind, key: str) -> Any:
         """Look up by key (or by id)."""
         info = KIND_INFO[kind]
-        repo = self.repo(kind)
-        found = repo.first({info.key_field: key}) or repo.find(key)
+        found = self._by_key(kind, key)
         if found is None:
             raise NotFoundError(
                 f"No {info.label} '{key}'.", hint=f"List them with: python -m core scaffolding list {kind}"
@@ -202,11 +235,11 @@ class ScaffoldingService:
 
     def compatibility(self, persona_key: str, arc_key: str, topic_key: str) -> Compatibility:
         return check_compatibility(
-            self.db.personas.find_by(persona_key=persona_key),
-            self.db.arcs.find_by(arc_key=arc_key),
-            self.db.topics.find_by(topic_key=topic_key),
+            self._by_key("personas", persona_key), self._by_key("arcs", arc_key), self._by_key("topics", topic_key)
         )
 
     def active_expert(self) -> ExpertProfile | None:
         experts = self.db.expert_profiles.list(where={"is_active": True}, order_by="created_at")
+        if self.scope is not None:
+            experts = [e for e in experts if self.scope.sees(e)]
         return experts[0] if experts else None

@@ -12,7 +12,8 @@ from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Protocol, runtime_checkable
 
-from core.errors import NotFoundError, StorageError
+from core.errors import AccessDeniedError, NotFoundError, StorageError
+from core.models.base import NIL_UUID
 
 CONVERSATION_FILES = "conversation-files"
 TRAINING_FILES = "training-files"
@@ -42,6 +43,32 @@ def training_file_paths(file_id: str) -> tuple[str, str]:
 def failure_report_path(failure_id: str, at: datetime) -> str:
     stamp = at.isoformat().replace(":", "-").replace(".", "-")
     return f"{at:%Y}/{at:%m}/failed-{failure_id}-{stamp}.json"
+
+
+def owner_folders(owner: str | None) -> tuple[str, str]:
+    """The folders of ``conversation-files`` that hold one owner's files (``{owner}/…``, ``raw/{owner}/…``)."""
+    user = owner or NIL_UUID
+    return f"{user}/", f"raw/{user}/"
+
+
+def owned_conversation_path(owner: str | None, path: str | None) -> str | None:
+    """``path`` when it lies in ``owner``'s folders of ``conversation-files``; else ``AccessDeniedError``.
+
+    Checked on every Storage call made for a conversation row: a stored path is never trusted on its own,
+    so a row pointed at another user's file (m0006 also refuses that write) opens or overwrites nothing.
+    """
+    if not path:
+        return path
+    if not path.startswith(owner_folders(owner)) or ".." in PurePosixPath(path).parts:
+        raise AccessDeniedError("This conversation's file is stored outside its owner's folder, so it was not used.")
+    return path
+
+
+def owned_training_file_path(file_id: str, path: str) -> str:
+    """``path`` when it lies in the training file's own folder (``{file_id}/…``); else ``AccessDeniedError``."""
+    if not path.startswith(f"{file_id}/") or ".." in PurePosixPath(path).parts:
+        raise AccessDeniedError("This training file's data is stored outside its own folder, so it was not used.")
+    return path
 
 
 @runtime_checkable

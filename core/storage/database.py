@@ -79,6 +79,11 @@ class Database:
         self.spec_projects = Repository(self, schema.spec_projects, SpecProject, label="spec project")
 
     @property
+    def acting_user(self) -> str | None:
+        """The signed-in user this database acts as (``core.storage.rls``); ``None`` for system work."""
+        return None
+
+    @property
     def dialect(self) -> str:
         return self.engine.dialect.name
 

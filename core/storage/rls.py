@@ -62,6 +62,10 @@ class UserDatabase(Database):
     def user_id(self) -> str | None:
         return str(self.claims["sub"]) if "sub" in self.claims else None
 
+    @property
+    def acting_user(self) -> str | None:
+        return self.user_id
+
     @contextmanager
     def transaction(self) -> Iterator[sa.Connection]:
         try:

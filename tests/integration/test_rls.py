@@ -6,9 +6,6 @@ Users connect as ``app_user``, a login role that is not a superuser and may ``SE
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
-
 import pytest
 import sqlalchemy as sa
 
@@ -16,7 +13,6 @@ from core.conversations.store import ConversationStore, Provenance
 from core.demo import load_demo
 from core.errors import AccessDeniedError, NotFoundError
 from core.importer import Importer
-from core.models.base import new_id
 from core.models.conversation import Conversation
 from core.models.jobs import BatchItem, BatchJob, BatchLogLine
 from core.models.review import TurnRating
@@ -25,66 +21,11 @@ from core.models.training import TrainingFile
 from core.review.service import ReviewService
 from core.scaffolding.service import ScaffoldingService
 from core.storage.blobs import BUCKETS, LocalBlobStore
-from core.storage.database import Database
 from core.storage.migrations import all_migrations
-from core.storage.rls import as_anon, as_user
-from tests.support.postgres import PostgresServer
+from core.storage.rls import as_anon
+from tests.integration.conftest import USER_A, USER_B, Rls
 
 pytestmark = pytest.mark.postgres
-USER_A, USER_B, REVIEWER = new_id(), new_id(), new_id()
-# The bits of Supabase Storage's schema the migration looks for (on Supabase they exist already).
-STORAGE_SCHEMA = """
-CREATE SCHEMA storage;
-CREATE TABLE storage.buckets (id text PRIMARY KEY, name text NOT NULL, public boolean DEFAULT false);
-CREATE TABLE storage.objects (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), bucket_id text, name text);
-CREATE FUNCTION storage.foldername(name text) RETURNS text[] LANGUAGE sql IMMUTABLE
-  AS $$ SELECT (string_to_array(name, '/'))[1:array_length(string_to_array(name, '/'), 1) - 1] $$;
-"""
-
-
-@dataclass
-class Rls:
-    worker: Database
-    app: Database
-
-    def user(self, user_id: str) -> Database:
-        return as_user(self.app, user_id)
-
-    def reviewer(self) -> Database:
-        return as_user(self.app, REVIEWER, role="reviewer")
-
-
-@pytest.fixture(scope="session")
-def rls_urls(postgres_server: PostgresServer) -> tuple[str, str]:
-    admin = sa.create_engine(postgres_server.url(), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text("CREATE DATABASE brightrun_rls"))
-    admin.dispose()
-    worker = Database(postgres_server.url("brightrun_rls"))
-    with worker.engine.begin() as conn:
-        conn.execute(sa.text(STORAGE_SCHEMA))
-    worker.upgrade()
-    with worker.engine.begin() as conn:
-        conn.execute(
-            sa.text(
-                "DO $$ BEGIN CREATE ROLE app_user LOGIN NOINHERIT; EXCEPTION WHEN duplicate_object THEN NULL; END $$"
-            )
-        )
-        conn.execute(sa.text("GRANT authenticated TO app_user"))
-        conn.execute(sa.text("GRANT CONNECT ON DATABASE brightrun_rls TO app_user"))
-    worker.dispose()
-    return postgres_server.url("brightrun_rls"), postgres_server.url("brightrun_rls", user="app_user")
-
-
-@pytest.fixture
-def rls(rls_urls: tuple[str, str]) -> Iterator[Rls]:
-    worker, app = Database(rls_urls[0]), Database(rls_urls[1])
-    with worker.engine.begin() as conn:
-        names = ", ".join(t for t in sa.inspect(conn).get_table_names() if t != "schema_migrations")
-        conn.execute(sa.text(f"TRUNCATE {names} CASCADE"))
-    yield Rls(worker, app)
-    worker.dispose()
-    app.dispose()
 
 
 def _conversation(owner: str | None, name: str = "mine") -> Conversation:
