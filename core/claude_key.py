@@ -122,7 +122,16 @@ def try_key(
     model = model or settings.model
     client = ClaudeClient(api_key=key, base_url=settings.anthropic_base_url or None, timeout_s=30.0, max_retries=1)
     request = MessageRequest(model=model, max_tokens=40, messages=[{"role": "user", "content": TEST_PROMPT}])
-    reply = client.create_message(request)
+    try:
+        reply = client.create_message(request)
+    except LLMError as err:
+        if err.code != "auth":
+            raise
+        raise LLMUnavailableError(
+            "Claude did not accept this key.",
+            hint=f"Check that you copied all of it, or make a new one at {CONSOLE_URL}.",
+            code="auth",
+        ) from err
     cost = cost_usd(reply.model or model, reply.usage, settings.prices_per_mtok)
     if svc is not None:
         _log(svc, reply, model, cost)

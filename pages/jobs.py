@@ -42,7 +42,7 @@ if planned := st.session_state.get("planned_batch"):
             del st.session_state["planned_batch"]
             st.rerun()
 
-with st.expander("New batch", expanded=not svc.batch.list(limit=1)):
+with st.expander("New batch", expanded=not any(j.status in RUNNING for j in svc.batch.list(limit=20))):
     request = new_batch_form(svc)
     if request is not None and show_estimate(svc, request):
         name = st.text_input("Name (optional)", key="jobs_name", help="To find the job again; a name is made if empty.")

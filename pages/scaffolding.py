@@ -25,10 +25,10 @@ scaffolding = svc.scaffolding
 st.title("Scaffolding")
 st.caption(
     "Who you are, who your clients are, how they feel on the way, what they ask about, and the prompts "
-    "Claude writes conversations from. Every field has a ⓘ with an explanation."
+    "Claude writes conversations from. Point at the question mark beside a field for an explanation."
 )
 if notice := st.session_state.pop("scaffolding_notice", None):
-    st.success(notice, icon=":material/check_circle:")
+    st.toast(notice, icon=":material/check_circle:")  # a toast leaves the layout (and the open tab) as it was
 
 if not scaffolding.list("personas"):
     st.info("No scaffolding yet. Install the defaults to start from a complete example you can edit.")
@@ -84,7 +84,7 @@ def kind_tab(kind: Kind, names: Names) -> None:
     choice = st.selectbox(
         f"Choose {a_or_an(info.label)} to edit, or add a new one",
         [NEW, *by_id],
-        format_func=lambda i: f"➕ New {info.label}" if i == NEW else getattr(by_id[i], "name", by_id[i].key),
+        format_func=lambda i: f"Add a new {info.label}" if i == NEW else getattr(by_id[i], "name", by_id[i].key),
         key=pick_key,
     )
     record = by_id.get(choice)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.claude_key import CONSOLE_URL, key_source, model_choices, save_key, save_models, try_key
+from core.claude_key import CONSOLE_URL, check_key_format, key_source, model_choices, save_key, save_models, try_key
 from core.scaffolding.fields import MAX_TOKENS_HELP
 from pages._ui import friendly_errors, run_action, system_services
 
@@ -37,7 +37,7 @@ else:
 st.link_button("Get a key from the Anthropic console", CONSOLE_URL, icon=":material/open_in_new:")
 
 nonce = st.session_state.get("settings_key_nonce", 0)  # a new box after each save: the key is never shown again
-with st.form("settings_key", clear_on_submit=True):
+with st.form("settings_key"):
     pasted = st.text_input(
         "Your Claude key",
         type="password",
@@ -58,11 +58,16 @@ if test_clicked:
         st.caption(f"This test cost ${result.cost_usd:.5f}.")
 if save_clicked:
     with friendly_errors():
-        save_key(pasted)
-        system_services()  # reads the saved key into the running app: every page uses it from now on
-        st.session_state["settings_key_nonce"] = nonce + 1
-        st.session_state["settings_notice"] = "Key saved. Every page uses it now; test it any time above."
-        st.rerun()
+        check_key_format(pasted)  # a plain answer for an empty or mistyped key, before any call
+        tested = run_action("Checking the key with Claude…", lambda: try_key(settings, pasted, svc=svc))
+        if tested is not None:  # a key Claude refuses is not saved
+            save_key(pasted)
+            system_services()  # reads the saved key into the running app: every page uses it from now on
+            st.session_state["settings_key_nonce"] = nonce + 1
+            st.session_state["settings_notice"] = (
+                f"Key saved: it works (Claude answered for ${tested.cost_usd:.5f}). Every page uses it now."
+            )
+            st.rerun()
 
 st.subheader("Models")
 choices = model_choices()

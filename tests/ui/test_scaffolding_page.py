@@ -46,7 +46,7 @@ def test_the_picker_speaks_in_names_with_a_correct_article(svc: Services) -> Non
     labels = [s.label for s in at.selectbox]
     assert "Choose an expert profile to edit, or add a new one" in labels
     shown = at.selectbox(key="pick_personas").options
-    assert shown[0] == "➕ New persona" and "Evelyn Park" in shown and "recently_widowed" not in shown
+    assert shown[0] == "Add a new persona" and "Evelyn Park" in shown and "recently_widowed" not in shown
 
 
 def test_an_empty_new_persona_is_refused_in_plain_words_and_nothing_is_saved(svc: Services) -> None:
@@ -71,7 +71,7 @@ def test_a_new_arc_takes_clients_by_name_and_gets_a_key_from_its_name(svc: Servi
     assert not at.exception, [e.value for e in at.exception]
     arc = svc.scaffolding.get("arcs", "fear_to_calm")
     assert arc.suitable_personas == ["anxious_planner"] and arc.name == "Fear to calm"
-    assert any("Saved emotional arc “Fear to calm”" in s.value for s in at.success)
+    assert any("Saved emotional arc “Fear to calm”" in t.value for t in at.toast)
 
 
 def test_delete_then_undo_from_the_page(svc: Services) -> None:

@@ -79,3 +79,12 @@ def test_on_supabase_the_key_stays_server_configuration(secrets: Path, monkeypat
     at = AppTest.from_file(str(Path(APP).parent / "pages" / "settings.py"), default_timeout=60).run()
     assert "server's own configuration" in _page_text(at)
     assert not at.text_input
+
+
+def test_a_key_claude_refuses_is_not_saved(secrets: Path, fake_claude: FakeAnthropicServer) -> None:
+    fake_claude.script("auth_error")
+    at = _open()
+    _key_box(at).set_value(KEY)
+    at = next(b for b in at.button if b.label == "Save key").click().run()
+    assert not at.exception and "did not accept this key" in _page_text(at)
+    assert not secrets.exists()

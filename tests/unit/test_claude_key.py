@@ -56,7 +56,7 @@ def test_trying_a_key_shows_claudes_answer_and_the_cost(claude_settings: Setting
 
 def test_a_refused_key_is_said_in_plain_words(claude_settings: Settings, fake_claude: FakeAnthropicServer) -> None:
     fake_claude.script("auth_error")
-    with pytest.raises(LLMUnavailableError, match="refused the API key"):
+    with pytest.raises(LLMUnavailableError, match="did not accept this key"):
         try_key(claude_settings, "sk-ant-wrong-key-000000000")
 
 
