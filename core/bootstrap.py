@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # each service module is imported on first use, so a command 
     from core.review.failures import FailuresService
     from core.review.service import ReviewService
     from core.scaffolding.service import ScaffoldingService
+    from core.spec.projects import SpecProjectService
     from core.stats import Stats
 
 
@@ -117,6 +118,12 @@ class Services:
 
         # Per-turn review ratings become loss weights (OpenAI ``weight``, axolotl ``train``).
         return ExportService(self.conversations, self.scaffolding, ratings_for=self.review.turn_ratings)
+
+    @cached_property
+    def spec_projects(self) -> SpecProjectService:
+        from core.spec.projects import SpecProjectService
+
+        return SpecProjectService(self.db, self.blobs, self.settings, llm=lambda: self.llm)
 
     @cached_property
     def training_files(self) -> TrainingFileService:
