@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Literal, NamedTuple
 
-StatusField = Literal["processing", "enrichment", "review", "job", "item", "tier", "training_file", "call"]
+StatusField = Literal[
+    "processing", "enrichment", "review", "job", "item", "tier", "training_file", "call", "spec_step", "spec_section"
+]
 Colour = Literal["green", "orange", "red", "violet", "blue", "gray"]
 
 
@@ -76,6 +78,18 @@ LABELS: dict[StatusField, dict[str, StatusLabel]] = {
         "failed": StatusLabel("Failed", "red"),
         "rate_limited": StatusLabel("Rate limited", "orange"),
         "timeout": StatusLabel("Timed out", "orange"),
+    },
+    "spec_step": {  # a step of a spec project (core.spec.project_steps)
+        "not_started": StatusLabel("Not done yet", "gray"),
+        "done": StatusLabel("Done", "green"),
+        "partly_done": StatusLabel("Partly done", "orange"),
+        "failed": StatusLabel("Failed", "red"),
+        "out_of_date": StatusLabel("Made from an older step", "orange"),
+    },
+    "spec_section": {  # one section's execution prompts
+        "done": StatusLabel("Written", "green"),
+        "failed": StatusLabel("Failed", "red"),
+        "not_started": StatusLabel("Not written yet", "gray"),
     },
 }
 

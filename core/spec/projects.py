@@ -13,13 +13,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from core.errors import SpecError
 from core.models.base import utcnow
 from core.models.spec_project import SpecProject
-from core.settings import Settings
+from core.settings import Settings, folder_under_data
 from core.spec.bundle import write_files, zip_bytes
 from core.spec.claude_calls import CallContext, CallOutcome, PlannedCall, SpecClient, run_call
 from core.spec.execution import (
@@ -41,7 +40,7 @@ from core.spec.section_files import is_section_file_name, link_index, split_outp
 from core.storage.blobs import BlobStore
 from core.storage.database import Database
 
-OUTPUT_FOLDER = "spec-output"
+SPEC_BUILDS = "spec-builds"  # where builds are written inside the data folder
 
 
 class SpecProjectService:
@@ -262,14 +261,16 @@ class SpecProjectService:
     def zip(self, project: SpecProject) -> bytes:
         return zip_bytes(self.outputs(project))
 
-    def write_to_data_folder(self, project: SpecProject) -> tuple[str, int]:
-        """Write the files under the data folder (embedded backend only); returns the folder's name and count."""
+    def write_to_data_folder(self, project: SpecProject, folder: str, *, overwrite: bool = False) -> int:
+        """Write the files to ``folder`` inside the data folder's spec-builds area (embedded backend only).
+
+        A name that would leave that area (absolute, ``..``) is refused; so are existing files unless
+        ``overwrite``. Returns how many files were written.
+        """
         if self.settings.backend != "embedded":
             raise SpecError("Writing to a folder works only with the local data folder.", hint="Download the zip.")
-        relative = f"{OUTPUT_FOLDER}/{project.abbrev}"
-        folder = Path(self.settings.data_dir) / relative
-        written = write_files(self.outputs(project), folder, force=True)
-        return relative, len(written)
+        target = folder_under_data(self.settings, folder, SPEC_BUILDS)
+        return len(write_files(self.outputs(project), target, force=overwrite))
 
 
 def execution_output_names(project: SpecProject) -> list[str]:

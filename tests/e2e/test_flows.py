@@ -1,16 +1,14 @@
 """A new user's main flows, clicked in a real Chromium against the running app, one test per stage.
 
 The stages share the app (session fixture) and one browser tab (module fixture), so they run in file
-order: demo → enrich → review grid → one conversation → export → generate → batch job → spec splitter.
+order: demo → enrich → review grid → one conversation → export → generate → batch job (the spec splitter's flow is in test_spec_flow.py).
 ``STATE`` carries what a later stage checks (e.g. the rated turn that must come back as a loss weight).
 """
 
 from __future__ import annotations
 
-import io
 import json
 import re
-import zipfile
 from typing import Any
 
 from playwright.sync_api import expect
@@ -27,11 +25,9 @@ from tests.e2e.helpers import (
     wait_until_idle,
     widget,
 )
-from tests.support.paths import REPO_ROOT
 
 REVIEWER = "E2E Reviewer"
 GRID = "iframe[title*='agGrid' i]"
-SPEC = REPO_ROOT / "tests" / "unit" / "spec" / "fixtures" / "integrated_spec.md"
 STATE: dict[str, Any] = {}
 
 
@@ -179,31 +175,3 @@ def test_create_and_run_a_small_batch(shared_page: Any, app_url: str) -> None:
     expect(shared_page.get_by_text("updates by itself")).to_have_count(0)
     assert_no_exception(shared_page)
     screenshot(shared_page, "flow-7-jobs-finished")
-
-
-def test_split_a_spec_and_download_the_zip(shared_page: Any, app_url: str) -> None:
-    open_page(shared_page, app_url, "spec_splitter")
-    widget(shared_page, "stFileUploader", "Integrated spec").locator("input[type=file]").set_input_files(str(SPEC))
-    shared_page.get_by_text("integrated_spec.md").wait_for()
-    shared_page.get_by_label("Product abbreviation").fill("pipeline")
-    click(shared_page, "Split")
-    tabs = shared_page.locator('[data-testid="stTab"]')
-    expect(tabs).to_have_text(
-        [
-            "E01 Foundation & Authentication",
-            "E02 Dataset Management",
-            "E03 Training Configuration",
-            "E04 Training Execution & Monitoring",
-            "E05 Complete System Integration",
-        ]
-    )
-    data = download(shared_page, "Download everything (zip)")
-    names = zipfile.ZipFile(io.BytesIO(data)).namelist()
-    sections = [f"04f-pipeline-build-section-E0{n}" for n in range(1, 6)]
-    assert names == [
-        "INDEX.md",
-        *(f"{s}.md" for s in sections),
-        *(f"meta-prompts/{s}-meta-prompts.md" for s in sections),
-    ]
-    assert_no_exception(shared_page)
-    screenshot(shared_page, "flow-8-spec-splitter")
