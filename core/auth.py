@@ -108,8 +108,11 @@ class SupabaseAuth:
 def user_services(services: Services, user: AuthUser) -> Services:
     """The same services, with every database transaction run as ``user`` (RLS applies on Postgres).
 
-    Blobs keep the server's Storage client: paths come from rows the user could read. Workers and other
-    system work keep using the unscoped ``services``.
+    Blobs keep the server's Storage client: paths come from rows the user could read, users cannot set a path
+    outside the row owner's folder (m0006), and every Storage call made for a row checks the owner's folder
+    again (``core.storage.blobs.owned_*_path``). Workers and other system work keep using the unscoped
+    ``services``; work done for a user (a batch job) resolves scaffolding as that user
+    (``ScaffoldingService.for_owner``).
     """
     db = as_user(
         services.db, user.id, role="reviewer" if user.role == "reviewer" else "authenticated", email=user.email

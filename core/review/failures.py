@@ -11,7 +11,7 @@ from core.errors import NotFoundError
 from core.jsonutil import dumps_pretty
 from core.models.logs import FailedGeneration, FailureType
 from core.storage import schema
-from core.storage.blobs import FAILED_GENERATION_FILES, BlobStore
+from core.storage.blobs import FAILED_GENERATION_FILES, BlobStore, owned_failure_report_path
 from core.storage.database import Database
 
 FILTER_COLUMNS = ("failure_type", "stop_reason", "truncation_pattern", "job_id")
@@ -84,7 +84,7 @@ def failure_report(db: Database, blobs: BlobStore, failure_id: str) -> tuple[str
     failure: FailedGeneration = db.failures.get(failure_id)
     if failure.raw_file_path:
         try:
-            data = blobs.get(FAILED_GENERATION_FILES, failure.raw_file_path)
+            data = blobs.get(FAILED_GENERATION_FILES, owned_failure_report_path(failure.id, failure.raw_file_path))
             return failure.raw_file_path.rsplit("/", 1)[-1], data
         except NotFoundError:
             pass  # the row still holds everything the report had

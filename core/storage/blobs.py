@@ -71,6 +71,13 @@ def owned_training_file_path(file_id: str, path: str) -> str:
     return path
 
 
+def owned_failure_report_path(failure_id: str, path: str) -> str:
+    """``path`` when it names the failure's own report (``…/failed-{failure_id}-….json``); else ``AccessDeniedError``."""
+    if f"failed-{failure_id}-" not in PurePosixPath(path).name or ".." in PurePosixPath(path).parts:
+        raise AccessDeniedError("This failure's report is stored under another name, so it was not used.")
+    return path
+
+
 @runtime_checkable
 class BlobStore(Protocol):
     """Bytes at ``bucket``/``path``. Implementations: local files, Supabase Storage."""

@@ -114,7 +114,9 @@ def test_a_fresh_database_and_one_upgraded_step_by_step_agree_with_rows_kept(
             ]
         assert counts == [1, 1], f"rows lost at {step}"
     engine.dispose()
-    Database(fresh).upgrade()
+    fresh_db = Database(fresh)
+    fresh_db.upgrade()
+    fresh_db.dispose()
     assert differences(_shape_of(old), _shape_of(fresh)) == []
     if old.startswith("postgresql"):
         assert _policies(old) == _policies(fresh)
@@ -150,7 +152,9 @@ def _new_status(metadata: sa.MetaData) -> None:
 @pytest.mark.parametrize("change", [_new_column, _new_status], ids=["column", "status value"])
 def test_a_model_change_without_a_migration_is_caught(tmp_path: Path, change: Callable[[sa.MetaData], None]) -> None:
     migrated = f"sqlite:///{tmp_path / 'migrated.sqlite3'}"
-    Database(migrated).upgrade()
+    migrated_db = Database(migrated)
+    migrated_db.upgrade()
+    migrated_db.dispose()
     found = differences(
         _shape_of(migrated), _models_shape(f"sqlite:///{tmp_path / 'models.sqlite3'}", _metadata_with(change))
     )

@@ -21,6 +21,7 @@ from core.models.conversation import Conversation
 from core.models.jobs import BatchItem, BatchJob
 from core.models.review import ReviewAction
 from core.models.scaffolding import ExpertProfile, Persona, PromptTemplate
+from core.review.failures import failure_report
 from core.review.service import ReviewService
 from core.scaffolding.defaults import install_defaults
 from core.scaffolding.service import ScaffoldingService
@@ -172,7 +173,7 @@ def test_add_to_training_file_never_replaces_another_users_file(rls: Rls, blobs:
     assert blobs.get(TRAINING_FILES, b_file.json_file_path) == b_bytes
 
 
-def test_a_failure_row_cannot_point_at_another_failures_report(rls: Rls) -> None:
+def test_a_failure_row_cannot_point_at_another_failures_report(rls: Rls, tmp_path: Path) -> None:
     from core.models.logs import FailedGeneration
 
     failure = FailedGeneration(
@@ -183,6 +184,10 @@ def test_a_failure_row_cannot_point_at_another_failures_report(rls: Rls) -> None
         rls.user(USER_A).failures.add(failure)
     failure.raw_file_path = f"2026/01/failed-{failure.id}-2026.json"
     rls.user(USER_A).failures.add(failure)
+    # A row pointed at another report (written before the guard) opens nothing through the download.
+    rls.worker.failures.update(failure.id, raw_file_path="2026/01/failed-someone-else-2026.json")
+    with pytest.raises(AccessDeniedError, match="another name"):
+        failure_report(rls.user(USER_A), LocalBlobStore(tmp_path), failure.id)
 
 
 # -- 9: uniqueness per owner -----------------------------------------------------------------------
