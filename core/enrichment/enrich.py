@@ -15,10 +15,13 @@ Fixes over the earlier system:
 * ``consultant_profile``, ``vertical`` and ``consultant_persona`` come from the expert profile in storage;
 * ``quality_score`` / ``quality_criteria`` are the measured scores (rules, and the judge when it ran);
   criteria nobody measured are ``null``, never invented;
-* ``emotional_progression_target`` uses the arc's planned intensities, not a constant 0.8.
+* ``emotional_progression_target`` uses the arc's planned intensities, not a constant 0.8;
+* ``primary_confidence`` / ``secondary_confidence`` are ``null``: the emotions are the writer's own labels
+  and nothing measured a confidence (the earlier system wrote a fixed 0.8 / 0.7). ``human_reviewed`` is
+  false here and set per pair at export from the conversation's review, as the file header counts it.
 
 Kept for format compatibility: ``dataset_name`` = ``fp_conversation_{id}`` (importers look for the id
-there), ``persona_archetype`` holds the persona key, and the fixed detection confidences 0.8 / 0.7.
+there), ``persona_archetype`` holds the persona key; the confidence keys stay, with ``null``.
 """
 
 from __future__ import annotations
@@ -119,9 +122,10 @@ def _emotional_state(context: dict[str, Any]) -> dict[str, Any]:
 
 
 def _detected(context: dict[str, Any]) -> dict[str, Any]:
-    found: dict[str, Any] = {"primary": context["primary_emotion"], "primary_confidence": 0.8}
+    # The emotions are the writer's own labels, not a detector's: no confidence was measured, so none is claimed.
+    found: dict[str, Any] = {"primary": context["primary_emotion"], "primary_confidence": None}
     if context.get("secondary_emotion"):
-        found |= {"secondary": context["secondary_emotion"], "secondary_confidence": 0.7}
+        found |= {"secondary": context["secondary_emotion"], "secondary_confidence": None}
     return found | {"intensity": context["intensity"], "valence": valence(str(context["primary_emotion"]))}
 
 

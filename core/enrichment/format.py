@@ -66,7 +66,7 @@ class HistoryTurn(_Open):
 
 class DetectedEmotions(_Open):
     primary: str
-    primary_confidence: float
+    primary_confidence: float | None = None
     secondary: str | None = None
     secondary_confidence: float | None = None
     intensity: float

@@ -179,7 +179,7 @@ class Summary:
             self.score_sum += score
             self.score_min = score if self.score_min is None else min(self.score_min, score)
             self.score_max = score if self.score_max is None else max(self.score_max, score)
-        if item.row.reviewed_by and item.row.reviewed_by != "import":
+        if item.reviewed_by_person:
             self.human_reviewed += 1
         keys = entry["conversation_metadata"]["scaffolding"]
         for name, key in (

@@ -67,9 +67,25 @@ class ExportItem:
     enriched: dict[str, Any]
 
     @property
+    def reviewed_by_person(self) -> bool:
+        """A person reviewed this conversation (the importer's stamp does not count)."""
+        return bool(self.row.reviewed_by) and self.row.reviewed_by != "import"
+
+    @property
     def pairs(self) -> list[dict[str, Any]]:
+        """The training pairs, each saying whether a person reviewed it (as the file header counts)."""
         pairs = self.enriched.get("training_pairs")
-        return [p for p in pairs if isinstance(p, dict)] if isinstance(pairs, list) else []
+        if not isinstance(pairs, list):
+            return []
+        reviewed = self.reviewed_by_person
+        return [_with_review(p, reviewed) for p in pairs if isinstance(p, dict)]
+
+
+def _with_review(pair: dict[str, Any], reviewed: bool) -> dict[str, Any]:
+    meta = pair.get("training_metadata")
+    if not isinstance(meta, dict) or meta.get("human_reviewed") == reviewed:
+        return pair
+    return pair | {"training_metadata": meta | {"human_reviewed": reviewed}}
 
 
 def iter_rows(store: ConversationStore, selection: Selection, *, page_size: int = PAGE_SIZE) -> Iterator[Conversation]:

@@ -40,6 +40,20 @@ def test_quality_summary_counts_measured_scores_and_human_reviews(
     assert data["conversations"][0]["conversation_metadata"]["quality_tier"] == "seed_dataset"
 
 
+def test_each_pair_says_it_was_human_reviewed_exactly_when_the_header_counts_it(
+    reference_items: list[ExportItem], tmp_path: Path
+) -> None:
+    reference_items[1].row.reviewed_by = "ana"  # the others carry the importer's stamp
+    data, lines = _write(reference_items, tmp_path)
+    flags = [{p["training_metadata"]["human_reviewed"] for p in c["training_pairs"]} for c in data["conversations"]]
+    assert flags == [{False}, {True}, {False}]
+    assert data["training_file_metadata"]["quality_summary"]["human_reviewed_count"] == 1
+    reviewed_id = data["conversations"][1]["conversation_metadata"]["conversation_id"]
+    assert {
+        line["training_metadata"]["human_reviewed"] for line in lines[1:] if line["conversation_id"] == reviewed_id
+    } == {True}
+
+
 def test_distribution_counts_row_keys_once_per_conversation(reference_items: list[ExportItem], tmp_path: Path) -> None:
     for item in reference_items:
         item.row.persona_key = "pragmatic_optimist"
