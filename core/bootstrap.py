@@ -101,7 +101,7 @@ class Services:
 
     @cached_property
     def enrichment(self) -> EnrichmentService:
-        from core.enrichment.judge import build_judge  # loads the Claude adapter only when judging
+        from core.enrichment.judge import build_judge  # the Claude adapter itself loads only when a judge is built
         from core.enrichment.pipeline import EnrichmentService
 
         return EnrichmentService(

@@ -1,4 +1,4 @@
-"""Claiming items under a lease, finishing them, and keeping the job's counters true. The only SQL of batch.
+"""Claiming items under a lease, finishing them, and keeping the job's counters true.
 
 Atomicity: on SQLite every transaction starts with ``BEGIN IMMEDIATE`` (``core/storage/database.py``), so a
 select-then-update inside one ``db.transaction()`` cannot interleave with another writer. On Postgres the

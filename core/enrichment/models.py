@@ -13,7 +13,7 @@ Severity = Literal["blocker", "warning"]
 Stage = Literal["fetch", "validation", "enrichment", "normalization", "storage", "finalize"]
 OutcomeKind = Literal["succeeded", "failed", "skipped"]
 
-#: The 12 blocking codes and 6 warning codes of earlier-system.md §5.3, kept by name.
+#: The 14 blocking codes and 6 warning codes of the earlier system's validation, kept by name.
 BLOCKER_CODES: tuple[str, ...] = (
     "INVALID_JSON_SYNTAX",
     "MISSING_CONVERSATION_METADATA",

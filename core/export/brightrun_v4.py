@@ -5,7 +5,7 @@ one line per assistant pair without a trailing newline. Computed the way the ear
 two deliberate differences:
 
 - ``quality_summary`` counts only *measured* scores (the row's ``quality_score``); the pairs'
-  ``training_metadata.quality_score`` is a filler the earlier enrichment wrote (DESIGN.md fix 4), so a
+  ``training_metadata.quality_score`` is a filler the earlier enrichment wrote (it is not a measurement), so a
   file of unscored conversations reports 0s, as the reference file does.
 - ``human_reviewed_count`` counts conversations a person reviewed (not the importer), instead of always 0.
 

@@ -15,7 +15,7 @@ FailureType = Literal["truncation", "parse_error", "api_error", "validation_erro
 
 
 class GenerationLog(Record):
-    """One row per model call (DESIGN.md: tokens, cost, latency, status)."""
+    """One row per model call (tokens, cost, latency, status)."""
 
     conversation_id: str | None = None
     job_id: str | None = None

@@ -32,7 +32,7 @@ CALL_STATUSES: tuple[str, ...] = get_args(CallStatus)
 
 
 def quality_tier(score: float | None) -> QualityTier:
-    """Map a 1.0–5.0 quality score to its tier (DESIGN.md: one scale everywhere)."""
+    """Map a 1.0–5.0 quality score to its tier (one scale everywhere)."""
     if score is None:
         return "experimental"
     if score >= 4.5:

@@ -1,6 +1,6 @@
 """Blob buckets: one small interface, a local-files implementation (Supabase Storage lives elsewhere).
 
-Paths follow DESIGN.md and are stored in rows; download links are made on demand, never stored.
+Paths follow the earlier system's layout (docs/earlier-system.md) and are stored in rows; download links are made on demand, never stored.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Blob buckets in Supabase Storage, through supabase-py (``storage3``), with the paths of DESIGN.md.
+"""Blob buckets in Supabase Storage, through supabase-py (``storage3``), with the paths of ``core.storage.blobs``.
 
 The adapter runs on the server with the project's service-role key (system work: the key never reaches a
 browser); people get signed download URLs made on demand, never stored. Storage lists one folder level at a
