@@ -53,8 +53,18 @@ POSITIVE = (
     "optimism",
 )
 NEGATIVE = (
-    "shame", "fear", "anxiety", "guilt", "anger", "frustration", "overwhelm", "sadness", "embarrassment", "worry", "stress",
-)  # fmt: skip
+    "shame",
+    "fear",
+    "anxiety",
+    "guilt",
+    "anger",
+    "frustration",
+    "overwhelm",
+    "sadness",
+    "embarrassment",
+    "worry",
+    "stress",
+)
 
 
 def default_system_prompt(expert: ExpertProfile) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
-from typing import Any, Protocol
+from typing import Any
 
 import pydantic
 from pydantic import BaseModel, ConfigDict, Field
@@ -24,7 +24,7 @@ from core.enrichment.models import JudgeVerdict, TurnArcAdherence
 from core.errors import LLMError, LLMOutputError
 from core.llm.calllog import call_log
 from core.llm.pricing import cost_usd, estimate_tokens, prices_for
-from core.llm.types import LLMReply, MessageRequest, SystemBlock
+from core.llm.types import LLMReply, MessageClient, MessageRequest, SystemBlock
 from core.models.scaffolding import EmotionalArc, ExpertProfile
 from core.settings import Settings
 from core.storage.database import Database
@@ -34,10 +34,6 @@ MAX_ATTEMPTS = 2
 JUDGE_MAX_TOKENS = 2000
 PROMPT_OVERHEAD_TOKENS = 900  # rubric, expert profile and schema around the conversation text
 OUTPUT_TOKENS_BASE, OUTPUT_TOKENS_PER_TURN = 250, 60
-
-
-class MessageClient(Protocol):
-    def create_message(self, request: MessageRequest) -> LLMReply: ...
 
 
 class TurnScore(BaseModel):
@@ -61,22 +57,6 @@ class JudgeReply(BaseModel):
     arc_adherence: int = Field(ge=1, le=5)
     arc_adherence_per_turn: list[TurnScore]
     rationale: str
-
-
-def strict_schema(model: type[BaseModel]) -> dict[str, Any]:
-    """The model's JSON schema as structured output accepts it: closed objects, every field required,
-    numeric bounds left to our own validation afterwards."""
-
-    def walk(node: Any) -> Any:
-        if isinstance(node, dict):
-            node = {k: walk(v) for k, v in node.items() if k not in ("minimum", "maximum", "title")}
-            if node.get("type") == "object":
-                node["additionalProperties"] = False
-                node["required"] = list(node.get("properties", {}))
-            return node
-        return [walk(v) for v in node] if isinstance(node, list) else node
-
-    return walk(model.model_json_schema())  # type: ignore[no-any-return]
 
 
 def intensity_plan(turns: list[dict[str, Any]], arc: EmotionalArc | None) -> list[dict[str, Any]]:
@@ -125,6 +105,8 @@ class ClaudeJudge:
     def judge(
         self, conversation_id: str, raw: dict[str, Any], arc: EmotionalArc | None, expert: ExpertProfile
     ) -> JudgeVerdict:
+        from core.llm.claude import strict_json_schema  # the SDK's schema transform, as for generation
+
         messages: list[dict[str, Any]] = [{"role": "user", "content": judge_prompt(raw, arc, expert)}]
         total_cost = 0.0
         for attempt in range(MAX_ATTEMPTS):
@@ -133,7 +115,7 @@ class ClaudeJudge:
                 max_tokens=JUDGE_MAX_TOKENS,
                 system=[SystemBlock(text=SYSTEM, cache=True)],
                 messages=messages,
-                output_schema=strict_schema(JudgeReply),
+                output_schema=strict_json_schema(JudgeReply),
             )
             reply = self._call(request, conversation_id, attempt)
             cost = cost_usd(reply.model or request.model, reply.usage, self.settings.prices_per_mtok)

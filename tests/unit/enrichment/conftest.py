@@ -55,9 +55,16 @@ def expert() -> ExpertProfile:
 
 @pytest.fixture
 def arc() -> EmotionalArc:
-    return EmotionalArc(arc_key="shame_to_acceptance", name="Shame → Acceptance", starting_emotion="shame",
-                        ending_emotion="acceptance", starting_intensity_min=0.7, starting_intensity_max=0.9,
-                        ending_intensity_min=0.3, ending_intensity_max=0.5)  # fmt: skip
+    return EmotionalArc(
+        arc_key="shame_to_acceptance",
+        name="Shame → Acceptance",
+        starting_emotion="shame",
+        ending_emotion="acceptance",
+        starting_intensity_min=0.7,
+        starting_intensity_max=0.9,
+        ending_intensity_min=0.3,
+        ending_intensity_max=0.5,
+    )
 
 
 @pytest.fixture

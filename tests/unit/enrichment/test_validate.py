@@ -37,25 +37,53 @@ BLOCKER_CASES = [
     ("MISSING_CONVERSATION_METADATA", _set("conversation_metadata", _DELETE), "conversation_metadata"),
     ("MISSING_TURNS_ARRAY", _set("turns", "not a list"), "turns"),
     ("INSUFFICIENT_TURNS", _set("turns.1", _DELETE), "turns"),
-    ("MISSING_CLIENT_PERSONA", _set("conversation_metadata.client_persona", "  "), "conversation_metadata.client_persona"),
-    ("MISSING_SESSION_CONTEXT", _set("conversation_metadata.session_context", 7), "conversation_metadata.session_context"),
-    ("MISSING_CONVERSATION_PHASE", _set("conversation_metadata.conversation_phase", _DELETE), "conversation_metadata.conversation_phase"),
+    (
+        "MISSING_CLIENT_PERSONA",
+        _set("conversation_metadata.client_persona", "  "),
+        "conversation_metadata.client_persona",
+    ),
+    (
+        "MISSING_SESSION_CONTEXT",
+        _set("conversation_metadata.session_context", 7),
+        "conversation_metadata.session_context",
+    ),
+    (
+        "MISSING_CONVERSATION_PHASE",
+        _set("conversation_metadata.conversation_phase", _DELETE),
+        "conversation_metadata.conversation_phase",
+    ),
     ("INVALID_TURN_NUMBER", _set("turns.1.turn_number", "two"), "turns[1].turn_number"),
     ("INVALID_ROLE", _set("turns.1.role", "system"), "turns[1].role"),
     ("MISSING_CONTENT", _set("turns.0.content", ""), "turns[0].content"),
     ("MISSING_EMOTIONAL_CONTEXT", _set("turns.1.emotional_context", _DELETE), "turns[1].emotional_context"),
-    ("MISSING_PRIMARY_EMOTION", _set("turns.0.emotional_context.primary_emotion", ""), "turns[0].emotional_context.primary_emotion"),
+    (
+        "MISSING_PRIMARY_EMOTION",
+        _set("turns.0.emotional_context.primary_emotion", ""),
+        "turns[0].emotional_context.primary_emotion",
+    ),
     ("MISSING_INTENSITY", _set("turns.0.emotional_context.intensity", "high"), "turns[0].emotional_context.intensity"),
-    ("INTENSITY_OUT_OF_RANGE", _set("turns.1.emotional_context.intensity", 1.2), "turns[1].emotional_context.intensity"),
-]  # fmt: skip
+    (
+        "INTENSITY_OUT_OF_RANGE",
+        _set("turns.1.emotional_context.intensity", 1.2),
+        "turns[1].emotional_context.intensity",
+    ),
+]
 WARNING_CASES = [
-    ("MISSING_EXPECTED_OUTCOME", _set("conversation_metadata.expected_outcome", _DELETE), "conversation_metadata.expected_outcome"),
+    (
+        "MISSING_EXPECTED_OUTCOME",
+        _set("conversation_metadata.expected_outcome", _DELETE),
+        "conversation_metadata.expected_outcome",
+    ),
     ("TURN_NUMBER_MISMATCH", _set("turns.1.turn_number", 5), "turns[1].turn_number"),
     ("ROLE_NOT_ALTERNATING", _set("turns.1.role", "user"), "turns[1].role"),
     ("SHORT_CONTENT", _set("turns.1.content", "Ok."), "turns[1].content"),
     ("EXTREME_INTENSITY", _set("turns.1.emotional_context.intensity", 1.0), "turns[1].emotional_context.intensity"),
-    ("MISSING_SECONDARY_EMOTION", _set("turns.0.emotional_context.secondary_emotion", _DELETE), "turns[0].emotional_context.secondary_emotion"),
-]  # fmt: skip
+    (
+        "MISSING_SECONDARY_EMOTION",
+        _set("turns.0.emotional_context.secondary_emotion", _DELETE),
+        "turns[0].emotional_context.secondary_emotion",
+    ),
+]
 
 
 def test_the_reference_fixture_is_valid_without_warnings(raw: dict[str, Any]) -> None:
