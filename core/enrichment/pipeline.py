@@ -19,23 +19,23 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
-from typing import Any, Protocol
+from typing import Any
 
 import sqlalchemy as sa
 
+from core.conversations.versions import VersionConflict, write_if_unchanged
 from core.enrichment.context import ContextLoader
-from core.enrichment.enrich import CRITERIA, build_enriched
 from core.enrichment.fetch import fetch
 from core.enrichment.judge import estimate_cost
-from core.enrichment.models import EnrichmentOutcome, EnrichmentSummary, JudgeVerdict, Stage
+from core.enrichment.models import EnrichmentOutcome, EnrichmentSummary, Stage
 from core.enrichment.normalize import normalize
-from core.enrichment.quality import combined_score, rule_score
+from core.enrichment.quality import rule_score
+from core.enrichment.scoring import Judge, describe, score_and_build
 from core.enrichment.store import store
 from core.enrichment.validate import validate
 from core.errors import BrightRunError
 from core.models.base import utcnow
 from core.models.conversation import Conversation
-from core.models.scaffolding import EmotionalArc, ExpertProfile
 from core.scaffolding.service import ScaffoldingService
 from core.settings import Settings
 from core.storage.blobs import BlobStore
@@ -47,14 +47,6 @@ PENDING = ("not_started", "validated", "enrichment_in_progress", "enriched", "en
 FAILED = ("validation_failed", "normalization_failed", "enrichment_failed")
 Progress = Callable[[int, int, EnrichmentOutcome], None]
 PREFETCH = 50  # rows read per query in a batch run
-
-
-class Judge(Protocol):
-    """Scores a validated conversation with Claude (``core.enrichment.judge.ClaudeJudge``)."""
-
-    def judge(
-        self, conversation_id: str, raw: dict[str, Any], arc: EmotionalArc | None, expert: ExpertProfile
-    ) -> JudgeVerdict: ...
 
 
 class StageFailed(Exception):
@@ -155,8 +147,14 @@ class EnrichmentService:
         return summary
 
     # -- one conversation ------------------------------------------------------------------------
-    def _set(self, conversation_id: str, conn: sa.Connection | None = None, **values: Any) -> None:
-        """Write status columns with one precompiled UPDATE (the hot path: several writes per conversation)."""
+    def _set(
+        self, conversation_id: str, conn: sa.Connection | None = None, expect: Conversation | None = None, **values: Any
+    ) -> None:
+        """Write status columns with one precompiled UPDATE (the hot path: several writes per conversation).
+        With ``expect`` (the row as read), only if its version is unchanged, else ``VersionConflict``."""
+        if expect is not None and conn is not None:
+            write_if_unchanged(self.db, conn, expect, **values)
+            return
         table = self.db.conversations.table
         if self._update is None:
             self._update = sa.update(table).where(table.c.conversation_id == sa.bindparam("match_conversation_id"))
@@ -187,7 +185,15 @@ class EnrichmentService:
             conversation_id=conversation_id, outcome="failed", final_status=row.enrichment_status
         )
         try:
-            self._stages(row, loader, judge, outcome)
+            try:
+                self._stages(row, loader, judge, outcome)
+            except VersionConflict:  # edited meanwhile: enrich the fresh version once more
+                fresh = self.db.conversations.get(conversation_id)
+                outcome = EnrichmentOutcome(conversation_id=conversation_id, outcome="failed")
+                self._stages(fresh, loader, judge, outcome)
+        except VersionConflict as conflict:
+            outcome.error, outcome.hint, outcome.final_status = conflict.message, conflict.hint, "not_started"
+            self._set(conversation_id, enrichment_status="not_started")
         except StageFailed as failed:
             outcome.error = f"{failed.stage}: {failed}"
             outcome.hint = failed.hint
@@ -202,7 +208,7 @@ class EnrichmentService:
         try:
             fetched = fetch(row, self.blobs)
         except Exception as err:
-            raise StageFailed("fetch", _describe(err), getattr(err, "hint", None)) from err
+            raise StageFailed("fetch", describe(err), getattr(err, "hint", None)) from err
         data, report = validate(fetched.text, cid, utcnow())
         outcome.validation_report = report.model_dump(mode="json")
         if not report.is_valid:
@@ -223,9 +229,9 @@ class EnrichmentService:
         outcome.stages_completed.append("validation")
         outcome.final_status = "enrichment_in_progress"
         try:
-            enriched, quality = self._enrich(row, data, loader, judge, outcome)
+            enriched, quality = score_and_build(row, data, loader, judge, outcome)
         except Exception as err:
-            raise StageFailed("enrichment", _describe(err), getattr(err, "hint", None)) from err
+            raise StageFailed("enrichment", describe(err), getattr(err, "hint", None)) from err
         outcome.stages_completed.append("enrichment")
         normalized = normalize(enriched)
         if not normalized.ok:
@@ -237,11 +243,12 @@ class EnrichmentService:
         try:
             path, size = store(row, normalized.data, self.blobs)
         except Exception as err:
-            raise StageFailed("storage", _describe(err), getattr(err, "hint", None)) from err
-        with self.db.transaction() as conn:
-            stored = {"enriched_file_path": path, "enriched_file_size": size, "enriched_at": utcnow()}
+            raise StageFailed("storage", describe(err), getattr(err, "hint", None)) from err
+        with self.db.transaction() as conn:  # only if nobody changed the conversation since it was read
+            stored: dict[str, Any] = {"enriched_file_path": path, "enriched_file_size": size, "enriched_at": utcnow()}
             self._set(cid, conn, enrichment_status="enriched", **stored)
-            self._set(cid, conn, enrichment_status="completed", enrichment_version=ENRICHMENT_VERSION, **quality)
+            done: dict[str, Any] = {"enrichment_status": "completed", "enrichment_version": ENRICHMENT_VERSION}
+            self._set(cid, conn, expect=row, **done, **quality)
         outcome.stages_completed += ["storage", "finalize"]
         outcome.outcome, outcome.final_status = "succeeded", "completed"
         outcome.enriched_path, outcome.enriched_size = path, size
@@ -258,46 +265,3 @@ class EnrichmentService:
         details = (row.quality_details or {}) | {"rules": rules.model_dump()}
         self._set(row.conversation_id, quality_score=rules.score, quality_details=details)
         return rules.score
-
-    def _enrich(
-        self,
-        row: Conversation,
-        data: dict[str, Any],
-        loader: ContextLoader,
-        judge: Judge | None,
-        outcome: EnrichmentOutcome,
-    ) -> tuple[dict[str, Any], dict[str, Any]]:
-        """Score the conversation (rules, and the judge when asked) and build the enriched file."""
-        rules = rule_score(data["turns"], row.tier)
-        details: dict[str, Any] = {"rules": rules.model_dump(), "judge": None}
-        expert = loader.expert(row)
-        criteria: dict[str, float | None] = dict.fromkeys(CRITERIA)
-        verdict: JudgeVerdict | None = None
-        if judge is not None:
-            try:
-                verdict = judge.judge(row.conversation_id, data, loader.arc(row), expert)
-            except Exception as err:  # a judge failure costs the judge scores, not the enrichment
-                details["judge_error"] = outcome.judge_error = _describe(err)
-        if verdict is not None:
-            details["judge"] = verdict.model_dump()
-            criteria = dict(verdict.criteria())
-            outcome.judge_cost_usd = verdict.cost_usd
-        score = combined_score(rules.score, verdict.mean if verdict else None)
-        details["combined"] = {
-            "score": score,
-            "rule_weight": 0.4 if verdict else 1.0,
-            "judge_weight": 0.6 if verdict else 0.0,
-        }
-        params = data.get("input_parameters") if isinstance(data.get("input_parameters"), dict) else None
-        ctx = loader.load(row, quality_score=score, criteria=criteria, input_parameters=params)
-        quality = {"quality_score": score, "quality_details": details, **_score_columns(criteria)}
-        return build_enriched(data, ctx), quality
-
-
-def _score_columns(criteria: dict[str, float | None]) -> dict[str, float | None]:
-    return {name: criteria.get(name) for name in CRITERIA}
-
-
-def _describe(err: Exception) -> str:
-    message = getattr(err, "message", None) or str(err) or type(err).__name__
-    return str(message)

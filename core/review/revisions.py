@@ -3,6 +3,10 @@
 The exact raw reply (``raw_response_path``) is never touched, and each revision row keeps the text it
 replaced, so every earlier version of a turn can be recovered. ``source_hash`` is left alone: it
 identifies where the conversation came from, so importing the original file again is still recognised.
+
+Two edits at once (or an edit racing enrichment): the new file goes to a new path and the row is switched to
+it only if its ``row_version`` is still the one read (``core.conversations.versions``). The loser retries on
+the fresh file; if someone else changed the same turn meanwhile, it reports a conflict instead.
 """
 
 from __future__ import annotations
@@ -10,8 +14,10 @@ from __future__ import annotations
 from typing import Any
 
 from core.conversations.store import ConversationStore, search_text
+from core.conversations.versions import VersionConflict, versioned_path, write_if_unchanged
 from core.errors import ConflictError, NotFoundError, ValidationError
 from core.jsonutil import dumps_pretty
+from core.models.conversation import Conversation
 from core.models.review import ReviewAction, TurnRevision
 from core.storage.blobs import CONVERSATION_FILES, owned_conversation_path
 
@@ -33,23 +39,51 @@ def edit_turn(
     text = new_content.strip()
     if not text:
         raise ValidationError("A turn cannot be empty.", hint="Type the new text of the turn, or cancel the edit.")
-    row = db.conversations.get(conversation_id)
-    if not row.file_path:
-        raise ConflictError(
-            f"Cannot edit '{row.conversation_name}': it has no parsed turns ({row.processing_status}).",
-            hint="Only a parsed conversation can be edited; regenerate or re-import this one.",
-        )
-    path = owned_conversation_path(row.created_by, row.file_path) or ""
-    before = store.blobs.get(CONVERSATION_FILES, path)
-    data = store.read_json(path) or {}
-    turn = find_turn(data, turn_number)
-    original = str(turn.get("content", ""))
-    if original.strip() == text:
-        raise ValidationError(f"Turn {turn_number} already says exactly that.", hint="Change the text, or cancel.")
-    turn["content"] = text
+    seen: str | None = None
+    for _ in range(ATTEMPTS):
+        row = db.conversations.get(conversation_id)
+        if not row.file_path:
+            raise ConflictError(
+                f"Cannot edit '{row.conversation_name}': it has no parsed turns ({row.processing_status}).",
+                hint="Only a parsed conversation can be edited; regenerate or re-import this one.",
+            )
+        data = store.read_json(owned_conversation_path(row.created_by, row.file_path)) or {}
+        turn = find_turn(data, turn_number)
+        original = str(turn.get("content", ""))
+        if seen is not None and original != seen:
+            raise ConflictError(
+                f"Turn {turn_number} of '{row.conversation_name}' was changed by someone else meanwhile.",
+                hint="Reload the conversation, then make your edit again.",
+            )
+        seen = original
+        if original.strip() == text:
+            raise ValidationError(f"Turn {turn_number} already says exactly that.", hint="Change the text, or cancel.")
+        turn["content"] = text
+        try:
+            return _save(store, row, data, turn_number, original, text, editor)
+        except VersionConflict:
+            continue  # another change landed first: apply the edit again on the fresh file
+    raise ConflictError("The conversation kept changing while it was being edited.", hint="Try again in a moment.")
+
+
+ATTEMPTS = 5
+
+
+def _save(
+    store: ConversationStore,
+    row: Conversation,
+    data: dict[str, Any],
+    turn_number: int,
+    original: str,
+    text: str,
+    editor: str,
+) -> TurnRevision:
+    """Write the new file to a new path, then switch the row to it if nobody changed the row meanwhile."""
+    db = store.db
     after = dumps_pretty(data)
+    path = versioned_path(row)
     revision = TurnRevision(
-        conversation_id=conversation_id,
+        conversation_id=row.conversation_id,
         turn_number=turn_number,
         original_content=original,
         new_content=text,
@@ -58,25 +92,27 @@ def edit_turn(
     store.blobs.put(CONVERSATION_FILES, path, after)
     try:
         with db.transaction() as conn:
+            write_if_unchanged(
+                db,
+                conn,
+                row,
+                file_path=path,
+                file_size=len(after),
+                search_text=search_text(data.get("turns", [])),
+                enrichment_status="not_started",
+                enrichment_error=None,
+            )
             db.turn_revisions.add(revision, conn=conn)
             db.review_actions.add(
                 ReviewAction(
-                    conversation_id=conversation_id,
+                    conversation_id=row.conversation_id,
                     action="turn_edited",
                     performed_by=editor,
                     details={"turn_number": turn_number, "revision_id": revision.id},
                 ),
                 conn=conn,
             )
-            db.conversations.update(
-                conversation_id,
-                conn=conn,
-                file_size=len(after),
-                search_text=search_text(data.get("turns", [])),
-                enrichment_status="not_started",
-                enrichment_error=None,
-            )
     except Exception:
-        store.blobs.put(CONVERSATION_FILES, path, before)  # the file and the row stay in step
+        store.blobs.delete(CONVERSATION_FILES, path)  # only the file this attempt wrote
         raise
     return revision

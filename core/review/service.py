@@ -190,7 +190,14 @@ class ReviewService:
         values: dict[str, Any] = {"review_status": to_status, "reviewed_by": reviewer, "reviewed_at": utcnow()}
         if notes := _notes(comment, reasons):
             values["review_notes"] = notes
-        where = {"conversation_id": row.conversation_id, "review_status": row.review_status}
+        # Optimistic concurrency: only the version this decision was made on (a turn edit or enrichment
+        # landing first makes it a conflict, reported in plain words).
+        where = {
+            "conversation_id": row.conversation_id,
+            "review_status": row.review_status,
+            "row_version": row.row_version,
+        }
+        values["row_version"] = row.row_version + 1
         if self.db.conversations.update_where(where, conn=conn, **values) != 1:
             raise ConflictError(f"{name} was changed by someone else meanwhile.", hint="Reload and try again.")
         self.db.review_actions.add(

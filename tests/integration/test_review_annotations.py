@@ -56,8 +56,10 @@ def test_editing_a_turn_keeps_the_original_and_the_raw_reply(review: ReviewServi
     )
     result = review.edit_turn(c.conversation_id, 2, "Let us begin with your fixed costs.", "Ana")
     assert result.revision.original_content == "Let us start with the rent."
-    parsed = review.store.read_json(c.file_path) or {}
+    row = review.db.conversations.get(c.conversation_id)
+    parsed = review.store.read_json(row.file_path) or {}
     assert parsed["turns"][1]["content"] == "Let us begin with your fixed costs."
+    assert row.row_version == c.row_version + 1 and row.file_path != c.file_path  # each version its own file
     raw = json.loads(review.store.blobs.get(CONVERSATION_FILES, c.raw_response_path or ""))
     assert raw["turns"][1]["content"] == "Let us start with the rent."
     assert [r.edited_by for r in review.revisions(c.conversation_id)] == ["Ana"]
