@@ -295,3 +295,10 @@ def test_nobody_but_the_owner_role_touches_schema_migrations(rls: Rls, who: str)
         with pytest.raises(AccessDeniedError, match="permission denied"), db.transaction() as conn:
             conn.execute(sa.text(statement))
     assert rls.worker.pending_migrations() == pending == []
+
+
+def test_a_signed_in_user_cannot_truncate_a_table_past_row_level_security(rls: Rls) -> None:
+    rls.worker.conversations.add(Conversation(created_by=USER_B))
+    with pytest.raises(AccessDeniedError, match="permission denied"), rls.user(USER_A).transaction() as conn:
+        conn.execute(sa.text("TRUNCATE conversations CASCADE"))
+    assert rls.worker.conversations.count() == 1

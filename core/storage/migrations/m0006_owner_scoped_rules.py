@@ -16,7 +16,8 @@ Postgres only (what a signed-in user, role ``authenticated``, may do; system wor
 - History (``review_actions``, ``turn_revisions``) is append-only for every user, reviewers included; owners
   append only non-decision lines. Ratings and grades are written by reviewers; owners read them.
 - ``schema_migrations`` has row-level security and no grants for ``anon``/``authenticated``; ``anon`` keeps
-  no grant on any app table (Supabase grants every new table to ``anon`` by default).
+  no grant on any app table (Supabase grants every new table to ``anon`` by default), and ``authenticated``
+  loses ``TRUNCATE`` (which row-level security does not cover), ``REFERENCES`` and ``TRIGGER``.
 
 Frozen DDL (see ``core.storage.migrations``).
 """
@@ -156,6 +157,8 @@ def _postgres(conn: sa.Connection) -> None:
     conn.exec_driver_sql("REVOKE ALL ON public.schema_migrations FROM PUBLIC, anon, authenticated")
     for table in APP_TABLES:
         conn.exec_driver_sql(f"REVOKE ALL ON public.{table} FROM anon")
+        # TRUNCATE ignores row-level security; Supabase's default grants include it.
+        conn.exec_driver_sql(f"REVOKE TRUNCATE, REFERENCES, TRIGGER ON public.{table} FROM authenticated")
 
 
 def upgrade(conn: sa.Connection) -> None:
