@@ -156,14 +156,18 @@ def show_estimate(svc: Services, request: BatchRequest) -> bool:
 def job_view(svc: Services, job_id: str) -> None:
     """One job's view; refreshes itself every 2 s while the job runs, and stays still once it ended."""
     job = svc.batch.get(job_id)
-    every = 2.0 if job.status in RUNNING else None
-    st.fragment(run_every=every)(_live)(svc, job_id)
+    running = job.status in RUNNING
+    st.fragment(run_every=2.0 if running else None)(_live)(svc, job_id, running)
 
 
-def _live(svc: Services, job_id: str) -> None:
+def _live(svc: Services, job_id: str, was_running: bool) -> None:
     progress = svc.batch.progress(job_id)
     job = progress.job
     running = job.status in RUNNING
+    if was_running and not running:
+        st.rerun()  # the job just ended: redraw the whole page still, with no refreshing parts left over
+    if running:
+        st.caption("This view updates by itself while the job runs.")
     done = job.completed_items + job.cancelled_items
     st.markdown(f"{status_badge('job', job.status)} {done} of {job.total_items} conversations")
     st.progress(progress.fraction)

@@ -83,6 +83,4 @@ st.fragment(run_every=2 if any(j.status in RUNNING for j in jobs) else None)(job
 # Names only: the status lives in the table and the live view, which refresh while a job runs.
 names = {j.id: j.name for j in jobs}
 job_id = st.selectbox("Job", list(names), format_func=names.__getitem__, key="jobs_pick")
-if svc.batch.get(job_id).status in RUNNING:
-    st.caption("This view updates by itself while the job runs.")
 job_view(svc, job_id)

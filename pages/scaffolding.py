@@ -85,6 +85,8 @@ def kind_tab(kind: Kind, names: Names) -> None:
         f"Choose {a_or_an(info.label)} to edit, or add a new one",
         [NEW, *by_id],
         format_func=lambda i: f"Add a new {info.label}" if i == NEW else getattr(by_id[i], "name", by_id[i].key),
+        # There is usually one expert: you, so the page opens on your profile rather than a blank one.
+        index=1 if kind == "experts" and records and pick_key not in st.session_state else 0,
         key=pick_key,
     )
     record = by_id.get(choice)

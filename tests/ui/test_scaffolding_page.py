@@ -37,8 +37,11 @@ def test_every_new_form_starts_blank(svc: Services) -> None:
     assert not at.exception, [e.value for e in at.exception]
     texts = [*(t.value for t in at.text_input), *(t.value for t in at.text_area)]
     assert not any("PydanticUndefined" in str(v) for v in texts)
-    names = [t for t in at.text_input if t.label == "Name"]
-    assert names and all(t.value == "" for t in names)
+    new_forms = [t for t in at.text_input if t.label == "Name" and "_new_" in str(t.key)]
+    assert len(new_forms) == 4 and all(t.value == "" for t in new_forms)  # the Expert tab opens on the profile
+    at = at.selectbox(key="pick_experts").set_value("").run()
+    expert = next(t for t in at.text_input if t.key == "form_experts_new_0_name")
+    assert expert.value == "" and not at.exception
 
 
 def test_the_picker_speaks_in_names_with_a_correct_article(svc: Services) -> None:
