@@ -205,3 +205,15 @@ def test_without_a_key_the_estimate_is_shown_then_how_to_add_one(tmp_path: Path)
 
     assert result.exit_code == 1
     assert "Estimate: about $" in result.output and "ANTHROPIC_API_KEY" in result.output
+
+
+def test_concurrent_sections_do_not_see_each_others_prompts(cli_env: FakeAnthropicServer, tmp_path: Path) -> None:
+    folder = _prepared(tmp_path)
+
+    result = runner.invoke(app, ["spec", "execution-prompts", str(folder), "--concurrent"])
+
+    assert result.exit_code == 0, result.output
+    assert "Sections run at once." in result.output
+    for code in ("E01", "E02", "E03"):
+        text = (folder / f"04f-tiny-build-section-{code}-execution-prompts.md").read_text()
+        assert "**Builds on**: nothing earlier" in text

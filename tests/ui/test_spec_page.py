@@ -132,3 +132,17 @@ def test_write_to_folder_outside_the_data_folder_is_refused(page: AppTest, tmp_p
 
     assert not page.exception and "inside the data folder" in page.error[0].value
     assert not Path("/tmp/elsewhere").exists() and not (tmp_path / "escape").exists()
+
+
+def test_without_a_key_the_integrate_step_shows_the_exact_prompt_and_its_estimate(page: AppTest) -> None:
+    _project(page)
+    svc = build_services(Settings()).spec_projects
+    project = svc.all_projects()[0]
+    for key in ("structured_spec", "infrastructure", "extension_strategy", "implementation_guide"):
+        svc.set_input(project.id, key, f"{key}.md", SPEC if key == "structured_spec" else "Notes.\n")
+    _step(page, "integrate")
+
+    assert not page.exception
+    assert "No Claude key is set" in page.info[0].value and "estimated cost $" in page.info[0].value
+    assert page.code[0].value == svc.plan_integrate(svc.get(project.id)).prompt_text.rstrip("\n")
+    assert page.metric[0].value.startswith("$")
