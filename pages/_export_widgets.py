@@ -37,7 +37,7 @@ def download_buttons(files: list[Download], report: ValidationReport, key: str) 
     for index, file in enumerate(files):
         st.download_button(
             f"Download {file.file_name}",
-            data=file.data,
+            data=file.read,  # read from disk only when clicked; the page never holds the file
             file_name=file.file_name,
             mime=file.mime,
             disabled=not allowed,
@@ -77,7 +77,7 @@ def training_files_section(svc: Services, costs: dict[str, float]) -> None:
         for col, kind in zip(cols[:2], ("json", "jsonl"), strict=True):
             col.download_button(
                 f"Download training.{kind}",
-                data=service.read(chosen, kind),
+                data=lambda kind=kind: service.read(chosen, kind),  # read only when clicked
                 file_name=f"{chosen}.{kind}",
                 key=f"export_tf_download_{kind}",
             )

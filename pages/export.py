@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 import streamlit as st
 
 from core.costs import cost_report
 from core.export import FORMATS
 from core.export.insight import dataset_insight
 from core.export.selection import Selection
+from core.export.service import discard_download_folder, download_folder
 from core.models.status_labels import status_text
 from core.models.statuses import REVIEW_STATUSES
 from core.names import Names
@@ -91,7 +89,9 @@ with download_tab:
         selection = exports.selection(fmt, None if status == "default" else status)
         st.caption(f"{exports.count(selection)} conversation(s) match.")
     if st.button("Export and validate", key="export_run", type="primary"):
-        folder = Path(tempfile.mkdtemp(prefix="export-", dir=svc.settings.data_dir))
+        if earlier := st.session_state.pop("export_outcome", None):
+            discard_download_folder(earlier[3])  # its buttons go away with this export
+        folder = download_folder(svc.settings.data_dir)
         outcome = run_action(
             "Exporting and validating…",
             lambda: exports.export_for_download(
@@ -103,11 +103,13 @@ with download_tab:
                 seed=int(seed),
             ),
         )
-        if outcome is not None:
-            st.session_state["export_outcome"] = outcome
+        if outcome is None:
+            discard_download_folder(folder)
+        else:  # paths and the report only: the files stay on disk
+            st.session_state["export_outcome"] = (*outcome, folder)
     outcome = st.session_state.get("export_outcome")
     if outcome is not None:
-        result, report, files = outcome
+        result, report, files, _ = outcome
         st.write(result.summary())
         show_report(report)
         download_buttons(files, report, key="export_files")

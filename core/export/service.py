@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-import io
+import shutil
+import tempfile
+import time
 import zipfile
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -26,6 +28,8 @@ FILE_NAMES = {
     "kto": "kto.jsonl",
     "hf": "dataset",
 }
+DOWNLOADS_DIR = "export-downloads"  # under the data folder: one sub-folder per export offered for download
+STALE_AFTER_S = 3600.0
 JSONL_RECORDS = {"openai": openai_chat.records, "sharegpt": sharegpt.records, "kto": kto.records}
 
 
@@ -134,19 +138,42 @@ class ExportService:
 
 
 class Download(NamedTuple):
+    """A file to offer, left on disk: the page opens it only when the person clicks, and never keeps it."""
+
     file_name: str
-    data: bytes
+    path: Path
     mime: str
+
+    def read(self) -> bytes:
+        """The file's bytes (the page passes this method, not the bytes: Streamlit calls it on click)."""
+        return self.path.read_bytes()
 
 
 def downloads(result: ExportResult) -> list[Download]:
-    """The files of an export as downloads; a Hugging Face folder becomes one zip."""
+    """The files of an export as downloads; a Hugging Face folder becomes one zip, written next to it."""
     if result.format == "hf":
         folder = Path(result.paths[0])
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        zipped = folder.with_name(f"{folder.name}.zip")
+        with zipfile.ZipFile(zipped, "w", zipfile.ZIP_DEFLATED) as archive:
             for path in sorted(p for p in folder.rglob("*") if p.is_file()):
                 archive.write(path, f"{folder.name}/{path.relative_to(folder).as_posix()}")
-        return [Download(f"{folder.name}.zip", buffer.getvalue(), "application/zip")]
+        return [Download(zipped.name, zipped, "application/zip")]
     mime = {".json": "application/json", ".jsonl": "application/x-ndjson"}
-    return [Download(Path(p).name, Path(p).read_bytes(), mime.get(Path(p).suffix, "text/plain")) for p in result.paths]
+    return [Download(Path(p).name, Path(p), mime.get(Path(p).suffix, "text/plain")) for p in result.paths]
+
+
+def download_folder(data_dir: Path, *, stale_after_s: float = STALE_AFTER_S) -> Path:
+    """A new, empty folder for one export to download. Folders of earlier exports older than
+    ``stale_after_s`` (left by closed sessions) are removed first, so they never pile up."""
+    root = data_dir / DOWNLOADS_DIR
+    root.mkdir(parents=True, exist_ok=True)
+    cutoff = time.time() - stale_after_s
+    for old in root.iterdir():
+        if old.is_dir() and old.stat().st_mtime < cutoff:
+            shutil.rmtree(old, ignore_errors=True)
+    return Path(tempfile.mkdtemp(prefix="export-", dir=root))
+
+
+def discard_download_folder(folder: Path) -> None:
+    """Remove an export's folder once its downloads are no longer offered."""
+    shutil.rmtree(folder, ignore_errors=True)
