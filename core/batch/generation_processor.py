@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import sqlalchemy as sa
+
 from core.batch import claims
 from core.batch.processor import ItemOutcome, PreparedItem, conversation_id_for
 from core.errors import LeaseLostError, LLMError
@@ -61,10 +63,22 @@ class GenerationProcessor:
         usage = plan.estimate.usage
         return PreparedItem(job, item, input_tokens=usage.input_tokens, output_tokens=usage.output_tokens, payload=plan)
 
+    def reserve(self, prepared: PreparedItem, conn: sa.Connection) -> None:
+        """Write the next call's ``sent`` row inside ``conn`` (the job's rate-limit admission)."""
+        job, item = prepared.job, prepared.item
+        prepared.extra["entry"] = self.generation.begin_call(
+            prepared.payload,
+            conversation_id=conversation_id_for(item),
+            job_id=job.id,
+            created_by=job.created_by,
+            attempt=prepared.extra.get("attempt", 0),
+            conn=conn,
+        )
+
     def execute(self, prepared: PreparedItem) -> ItemOutcome:
         """One call: its ``sent`` log row first, then the call, then the fenced store of the result."""
         job, item, plan = prepared.job, prepared.item, prepared.payload
-        entry = self.generation.begin_call(
+        entry = prepared.extra.pop("entry", None) or self.generation.begin_call(
             plan,
             conversation_id=conversation_id_for(item),
             job_id=job.id,

@@ -17,6 +17,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 Clock = Callable[[], float]
 WINDOW_S = 10.0
@@ -145,6 +146,13 @@ class RateLimiter:
                 self.throttles.clear()
             self._cond.notify_all()
         return delay
+
+    def pause_until_wall(self, until: datetime) -> None:
+        """Hold every lane until the wall-clock time ``until`` (a pause another worker of the job recorded)."""
+        left = (until - datetime.now(UTC)).total_seconds()
+        if left > 0:
+            with self._cond:
+                self.paused_until = max(self.paused_until, self.clock() + left)
 
     def backoff_s(self, attempt: int, retry_after: float | None) -> float:
         """``retry-after`` when the server gave one, else 1 s × 2^attempt with ±10% jitter, at most 60 s."""

@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from core.batch import claims, joblog
+from core.batch.admission import WINDOW_S, JobAdmission, has_limits
 from core.batch.processor import ItemOutcome, ItemProcessor, PreparedItem
 from core.batch.ratelimit import RateLimiter
 from core.errors import BrightRunError, LLMError
@@ -37,6 +38,8 @@ class RunnerOptions:
     max_attempts: int = 5
     #: First backoff of a transient error without ``retry-after`` (doubles per attempt).
     retry_base_s: float = 1.0
+    #: The window of the job's per-minute limits across processes (tests shorten it; limits scale with it).
+    rate_window_s: float = WINDOW_S
 
 
 class _Lanes:
@@ -68,6 +71,7 @@ class JobRunner:
         self.processor = processor
         self.owner = owner or worker_id()
         self.options = options or RunnerOptions()
+        self.admission = JobAdmission(db, self.options.rate_window_s)
 
     # -- one job --------------------------------------------------------------------------------------
     def run(self, job_id: str, *, stop: threading.Event | None = None) -> BatchJob:
@@ -105,6 +109,8 @@ class JobRunner:
                 continue
             if outer.is_set() or job is None or job.status not in claims.RUNNABLE:
                 lanes.stop.set()
+            elif job.throttled_until is not None:  # another worker of the job was told to back off
+                lanes.limiter.pause_until_wall(job.throttled_until)
 
     def _lane(self, lanes: _Lanes) -> None:
         while not lanes.stop.is_set():
@@ -147,6 +153,9 @@ class JobRunner:
         for attempt in range(self.options.max_attempts):
             if not lanes.limiter.acquire(*estimate, lanes.stop):
                 return None
+            if not self._admit(lanes, prepared, estimate):
+                lanes.limiter.done(estimated=estimate)
+                return None
             try:
                 outcome = self.processor.execute(prepared)
             except LLMError as err:
@@ -154,11 +163,14 @@ class JobRunner:
                 lanes.limiter.done(estimated=estimate, throttled=throttled)
                 if not is_transient(err) or attempt == self.options.max_attempts - 1:
                     return self.processor.give_up(prepared, err)
+                paused = lanes.limiter.paused_until
                 delay = (
                     lanes.limiter.throttled(err.retry_after, attempt)
                     if throttled
                     else backoff_s(attempt, err.retry_after, lanes.limiter.rng, base_s=self.options.retry_base_s)
                 )
+                if lanes.limiter.paused_until > paused:  # frequent throttling: every worker of the job waits
+                    self.admission.throttled(prepared.job.id, delay)
                 reason = f"HTTP {err.status_code}" if err.status_code else (err.code or "error")
                 joblog.write(
                     self.db,
@@ -180,3 +192,16 @@ class JobRunner:
             lanes.limiter.done(estimated=estimate, used=(outcome.input_tokens, outcome.output_tokens))
             return outcome
         return None  # not reached: the last attempt returns above
+
+    def _admit(self, lanes: _Lanes, prepared: PreparedItem, estimate: tuple[int, int]) -> bool:
+        """Wait for room in the job's limits across all its workers (only jobs with limits, and processors
+        that log their calls); False if the lanes were stopped meanwhile."""
+        reserve = getattr(self.processor, "reserve", None)
+        if reserve is None or not has_limits(lanes.job):
+            return True
+        while not lanes.stop.is_set():
+            wait = self.admission.admit(lanes.job, estimate, lambda conn: reserve(prepared, conn))
+            if wait <= 0:
+                return True
+            lanes.stop.wait(min(wait, 1.0))
+        return False

@@ -97,6 +97,7 @@ class WorkerOptions:
     lease_s: float = 60.0
     poll_s: float = 1.0
     batch_poll_s: float = 10.0
+    rate_window_s: float = 60.0
 
 
 def build_worker(services: Services, options: WorkerOptions | None = None) -> Worker:
@@ -104,6 +105,7 @@ def build_worker(services: Services, options: WorkerOptions | None = None) -> Wo
     fails the items with a clear message instead of failing the worker)."""
     options = options or WorkerOptions()
     processor = GenerationProcessor(services.db, services.generation, lambda: services.llm)
-    runner = JobRunner(services.db, processor, options=RunnerOptions(lease_s=options.lease_s, poll_s=options.poll_s))
+    runner_options = RunnerOptions(lease_s=options.lease_s, poll_s=options.poll_s, rate_window_s=options.rate_window_s)
+    runner = JobRunner(services.db, processor, options=runner_options)
     driver = MessageBatchDriver(services.db, processor, lambda: services.llm, owner=runner.owner)
     return Worker(services.db, runner, driver, poll_s=options.poll_s, batch_poll_s=options.batch_poll_s)

@@ -178,6 +178,9 @@ def worker(
     parent_pid: Annotated[
         int | None, typer.Option("--parent-pid", hidden=True, help="Stop when this parent process is gone.")
     ] = None,
+    rate_window_seconds: Annotated[
+        float, typer.Option("--rate-window-seconds", hidden=True, help="Window of the per-minute limits (tests).")
+    ] = 60.0,
 ) -> None:
     """Serve every batch job (highest priority first) until stopped with Ctrl+C or SIGTERM."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
@@ -185,7 +188,8 @@ def worker(
         svc = services()
         from core.batch.worker import WorkerOptions, build_worker
 
-        built = build_worker(svc, WorkerOptions(lease_s=lease_seconds, poll_s=poll_seconds))
+        options = WorkerOptions(lease_s=lease_seconds, poll_s=poll_seconds, rate_window_s=rate_window_seconds)
+        built = build_worker(svc, options)
         with _stop_on_signals() as stop:
             if parent_pid is not None:
                 from core.batch.helpers import watch_parent

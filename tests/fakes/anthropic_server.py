@@ -61,6 +61,7 @@ class FakeRequest:
     headers: dict[str, str]
     body: Any
     match: re.Match[str] | None = None
+    at: float = field(default_factory=time.monotonic)
 
 
 @dataclass
