@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -21,6 +22,7 @@ from core.batch import claims, joblog
 from core.batch.generation_processor import GenerationProcessor
 from core.batch.processor import ItemOutcome, PreparedItem
 from core.errors import BrightRunError, LLMError
+from core.generation.frozen import freeze_plan, thaw_plan
 from core.llm.claude import ClaudeClient
 from core.llm.types import MessageBatchResult, MessageRequest
 from core.models.base import utcnow
@@ -125,11 +127,16 @@ class MessageBatchDriver:
         """Send the queued items; returns how many went out."""
         items = self.claim_queued(job.id)
         requests: list[tuple[str, MessageRequest]] = []
+        frozen: dict[str, dict[str, Any]] = {}
         for item in items:
             try:
-                requests.append((item.id, self.processor.plan(job, item).request))
+                plan = self.processor.plan(job, item)
             except BrightRunError as err:
                 claims.finish(self.db, item, self.owner, ItemOutcome.failure(err.message))
+                continue
+            requests.append((item.id, plan.request))
+            frozen[item.id] = freeze_plan(plan)
+        self._store_requests(frozen)
         sent = 0
         for chunk in split(requests, max_requests=self.max_requests, max_bytes=self.max_bytes):
             try:
@@ -141,6 +148,15 @@ class MessageBatchDriver:
             self._mark_submitted(job.id, info.id, [custom_id for custom_id, _ in chunk])
             sent += len(chunk)
         return sent
+
+    def _store_requests(self, frozen: dict[str, dict[str, Any]]) -> None:
+        """Keep each item's exact request and scaffolding snapshot: its result is ingested with them."""
+        if not frozen:
+            return
+        t = claims.items_t
+        update = sa.update(t).where(t.c.id == sa.bindparam("item_id")).values(submitted_request=sa.bindparam("frozen"))
+        with self.db.transaction() as conn:
+            conn.execute(update, [{"item_id": item_id, "frozen": data} for item_id, data in frozen.items()])
 
     def _mark_submitted(self, job_id: str, batch_id: str, item_ids: list[str]) -> None:
         now = utcnow()
@@ -208,8 +224,8 @@ class MessageBatchDriver:
         return len(results)
 
     def _outcome(self, job: BatchJob, item: BatchItem, result: MessageBatchResult) -> ItemOutcome:
-        try:
-            plan = self.processor.plan(job, item)
+        try:  # the plan as submitted (items sent before m0005 have none: rebuild it)
+            plan = thaw_plan(item.submitted_request) if item.submitted_request else self.processor.plan(job, item)
         except BrightRunError as err:
             return ItemOutcome.failure(err.message)
         if result.reply is not None:

@@ -48,6 +48,8 @@ class GenerationPlan:
     request: MessageRequest
     estimate: Estimate
     model_warning: str | None = None
+    #: The snapshot taken when the request was sent (Message Batches: ``core.generation.frozen``).
+    frozen_snapshot: dict[str, Any] | None = None
 
     def ids(self) -> dict[str, str | None]:
         return {
@@ -59,6 +61,8 @@ class GenerationPlan:
 
     def snapshot(self) -> dict[str, Any]:
         """The scaffolding snapshot (§3.11) plus template, expert and request settings."""
+        if self.frozen_snapshot is not None:
+            return dict(self.frozen_snapshot)
         return {
             "persona": {
                 "id": self.persona.id,

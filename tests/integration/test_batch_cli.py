@@ -13,8 +13,20 @@ from tests.fakes.anthropic_server import FakeAnthropicServer
 from tests.fakes.fixtures import FAKE_KEY
 
 runner = CliRunner()
-CREATE = ["batch", "create", "--personas", "anxious_planner", "--arcs", "anxiety_to_confidence",
-          "--topics", "ignored_401k,long_term_care", "--variations", "2", "--concurrency", "2"]  # fmt: skip
+CREATE = [
+    "batch",
+    "create",
+    "--personas",
+    "anxious_planner",
+    "--arcs",
+    "anxiety_to_confidence",
+    "--topics",
+    "ignored_401k,long_term_care",
+    "--variations",
+    "2",
+    "--concurrency",
+    "2",
+]
 
 
 @pytest.fixture(autouse=True)

@@ -31,8 +31,11 @@ def slow_claude() -> Iterator[FakeAnthropicServer]:
 
 
 def start_worker(data_dir: Path, server: FakeAnthropicServer, log: Path) -> subprocess.Popen[bytes]:
-    env = os.environ | {"BRIGHTRUN_DATA_DIR": str(data_dir), "ANTHROPIC_API_KEY": FAKE_KEY,
-                        "ANTHROPIC_BASE_URL": server.url}  # fmt: skip
+    env = os.environ | {
+        "BRIGHTRUN_DATA_DIR": str(data_dir),
+        "ANTHROPIC_API_KEY": FAKE_KEY,
+        "ANTHROPIC_BASE_URL": server.url,
+    }
     command = [sys.executable, "-m", "core", "worker", "--lease-seconds", str(LEASE_S), "--poll-seconds", "0.2"]
     return subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT)
 
@@ -56,8 +59,9 @@ def test_a_killed_worker_loses_nothing_and_duplicates_nothing(
     settings: Settings, slow_claude: FakeAnthropicServer, tmp_path: Path
 ) -> None:
     svc = job_services(settings)
-    request = BatchRequest(personas=["anxious_planner", "recently_widowed"], arcs=["anxiety_to_confidence"],
-                           topics="all", concurrency=6)  # fmt: skip
+    request = BatchRequest(
+        personas=["anxious_planner", "recently_widowed"], arcs=["anxiety_to_confidence"], topics="all", concurrency=6
+    )
     job = svc.batch.create(request)
     first = start_worker(settings.data_dir, slow_claude, tmp_path / "worker1.log")
     wait_for(lambda: svc.db.jobs.get(job.id).completed_items >= 6, 20)

@@ -16,8 +16,12 @@ from core.models.jobs import BatchJob
 from tests.fakes.anthropic_server import FakeAnthropicServer
 from tests.fakes.message_batches import FakeMessageBatches
 
-REQUEST = BatchRequest(personas=["anxious_planner", "recently_widowed"], arcs=["anxiety_to_confidence"],
-                       topics=["ignored_401k", "eldercare_costs", "long_term_care"], mode="message_batches")  # fmt: skip
+REQUEST = BatchRequest(
+    personas=["anxious_planner", "recently_widowed"],
+    arcs=["anxiety_to_confidence"],
+    topics=["ignored_401k", "eldercare_costs", "long_term_care"],
+    mode="message_batches",
+)
 
 
 @pytest.fixture
@@ -28,8 +32,13 @@ def fake_batches(fake_claude: FakeAnthropicServer) -> FakeMessageBatches:
 def driver_for(services: Services, *, max_requests: int = 4) -> MessageBatchDriver:
     worker = build_worker(services)
     assert isinstance(worker.message_batches, MessageBatchDriver)
-    return MessageBatchDriver(services.db, worker.message_batches.processor, lambda: services.llm,
-                              owner=worker_id(), max_requests=max_requests)  # fmt: skip
+    return MessageBatchDriver(
+        services.db,
+        worker.message_batches.processor,
+        lambda: services.llm,
+        owner=worker_id(),
+        max_requests=max_requests,
+    )
 
 
 def run_two_steps(services: Services, driver: MessageBatchDriver, job: BatchJob) -> BatchJob:
@@ -61,8 +70,12 @@ def test_message_batches_results_are_priced_at_the_batch_rate(
     job = gen_services.batch.create(REQUEST)
     run_two_steps(gen_services, driver_for(gen_services), job)
     log = gen_services.db.logs.list(where={"job_id": job.id, "status": "success"})[0]
-    usage = LLMUsage(input_tokens=log.input_tokens, output_tokens=log.output_tokens,
-                     cache_read_tokens=log.cache_read_tokens, cache_write_tokens=log.cache_write_tokens)  # fmt: skip
+    usage = LLMUsage(
+        input_tokens=log.input_tokens,
+        output_tokens=log.output_tokens,
+        cache_read_tokens=log.cache_read_tokens,
+        cache_write_tokens=log.cache_write_tokens,
+    )
     prices = gen_services.settings.prices_per_mtok
     assert log.cost_usd == pytest.approx(cost_usd(log.model, usage, prices, batch=True))
     assert log.cost_usd == pytest.approx(cost_usd(log.model, usage, prices) / 2, rel=1e-3)
@@ -97,3 +110,31 @@ def test_requests_are_split_by_count_and_by_size() -> None:
     pairs = [(f"id-{n}", request) for n in range(5)]
     assert [len(c) for c in split(pairs, max_requests=2, max_bytes=10**9)] == [2, 2, 1]
     assert [len(c) for c in split(pairs, max_requests=100, max_bytes=2500)] == [2, 2, 1]
+
+
+def test_results_are_ingested_with_the_request_and_snapshot_stored_at_submission(
+    gen_services: Services, fake_batches: FakeMessageBatches
+) -> None:
+    job = gen_services.batch.create(REQUEST)
+    driver = driver_for(gen_services, max_requests=10)
+    driver.step(gen_services.db.jobs.get(job.id))  # submitted; still in progress
+    sent = {entry["custom_id"]: entry["params"] for b in fake_batches.batches.values() for entry in b.requests}
+    stored = {i.id: i.submitted_request for i in gen_services.batch.items(job.id)}
+    assert all(stored[item_id] and stored[item_id]["params"] == params for item_id, params in sent.items())
+    # The scaffolding changes while the batch runs (up to a day): a persona renamed, a template rewritten.
+    persona = gen_services.scaffolding.get("personas", "anxious_planner")
+    gen_services.db.personas.update(persona.id, name="Renamed Meanwhile")
+    for template in gen_services.db.templates.list():
+        gen_services.db.templates.update(template.id, template_text=template.template_text + "\nChanged meanwhile.")
+    driver.step(gen_services.db.jobs.get(job.id))  # ended: ingest
+    done = gen_services.db.jobs.get(job.id)
+    assert (done.status, done.successful_items) == ("completed", len(sent))
+    for item in gen_services.batch.items(job.id):
+        row = gen_services.db.conversations.get(item.conversation_id or "")
+        frozen = stored[item.id] or {}
+        assert row.scaffolding_snapshot == frozen["snapshot"]  # what was sent, not what is there now
+        assert "Renamed Meanwhile" not in str(row.scaffolding_snapshot) and "Changed meanwhile" not in str(
+            row.scaffolding_snapshot
+        )
+        log = gen_services.db.logs.list(where={"conversation_id": row.conversation_id})[0]
+        assert log.request_payload is not None and log.request_payload["prompt"] == frozen["user_prompt"]

@@ -23,8 +23,14 @@ class FakeProcessor:
     """Succeeds after ``delay_s`` unless the item's position has scripted errors (raised in order) or is
     listed in ``fail`` (a permanent failure). Records the most calls seen in flight at once."""
 
-    def __init__(self, *, delay_s: float = 0.0, errors: dict[int, list[LLMError]] | None = None,
-                 fail: tuple[int, ...] = (), cost: float = 0.01) -> None:  # fmt: skip
+    def __init__(
+        self,
+        *,
+        delay_s: float = 0.0,
+        errors: dict[int, list[LLMError]] | None = None,
+        fail: tuple[int, ...] = (),
+        cost: float = 0.01,
+    ) -> None:
         self.delay_s = delay_s
         self.errors = {k: list(v) for k, v in (errors or {}).items()}
         self.fail = fail

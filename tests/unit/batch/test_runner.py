@@ -16,8 +16,14 @@ FAST = RunnerOptions(lease_s=30, poll_s=0.02, max_attempts=3)
 
 def counters(db: Database, job_id: str) -> tuple[str, int, int, int, int, int]:
     job = db.jobs.get(job_id)
-    return (job.status, job.total_items, job.completed_items, job.successful_items, job.failed_items,
-            job.cancelled_items)  # fmt: skip
+    return (
+        job.status,
+        job.total_items,
+        job.completed_items,
+        job.successful_items,
+        job.failed_items,
+        job.cancelled_items,
+    )
 
 
 def test_a_job_runs_every_item_once_with_true_concurrency(db: Database) -> None:
