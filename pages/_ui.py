@@ -9,6 +9,7 @@ from typing import Any
 import pydantic
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
+from streamlit.runtime.pages_manager import PagesManager
 
 from core.auth import AuthUser, SupabaseAuth, anonymous_services, user_services
 from core.bootstrap import Services, build_services
@@ -21,6 +22,17 @@ from core.validation import user_error
 @st.cache_resource(show_spinner=False)
 def _services_for(database_url: str, data_dir: str) -> Services:
     return build_services(Settings())
+
+
+def _leave_legacy_pages_mode() -> None:
+    """Run every page through ``app.py``, even when a link to a page is the server's first request.
+
+    Streamlit treats a ``pages/`` folder as an old-style page folder until ``st.navigation`` has run
+    once: a first request straight to ``/conversation?id=…`` after a start runs that page alone (no
+    navigation, no wide layout), and would keep doing so for every later visitor. Switching it off here
+    limits that to the one browser session that made the first request.
+    """
+    PagesManager.uses_pages_directory = False
 
 
 def system_services() -> Services:
@@ -144,3 +156,6 @@ def empty_state(message: str, *, page: str = "pages/home.py", label: str = "Go t
     st.info(message)
     page_link(page, label=label, icon=":material/arrow_forward:")
     st.stop()
+
+
+_leave_legacy_pages_mode()

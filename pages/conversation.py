@@ -1,119 +1,128 @@
-"""One conversation: turns as chat bubbles, intensity against the arc, per-turn ratings, grade, decision, history."""
+"""One conversation, at its own address (``/conversation?id=…``): the turns with inline ratings, and a
+decision panel that stays in view. In queue mode a decision moves straight on to the next pending one."""
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
-from core.models.review import RUBRIC
-from core.review.detail import intensity_chart_rows
-from core.review.transitions import STATUS_LABELS, TRANSITIONS, allowed_decisions
-from pages._review_widgets import (
-    OPEN_KEY,
-    REJECT_REASONS,
-    chat_bubble,
-    current_query,
-    history_list,
-    turn_tools,
+from core.models.status_labels import status_badge, status_text
+from core.review.names import load_names
+from pages._review_panel import (
+    SHORTCUTS,
+    STICKY_CSS,
+    decision_buttons,
+    details_tab,
+    grade_tab,
+    rate_current,
+    verdicts_tab,
 )
-from pages._ui import empty_state, friendly_errors, require_reviewer, run_action, services
+from pages._review_turns import rating_key, show_turns
+from pages._review_widgets import DONE_WORDS, back_to_grid, current_query, flash, reviewer, show_flash, undo_bar
+from pages._ui import run_action, services
 
 svc = services()
-conversation_id = st.query_params.get("id") or st.session_state.get(OPEN_KEY)
+query = current_query()
+conversation_id = str(st.query_params.get("id", ""))
 if not conversation_id or svc.db.conversations.find(conversation_id) is None:
-    empty_state("Pick a conversation on the Review page to open it here.", page="pages/review.py", label="Go to Review")
-st.session_state[OPEN_KEY] = conversation_id
-reviewer = require_reviewer()
-detail = svc.review.detail(conversation_id)
-row = detail.conversation
+    st.title("Conversation")
+    st.info("Pick a conversation on the Review page to open it here, or start with the next one waiting for review.")
+    name = reviewer()
+    first = svc.review.next_pending(query)
+    if first is not None and st.button("Review next pending", key="empty_queue", type="primary", shortcut="N"):
+        st.query_params["id"] = first
+        st.rerun()
+    st.page_link("pages/review.py", label="Go to Review", icon=":material/arrow_forward:")
+    st.stop()
+name = reviewer()
+show_flash()
 
 
-def _go(target: str | None) -> None:
-    st.session_state[OPEN_KEY] = target
-    st.query_params["id"] = str(target)
+def go(target: str | None) -> None:
+    if target is None:
+        st.toast("That is the end of this list.", icon=":material/block:")
+        return
+    st.query_params["id"] = target
     st.rerun()
 
 
-st.title(row.conversation_name)
-previous, following = svc.review.neighbours(current_query(), conversation_id)
-nav = st.columns([1, 1, 4])
-if nav[0].button("Previous", key="detail_prev", disabled=previous is None, icon=":material/chevron_left:"):
-    _go(previous)
-if nav[1].button("Next", key="detail_next", disabled=following is None, icon=":material/chevron_right:"):
-    _go(following)
-quality = f"{row.quality_score:.1f}" if row.quality_score is not None else "not scored"
-nav[2].caption(
-    f"{STATUS_LABELS[row.review_status]} · tier {row.tier} · quality {quality} · enrichment {row.enrichment_status}"
-    f" · persona {row.persona_key or '-'} · arc {row.emotional_arc_key or '-'} · topic {row.topic_key or '-'}"
+detail = svc.review.detail(conversation_id)
+row = detail.conversation
+names = load_names(svc.db)
+
+st.html(STICKY_CSS)
+title = names.title(row.conversation_name, row.persona_key, row.emotional_arc_key)
+topic = names.topic(row.topic_key)
+st.title(title, anchor=False)
+quality = f"quality {row.quality_score:.1f}" if row.quality_score is not None else "no quality score"
+flags = " · :red-badge[Cut off]" if row.is_truncated else ""
+st.markdown(
+    f"{status_badge('review', row.review_status)} · {topic or 'no topic'} · {quality} · "
+    f"{status_text('enrichment', row.enrichment_status)} · {row.turn_count} turns{flags}"
 )
-if message := st.session_state.pop("detail_message", None):
-    st.success(message)
 
-downloads = st.columns(2)
-with friendly_errors():
-    if row.raw_response_path:
-        name, data = svc.review.download(conversation_id, "raw")
-        downloads[0].download_button("Download raw JSON", data, file_name=name, mime="application/json", key="dl_raw")
-    if detail.enriched_ready:
-        name, data = svc.review.download(conversation_id, "enriched")
-        downloads[1].download_button("Download enriched JSON", data, name, mime="application/json", key="dl_enriched")
-    else:
-        downloads[1].caption(f"Enriched JSON: not available ({row.enrichment_status}).")
+nav = st.columns([1.1, 1.1, 1.5, 1.4, 3], vertical_alignment="center")
+if nav[0].button("Previous", key="detail_prev", icon=":material/chevron_left:", shortcut="K"):
+    go(svc.review.step(query, conversation_id, -1))
+if nav[1].button("Next", key="detail_next", icon=":material/chevron_right:", shortcut="J"):
+    go(svc.review.step(query, conversation_id, 1))
+if nav[2].button("Next pending", key="detail_next_pending", icon=":material/fast_forward:", shortcut="N"):
+    go(svc.review.next_pending(query, conversation_id))
+if nav[3].button("Back to the list", key="detail_back", icon=":material/table_rows:"):
+    back_to_grid(query)
+nav[4].markdown(f"**{svc.review.progress(query.filters)}**")
 
-turns_col, side = st.columns([3, 2])
+if undone := undo_bar(svc, name, key="undo_button_detail"):
+    go(undone[0])
+
+current = detail.current_turn(name)
+turns_col, side = st.columns([1.4, 1], gap="medium")
 with turns_col:
-    if not detail.turns:
-        st.warning("This conversation has no parsed turns; download the raw JSON to see what was returned.")
-    for turn in detail.turns:
-        rating = detail.ratings.get(turn.turn_number)
-        chat_bubble(turn, rating)
-        turn_tools(svc, conversation_id, turn, rating, reviewer)
+    show_turns(svc, detail, name, current)
 
-with side:
-    st.subheader("Intensity per turn")
-    chart = pd.DataFrame(intensity_chart_rows(detail))
-    if not chart.empty:
-        st.line_chart(chart.set_index("turn"), height=220)
-        if detail.bands:
-            st.caption(f"Planned by '{detail.bands.arc_name}': start and end bands (min/max lines).")
+with side, st.container(key="decision_panel", border=True):
+    st.markdown("**Your decision**")
+    slot = st.container()  # what a decision or rating says (a refusal, a needed confirmation) shows here
+    clicked, options = decision_buttons(detail)
+    picked = rate_current(detail, name, current)
+    st.caption(SHORTCUTS)
+    grade, verdicts, more = st.tabs(["Grade", "Verdicts and history", "Details"])
+    with grade:
 
-    st.subheader("Grade")
-    last = detail.grade
-    overall = st.slider("Overall", 1, 5, last.overall if last else 3, key="grade_overall")
-    rubric = {
-        name: st.slider(name.replace("_", " ").title(), 1, 5, getattr(last, name) if last else 3, key=f"grade_{name}")
-        for name in RUBRIC
-    }
-    grade_note = st.text_input("Grade comment", key="grade_comment")
-    if last:
-        st.caption(f"Last graded {last.overall}/5 by {last.graded_by} on {last.created_at:%Y-%m-%d %H:%M}.")
-    if st.button("Save grade", key="grade_save"):
+        def save_grade(scores: dict[str, int], note: str) -> None:
+            overall = scores.pop("overall")
+            saved = run_action(
+                "Saving…", lambda: svc.review.grade(conversation_id, name, overall=overall, rubric=scores, comment=note)
+            )
+            if saved is not None:
+                flash(f"Your grade {saved.overall}/5 is saved.")
+                st.rerun()
+
+        grade_tab(detail, name, save_grade)
+    with verdicts:
+        verdicts_tab(detail)
+    with more:
+        details_tab(svc, detail)
+
+if picked is not None and current is not None:
+    with slot:
         saved = run_action(
             "Saving…",
-            lambda: svc.review.grade(conversation_id, reviewer, overall=overall, rubric=rubric, comment=grade_note),
+            lambda: svc.review.rate_turn(conversation_id, current, picked, name),  # type: ignore[arg-type]
         )
-        if saved is not None:
-            st.session_state["detail_message"] = f"Grade {saved.overall}/5 saved."
-            st.rerun()
+    if saved is not None:
+        st.session_state.pop(rating_key(conversation_id, current), None)
+        flash(f"Turn {current} rated.")
+        st.rerun()
 
-    st.subheader("Decision")
-    choices = allowed_decisions(row.review_status)
-    decision = st.radio(
-        "Decision",
-        choices,
-        format_func=lambda d: TRANSITIONS[d].label.capitalize(),
-        horizontal=True,
-        key="decision_pick",
-    )
-    reasons = st.multiselect("Reasons (a rejection needs one, or a comment)", REJECT_REASONS, key="decision_reasons")
-    comment = st.text_area("Comment", key="decision_comment", height=80)
-    if st.button("Submit decision", key="decision_submit", type="primary", disabled=decision is None):
+if clicked is not None:
+    with slot:
         done = run_action(
-            "Saving…", lambda: svc.review.decide(conversation_id, decision, reviewer, comment=comment, reasons=reasons)
+            "Saving…",
+            lambda: svc.review.decide(conversation_id, clicked, name, **options),  # type: ignore[arg-type]
         )
-        if done is not None:
-            st.session_state["detail_message"] = f"Now {STATUS_LABELS[done.review_status]}."
-            st.rerun()
-
-    st.subheader("History")
-    history_list(detail.history)
+    if done is not None:
+        flash(f"{title}: {DONE_WORDS[clicked]}.", undo=[conversation_id])
+        following = svc.review.next_pending(query, conversation_id, skip=[conversation_id])
+        if following is not None:
+            go(following)
+        st.rerun()

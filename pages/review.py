@@ -1,67 +1,94 @@
-"""Review: a fast grid of conversations, filtered, sorted and paged in the database, with bulk actions."""
+"""Review: the grid of conversations (filtered, sorted and paged in the database, all kept in the URL),
+actions on the selection with a toast and Undo, and the queue ("Review next pending")."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from core.review.grid import apply_sort, selected_ids
-from pages._review_widgets import (
-    OPEN_KEY,
+from core.review.names import load_names
+from pages._review_grid import (
     bulk_bar,
-    current_query,
-    filter_widgets,
+    column_chooser,
+    filter_row,
+    grid_key,
     pager,
+    selected,
+    set_selected,
     show_grid,
-    store_query,
+    sync_selection,
 )
-from pages._ui import empty_state, require_reviewer, services
+from pages._review_widgets import (
+    current_query,
+    forget_reviewer,
+    open_conversation,
+    reviewer,
+    set_url,
+    show_flash,
+    undo_bar,
+)
+from pages._ui import empty_state, services
 
 svc = services()
-st.title("Review")
+head, who = st.columns([3, 2], vertical_alignment="bottom")
+head.title("Review")
 if svc.db.conversations.count(where={"is_active": True}) == 0:
     empty_state("No conversations to review yet. Load the demo dataset or import conversations on Home.")
-reviewer = require_reviewer()
-st.caption(f"Reviewing as **{reviewer}**. Every decision records your name.")
+name = reviewer()
+show_flash()
 
 query = current_query()
-with st.expander("Filters", expanded=True, icon=":material/filter_list:"):
-    filters = filter_widgets(svc.review.filter_options(), query.filters)
-if filters != query.filters:
-    query = query.model_copy(update={"filters": filters, "page": 1})
-    store_query(query)
+names = load_names(svc.db)
+wanted = filter_row(svc.review.filter_options(), names, query)
+cols_param = str(st.query_params.get("cols", ""))
+chosen_columns = [c for c in cols_param.split(",") if c]
 
-page = svc.review.page(query)
-if page.total and not page.rows:  # the page ran past the end after a bulk action shrank the set
-    query = query.model_copy(update={"page": page.total_pages})
-    store_query(query)
-    page = svc.review.page(query)
+top = st.columns([2.2, 2.2, 1, 1.2], vertical_alignment="center")
+top[0].markdown(f"**{svc.review.progress(wanted.filters)}**")
+if top[1].button("Review next pending", key="review_queue", type="primary", icon=":material/play_arrow:", shortcut="N"):
+    first = svc.review.next_pending(wanted)
+    if first is None:
+        st.toast("Nothing in this list is waiting for review.", icon=":material/done_all:")
+    else:
+        open_conversation(first, wanted)
+with top[2]:
+    secondary = column_chooser(chosen_columns)
+with who:
+    line, change = st.columns([3, 1], vertical_alignment="center")
+    line.caption(f"Reviewing as **{name}**. Every decision records your name.")
+    if change.button("Not you?", key="review_change_name", type="tertiary"):
+        forget_reviewer()
+        st.rerun()
 
-if message := st.session_state.pop("review_message", None):
-    st.success(message)
+page = svc.review.page(wanted)
+if page.total and not page.rows:  # the page ran past the end after an action shrank the set
+    wanted = wanted.model_copy(update={"page": page.total_pages})
+    page = svc.review.page(wanted)
+set_url(wanted, cols=",".join(secondary) or None)
+
+if undo_bar(svc, name, key="undo_button_review"):
+    st.rerun()
+
+if (opened := sync_selection(page)) is not None:
+    st.session_state.pop(grid_key(page), None)  # coming back must not open it again
+    open_conversation(opened, wanted)
+ids = selected()
+changed = bulk_bar(svc, ids, name)
+if changed is not None:
+    set_selected(svc.review.still_matching(wanted.filters, ids))
+    st.rerun()
+
 if not page.rows:
-    st.info("No conversation matches these filters.")
+    st.info("No conversation matches these filters. Clear a filter above to see more.")
     st.stop()
 
-response = show_grid(page, query)
-resorted = apply_sort(query, response)
-if resorted != query:
-    store_query(resorted)
+show_grid(page, names, secondary)
+target = pager(page, wanted)
+if target != wanted:
+    set_url(target, cols=",".join(secondary) or None)
     st.rerun()
-pager(page, query)
-
-chosen = selected_ids(response, page.ids)
-bulk_bar(svc, chosen, reviewer)
-
-st.divider()
-names = {r.conversation_id: r.conversation_name for r in page.rows}
-left, right = st.columns([4, 1])
-opened = left.selectbox(
-    "Open a conversation",
-    page.ids,
-    index=page.ids.index(chosen[0]) if chosen else 0,
-    format_func=lambda i: names[i],
-    key="review_open_pick",
+st.caption(
+    "Tick rows to act on several at once; click a row to open it. Shortcuts: **N** review next pending, **Z** undo."
 )
-if right.button("Open", key="review_open", type="primary", icon=":material/open_in_new:"):
-    st.session_state[OPEN_KEY] = opened
-    st.switch_page("pages/conversation.py")
+
+with st.expander("Agreement between reviewers", icon=":material/groups:"):
+    st.write(svc.review.agreement().summary())

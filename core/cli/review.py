@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from core.cli.common import console, err_console, friendly_errors, print_json, services
+from core.review.guards import RISKS
 from core.review.transitions import Decision
 
 app = typer.Typer(help="Review decisions (approve, reject, revise, archive, reopen) and history.", no_args_is_help=True)
@@ -14,9 +15,13 @@ REVIEWER = typer.Option(..., "--reviewer", "-r", envvar="BRIGHTRUN_REVIEWER", he
 COMMENT = typer.Option(None, "--comment", "-m", help="A comment kept in the history.")
 
 
-def _decide(ids: list[str], decision: Decision, reviewer: str, comment: str | None, reasons: list[str]) -> None:
+def _decide(
+    ids: list[str], decision: Decision, reviewer: str, comment: str | None, reasons: list[str], confirm: bool = False
+) -> None:
     with friendly_errors():
-        result = services().review.bulk(ids, decision, reviewer, comment=comment, reasons=reasons)
+        result = services().review.bulk(
+            ids, decision, reviewer, comment=comment, reasons=reasons, confirm=RISKS if confirm else ()
+        )
     for conversation_id in result.done:
         console.print(f"{decision}: {conversation_id}", highlight=False)
     for refusal in result.refused:
@@ -28,9 +33,19 @@ def _decide(ids: list[str], decision: Decision, reviewer: str, comment: str | No
 
 
 @app.command("approve")
-def approve(ids: list[str] = IDS, reviewer: str = REVIEWER, comment: str | None = COMMENT) -> None:
+def approve(
+    ids: list[str] = IDS,
+    reviewer: str = REVIEWER,
+    comment: str | None = COMMENT,
+    confirm_risks: bool = typer.Option(
+        False,
+        "--confirm-risks",
+        help="Approve even a conversation that is not enriched, has no quality score or is truncated "
+        "(the confirmation is kept in its history).",
+    ),
+) -> None:
     """Approve conversations that are pending review or need revision."""
-    _decide(ids, "approve", reviewer, comment, [])
+    _decide(ids, "approve", reviewer, comment, [], confirm_risks)
 
 
 @app.command("reject")

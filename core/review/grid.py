@@ -1,101 +1,92 @@
-"""Pure mapping between a grid page and the grid component (streamlit-aggrid) — no Streamlit here.
+"""Pure mapping between a grid page and the table a reviewer sees — no Streamlit here.
 
-Rows go out as plain records keyed by ``conversation_id`` (the grid's ``getRowId``); what comes back
-(the component's response dict: ``nodes``, ``gridState``) maps to conversation ids and a sort order.
-Only ids on the page shown are trusted, so a stale response never acts on rows no longer visible.
+Rows show names and plain words, never keys: the conversation as "client · arc", the review status in
+the words and colour of ``core.models.status_labels``, quality, enrichment, the date, and a flag for a
+conversation that was cut off. Secondary columns are chosen by the reviewer. The selection is a list of
+conversation ids kept across pages and sorts; the table only knows row positions on the page shown.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from core.models.statuses import quality_tier
-from core.review.queries import SORT_COLUMNS, GridPage, GridQuery
+from core.models.status_labels import status_label
+from core.review.names import Names, words
+from core.review.queries import GridPage
 
-#: Grid column -> the database column its sort maps to.
-GRID_FIELDS: dict[str, str] = {
-    "name": "conversation_name",
-    "persona": "persona_key",
-    "arc": "emotional_arc_key",
-    "topic": "topic_key",
-    "tier": "tier",
-    "turns": "turn_count",
-    "quality": "quality_score",
-    "enrichment": "enrichment_status",
-    "review_status": "review_status",
-    "reviewer": "reviewed_by",
-    "created": "created_at",
+PRIMARY = ("Conversation", "Status", "Quality", "Enrichment", "Date", "Flag")
+SECONDARY = ("Topic", "Tier", "Turns", "Reviewed by", "Reviewed on")
+#: Sort choices (database column -> what the reviewer reads).
+SORT_LABELS: dict[str, str] = {
+    "created_at": "Date",
+    "quality_score": "Quality",
+    "review_status": "Status",
+    "enrichment_status": "Enrichment",
+    "conversation_name": "Conversation",
+    "topic_key": "Topic",
+    "turn_count": "Turns",
+    "tier": "Tier",
+    "reviewed_by": "Reviewed by",
+}
+TRUNCATED = "Cut off"
+#: Text colours for the status words (the colour names of ``status_labels``).
+HEX: dict[str, str] = {
+    "green": "#15803d",
+    "orange": "#b45309",
+    "red": "#b91c1c",
+    "violet": "#6d28d9",
+    "blue": "#1d4ed8",
+    "gray": "#4b5563",
 }
 
 
-def enrichment_badge(status: str) -> str:
-    """The earlier table's label: ``not_started`` is "Pending", others Title Cased."""
-    return "Pending" if status == "not_started" else status.replace("_", " ").title()
-
-
-def grid_records(page: GridPage) -> list[dict[str, Any]]:
-    """The page as grid rows: the id (hidden, the row id) and the eleven visible columns."""
+def grid_records(page: GridPage, names: Names) -> list[dict[str, Any]]:
+    """The page as table rows (every column; the page picks which to show)."""
     return [
         {
-            "conversation_id": r.conversation_id,
-            "name": r.conversation_name,
-            "persona": r.persona_key or "",
-            "arc": r.emotional_arc_key or "",
-            "topic": r.topic_key or "",
-            "tier": r.tier,
-            "turns": r.turn_count,
-            "quality": r.quality_score,
-            "quality_tier": quality_tier(r.quality_score) if r.quality_score is not None else "",
-            "enrichment": enrichment_badge(r.enrichment_status),
-            "review_status": r.review_status,
-            "reviewer": r.reviewed_by or "",
-            "created": r.created_at.strftime("%Y-%m-%d %H:%M"),
+            "Conversation": names.title(r.conversation_name, r.persona_key, r.emotional_arc_key),
+            "Status": status_label("review", r.review_status).text,
+            "Quality": r.quality_score,
+            "Enrichment": status_label("enrichment", r.enrichment_status).text,
+            "Date": r.created_at.strftime("%Y-%m-%d"),
+            "Flag": TRUNCATED if r.is_truncated else "",
+            "Topic": names.topic(r.topic_key),
+            "Tier": words(r.tier),
+            "Turns": r.turn_count,
+            "Reviewed by": r.reviewed_by or "",
+            "Reviewed on": r.reviewed_at.strftime("%Y-%m-%d %H:%M") if r.reviewed_at else "",
         }
         for r in page.rows
     ]
 
 
-def _as_dict(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
+def status_colours(page: GridPage) -> list[str]:
+    """The CSS colour of each row's status words, in row order."""
+    return [HEX[status_label("review", r.review_status).colour] for r in page.rows]
 
 
-def selected_ids(response: Mapping[str, Any] | None, page_ids: Sequence[str]) -> list[str]:
-    """Conversation ids selected in the grid, in page order, limited to ``page_ids``.
-
-    Reads the selected nodes first (each carries its row data), then the grid state's ``rowSelection``
-    (row ids, which are conversation ids because of ``getRowId``).
-    """
-    if not response:
-        return []
-    chosen: set[str] = set()
-    for node in response.get("nodes") or []:
-        node = _as_dict(node)
-        if node.get("isSelected") is True:
-            data = _as_dict(node.get("data"))
-            chosen.add(str(data.get("conversation_id") or node.get("id")))
-    selection = _as_dict(response.get("gridState")).get("rowSelection")
-    if isinstance(selection, list):
-        chosen.update(str(i) for i in selection)
-    return [i for i in page_ids if i in chosen]
+def columns_shown(secondary: Iterable[str]) -> list[str]:
+    """The primary columns and the chosen secondary ones, in a fixed order."""
+    chosen = set(secondary)
+    return [*PRIMARY, *(c for c in SECONDARY if c in chosen)]
 
 
-def sort_from_response(response: Mapping[str, Any] | None) -> tuple[str, bool] | None:
-    """``(database column, descending)`` from the grid's sort model, or ``None`` when it has none."""
-    if not response:
-        return None
-    model = _as_dict(_as_dict(response.get("gridState")).get("sort")).get("sortModel")
-    for entry in model if isinstance(model, list) else []:
-        entry = _as_dict(entry)
-        column = GRID_FIELDS.get(str(entry.get("colId")))
-        if column in SORT_COLUMNS and entry.get("sort") in ("asc", "desc"):
-            return column, entry["sort"] == "desc"
-    return None
+def positions(page_ids: Sequence[str], selected: Iterable[str]) -> list[int]:
+    """Row positions on this page of the selected ids (to show the selection after a sort or page change)."""
+    chosen = set(selected)
+    return [i for i, conversation_id in enumerate(page_ids) if conversation_id in chosen]
 
 
-def apply_sort(query: GridQuery, response: Mapping[str, Any] | None) -> GridQuery:
-    """``query`` re-sorted as the grid asks (back to page 1 when the order changes)."""
-    sort = sort_from_response(response)
-    if sort is None or sort == (query.sort_by, query.descending):
-        return query
-    return query.model_copy(update={"sort_by": sort[0], "descending": sort[1], "page": 1})
+def merge_selection(selected: Sequence[str], page_ids: Sequence[str], rows: Iterable[int]) -> list[str]:
+    """The selection after the reviewer ticked ``rows`` on this page: rows of other pages stay selected."""
+    on_page = set(page_ids)
+    ticked = [page_ids[i] for i in sorted(set(rows)) if 0 <= i < len(page_ids)]
+    kept = [i for i in selected if i not in on_page]
+    return kept + ticked
+
+
+def keep_present(selected: Sequence[str], present: Iterable[str]) -> list[str]:
+    """The selection without ids that left the filtered set (after an action moved them out)."""
+    still = set(present)
+    return [i for i in selected if i in still]

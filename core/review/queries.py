@@ -32,7 +32,7 @@ SortColumn = Literal[
     "reviewed_by",
 ]
 SORT_COLUMNS: tuple[str, ...] = SortColumn.__args__  # type: ignore[attr-defined]
-GRID_COLUMNS = ("conversation_id", *SORT_COLUMNS)
+GRID_COLUMNS = ("conversation_id", *SORT_COLUMNS, "is_truncated", "reviewed_at")
 MAX_PAGE_SIZE = 200
 
 
@@ -71,6 +71,8 @@ class GridRow(BaseModel):
     review_status: str
     reviewed_by: str | None
     created_at: datetime
+    is_truncated: bool = False
+    reviewed_at: datetime | None = None
 
 
 class GridPage(BaseModel):
@@ -150,6 +152,38 @@ def ordered_ids(db: Database, query: GridQuery) -> list[str]:
     select = sa.select(c.conversation_id).where(*where_clauses(query.filters)).order_by(*_order(query))
     with db.transaction() as conn:
         return [str(v) for v in conn.execute(select).scalars()]
+
+
+def ordered_statuses(db: Database, query: GridQuery) -> list[tuple[str, str]]:
+    """``(id, review status)`` of the filtered set in grid order (two narrow columns): the review queue."""
+    c = schema.conversations.c
+    select = sa.select(c.conversation_id, c.review_status).where(*where_clauses(query.filters)).order_by(*_order(query))
+    with db.transaction() as conn:
+        return [(str(i), str(s)) for i, s in conn.execute(select)]
+
+
+def day_progress(db: Database, filters: GridFilters, since: datetime) -> tuple[int, int]:
+    """``(reviewed since `since`, still waiting)`` in the filtered set, whatever its status filter says."""
+    c = schema.conversations.c
+    where = where_clauses(filters.model_copy(update={"review_status": []}))
+    reviewed = sa.and_(c.reviewed_at >= since, c.review_status != "pending_review")
+    select = sa.select(
+        sa.func.count().filter(reviewed),
+        sa.func.count().filter(c.review_status == "pending_review"),
+    ).where(*where)
+    with db.transaction() as conn:
+        done, waiting = conn.execute(select).one()
+    return int(done or 0), int(waiting or 0)
+
+
+def matching_ids(db: Database, filters: GridFilters, ids: list[str]) -> set[str]:
+    """Which of ``ids`` are in the filtered set (a selection keeps only those after an action)."""
+    if not ids:
+        return set()
+    c = schema.conversations.c
+    select = sa.select(c.conversation_id).where(*where_clauses(filters), c.conversation_id.in_(ids))
+    with db.transaction() as conn:
+        return {str(v) for v in conn.execute(select).scalars()}
 
 
 def neighbours(db: Database, query: GridQuery, conversation_id: str) -> tuple[str | None, str | None]:

@@ -11,42 +11,21 @@ from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
-from pydantic import BaseModel, Field
 
 from core.conversations.store import ConversationStore
 from core.errors import BrightRunError, ConflictError, ValidationError
 from core.models.base import utcnow
 from core.models.conversation import Conversation
 from core.models.review import ReviewAction, ReviewGrade, TurnRating, TurnRatingValue, TurnRevision
-from core.review import integrations, queries, revisions
+from core.review import integrations, queries, queue, ratings, revisions
+from core.review.agreement import Agreement, agreement
 from core.review.detail import ConversationDetail, load_detail
+from core.review.guards import Risk, approval_risks, check_approval
+from core.review.results import BulkResult, EditResult, Refusal
 from core.review.transitions import TRANSITIONS, Decision, check_transition
+from core.review.undo import undo_last
 from core.storage.blobs import CONVERSATION_FILES, owned_conversation_path
 from core.storage.database import Database
-
-
-class Refusal(BaseModel):
-    conversation_id: str
-    reason: str
-
-
-class BulkResult(BaseModel):
-    """What a bulk action did: the ids it changed and, for the others, why not."""
-
-    done: list[str] = Field(default_factory=list)
-    refused: list[Refusal] = Field(default_factory=list)
-
-    def summary(self, verb: str) -> str:
-        line = f"{len(self.done)} {verb}"
-        if self.refused:
-            line += f", {len(self.refused)} refused"
-        return line
-
-
-class EditResult(BaseModel):
-    revision: TurnRevision
-    re_enriched: bool
-    message: str
 
 
 def _reviewer(name: str | None) -> str:
@@ -92,15 +71,54 @@ class ReviewService:
         return self.db.review_actions.list(where={"conversation_id": conversation_id}, descending=True)
 
     def turn_ratings(self, conversation_id: str) -> dict[int, str]:
-        """``{turn_number: good|needs_work|bad}``: the export feature reads these as loss weights."""
-        rows = self.db.turn_ratings.list(where={"conversation_id": conversation_id})
-        return {r.turn_number: r.rating for r in rows}
+        """``{turn_number: good|needs_work|bad}``, the latest rating of each turn by any reviewer: the
+        export feature reads these as loss weights (``ratings_for``)."""
+        return ratings.latest_ratings(self.db, conversation_id)
+
+    def ratings_by_reviewer(self, conversation_id: str) -> dict[str, dict[int, TurnRating]]:
+        return ratings.ratings_by_reviewer(self.db, conversation_id)
+
+    def grades_by_reviewer(self, conversation_id: str) -> dict[str, ReviewGrade]:
+        return ratings.grades_by_reviewer(self.db, conversation_id)
+
+    def agreement(self) -> Agreement:
+        """How alike reviewers rate the turns they both rated (share alike and Cohen's kappa)."""
+        return agreement(self.db.turn_ratings.list())
+
+    # -- the queue ------------------------------------------------------------------------------
+    def next_pending(
+        self, query: queries.GridQuery, current: str | None = None, *, skip: Iterable[str] = ()
+    ) -> str | None:
+        """The next conversation waiting for review after ``current`` in the grid's order."""
+        return queue.next_pending(queries.ordered_statuses(self.db, query), current, skip=set(skip))
+
+    def step(self, query: queries.GridQuery, current: str, delta: int) -> str | None:
+        """The conversation ``delta`` places from ``current`` in the grid's order (previous / next)."""
+        return queue.step(queries.ordered_statuses(self.db, query), current, delta)
+
+    def still_matching(self, filters: queries.GridFilters, ids: list[str]) -> list[str]:
+        """``ids`` (in their order) that are still in the filtered set."""
+        found = queries.matching_ids(self.db, filters, ids)
+        return [i for i in ids if i in found]
+
+    def approval_risks(self, ids: list[str]) -> dict[str, list[Risk]]:
+        """The approval risks of each of ``ids`` that has any (not enriched, not scored, truncated)."""
+        rows = self.db.conversations.list(where={"conversation_id": ids}) if ids else []
+        return {r.conversation_id: risks for r in rows if (risks := approval_risks(r))}
+
+    def progress(self, filters: queries.GridFilters) -> str:
+        """``"12 of 200 reviewed today"`` over the filtered set."""
+        return queue.progress_text(*queries.day_progress(self.db, filters, queue.start_of_day()))
 
     def revisions(self, conversation_id: str) -> list[TurnRevision]:
         return self.db.turn_revisions.list(where={"conversation_id": conversation_id}, descending=True)
 
-    def latest_grade(self, conversation_id: str) -> ReviewGrade | None:
-        found = self.db.review_grades.list(where={"conversation_id": conversation_id}, descending=True, limit=1)
+    def latest_grade(self, conversation_id: str, reviewer: str | None = None) -> ReviewGrade | None:
+        """The latest grade of the conversation (of ``reviewer`` when given)."""
+        where: dict[str, Any] = {"conversation_id": conversation_id}
+        if reviewer is not None:
+            where["graded_by"] = reviewer
+        found = self.db.review_grades.list(where=where, descending=True, limit=1)
         return found[0] if found else None
 
     def download(self, conversation_id: str, kind: str) -> tuple[str, bytes]:
@@ -127,14 +145,25 @@ class ReviewService:
         *,
         comment: str | None = None,
         reasons: Iterable[str] = (),
+        confirm: Iterable[str] = (),
     ) -> Conversation:
-        """Apply one decision; a refused one raises ``ConflictError`` saying why."""
+        """Apply one decision; a refused one raises ``ConflictError`` saying why.
+
+        Approving a conversation that is not enriched, not scored or truncated raises
+        ``ConfirmationNeeded`` unless ``confirm`` names each of those risks (see ``core.review.guards``).
+        """
         reviewer = _reviewer(reviewer)
         reasons = [r for r in reasons if r.strip()]
         self._check_inputs(decision, comment, reasons)
         with self.db.transaction() as conn:
             return self._apply(
-                conn, self.db.conversations.get(conversation_id, conn=conn), decision, reviewer, comment, reasons
+                conn,
+                self.db.conversations.get(conversation_id, conn=conn),
+                decision,
+                reviewer,
+                comment,
+                reasons,
+                list(confirm),
             )
 
     def bulk(
@@ -145,8 +174,11 @@ class ReviewService:
         *,
         comment: str | None = None,
         reasons: Iterable[str] = (),
+        confirm: Iterable[str] = (),
     ) -> BulkResult:
-        """Apply one decision to many; each conversation is allowed or refused on its own."""
+        """Apply one decision to many; each conversation is allowed or refused on its own (an approval
+        needing a confirmation that ``confirm`` does not give is refused, saying so)."""
+        confirmed = list(confirm)
         reviewer = _reviewer(reviewer)
         reasons = [r for r in reasons if r.strip()]
         self._check_inputs(decision, comment, reasons)
@@ -162,7 +194,7 @@ class ReviewService:
                     result.refused.append(Refusal(conversation_id=conversation_id, reason="it no longer exists"))
                     continue
                 try:
-                    self._apply(conn, row, decision, reviewer, comment, reasons)
+                    self._apply(conn, row, decision, reviewer, comment, reasons, confirmed)
                 except ConflictError as err:
                     result.refused.append(Refusal(conversation_id=conversation_id, reason=err.message))
                 else:
@@ -182,11 +214,15 @@ class ReviewService:
         reviewer: str,
         comment: str | None,
         reasons: list[str],
+        confirm: list[str] | None = None,
     ) -> Conversation:
         name = f"'{row.conversation_name}'"
         to_status = check_transition(decision, row.review_status, name=name)
-        if decision == "approve" and row.processing_status != "parsed":
-            raise ConflictError(f"Cannot approve {name}: it has no parsed turns ({row.processing_status}).")
+        confirmed: list[str] = []
+        if decision == "approve":
+            if row.processing_status != "parsed":
+                raise ConflictError(f"Cannot approve {name}: it has no parsed turns ({row.processing_status}).")
+            confirmed = list(check_approval(row, confirm or [], name=name))
         values: dict[str, Any] = {"review_status": to_status, "reviewed_by": reviewer, "reviewed_at": utcnow()}
         if notes := _notes(comment, reasons):
             values["review_notes"] = notes
@@ -209,75 +245,28 @@ class ReviewService:
                 reasons=reasons,
                 from_status=row.review_status,
                 to_status=to_status,
+                details={"confirmed_risks": confirmed} if confirmed else None,
             ),
             conn=conn,
         )
         return row.model_copy(update=values)
 
+    def undo(self, conversation_ids: Iterable[str], reviewer: str) -> BulkResult:
+        """Undo the latest decision on each conversation (status back to where it was; history keeps both)."""
+        return undo_last(self.db, list(dict.fromkeys(conversation_ids)), _reviewer(reviewer))
+
     # -- annotations ------------------------------------------------------------------------------
     def rate_turn(
         self, conversation_id: str, turn_number: int, rating: TurnRatingValue, reviewer: str, *, note: str | None = None
     ) -> TurnRating:
-        """Rate one turn (the latest rating of a turn replaces the previous one; history keeps both)."""
-        reviewer = _reviewer(reviewer)
-        note = (note or "").strip() or None
-        with self.db.transaction() as conn:
-            row = self.db.conversations.get(conversation_id, conn=conn)
-            if not 1 <= turn_number <= max(row.turn_count, 1):
-                raise ValidationError(
-                    f"Turn {turn_number} does not exist: the conversation has {row.turn_count} turns."
-                )
-            fields = {"rating": rating, "note": note, "rated_by": reviewer}
-            current = self.db.turn_ratings.find_by(conversation_id=conversation_id, turn_number=turn_number, conn=conn)
-            if current is None:
-                saved = self.db.turn_ratings.add(
-                    TurnRating(conversation_id=conversation_id, turn_number=turn_number, **fields), conn=conn
-                )
-            else:
-                saved = self.db.turn_ratings.update(current.id, conn=conn, **fields)
-            self.db.review_actions.add(
-                ReviewAction(
-                    conversation_id=conversation_id,
-                    action="turn_rated",
-                    performed_by=reviewer,
-                    comment=note,
-                    details={"turn_number": turn_number, "rating": rating},
-                ),
-                conn=conn,
-            )
-        return saved
+        """Rate one turn as ``reviewer`` (their latest rating replaces their earlier one; others' stay)."""
+        return ratings.rate_turn(self.db, conversation_id, turn_number, rating, _reviewer(reviewer), note)
 
     def grade(
         self, conversation_id: str, reviewer: str, *, overall: int, rubric: dict[str, int], comment: str | None = None
     ) -> ReviewGrade:
         """Record an overall grade 1–5 and the four rubric scores (empathy, clarity, appropriateness, expert voice)."""
-        reviewer = _reviewer(reviewer)
-        try:
-            grade = ReviewGrade(
-                conversation_id=conversation_id,
-                graded_by=reviewer,
-                overall=overall,
-                comment=(comment or "").strip() or None,
-                **rubric,
-            )
-        except Exception as err:  # pydantic explains which score is out of range
-            raise ValidationError(
-                "That grade is not valid.", problems=[str(err)], hint="Every score is a whole number from 1 to 5."
-            ) from err
-        with self.db.transaction() as conn:
-            self.db.conversations.get(conversation_id, conn=conn)
-            self.db.review_grades.add(grade, conn=conn)
-            self.db.review_actions.add(
-                ReviewAction(
-                    conversation_id=conversation_id,
-                    action="graded",
-                    performed_by=reviewer,
-                    comment=grade.comment,
-                    details={"overall": overall, **rubric},
-                ),
-                conn=conn,
-            )
-        return grade
+        return ratings.grade(self.db, conversation_id, _reviewer(reviewer), overall, rubric, comment)
 
     def edit_turn(self, conversation_id: str, turn_number: int, new_content: str, reviewer: str) -> EditResult:
         """Store the edit as a revision (the original is kept) and re-enrich when enrichment exists."""

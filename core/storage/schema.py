@@ -157,8 +157,9 @@ training_file_conversations = table_for(
 
 # Review (m0002): the history, per-turn ratings, turn revisions and rubric grades.
 review_actions = table_for("review_actions", ReviewAction, indexes=("conversation_id", "created_at"))
+# One rating per turn and reviewer (m0007): reviewers rate the same turns side by side.
 turn_ratings = table_for(
-    "turn_ratings", TurnRating, unique=(("conversation_id", "turn_number"),), indexes=("conversation_id",)
+    "turn_ratings", TurnRating, unique=(("conversation_id", "turn_number", "rated_by"),), indexes=("conversation_id",)
 )
 turn_revisions = table_for("turn_revisions", TurnRevision, indexes=("conversation_id",))
 review_grades = table_for("review_grades", ReviewGrade, indexes=("conversation_id",))

@@ -23,11 +23,10 @@ from tests.e2e.helpers import (
     screenshot,
     title,
     wait_until_idle,
-    widget,
 )
+from tests.e2e.review_helpers import open_row, pending_rows, row_texts, tick
 
 REVIEWER = "E2E Reviewer"
-GRID = "iframe[title*='agGrid' i]"
 STATE: dict[str, Any] = {}
 
 
@@ -66,46 +65,42 @@ def test_review_select_rows_in_the_grid_and_bulk_approve(shared_page: Any, app_u
     open_page(shared_page, app_url, "review")
     shared_page.get_by_label("Your name").fill(REVIEWER)
     click(shared_page, "Continue")
-    grid = shared_page.frame_locator(GRID)
-    rows = grid.locator(".ag-center-cols-container .ag-row")
-    rows.first.wait_for()
-    picked = [rows.nth(i).get_attribute("row-id") for i in range(3)]
-    for row_id in picked:
-        grid.locator(f".ag-row[row-id='{row_id}'] .ag-selection-checkbox input").first.click()
-    shared_page.get_by_text("3 selected").wait_for()
+    wait_until_idle(shared_page)
+    names = row_texts(shared_page)
+    picked = pending_rows(shared_page)[:-1]  # one stays waiting for the next stage
+    assert picked, "the demo has conversations waiting for review"
+    for index in picked:
+        tick(shared_page, index)
     screenshot(shared_page, "flow-3-review-selected")
     click(shared_page, "Approve")
-    shared_page.get_by_text(re.compile(r"^3 approve")).wait_for()
+    shared_page.get_by_text(re.compile(rf"^{len(picked)} approved")).first.wait_for()
     wait_until_idle(shared_page)
-    # Only the three picked rows left "pending review": the pending filter shows every other one.
-    choose(shared_page, "Review status", "pending review", multi=True)
-    remaining = STATE["conversations"] - 3
-    shared_page.get_by_text(f"of {remaining} · page 1").wait_for()
-    expect(rows).to_have_count(remaining)
-    shown = rows.evaluate_all("rows => rows.map(r => r.getAttribute('row-id'))")
-    assert not set(shown) & set(picked)
+    # The changed rows say so at once, in place.
+    now = row_texts(shared_page)
+    assert [now[i] for i in picked] == [names[i].replace("Waiting for review", "Approved") for i in picked]
+    choose(shared_page, "Review status", "Waiting for review", multi=True)
+    shared_page.get_by_text("Showing 1 to 1 of 1").wait_for()
+    assert len(row_texts(shared_page)) == 1
     assert_no_exception(shared_page)
     screenshot(shared_page, "flow-3-review-approved")
 
 
 def test_open_a_conversation_rate_a_turn_and_approve(shared_page: Any, app_url: str) -> None:
-    shared_page.locator(".st-key-review_open button").click()  # "Open" alone also names every select's arrow
-    shared_page.wait_for_url(re.compile(r"/conversation"))
-    wait_until_idle(shared_page)
+    open_row(shared_page, 0)
+    opened = shared_page.url
     assert title(shared_page)
-    with_turn_2 = shared_page.locator('[data-testid="stExpander"]').filter(has_text="Rate or edit turn 2")
-    with_turn_2.get_by_text("Rate or edit turn 2").click()
-    with_turn_2.get_by_text("Good", exact=True).click()
-    with_turn_2.get_by_role("button", name="Save rating").click()
-    shared_page.get_by_text("Rating saved.").wait_for()
-    bubble = shared_page.locator('[data-testid="stChatMessage"]').filter(has_text=f"rated Good by {REVIEWER}")
-    expect(bubble).to_have_count(1)
-    expect(bubble).to_contain_text("Turn 2")
-    STATE["rated_turn_words"] = bubble.locator('[data-testid="stMarkdown"]').last.inner_text().split()[:6]
-    widget(shared_page, "stRadio", "Decision").get_by_text("Approve", exact=True).click()
-    click(shared_page, "Submit decision")
-    shared_page.get_by_text("Now approved.").wait_for()
-    expect(shared_page.get_by_text(f"{REVIEWER} · approved (pending_review → approved)")).to_have_count(1)
+    turn_2 = shared_page.locator('[data-testid="stChatMessage"]').filter(has_text="Turn 2")
+    turn_2.get_by_text("Good", exact=True).first.click()
+    shared_page.get_by_text("Turn 2 rated Good.").first.wait_for()
+    wait_until_idle(shared_page)
+    texts = turn_2.locator('[data-testid="stMarkdown"]').all_inner_texts()
+    STATE["rated_turn_words"] = next(t for t in texts if not t.startswith("Turn 2")).split()[:6]
+    shared_page.locator("[class*='st-key-decide_approve_'] button").click()
+    shared_page.get_by_text(re.compile(r": approved\.$")).first.wait_for()
+    wait_until_idle(shared_page)
+    # Nothing else is waiting in this list, so the page stays on the conversation, now approved.
+    assert shared_page.url == opened
+    shared_page.get_by_text("Approved").first.wait_for()
     assert_no_exception(shared_page)
     screenshot(shared_page, "flow-4-conversation")
 

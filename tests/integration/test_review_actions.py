@@ -6,11 +6,11 @@ import pytest
 
 from core.errors import ConflictError, NotFoundError, ValidationError
 from core.review.service import ReviewService
-from tests.support.review_data import add_conversation, review_fixture  # noqa: F401 (the "review" fixture)
+from tests.support.review_data import add_conversation, add_ready, review_fixture  # noqa: F401 (the "review" fixture)
 
 
 def test_approve_records_status_reviewer_time_and_history(review: ReviewService) -> None:
-    c = add_conversation(review.store)
+    c = add_ready(review.store)
     review.decide(c.conversation_id, "approve", "Ana", comment="Warm and clear")
     row = review.db.conversations.get(c.conversation_id)
     assert (row.review_status, row.reviewed_by, row.review_notes) == ("approved", "Ana", "Warm and clear")
@@ -25,7 +25,7 @@ def test_approve_records_status_reviewer_time_and_history(review: ReviewService)
 
 
 def test_reject_requires_a_reason_and_keeps_it(review: ReviewService) -> None:
-    c = add_conversation(review.store)
+    c = add_ready(review.store)
     with pytest.raises(ValidationError, match="needs a reason"):
         review.decide(c.conversation_id, "reject", "Ana")
     review.decide(c.conversation_id, "reject", "Ana", reasons=["Off-voice"], comment="too salesy")
@@ -35,7 +35,7 @@ def test_reject_requires_a_reason_and_keeps_it(review: ReviewService) -> None:
 
 
 def test_needs_revision_then_approve_is_allowed(review: ReviewService) -> None:
-    c = add_conversation(review.store)
+    c = add_ready(review.store)
     review.decide(c.conversation_id, "needs_revision", "Ana", comment="turn 3 is vague")
     review.decide(c.conversation_id, "approve", "Ben")
     actions = [(h.action, h.performed_by) for h in review.history(c.conversation_id)]
@@ -43,7 +43,7 @@ def test_needs_revision_then_approve_is_allowed(review: ReviewService) -> None:
 
 
 def test_approving_a_rejected_conversation_is_refused_and_changes_nothing(review: ReviewService) -> None:
-    c = add_conversation(review.store)
+    c = add_ready(review.store)
     review.decide(c.conversation_id, "reject", "Ana", comment="wrong facts")
     with pytest.raises(ConflictError, match="Cannot approve") as err:
         review.decide(c.conversation_id, "approve", "Ben")
@@ -53,7 +53,7 @@ def test_approving_a_rejected_conversation_is_refused_and_changes_nothing(review
 
 
 def test_archive_and_move_back_to_review(review: ReviewService) -> None:
-    c = add_conversation(review.store)
+    c = add_ready(review.store)
     review.decide(c.conversation_id, "archive", "Ana")
     with pytest.raises(ConflictError, match="already archived"):
         review.decide(c.conversation_id, "archive", "Ana")
@@ -68,7 +68,7 @@ def test_a_parse_failed_conversation_cannot_be_approved(review: ReviewService) -
 
 
 def test_every_decision_needs_a_reviewer_name(review: ReviewService) -> None:
-    c = add_conversation(review.store)
+    c = add_ready(review.store)
     with pytest.raises(ValidationError, match="records who made it"):
         review.decide(c.conversation_id, "approve", "   ")
 
@@ -79,7 +79,7 @@ def test_a_decision_on_an_unknown_conversation_is_not_found(review: ReviewServic
 
 
 def test_bulk_applies_what_is_allowed_and_says_why_the_rest_was_refused(review: ReviewService) -> None:
-    fresh, done = add_conversation(review.store), add_conversation(review.store)
+    fresh, done = add_ready(review.store), add_ready(review.store)
     review.decide(done.conversation_id, "approve", "Ana")
     result = review.bulk([fresh.conversation_id, done.conversation_id, "missing"], "approve", "Ben")
     assert result.done == [fresh.conversation_id]
@@ -90,14 +90,14 @@ def test_bulk_applies_what_is_allowed_and_says_why_the_rest_was_refused(review: 
 
 
 def test_bulk_reject_checks_the_reason_before_touching_any_row(review: ReviewService) -> None:
-    c = add_conversation(review.store)
+    c = add_ready(review.store)
     with pytest.raises(ValidationError):
         review.bulk([c.conversation_id], "reject", "Ana")
     assert review.db.conversations.get(c.conversation_id).review_status == "pending_review"
 
 
 def test_a_stale_status_is_refused_by_compare_and_set(review: ReviewService) -> None:
-    c = add_conversation(review.store)
+    c = add_ready(review.store)
     stale = review.db.conversations.get(c.conversation_id)
     review.decide(c.conversation_id, "approve", "Ana")
     with review.db.transaction() as conn, pytest.raises(ConflictError, match="changed by someone else"):

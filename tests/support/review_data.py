@@ -44,6 +44,13 @@ def add_conversation(store: ConversationStore, *texts: str, name: str | None = N
     return store.ingest(raw_reply(*texts), Provenance(), source="imported", row_overrides=overrides)
 
 
+def add_ready(store: ConversationStore, *texts: str, name: str | None = None, **row: Any) -> Conversation:
+    """A conversation that is enriched and scored, so approving it needs no confirmation."""
+    return add_conversation(
+        store, *texts, name=name, **({"enrichment_status": "completed", "quality_score": 4.0} | row)
+    )
+
+
 @pytest.fixture(name="review")
 def review_fixture(db: Database, tmp_path: Path) -> ReviewService:
     """A review service over the parametrised ``db`` (SQLite and Postgres) and local blob buckets."""

@@ -1,21 +1,25 @@
-"""The grid's rows and its responses (selection, sort) map to conversation ids and queries."""
+"""The grid's rows show names and plain words; the selection survives pages and sorts; the URL holds the grid."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from core.review.grid import apply_sort, enrichment_badge, grid_records, selected_ids, sort_from_response
-from core.review.queries import GridPage, GridQuery, GridRow
+from core.review.grid import columns_shown, grid_records, keep_present, merge_selection, positions, status_colours
+from core.review.names import Names
+from core.review.queries import GridFilters, GridPage, GridQuery, GridRow
+from core.review.urlstate import query_from_params, query_to_params
+
+NAMES = Names(personas={"recently_widowed": "Evelyn Park"}, arcs={"grief_to_healing": "Grieving → Healing"})
 
 
 def _row(conversation_id: str, **fields: object) -> GridRow:
     values: dict[str, object] = {
         "conversation_id": conversation_id,
-        "conversation_name": f"name {conversation_id}",
-        "persona_key": None,
-        "emotional_arc_key": "fear_to_calm",
-        "topic_key": None,
-        "tier": "template",
+        "conversation_name": "Evelyn Park - The Recent Widow",
+        "persona_key": "recently_widowed",
+        "emotional_arc_key": "grief_to_healing",
+        "topic_key": "grandparent_529",
+        "tier": "edge_case",
         "turn_count": 4,
         "quality_score": None,
         "enrichment_status": "not_started",
@@ -26,62 +30,58 @@ def _row(conversation_id: str, **fields: object) -> GridRow:
     return GridRow.model_validate(values | fields)
 
 
-def test_selected_nodes_map_to_conversation_ids_in_page_order() -> None:
-    response = {
-        "nodes": [
-            {"id": "b", "isSelected": True, "data": {"conversation_id": "b"}},
-            {"id": "a", "isSelected": True, "data": {"conversation_id": "a"}},
-            {"id": "c", "isSelected": False, "data": {"conversation_id": "c"}},
-        ]
+def test_rows_show_names_and_plain_words_never_keys() -> None:
+    page = GridPage(rows=[_row("a", is_truncated=True, quality_score=4.25)], total=1, page=1, page_size=25)
+    [record] = grid_records(page, NAMES)
+    assert record["Conversation"] == "Evelyn Park · Grieving → Healing"
+    assert (record["Status"], record["Enrichment"], record["Flag"]) == (
+        "Waiting for review",
+        "Not enriched yet",
+        "Cut off",
+    )
+    assert (record["Topic"], record["Tier"], record["Date"]) == ("Grandparent 529", "Edge case", "2025-01-02")
+    assert "recently_widowed" not in str(record) and "pending_review" not in str(record)
+    assert status_colours(page) == ["#b45309"]
+
+
+def test_a_client_without_scaffolding_is_named_from_the_stored_name() -> None:
+    page = GridPage(rows=[_row("a", persona_key="gone", emotional_arc_key=None)], total=1, page=1, page_size=25)
+    assert grid_records(page, Names())[0]["Conversation"] == "Evelyn Park"
+
+
+def test_the_primary_columns_always_show_and_secondary_ones_on_request() -> None:
+    assert columns_shown([]) == ["Conversation", "Status", "Quality", "Enrichment", "Date", "Flag"]
+    assert columns_shown(["Turns", "Topic", "nonsense"])[-2:] == ["Topic", "Turns"]
+
+
+def test_the_selection_survives_other_pages_and_maps_to_positions() -> None:
+    selected = ["x", "b"]  # "x" is on another page
+    assert positions(["a", "b", "c"], selected) == [1]
+    assert merge_selection(selected, ["a", "b", "c"], [0, 2]) == ["x", "a", "c"]
+    assert keep_present(["x", "a", "c"], {"a", "c"}) == ["a", "c"]
+
+
+def test_the_grid_query_round_trips_through_the_address() -> None:
+    query = GridQuery(
+        filters=GridFilters(review_status=["pending_review", "needs_revision"], text="pension fee", quality_min=3.5),
+        sort_by="quality_score",
+        descending=False,
+        page=3,
+    )
+    params = query_to_params(query)
+    assert params == {
+        "status": "pending_review,needs_revision",
+        "q": "pension fee",
+        "qmin": "3.5",
+        "sort": "quality_score",
+        "desc": "0",
+        "page": "3",
     }
-    assert selected_ids(response, ["a", "b", "c"]) == ["a", "b"]
+    assert query_from_params(params) == query
+    assert query_to_params(GridQuery()) == {}
 
 
-def test_grid_state_row_selection_is_read_when_nodes_are_missing() -> None:
-    response = {"gridState": {"rowSelection": ["c", "a"]}}
-    assert selected_ids(response, ["a", "b", "c"]) == ["a", "c"]
-
-
-def test_ids_not_on_the_current_page_are_ignored() -> None:
-    response = {"gridState": {"rowSelection": ["stale", "b"]}, "nodes": [{"id": "old", "isSelected": True}]}
-    assert selected_ids(response, ["a", "b"]) == ["b"]
-
-
-def test_no_response_or_a_malformed_one_selects_nothing() -> None:
-    assert selected_ids(None, ["a"]) == []
-    assert selected_ids({"nodes": "x", "gridState": ["y"]}, ["a"]) == []
-
-
-def test_sort_model_maps_grid_columns_to_database_columns() -> None:
-    response = {"gridState": {"sort": {"sortModel": [{"colId": "quality", "sort": "asc"}]}}}
-    assert sort_from_response(response) == ("quality_score", False)
-    assert sort_from_response({"gridState": {"sort": {"sortModel": [{"colId": "nope", "sort": "asc"}]}}}) is None
-
-
-def test_a_new_sort_returns_the_query_to_page_one_and_the_same_sort_keeps_the_page() -> None:
-    query = GridQuery(page=3)
-    asc_name = {"gridState": {"sort": {"sortModel": [{"colId": "name", "sort": "asc"}]}}}
-    resorted = apply_sort(query, asc_name)
-    assert (resorted.sort_by, resorted.descending, resorted.page) == ("conversation_name", False, 1)
-    same = {"gridState": {"sort": {"sortModel": [{"colId": "created", "sort": "desc"}]}}}
-    assert apply_sort(query, same).page == 3
-
-
-def test_grid_records_carry_the_id_and_the_visible_columns() -> None:
-    page = GridPage(rows=[_row("x", quality_score=4.6, reviewed_by="Ana")], total=1, page=1, page_size=25)
-    record = grid_records(page)[0]
-    assert record["conversation_id"] == "x" and record["reviewer"] == "Ana"
-    assert record["quality_tier"] == "seed_dataset"
-    assert record["created"] == "2025-01-02 03:04"
-    assert record["enrichment"] == "Pending"
-
-
-def test_enrichment_badge_title_cases_all_but_not_started() -> None:
-    assert enrichment_badge("normalization_failed") == "Normalization Failed"
-    assert enrichment_badge("not_started") == "Pending"
-
-
-def test_page_says_which_rows_it_shows() -> None:
-    page = GridPage(rows=[_row("a"), _row("b")], total=27, page=2, page_size=25)
-    assert page.showing() == "Showing 26 to 27 of 27"
-    assert page.total_pages == 2
+def test_a_broken_address_falls_back_to_defaults_instead_of_failing() -> None:
+    query = query_from_params({"status": "nonsense", "sort": "drop table", "page": "x", "size": "9999", "q": "fee"})
+    assert query.filters.review_status == [] and query.filters.text == "fee"
+    assert (query.sort_by, query.page, query.page_size) == ("created_at", 1, 25)

@@ -1,0 +1,65 @@
+"""Undo the last decision: each conversation goes back to the status it had before, if nobody moved it since.
+
+The latest decision line of the history says where the conversation came from. The undo is itself a
+history line (``moved_to_review`` with ``details.undo_of``), so the record of what happened stays whole.
+"""
+
+from __future__ import annotations
+
+from core.models.review import ReviewAction
+from core.review.results import BulkResult, Refusal
+from core.storage.database import Database
+
+DECISION_ACTIONS = ("approved", "rejected", "revision_requested", "archived", "moved_to_review")
+
+
+def undo_last(db: Database, conversation_ids: list[str], reviewer: str) -> BulkResult:
+    result = BulkResult()
+    with db.transaction() as conn:
+        for conversation_id in conversation_ids:
+            row = db.conversations.find(conversation_id, conn=conn)
+            found = db.review_actions.list(
+                where={"conversation_id": conversation_id, "action": list(DECISION_ACTIONS)},
+                descending=True,
+                limit=1,
+                conn=conn,
+            )
+            last = found[0] if found else None
+            if row is None or last is None or last.from_status is None:
+                result.refused.append(Refusal(conversation_id=conversation_id, reason="there is no decision to undo"))
+                continue
+            if row.review_status != last.to_status:
+                result.refused.append(
+                    Refusal(conversation_id=conversation_id, reason="it was changed again since that decision")
+                )
+                continue
+            back = last.from_status
+            values = {
+                "review_status": back,
+                "reviewed_by": None if back == "pending_review" else reviewer,
+                "reviewed_at": None if back == "pending_review" else last.created_at,
+                "row_version": row.row_version + 1,
+            }
+            # The same optimistic check as a decision: nobody changed the row since it was read.
+            where = {
+                "conversation_id": conversation_id,
+                "review_status": row.review_status,
+                "row_version": row.row_version,
+            }
+            if db.conversations.update_where(where, conn=conn, **values) != 1:
+                result.refused.append(Refusal(conversation_id=conversation_id, reason="it was changed meanwhile"))
+                continue
+            db.review_actions.add(
+                ReviewAction(
+                    conversation_id=conversation_id,
+                    action="moved_to_review",
+                    performed_by=reviewer,
+                    comment="Undone",
+                    from_status=row.review_status,
+                    to_status=back,
+                    details={"undo_of": last.id},
+                ),
+                conn=conn,
+            )
+            result.done.append(conversation_id)
+    return result

@@ -1,0 +1,273 @@
+"""The Review page's grid: filters and sort (kept in the URL), the table, paging, and actions on the selection."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from core.bootstrap import Services
+from core.models.scaffolding import TIERS
+from core.models.status_labels import status_text
+from core.models.statuses import ENRICHMENT_STATUSES, REVIEW_STATUSES
+from core.review.grid import (
+    SECONDARY,
+    SORT_LABELS,
+    TRUNCATED,
+    columns_shown,
+    grid_records,
+    merge_selection,
+    positions,
+    status_colours,
+)
+from core.review.guards import RISKS, describe
+from core.review.names import Names, words
+from core.review.queries import GridFilters, GridPage, GridQuery
+from pages._review_widgets import DONE_WORDS, REJECT_REASONS, bulk_result_text, flash
+from pages._ui import run_action
+
+SELECTED_KEY = "review_selected"
+PAGE_SIZES = (25, 50, 100)
+
+
+def selected() -> list[str]:
+    return list(st.session_state.get(SELECTED_KEY, []))
+
+
+def set_selected(ids: list[str]) -> None:
+    st.session_state[SELECTED_KEY] = ids
+
+
+def filter_row(options: dict[str, list[str]], names: Names, query: GridQuery) -> GridQuery:
+    """Status, enrichment, search, sort and the rarer filters in a popover; returns the query they describe."""
+    current = query.filters
+    cols = st.columns([3, 3, 3, 2, 2, 1.4], vertical_alignment="bottom")
+    statuses = cols[0].multiselect(
+        "Review status",
+        REVIEW_STATUSES,
+        default=current.review_status,
+        format_func=lambda s: status_text("review", s),
+        key="rf_status",
+        placeholder="Any status",
+    )
+    enrichment = cols[1].multiselect(
+        "Enrichment",
+        ENRICHMENT_STATUSES,
+        default=current.enrichment_status,
+        format_func=lambda s: status_text("enrichment", s),
+        key="rf_enrichment",
+        placeholder="Any",
+    )
+    text = cols[2].text_input("Search in turns", value=current.text, key="rf_text", placeholder="Words in the turns")
+    sort_keys: list[str] = list(SORT_LABELS)
+    sort_by = cols[3].selectbox(
+        "Sort by",
+        sort_keys,
+        index=sort_keys.index(query.sort_by) if query.sort_by in sort_keys else 0,
+        format_func=lambda k: SORT_LABELS[k],
+        key="rf_sort",
+    )
+    order = cols[4].selectbox(
+        "Order",
+        ["desc", "asc"],
+        index=0 if query.descending else 1,
+        format_func=lambda o: _order_words(sort_by, o),
+        key="rf_order",
+    )
+    with cols[5].popover("More filters", icon=":material/tune:"):
+        personas = st.multiselect(
+            "Client",
+            options["persona_key"],
+            default=[p for p in current.persona_key if p in options["persona_key"]],
+            format_func=names.persona,
+            key="rf_persona",
+        )
+        arcs = st.multiselect(
+            "Arc",
+            options["emotional_arc_key"],
+            default=[a for a in current.emotional_arc_key if a in options["emotional_arc_key"]],
+            format_func=names.arc,
+            key="rf_arc",
+        )
+        topics = st.multiselect(
+            "Topic",
+            options["topic_key"],
+            default=[t for t in current.topic_key if t in options["topic_key"]],
+            format_func=names.topic,
+            key="rf_topic",
+        )
+        tiers = st.multiselect("Tier", TIERS, default=current.tier, format_func=words, key="rf_tier")
+        low, high = st.slider(
+            "Quality", 1.0, 5.0, (current.quality_min or 1.0, current.quality_max or 5.0), step=0.1, key="rf_quality"
+        )
+    ranged = (low, high) != (1.0, 5.0)  # the full range also keeps unscored conversations
+    filters = GridFilters.model_validate(
+        {
+            "review_status": statuses,
+            "tier": tiers,
+            "enrichment_status": enrichment,
+            "persona_key": personas,
+            "emotional_arc_key": arcs,
+            "topic_key": topics,
+            "text": text,
+            "quality_min": low if ranged else None,
+            "quality_max": high if ranged else None,
+        }
+    )
+    changed = filters != current or sort_by != query.sort_by or (order == "desc") != query.descending
+    if not changed:
+        return query
+    return query.model_copy(update={"filters": filters, "sort_by": sort_by, "descending": order == "desc", "page": 1})
+
+
+def _order_words(sort_by: str, order: str) -> str:
+    if sort_by in ("created_at",):
+        return "Newest first" if order == "desc" else "Oldest first"
+    if sort_by in ("quality_score", "turn_count"):
+        return "Highest first" if order == "desc" else "Lowest first"
+    return "Z to A" if order == "desc" else "A to Z"
+
+
+def column_chooser(chosen: list[str]) -> list[str]:
+    with st.popover("Columns", icon=":material/view_column:"):
+        return list(
+            st.multiselect(
+                "More columns",
+                SECONDARY,
+                default=[c for c in chosen if c in SECONDARY],
+                key="rf_columns",
+                help="Conversation, status, quality, enrichment and date are always shown.",
+            )
+        )
+
+
+def _styled(frame: pd.DataFrame, colours: list[str]) -> Any:
+    def status_css(column: pd.Series) -> list[str]:
+        return [f"color: {c}; font-weight: 600" for c in colours]
+
+    def flag_css(column: pd.Series) -> list[str]:
+        return ["color: #b91c1c; font-weight: 600" if v == TRUNCATED else "" for v in column]
+
+    return (
+        frame.style.apply(status_css, subset=["Status"])
+        .apply(flag_css, subset=["Flag"])
+        .format({"Quality": lambda v: "—" if pd.isna(v) else f"{v:.1f}"})
+    )
+
+
+def grid_key(page: GridPage) -> str:
+    """The table's key follows the rows shown, so a stored selection never points at rows that moved."""
+    return f"review_grid_{abs(hash(tuple(page.ids))) % 10**10}"
+
+
+def sync_selection(page: GridPage) -> str | None:
+    """Fold what the reviewer ticked in the table (its state from the last interaction) into the selection,
+    before anything shows the selection; returns the id of a clicked row to open, if any."""
+    key = grid_key(page)
+    state: Any = st.session_state.get(key)
+    selection: Any = state.get("selection") if state is not None else None
+    if not selection:
+        return None
+    rows, cells = list(selection.get("rows") or []), list(selection.get("cells") or [])
+    now = merge_selection(selected(), page.ids, rows)
+    if now != selected():
+        set_selected(now)
+    if cells and 0 <= cells[0][0] < len(page.ids):
+        return page.ids[cells[0][0]]
+    return None
+
+
+def show_grid(page: GridPage, names: Names, secondary: list[str]) -> None:
+    """The table, with the selection (kept as ids across pages and sorts) ticked."""
+    frame = pd.DataFrame(grid_records(page, names))[columns_shown(secondary)]
+    st.dataframe(
+        _styled(frame, status_colours(page)),
+        key=grid_key(page),
+        hide_index=True,
+        on_select="rerun",
+        selection_mode=["multi-row", "single-cell"],
+        selection_default={"selection": {"rows": positions(page.ids, selected())}},
+        row_height=34,
+        height=38 + 34 * len(page.ids) + 2,
+        column_config={
+            "Conversation": st.column_config.TextColumn("Conversation", width=330),
+            "Status": st.column_config.TextColumn("Status", width=150),
+            "Quality": st.column_config.TextColumn("Quality", width=70),
+            "Enrichment": st.column_config.TextColumn("Enrichment", width=150),
+            "Date": st.column_config.TextColumn("Date", width=96),
+            "Flag": st.column_config.TextColumn("Flag", width=70, help="Cut off: the reply was truncated."),
+        },
+    )
+
+
+def pager(page: GridPage, query: GridQuery) -> GridQuery:
+    """Previous / next page, the page size, and where we are; returns the query to show."""
+    left, mid, size_col, right = st.columns([1, 4, 1.2, 1], vertical_alignment="center")
+    target = query
+    if left.button("Previous", key="review_prev_page", disabled=page.page <= 1, icon=":material/chevron_left:"):
+        target = query.model_copy(update={"page": page.page - 1})
+    mid.caption(f"{page.showing()} · page {page.page} of {page.total_pages}")
+    size = size_col.selectbox(
+        "Rows per page",
+        PAGE_SIZES,
+        index=PAGE_SIZES.index(query.page_size) if query.page_size in PAGE_SIZES else 0,
+        key="review_page_size",
+        label_visibility="collapsed",
+        format_func=lambda n: f"{n} a page",
+    )
+    if size != query.page_size:
+        target = query.model_copy(update={"page_size": size, "page": 1})
+    if right.button(
+        "Next", key="review_next_page", disabled=page.page >= page.total_pages, icon=":material/chevron_right:"
+    ):
+        target = query.model_copy(update={"page": page.page + 1})
+    return target
+
+
+def bulk_bar(svc: Services, ids: list[str], reviewer: str) -> list[str] | None:
+    """Actions on the selected rows. Returns the ids an action changed (``None`` when none ran)."""
+    risky = svc.review.approval_risks(ids) if ids else {}
+    cols = st.columns([1.3, 1.1, 1.1, 1.6, 1.1, 1.1, 1.9, 1.6], vertical_alignment="center")
+    cols[0].markdown(f"**{len(ids)} selected**")
+    confirm: tuple[str, ...] = ()
+    if risky:
+        every = sorted({r for found in risky.values() for r in found}, key=RISKS.index)
+        if cols[7].checkbox(
+            f"Approve the {len(risky)} risky too",
+            key="bulk_confirm",
+            help=f"{len(risky)} of the selected need a confirmation: {describe(every)}. It is kept in the history.",
+        ):
+            confirm = RISKS
+    run: tuple[str, dict[str, Any]] | None = None
+    if cols[1].button("Approve", key="bulk_approve", disabled=not ids, type="primary"):
+        run = ("approve", {"confirm": confirm})
+    with cols[2].popover("Reject", disabled=not ids):
+        reasons = st.multiselect("Reasons", REJECT_REASONS, key="bulk_reasons")
+        comment = st.text_input("Comment (kept in the history)", key="bulk_comment")
+        if st.button(f"Reject {len(ids)}", key="bulk_reject", disabled=not ids):
+            run = ("reject", {"reasons": reasons, "comment": comment})
+    if cols[3].button("Needs another pass", key="bulk_needs_revision", disabled=not ids):
+        run = ("needs_revision", {})
+    if cols[4].button("Archive", key="bulk_archive", disabled=not ids):
+        run = ("archive", {})
+    if cols[5].button("Enrich", key="bulk_enrich", disabled=not ids):
+        message = run_action("Enriching…", lambda: svc.review.enrich(ids, reviewer))
+        if message is not None:
+            flash(str(message))
+            return []
+    with cols[6].popover("Add to training file", disabled=not ids):
+        file_name = st.text_input("Training file (new or existing name)", key="bulk_training_file")
+        if st.button("Add", key="bulk_training", disabled=not ids or not file_name.strip()):
+            message = run_action("Adding…", lambda: svc.review.add_to_training_file(ids, reviewer, file_name=file_name))
+            if message is not None:
+                flash(str(message))
+                return []
+    if run is None:
+        return None
+    decision, options = run
+    result = run_action("Saving…", lambda: svc.review.bulk(ids, decision, reviewer, **options))  # type: ignore[arg-type]
+    if result is None:
+        return None
+    flash(bulk_result_text(DONE_WORDS[decision], len(result.done), result.refused), undo=list(result.done))
+    return list(result.done)
