@@ -165,10 +165,10 @@ def navigate_ms(page: Any, page_path: str) -> float:
     page.wait_for_function(_SETTLED, polling=50)
     page.evaluate(_CLICK, target)
     try:
-        handle = page.wait_for_function(_ARRIVED, arg=target, polling=16, timeout=120_000)
+        handle = page.wait_for_function(_ARRIVED, arg=target, polling=16, timeout=300_000)
     except Exception as err:
         state = page.evaluate(_STATE)
-        raise RuntimeError(f"the page {target or '/'} did not finish drawing within 120 s: {state}") from err
+        raise RuntimeError(f"the page {target or '/'} did not finish drawing within 300 s: {state}") from err
     return float(handle.json_value())
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.bootstrap import Services
 from core.costs import cost_report
 from core.export import FORMATS
-from core.export.insight import dataset_insight
+from core.export.insight import Insight, dataset_insight, insight_version
 from core.export.selection import Selection
 from core.export.service import discard_download_folder, download_folder
 from core.models.status_labels import status_text
@@ -14,7 +15,14 @@ from core.models.statuses import REVIEW_STATUSES
 from core.names import Names
 from pages._export_widgets import download_buttons, show_report, training_files_section
 from pages._insight_widgets import costs_section, coverage_section, distributions_section, duplicates_section
-from pages._ui import empty_state, friendly_errors, run_action, services
+from pages._ui import empty_state, friendly_errors, run_action, services, signed_in_user
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _insight(version: tuple[tuple[int, str], ...], user: str | None, _svc: Services) -> Insight:
+    """The dataset insight, computed again only when the data changed (``version``) or for another person."""
+    return dataset_insight(_svc.scaffolding, _svc.conversations)
+
 
 FORMAT_LABELS = {
     "openai": "OpenAI chat JSONL (messages)",
@@ -118,7 +126,11 @@ with files_tab:
     training_files_section(svc, {f.name: f.cost_usd for f in costs.training_files} if costs else {})
 
 with insight_tab:
-    insight = run_action("Reading the dataset…", lambda: dataset_insight(svc.scaffolding, svc.conversations))
+    user = signed_in_user()
+    insight = run_action(
+        "Reading the dataset…",
+        lambda: _insight(insight_version(svc.scaffolding), user.id if user else None, svc),
+    )
     if insight is not None:
         coverage_section(insight)
         distributions_section(insight)

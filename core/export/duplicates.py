@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from functools import lru_cache
 
 from datasketch import MinHash, MinHashLSH
 
@@ -19,10 +20,16 @@ def shingles(text: str) -> set[str]:
     return {" ".join(words[i : i + 3]) for i in range(max(1, len(words) - 2))}
 
 
+@lru_cache(maxsize=4)
+def _template(num_perm: int) -> MinHash:
+    """An empty signature whose permutations every conversation's copies (made once, not per conversation)."""
+    return MinHash(num_perm=num_perm)
+
+
 def _minhash(text: str, num_perm: int) -> MinHash:
-    signature = MinHash(num_perm=num_perm)
-    for shingle in shingles(text):
-        signature.update(shingle.encode("utf-8"))
+    # A copy of the template, then one vectorised update: the same signature as updating shingle by shingle.
+    signature = _template(num_perm).copy()
+    signature.update_batch([shingle.encode("utf-8") for shingle in shingles(text)])
     return signature
 
 

@@ -214,6 +214,17 @@ def explain_pairs(
     return explained
 
 
+def insight_version(scaffolding: ScaffoldingService) -> tuple[tuple[int, str], ...]:
+    """A cheap fingerprint of what ``dataset_insight`` reads (counts and latest edits of the conversations and
+    the scaffolding): the page recomputes the insight only when this changes."""
+    db = scaffolding.db
+    parts = []
+    for repo in (db.conversations, db.personas, db.arcs, db.topics, db.expert_profiles):
+        latest = repo.list(order_by="updated_at", descending=True, limit=1)
+        parts.append((repo.count(), latest[0].updated_at.isoformat() if latest else ""))
+    return tuple(parts)
+
+
 def dataset_insight(
     scaffolding: ScaffoldingService, store: ConversationStore | None = None, *, threshold: float = 0.8
 ) -> Insight:
