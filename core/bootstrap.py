@@ -16,6 +16,7 @@ from core.storage.database import Database
 
 if TYPE_CHECKING:  # each service module is imported on first use, so a command loads only what it needs
     from core.batch.service import BatchService
+    from core.conversations.lifecycle import ConversationActions
     from core.conversations.store import ConversationStore
     from core.enrichment.pipeline import EnrichmentService
     from core.export import ExportService, TrainingFileService
@@ -110,6 +111,19 @@ class Services:
             self.scaffolding,
             settings=self.settings,
             judge_factory=lambda: build_judge(self.settings, self.db),
+        )
+
+    @cached_property
+    def actions(self) -> ConversationActions:
+        """Everyday actions on one conversation: generate and enrich, regenerate, delete and undo."""
+        from core.conversations.lifecycle import ConversationActions
+
+        return ConversationActions(
+            self.db,
+            self.generation,
+            self.enrichment,
+            self.review,
+            enrich_after_generate=self.settings.enrich_after_generate,
         )
 
     @cached_property

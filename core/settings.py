@@ -84,6 +84,10 @@ class Settings(BaseSettings):
         default=180.0, gt=0, validation_alias=AliasChoices("request_timeout_s", "BRIGHTRUN_REQUEST_TIMEOUT_S")
     )
     max_retries: int = Field(default=3, ge=0, validation_alias=AliasChoices("max_retries", "BRIGHTRUN_MAX_RETRIES"))
+    # Enrich a conversation as soon as the Generate page (or Regenerate) stores it.
+    enrich_after_generate: bool = Field(
+        default=True, validation_alias=AliasChoices("enrich_after_generate", "BRIGHTRUN_ENRICH_AFTER_GENERATE")
+    )
     prices_per_mtok: dict[str, tuple[float, float]] = Field(default_factory=lambda: dict(DEFAULT_PRICES))
 
     # Supabase (production backend).

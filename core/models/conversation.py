@@ -128,3 +128,5 @@ class Conversation(Record):
     #: Optimistic concurrency (m0005): every write of the file or of enrichment/review fields checks the
     #: version it read and adds one, so two writers cannot silently overwrite each other.
     row_version: int = 1
+    #: The conversation this one is a new attempt at (Regenerate); that one is archived, not deleted (m0010).
+    regenerated_from: str | None = None
