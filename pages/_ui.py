@@ -151,6 +151,16 @@ def page_link(page: str, *, label: str, icon: str | None = None) -> None:
         st.caption(f"Open **{label.removeprefix('Open ').removeprefix('Go to ')}** from the menu.")
 
 
+def unique_labels(labels: dict[str, str]) -> dict[str, str]:
+    """Labels made distinct (a select box tells its options apart by their text): repeats get " (2)", " (3)"."""
+    seen: dict[str, int] = {}
+    unique = {}
+    for key, label in labels.items():
+        seen[label] = seen.get(label, 0) + 1
+        unique[key] = label if seen[label] == 1 else f"{label} ({seen[label]})"
+    return unique
+
+
 def empty_state(message: str, *, page: str = "pages/home.py", label: str = "Go to Home") -> None:
     """Explain why there is nothing to show, link to where to fix it, and stop the page."""
     st.info(message)

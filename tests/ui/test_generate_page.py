@@ -36,8 +36,8 @@ def _text(at: AppTest) -> str:
 def test_without_a_key_the_page_previews_prompts_and_says_how_to_add_one(defaults_installed: None) -> None:
     at = _open_page()
     assert not at.exception, [e.value for e in at.exception]
-    assert "ANTHROPIC_API_KEY" in " ".join(str(i.value) for i in at.info)
-    assert "## This conversation" in _text(at)  # the system prompt preview
+    assert "Settings page" in " ".join(str(i.value) for i in at.info)
+    assert "## This conversation" in _text(at)  # the system prompt preview, under Advanced
     assert at.button(key="generate_run").disabled
 
 
@@ -51,6 +51,32 @@ def test_with_a_key_generate_shows_the_conversation_as_a_chat(
     assert not at.exception, [e.value for e in at.exception]
     assert len(at.chat_message) == 4 and fake_claude.request_count == 1
     assert "intensity" in " ".join(str(c.value) for c in at.caption)
+    assert "Enriched" in _text(at)  # enriched right after writing (the setting is on by default)
+
+
+def test_regenerate_then_delete_and_undo_from_the_page(
+    defaults_installed: None, fake_claude: FakeAnthropicServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ANTHROPIC_API_KEY", FAKE_KEY)
+    monkeypatch.setenv("ANTHROPIC_BASE_URL", fake_claude.url)
+    at = _open_page()
+    at.button(key="generate_run").click().run()
+    first = at.session_state["generate_last"]["conversation_id"]
+    at.button(key="generate_regenerate").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    services = build_services(Settings())
+    second = at.session_state["generate_last"]["conversation_id"]
+    assert second != first and services.db.conversations.get(second).regenerated_from == first
+    assert services.db.conversations.get(first).review_status == "archived"
+    assert "archived and linked" in _text(at) + " ".join(str(c.value) for c in at.caption)
+    picker = next(box for box in at.selectbox if box.label == "Conversation")
+    assert picker.value == second  # the new attempt comes up first
+    at.button(key="generate_delete").click().run()
+    assert not services.db.conversations.get(second).is_active
+    assert any("Deleted" in s.value for s in at.success)
+    at.button(key="generate_undo_delete").click().run()
+    assert services.db.conversations.get(second).is_active
+    assert any("Restored" in s.value for s in at.success)
 
 
 def test_empty_app_points_to_scaffolding() -> None:
