@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # each service module is imported on first use, so a command 
     from core.batch.service import BatchService
     from core.conversations.lifecycle import ConversationActions
     from core.conversations.store import ConversationStore
+    from core.costs import CostReport
     from core.enrichment.pipeline import EnrichmentService
     from core.export import ExportService, TrainingFileService
     from core.generation.service import GenerationService
@@ -125,6 +126,19 @@ class Services:
             self.review,
             enrich_after_generate=self.settings.enrich_after_generate,
         )
+
+    @cached_property
+    def failures(self) -> FailureBrowser:
+        """The Failed generations page's reads."""
+
+        return FailureBrowser(self.db, self.blobs)
+
+    def cost_report(self) -> CostReport:
+        """Spend over time by model, job and template; per conversation and training file."""
+        from core.costs import cost_report
+        from core.names import Names
+
+        return cost_report(self.db, Names.of(self.scaffolding))
 
     @cached_property
     def exports(self) -> ExportService:

@@ -10,7 +10,9 @@ import streamlit as st
 from core.enrichment import EnrichmentOutcome, EnrichmentSummary, StageView
 from core.errors import BrightRunError
 from core.models.conversation import Conversation
-from pages._ui import show_error
+from core.models.status_labels import status_text
+from core.names import Names
+from pages._ui import show_error, unique_labels
 
 STAGE_ICONS = {
     "pending": ":material/radio_button_unchecked:",
@@ -18,11 +20,15 @@ STAGE_ICONS = {
     "completed": ":material/check_circle:",
     "failed": ":material/cancel:",
 }
+STAGE_WORDS = {"pending": "Not yet", "in_progress": "In progress", "completed": "Done", "failed": "Failed"}
 Runner = Callable[..., EnrichmentSummary]
 
 
-def label(row: Conversation) -> str:
-    return f"{row.conversation_name[:60]} · {row.enrichment_status} · {row.conversation_id[:8]}"
+def labels(rows: list[Conversation], names: Names) -> dict[str, str]:
+    """Each conversation by name and enrichment status (distinct, for select boxes)."""
+    return unique_labels(
+        {r.conversation_id: f"{names.conversation(r)} · {status_text('enrichment', r.enrichment_status)}" for r in rows}
+    )
 
 
 def run_with_progress(run: Runner, *args: Any, judge: bool) -> None:
@@ -30,7 +36,8 @@ def run_with_progress(run: Runner, *args: Any, judge: bool) -> None:
     bar = st.progress(0.0, text="Starting…")
 
     def advance(done: int, total: int, outcome: EnrichmentOutcome) -> None:
-        bar.progress(done / total, text=f"{done} of {total} · last: {outcome.outcome}")
+        word = {"succeeded": "enriched", "skipped": "already enriched", "failed": "failed"}.get(outcome.outcome, "")
+        bar.progress(done / total, text=f"{done} of {total} · the last one {word}")
 
     try:
         summary = run(*args, judge=judge, progress=advance)
@@ -41,12 +48,19 @@ def run_with_progress(run: Runner, *args: Any, judge: bool) -> None:
     st.rerun()
 
 
-def show_summary(summary: EnrichmentSummary) -> None:
+def show_summary(summary: EnrichmentSummary, names: dict[str, str]) -> None:
+    """What the last run did; ``names``: conversation id → the name people read."""
     show = st.warning if summary.failed else st.success
     show(f"Enrichment finished: {summary.text()}.", icon=":material/task_alt:")
     failed = [o for o in summary.outcomes if o.outcome == "failed" or o.judge_error]
     if failed:
-        rows = [{"conversation": o.conversation_id, "error": o.error or f"judge: {o.judge_error}"} for o in failed]
+        rows = [
+            {
+                "Conversation": names.get(o.conversation_id, "A conversation that no longer exists"),
+                "What went wrong": o.error or f"The quality judge: {o.judge_error}",
+            }
+            for o in failed
+        ]
         st.dataframe(rows, hide_index=True, key="enrich_summary_failures")
 
 
@@ -54,7 +68,7 @@ def show_timeline(views: list[StageView]) -> None:
     cols = st.columns(len(views))
     for col, view in zip(cols, views, strict=True):
         col.markdown(f"{STAGE_ICONS[view.status]} **{view.label}**")
-        col.caption(view.status.replace("_", " ") + (f" · {view.at:%Y-%m-%d %H:%M}" if view.at else ""))
+        col.caption(STAGE_WORDS.get(view.status, view.status) + (f" · {view.at:%d %b %Y %H:%M}" if view.at else ""))
         if view.detail:
             col.caption(view.detail)
 
@@ -64,12 +78,16 @@ def show_report(report: dict[str, Any] | None) -> None:
         st.caption("Not validated yet.")
         return
     st.write(report.get("summary", ""))
-    for group, kind in (("blockers", st.error), ("warnings", st.warning)):
+    groups = (("blockers", "must be fixed", st.error), ("warnings", "worth a look", st.warning))
+    for group, meaning, kind in groups:
         issues = report.get(group) or []
         if issues:
-            kind(f"{len(issues)} {group[:-1] if len(issues) == 1 else group}")
-            rows = [{"field": i["field"], "code": i["code"], "message": i["message"]} for i in issues]
-            st.dataframe(rows, hide_index=True, key=f"enrich_report_{group}")
+            kind(f"{len(issues)} problem(s) that {meaning}:\n\n" + "\n".join(f"- {i['message']}" for i in issues))
+    found = [(group, i) for group, _m, _k in groups for i in report.get(group) or []]
+    if found:
+        with st.expander("Advanced: where each problem is"):
+            rows = [{"kind": g[:-1], "field": i["field"], "code": i["code"]} for g, i in found]
+            st.dataframe(rows, hide_index=True, key="enrich_report_fields")
 
 
 def show_quality(row: Conversation) -> None:
@@ -82,13 +100,16 @@ def show_quality(row: Conversation) -> None:
     cols[0].metric("Quality (1–5)", row.quality_score)
     cols[1].metric("Rule score", rules.get("score", "–"))
     judge = details.get("judge")
-    cols[2].metric("Judge mean", round(sum(judge[k] for k in JUDGE_KEYS) / len(JUDGE_KEYS), 1) if judge else "–")
+    cols[2].metric(
+        "Claude judge (mean)", round(sum(judge[k] for k in JUDGE_KEYS) / len(JUDGE_KEYS), 1) if judge else "not run"
+    )
     if rules.get("components"):
-        st.caption("Rule components (0–10): " + ", ".join(f"{k} {v}" for k, v in rules["components"].items()))
+        parts = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in rules["components"].items())
+        st.caption(f"What the rule score measured (each 0–10): {parts}")
     if judge:
         st.dataframe(judge.get("arc_adherence_per_turn") or [], hide_index=True, key="enrich_arc_per_turn")
     if details.get("judge_error"):
-        st.caption(f"Judge not applied: {details['judge_error']}")
+        st.caption(f"The judge could not score it: {details['judge_error']}")
 
 
 JUDGE_KEYS = ("empathy", "clarity", "appropriateness", "expert_voice_alignment", "arc_adherence")

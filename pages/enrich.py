@@ -6,11 +6,15 @@ import streamlit as st
 
 from core.enrichment import timeline
 from core.enrichment.pipeline import FAILED, PENDING
-from pages._enrich_widgets import label, run_with_progress, show_quality, show_report, show_summary, show_timeline
-from pages._ui import empty_state, friendly_errors, services
+from core.names import Names
+from pages._enrich_widgets import labels, run_with_progress, show_quality, show_report, show_summary, show_timeline
+from pages._ui import empty_state, friendly_errors, page_link, services
 
 st.title("Enrich")
-st.caption("Validate → enrich → normalize → store: turns each conversation into training pairs with a measured score.")
+st.caption(
+    "Checks each conversation, scores its quality and turns it into training pairs a model can learn from "
+    "(check → enrich → finalise → store)."
+)
 
 svc = services()
 enrichment = svc.enrichment
@@ -19,19 +23,20 @@ if not rows:
     empty_state("No conversations yet: generate some, import files, or load the demo on Home.")
 
 by_id = {r.conversation_id: r for r in rows}
+shown = labels(rows, Names.of(svc.scaffolding))
 pending = [r.conversation_id for r in rows if r.enrichment_status in PENDING]
 failed = enrichment.failed_ids()
 completed = sum(r.enrichment_status == "completed" for r in rows)
 
 cols = st.columns(4)
 cols[0].metric("Conversations", len(rows))
-cols[1].metric("Pending", len(pending))
-cols[2].metric("Completed", completed)
-cols[3].metric("Failed", len(failed))
+cols[1].metric("Not enriched yet", len(pending))
+cols[2].metric("Enriched", completed)
+cols[3].metric("Need attention", len(failed))
 
 summary = st.session_state.pop("enrich_last_summary", None)
 if summary is not None:
-    show_summary(summary)
+    show_summary(summary, shown)
 
 st.subheader("Run")
 judge_ready = enrichment.judge_available
@@ -39,16 +44,18 @@ judge = st.toggle(
     "Also score with the Claude judge",
     key="enrich_judge",
     disabled=not judge_ready,
-    help="Empathy, clarity, appropriateness, expert-voice alignment and arc adherence per turn (cheap model).",
+    help="Claude grades empathy, clarity, appropriateness, the expert's voice and how well each turn follows "
+    "the emotional journey (a small, cheap model). The rule-based score always runs.",
 )
 if not judge_ready:
-    st.caption("The judge needs a Claude API key (ANTHROPIC_API_KEY); the rule-based score always runs.")
+    st.caption("The Claude judge needs your Claude key; the rule-based score always runs without it.")
+    page_link("pages/settings.py", label="Open Settings to add your key", icon=":material/key:")
 
 choices = [r.conversation_id for r in rows if r.enrichment_status != "completed"]
 selected = st.multiselect(
     "Conversations to enrich",
     options=choices,
-    format_func=lambda cid: label(by_id[cid]),
+    format_func=shown.__getitem__,
     key="enrich_selection",
     placeholder="Pick conversations, or use 'Enrich all pending'",
 )
@@ -56,12 +63,12 @@ if judge:
     target = selected or pending
     with friendly_errors():
         estimate = enrichment.judge_cost_estimate(target)
-        st.caption(f"Judge cost estimate for {len(target)} conversation(s): about ${estimate:.4f}.")
+        st.caption(f"Judging {len(target)} conversation(s) costs about ${estimate:.4f}.")
 
 buttons = st.columns(3)
 if buttons[0].button("Enrich selected", key="enrich_run_selected", type="primary", disabled=not selected):
     run_with_progress(enrichment.run_many, selected, judge=judge)
-if buttons[1].button(f"Enrich all pending ({len(pending)})", key="enrich_run_all", disabled=not pending):
+if buttons[1].button(f"Enrich all not yet enriched ({len(pending)})", key="enrich_run_all", disabled=not pending):
     run_with_progress(enrichment.run_many, pending, judge=judge)
 if buttons[2].button(f"Retry failed ({len(failed)})", key="enrich_retry_failed", disabled=not failed):
     run_with_progress(enrichment.retry, failed, judge=judge)
@@ -70,7 +77,7 @@ st.subheader("Inspect a conversation")
 inspect_id = st.selectbox(
     "Conversation",
     options=list(by_id),
-    format_func=lambda cid: label(by_id[cid]),
+    format_func=shown.__getitem__,
     index=list(by_id).index(failed[0]) if failed else 0,
     key="enrich_inspect",
 )
@@ -87,7 +94,7 @@ if row.enrichment_status != "completed":
 elif actions[0].button("Re-enrich", key="enrich_force_one", help="Rebuild the file (e.g. to add judge scores)."):
     run_with_progress(lambda ids, **kw: enrichment.run_many(ids, force=True, **kw), [inspect_id], judge=judge)
 
-report_tab, quality_tab = st.tabs(["Validation report", "Quality"])
+quality_tab, report_tab = st.tabs(["Quality", "Checks"])
 with report_tab:
     show_report(row.validation_report)
 with quality_tab:

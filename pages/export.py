@@ -5,14 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 from core.bootstrap import Services
-from core.costs import cost_report
 from core.export import FORMATS
 from core.export.insight import Insight, dataset_insight, insight_version
 from core.export.selection import Selection
 from core.export.service import discard_download_folder, download_folder
 from core.models.status_labels import status_text
 from core.models.statuses import REVIEW_STATUSES
-from core.names import Names
 from pages._export_widgets import download_buttons, show_report, training_files_section
 from pages._insight_widgets import costs_section, coverage_section, distributions_section, duplicates_section
 from pages._ui import empty_state, friendly_errors, run_action, services, signed_in_user
@@ -54,8 +52,7 @@ if ready == 0:
         label="Go to Enrich",
     )
 
-names = Names.of(svc.scaffolding)
-costs = run_action("Adding up the costs…", lambda: cost_report(svc.db, names))
+costs = run_action("Adding up the costs…", svc.cost_report)
 files_tab, download_tab, insight_tab, costs_tab = st.tabs(
     ["Training files", "Download for a trainer", "What the dataset covers", "Costs"]
 )

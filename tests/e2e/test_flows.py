@@ -46,17 +46,20 @@ def test_load_the_demo_dataset(shared_page: Any, app_url: str) -> None:
     assert added + present > 0
     expect(metric_value(shared_page, "Conversations")).to_have_text(str(added + present))
     STATE["conversations"] = added + present
+    STATE["approved"] = int(metric(shared_page, "Approved"))  # the demo's own review round
+    STATE["pending"] = int(metric(shared_page, "Waiting for review"))
+    assert STATE["approved"] > 0 and STATE["pending"] >= 4
     screenshot(shared_page, "flow-1-demo")
 
 
-def test_enrich_all_pending(shared_page: Any, app_url: str) -> None:
+def test_the_demo_arrives_enriched_and_one_can_be_enriched_again(shared_page: Any, app_url: str) -> None:
     open_page(shared_page, app_url, "enrich")
-    pending = int(metric(shared_page, "Pending"))
-    shared_page.get_by_role("button", name=f"Enrich all pending ({pending})").click()
+    expect(metric_value(shared_page, "Not enriched yet")).to_have_text("0")
+    expect(metric_value(shared_page, "Enriched")).to_have_text(str(STATE["conversations"]))
+    click(shared_page, "Re-enrich")
     summary = shared_page.get_by_text("Enrichment finished").first.inner_text()
-    assert f"{pending} succeeded, 0 failed" in summary
-    expect(metric_value(shared_page, "Pending")).to_have_text("0")
-    expect(metric_value(shared_page, "Completed")).to_have_text(str(STATE["conversations"]))
+    assert "1 succeeded, 0 failed" in summary
+    expect(metric_value(shared_page, "Enriched")).to_have_text(str(STATE["conversations"]))
     assert_no_exception(shared_page)
     screenshot(shared_page, "flow-2-enrich")
 
@@ -110,12 +113,13 @@ def test_export_a_training_file_and_an_openai_file(shared_page: Any, app_url: st
     shared_page.get_by_role("tab", name="Training files").click()
     shared_page.get_by_label("Name", exact=True).fill("e2e-approved")
     click(shared_page, "Create")
-    shared_page.get_by_text("Created 'e2e-approved': 4 conversations").wait_for()
+    approved = STATE["approved"] + STATE["pending"]  # the demo's, the bulk-approved and the one approved alone
+    shared_page.get_by_text(f"Created 'e2e-approved': {approved} conversations").wait_for()
     wait_until_idle(shared_page)
     lines = jsonl(download(shared_page, "Download training.jsonl"))
     meta, records = lines[0]["_meta"], lines[1:]
     assert meta["total_pairs"] > 0 and records
-    assert len({r["conversation_id"] for r in records}) == 4
+    assert len({r["conversation_id"] for r in records}) == approved
     assert len({r["id"] for r in records}) == len(records)
     screenshot(shared_page, "flow-5-export-training-file")
 
@@ -124,26 +128,28 @@ def test_export_a_training_file_and_an_openai_file(shared_page: Any, app_url: st
     click(shared_page, "Export and validate")
     shared_page.get_by_text("Validation passed").wait_for()
     examples = jsonl(download(shared_page, "Download openai.jsonl"))
-    assert len(examples) == 4  # the approved conversations, one example each
+    assert len(examples) == approved  # the approved conversations, one example each
     for example in examples:
         chat = [m for m in example["messages"] if m["role"] != "system"]
         assert [m["role"] for m in chat] == ["user", "assistant"] * (len(chat) // 2)
         assert len({m["content"] for m in chat}) == len(chat)  # no message repeated
-    # The turn rated Good comes back as the only loss weight: turn 2, the first assistant reply.
+    # Rated turns come back as loss weights on assistant replies (the demo reviewer rated some too); the turn
+    # rated Good here is turn 2, the first assistant reply of its example, with weight 1.
     weighted = [(e, m) for e in examples for m in e["messages"] if "weight" in m]
-    assert [(m["role"], m["weight"]) for _, m in weighted] == [("assistant", 1)]
-    example, message = weighted[0]
+    assert weighted and {m["role"] for _, m in weighted} == {"assistant"}
+    ours = [(e, m) for e, m in weighted if m["content"].split()[:6] == STATE["rated_turn_words"]]
+    assert len(ours) == 1 and ours[0][1]["weight"] == 1
+    example, message = ours[0]
     assert [m for m in example["messages"] if m["role"] != "system"].index(message) == 1
-    assert message["content"].split()[:6] == STATE["rated_turn_words"]
     screenshot(shared_page, "flow-5-export-openai")
 
 
 def test_generate_one_conversation_against_the_fake_claude(shared_page: Any, app_url: str) -> None:
     open_page(shared_page, app_url, "generate")
     click(shared_page, "Generate")
-    shared_page.get_by_text("Conversation stored").wait_for(timeout=60_000)
+    shared_page.get_by_text("Conversation written").first.wait_for(timeout=60_000)
     wait_until_idle(shared_page)
-    caption = shared_page.get_by_text(re.compile(r"^Conversation `?[0-9a-f-]{36}`? · \d+ turns")).inner_text()
+    caption = shared_page.get_by_text(re.compile(r"^\d+ turns · cost")).inner_text()
     turns = int(re.search(r"(\d+) turns", caption).group(1))  # type: ignore[union-attr]
     assert turns > 0
     expect(shared_page.locator('[data-testid="stChatMessage"]')).to_have_count(turns)
