@@ -162,9 +162,12 @@ def unique_labels(labels: dict[str, str]) -> dict[str, str]:
 
 
 def empty_state(message: str, *, page: str = "pages/home.py", label: str = "Go to Home") -> None:
-    """Explain why there is nothing to show, link to where to fix it, and stop the page."""
-    st.info(message)
-    page_link(page, label=label, icon=":material/arrow_forward:")
+    """Explain why there is nothing to show, link to where to fix it, and stop the page.
+
+    The ``empty_state`` container key lets the browser tests check that a filled app shows none."""
+    with st.container(key="empty_state"):
+        st.info(message)
+        page_link(page, label=label, icon=":material/arrow_forward:")
     st.stop()
 
 

@@ -1,0 +1,100 @@
+"""After "Load demo dataset", every page has something to show: no exception, no empty state, a screenshot each.
+
+The screenshots (``tests/e2e/screenshots/tour-*.png``, 1440 wide) are what a stakeholder sees in a demo;
+look at them after any change to a page.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.helpers import assert_no_exception, open_page, screenshot, title, wait_until_idle
+
+PAGES = {
+    "scaffolding": "Scaffolding",
+    "generate": "Generate",
+    "jobs": "Batch jobs",
+    "enrich": "Enrich",
+    "failed_generations": "Failed generations",
+    "spec_splitter": "Spec splitter",
+    "settings": "Settings",
+}
+EXPORT_TABS = ("Training files", "Download for a trainer", "What the dataset covers", "Costs")
+
+
+@pytest.fixture(scope="module")
+def tour(browser: Any, app_url: str) -> Iterator[Any]:
+    """One tab, a desktop-sized window, the demo loaded from Home."""
+    context = browser.new_context(viewport={"width": 1440, "height": 1800}, accept_downloads=True)
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    open_page(page, app_url)
+    page.get_by_role("button", name="Load demo dataset").click()
+    page.get_by_text("Demo loaded").first.wait_for(timeout=90_000)
+    wait_until_idle(page)
+    yield page
+    context.close()
+
+
+def check_filled(page: Any) -> None:
+    assert_no_exception(page)
+    expect(page.locator(".st-key-empty_state")).to_have_count(0)
+
+
+def test_home_ticks_all_five_steps(tour: Any, app_url: str) -> None:
+    open_page(tour, app_url)
+    expect(tour.get_by_text("Getting started · 5 of 5 done")).to_have_count(1)
+    check_filled(tour)
+    screenshot(tour, "tour-home")
+
+
+@pytest.mark.parametrize("path", list(PAGES))
+def test_every_page_is_filled_after_the_demo(tour: Any, app_url: str, path: str) -> None:
+    open_page(tour, app_url, path)
+    assert title(tour) == PAGES[path]
+    check_filled(tour)
+    screenshot(tour, f"tour-{path}")
+
+
+def test_the_finished_demo_job_is_shown(tour: Any, app_url: str) -> None:
+    open_page(tour, app_url, "jobs")
+    expect(tour.get_by_text(re.compile(r"9 of 9 conversations"))).to_have_count(1)  # 8 written, 1 failed
+    check_filled(tour)
+
+
+def test_review_and_one_conversation(tour: Any, app_url: str) -> None:
+    open_page(tour, app_url, "review")
+    tour.get_by_label("Your name").fill("Tour Reviewer")  # a new browser session asks once
+    tour.get_by_role("button", name="Continue", exact=True).click()
+    tour.frame_locator("iframe[title*='agGrid' i]").locator(".ag-row").first.wait_for()
+    wait_until_idle(tour)
+    check_filled(tour)
+    screenshot(tour, "tour-review")
+    tour.locator(".st-key-review_open button").click()
+    tour.wait_for_url(re.compile(r"/conversation"))
+    wait_until_idle(tour)
+    check_filled(tour)
+    screenshot(tour, "tour-conversation")
+
+
+@pytest.mark.parametrize("tab", EXPORT_TABS)
+def test_every_export_tab_is_filled(tour: Any, app_url: str, tab: str) -> None:
+    open_page(tour, app_url, "export")
+    tour.get_by_role("tab", name=tab).click()
+    wait_until_idle(tour)
+    check_filled(tour)
+    screenshot(tour, "tour-export-" + tab.lower().replace(" ", "-"))
+
+
+def test_costs_show_spend_with_job_names(tour: Any, app_url: str) -> None:
+    open_page(tour, app_url, "export")
+    tour.get_by_role("tab", name="Costs").click()
+    wait_until_idle(tour)
+    spent = tour.locator('[data-testid="stMetric"]').filter(has_text="Spent so far")
+    expect(spent.locator('[data-testid="stMetricValue"]')).to_have_text(re.compile(r"^\$\d+\.\d\d$"))
+    expect(tour.locator('[data-testid="stVegaLiteChart"]:visible')).to_have_count(1)
