@@ -26,16 +26,17 @@ def histogram_chart(histogram: Histogram, *, height: int = 200) -> alt.Chart:
         .encode(
             x=alt.X("start:Q", title=histogram.unit, scale=alt.Scale(zero=False), axis=alt.Axis(tickCount=8)),
             x2="end:Q",
-            y=alt.Y("count:Q", title="conversations", axis=alt.Axis(tickMinStep=1)),
+            y=alt.Y("count:Q", title="conversations", axis=alt.Axis(tickMinStep=1), scale=alt.Scale(domainMin=0)),
+            y2=alt.datum(0),  # bars stand on zero: with both x edges given, Vega-Lite needs the baseline
             tooltip=[alt.Tooltip("label:N", title=histogram.unit), alt.Tooltip("count:Q", title="conversations")],
         )
     )
 
 
-def category_chart(found: list[Category], *, height: int = 200) -> alt.Chart:
+def category_chart(found: list[Category]) -> alt.Chart:
     frame = pd.DataFrame([c.model_dump() for c in found])
     return (
-        alt.Chart(frame, height=height)
+        alt.Chart(frame, height=max(120, 22 * len(found)))
         .mark_bar(color="#72B7B2")
         .encode(
             x=alt.X("count:Q", title="conversations", axis=alt.Axis(tickMinStep=1)),
@@ -55,7 +56,7 @@ def heatmap_chart(cells: list[HeatCell]) -> alt.LayerChart:
         ]
     )
     pick = alt.selection_point(name=HEAT_SELECTION, fields=["persona_key", "arc_key"], on="click")
-    base = alt.Chart(frame, height=max(220, 44 * frame["persona"].nunique())).encode(
+    base = alt.Chart(frame).encode(
         x=alt.X("arc:N", title="Emotional arc", axis=alt.Axis(labelAngle=-35, labelLimit=220)),
         y=alt.Y("persona:N", title="Persona", axis=alt.Axis(labelLimit=220)),
     )
@@ -79,7 +80,8 @@ def heatmap_chart(cells: list[HeatCell]) -> alt.LayerChart:
         text="label:N",
         color=alt.condition("datum.approved >= 2", alt.value("white"), alt.value("#333333")),
     )
-    return alt.layer(squares.add_params(pick), labels)
+    # The height belongs on the layer: Vega-Lite ignores a height set inside one of its layers.
+    return alt.layer(squares.add_params(pick), labels).properties(height=max(220, 48 * frame["persona"].nunique()))
 
 
 def picked_squares(event: Any) -> list[tuple[str, str]]:

@@ -24,6 +24,8 @@ PAGES = {
     "spec_splitter": "Spec splitter",
     "settings": "Settings",
 }
+# Text near the bottom of a page: the screenshot waits for it, so a page is caught whole.
+LAST = {"enrich": "Checks", "generate": "Recent conversations", "failed_generations": "Look at one", "jobs": "Job log"}
 EXPORT_TABS = ("Training files", "Download for a trainer", "What the dataset covers", "Costs")
 
 
@@ -41,7 +43,15 @@ def tour(browser: Any, app_url: str) -> Iterator[Any]:
     context.close()
 
 
+def settle(page: Any) -> None:
+    """Idle, then idle again after a moment: a page that renders in two bursts is caught whole."""
+    wait_until_idle(page)
+    page.wait_for_timeout(1500)
+    wait_until_idle(page)
+
+
 def check_filled(page: Any) -> None:
+    settle(page)
     assert_no_exception(page)
     expect(page.locator(".st-key-empty_state")).to_have_count(0)
 
@@ -57,6 +67,8 @@ def test_home_ticks_all_five_steps(tour: Any, app_url: str) -> None:
 def test_every_page_is_filled_after_the_demo(tour: Any, app_url: str, path: str) -> None:
     open_page(tour, app_url, path)
     assert title(tour) == PAGES[path]
+    if path in LAST:
+        tour.get_by_text(LAST[path], exact=True).first.wait_for()
     check_filled(tour)
     screenshot(tour, f"tour-{path}")
 
