@@ -127,12 +127,6 @@ class Services:
             enrich_after_generate=self.settings.enrich_after_generate,
         )
 
-    @cached_property
-    def failures(self) -> FailureBrowser:
-        """The Failed generations page's reads."""
-
-        return FailureBrowser(self.db, self.blobs)
-
     def cost_report(self) -> CostReport:
         """Spend over time by model, job and template; per conversation and training file."""
         from core.costs import cost_report
