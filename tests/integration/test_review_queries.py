@@ -114,9 +114,9 @@ def test_failed_generations_filter_by_type_stop_reason_pattern_and_job(review: R
 
 
 def test_failure_report_is_the_stored_file_or_the_row_as_json(review: ReviewService) -> None:
-    kept = _failure(review, raw_file_path="2025/03/failed-x.json")
-    review.store.blobs.put("failed-generation-files", "2025/03/failed-x.json", b'{"kept": true}')
-    assert failure_report(review.db, review.store.blobs, kept.id) == ("failed-x.json", b'{"kept": true}')
+    kept = _failure(review, id="x", raw_file_path="2025/03/failed-x-2025.json")  # report paths name their failure
+    review.store.blobs.put("failed-generation-files", "2025/03/failed-x-2025.json", b'{"kept": true}')
+    assert failure_report(review.db, review.store.blobs, kept.id) == ("failed-x-2025.json", b'{"kept": true}')
     bare = _failure(review, error_message="boom")
     name, data = failure_report(review.db, review.store.blobs, bare.id)
     assert name == f"failed-{bare.id}.json" and b'"boom"' in data
