@@ -72,7 +72,7 @@ def plain_dump(services: Services, out: Path) -> None:
     """The baseline: every record in one list, then one ``json.dump``."""
     records = [
         {"row": row.model_dump(mode="json"), "enriched": services.conversations.read_json(row.enriched_file_path)}
-        for row in iter_rows(services.conversations, Selection())
+        for row in iter_rows(services.conversations, Selection(include_truncated=True))
     ]
     with out.open("w", encoding="utf-8") as handle:
         json.dump(records, handle, ensure_ascii=False)
@@ -80,7 +80,8 @@ def plain_dump(services: Services, out: Path) -> None:
 
 def export(services: Services, fmt: str, folder: Path) -> None:
     name = "training.json" if fmt == "brightrun-v4" else f"{fmt}.jsonl"
-    services.exports.export(fmt, folder / name)
+    # The cloned reference conversation ends mid-sentence: included explicitly, as in the baseline.
+    services.exports.export(fmt, folder / name, include_truncated=True)
 
 
 def timed(action: Callable[[], None]) -> float:

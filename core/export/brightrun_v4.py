@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from core.export.ids import UniqueIds, original_id, unique_pair
+from core.export.ids import UniqueIds, jsonl_id, unique_pair
 from core.export.selection import ExportItem
 from core.jsonutil import dumps_compact
 from core.models.base import utcnow
@@ -135,7 +135,7 @@ def conversation_entry(item: ExportItem, ids: UniqueIds | None = None) -> dict[s
 
 
 def jsonl_records(item: ExportItem, ids: UniqueIds | None = None) -> Iterator[dict[str, Any]]:
-    """One record per assistant pair; ids gain the conversation's prefix so they are unique in a file.
+    """One record per assistant pair; ids gain the conversation's tag so they are unique in a file.
 
     Should two still meet (one conversation re-using a pair id), a counter follows and ``original_id``
     keeps the id the pair came with.
@@ -145,11 +145,10 @@ def jsonl_records(item: ExportItem, ids: UniqueIds | None = None) -> Iterator[di
     for pair in item.pairs:
         if pair.get("target_response") is None:
             continue
-        wanted = f"{original_id(pair)}_{cid[:8]}"
-        unique = ids.claim(wanted)
+        unique, renamed_from = jsonl_id(pair, ids, cid)
         head: dict[str, Any] = {"id": unique}
-        if unique != wanted:
-            head["original_id"] = original_id(pair)
+        if renamed_from is not None:
+            head["original_id"] = renamed_from
         head |= {"conversation_id": cid, "turn_number": pair.get("turn_number")}
         yield head | {k: pair.get(k) for k in JSONL_FIELDS}
 

@@ -39,10 +39,6 @@ class Selection:
             where["is_truncated"] = False
         return where
 
-    def truncated_only(self) -> Selection:
-        """The same filter, matching only the truncated conversations (what ``where`` leaves out)."""
-        return Selection(self.statuses, self.conversation_ids, include_truncated=True)
-
 
 def parse_statuses(value: str | None, *, default: tuple[str, ...] = DEFAULT_STATUSES) -> tuple[str, ...] | None:
     """``--status`` text -> statuses: ``all`` means any; a comma list of review statuses is allowed."""
@@ -88,15 +84,18 @@ def _with_review(pair: dict[str, Any], reviewed: bool) -> dict[str, Any]:
     return pair | {"training_metadata": meta | {"human_reviewed": reviewed}}
 
 
-def iter_rows(store: ConversationStore, selection: Selection, *, page_size: int = PAGE_SIZE) -> Iterator[Conversation]:
+def iter_rows(
+    store: ConversationStore, selection: Selection, *, page_size: int = PAGE_SIZE, only_truncated: bool = False
+) -> Iterator[Conversation]:
     """Matching rows, a page at a time (memory stays flat however many there are)."""
+    extra = {"is_truncated": True} if only_truncated else {}
     if selection.conversation_ids is not None:
-        yield from _rows_by_id(store, selection, page_size)
+        yield from _rows_by_id(store, selection, page_size, extra)
         return
     offset = 0
     while True:
         page = store.db.conversations.list(
-            where=selection.where(), order_by=("created_at", "conversation_id"), limit=page_size, offset=offset
+            where=selection.where() | extra, order_by=("created_at", "conversation_id"), limit=page_size, offset=offset
         )
         yield from page
         if len(page) < page_size:
@@ -104,11 +103,13 @@ def iter_rows(store: ConversationStore, selection: Selection, *, page_size: int 
         offset += page_size
 
 
-def _rows_by_id(store: ConversationStore, selection: Selection, page_size: int) -> Iterator[Conversation]:
+def _rows_by_id(
+    store: ConversationStore, selection: Selection, page_size: int, extra: dict[str, Any]
+) -> Iterator[Conversation]:
     ids = list(selection.conversation_ids or ())
     for start in range(0, len(ids), page_size):
         chunk = ids[start : start + page_size]
-        where = selection.where() | {"conversation_id": chunk}
+        where = selection.where() | extra | {"conversation_id": chunk}
         found = {r.conversation_id: r for r in store.db.conversations.list(where=where)}
         yield from (found[i] for i in chunk if i in found)
 
@@ -122,13 +123,32 @@ def iter_items(store: ConversationStore, rows: Iterable[Conversation]) -> Iterat
 
 
 def truncated_counts(store: ConversationStore, selection: Selection) -> tuple[int, int]:
-    """(conversations, assistant answers) cut off mid-sentence among what ``selection`` matches truncated or not."""
-    where = selection.truncated_only().where() | {"is_truncated": True}
-    if selection.conversation_ids is not None:
-        where["conversation_id"] = list(selection.conversation_ids)
-    rows = store.db.conversations.list(where=where)
-    answers = sum(truncated_answers(item.pairs) or 1 for item in iter_items(store, rows))
-    return len(rows), answers
+    """(conversations, assistant answers) cut off mid-sentence among the truncated rows ``selection`` leaves out.
+
+    Read a page of rows and one enriched file at a time: memory stays flat however many there are.
+    """
+    truncated = Selection(selection.statuses, selection.conversation_ids, include_truncated=True)
+    rows = (r for r in iter_rows(store, truncated, only_truncated=True))
+    conversations = answers = 0
+    for item in iter_items(store, rows):
+        conversations += 1
+        answers += truncated_answers(item.pairs) or 1
+    return conversations, answers
+
+
+class TruncationTally:
+    """Counts truncated conversations and their cut-off answers as an export streams past them."""
+
+    def __init__(self) -> None:
+        self.conversations = 0
+        self.answers = 0
+
+    def watch(self, items: Iterable[ExportItem]) -> Iterator[ExportItem]:
+        for item in items:
+            if item.row.is_truncated:
+                self.conversations += 1
+                self.answers += truncated_answers(item.pairs) or 1
+            yield item
 
 
 def count(store: ConversationStore, selection: Selection) -> int:

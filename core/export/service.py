@@ -6,6 +6,7 @@ import shutil
 import tempfile
 import time
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -16,7 +17,16 @@ from core.export.brightrun_v4 import V4Defaults, jsonl_path_for, write_v4
 from core.export.common import FORMATS, ExportOptions, ExportResult, write_jsonl
 from core.export.huggingface import write_hf
 from core.export.messages import RatingsHook, no_ratings
-from core.export.selection import Selection, count, iter_items, iter_rows, parse_statuses, truncated_counts
+from core.export.selection import (
+    ExportItem,
+    Selection,
+    TruncationTally,
+    count,
+    iter_items,
+    iter_rows,
+    parse_statuses,
+    truncated_counts,
+)
 from core.export.split import DEFAULT_SEED, check_ratio
 from core.export.validate import ValidationReport, validate_export
 from core.scaffolding.service import ScaffoldingService
@@ -87,24 +97,30 @@ class ExportService:
         if fmt not in FORMATS:
             raise ValidationError(f"Unknown export format '{fmt}'.", hint=f"Use one of: {', '.join(FORMATS)}.")
         selection = self.selection(fmt, status, conversation_ids, include_truncated=include_truncated)
-        truncated = truncated_counts(self.store, selection)
+        # Left out: counted here (their files are read only for that). Included: counted while they stream past.
+        left_out = (0, 0) if include_truncated else truncated_counts(self.store, selection)
         if self.count(selection) == 0:
             wanted = "any review status" if selection.statuses is None else " or ".join(selection.statuses)
-            left_out = f" ({truncated[0]} truncated left out)" if truncated[0] and not include_truncated else ""
+            note = f" ({left_out[0]} truncated left out)" if left_out[0] else ""
             raise ExportError(
-                f"No conversations to export: none is {wanted} with enrichment completed{left_out}.",
+                f"No conversations to export: none is {wanted} with enrichment completed{note}.",
                 hint="Approve enriched conversations on the Review page, or pick another --status.",
             )
-        result = self._write(fmt, out, selection, per_turn=per_turn, split=split, seed=seed, file_name=file_name)
-        result.truncated_conversations, result.truncated_answers = truncated
+        tally = TruncationTally()
+        items = tally.watch(iter_items(self.store, iter_rows(self.store, selection)))
+        result = self._write(fmt, out, items, per_turn=per_turn, split=split, seed=seed, file_name=file_name)
         result.truncated_included = include_truncated
+        if include_truncated:
+            result.truncated_conversations, result.truncated_answers = tally.conversations, tally.answers
+        else:
+            result.truncated_conversations, result.truncated_answers = left_out
         return result
 
     def _write(
         self,
         fmt: str,
         out: Path,
-        selection: Selection,
+        items: Iterator[ExportItem],
         *,
         per_turn: bool,
         split: float | None,
@@ -112,7 +128,6 @@ class ExportService:
         file_name: str | None,
     ) -> ExportResult:
         options = ExportOptions(per_turn=per_turn, split=check_ratio(split), seed=seed, ratings_for=self.ratings_for)
-        items = iter_items(self.store, iter_rows(self.store, selection))
         if fmt == "brightrun-v4":
             jsonl = jsonl_path_for(out)
             summary = write_v4(items, out, jsonl, file_name=file_name or out.stem, defaults=self.v4_defaults())

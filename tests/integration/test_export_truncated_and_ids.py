@@ -85,7 +85,7 @@ def test_every_pair_id_in_a_v4_export_is_unique_and_renamed_ones_keep_their_orig
     assert len(pairs) == 48 and len({p["id"] for p in pairs}) == 48
     assert len({p.get("original_id", p["id"]) for p in pairs}) == 4  # conflict_turn1..4
     renamed = [p for p in pairs if "original_id" in p]
-    assert len(renamed) == 44 and all(p["id"].startswith(p["original_id"] + "_") for p in renamed)
+    assert len(renamed) == 48 and all(p["id"].startswith(p["original_id"] + "_") for p in renamed)
     lines = [json.loads(line) for line in out.with_suffix(".jsonl").read_text().splitlines()[1:]]
     assert len(lines) == 24 and len({line["id"] for line in lines}) == 24
 
@@ -99,7 +99,8 @@ def test_a_conversation_that_repeats_a_pair_id_still_exports_unique_ids(svc: Ser
     out = tmp_path / "v4.json"
     svc.exports.export("brightrun-v4", out)
     exported = json.loads(out.read_text())["conversations"][0]["training_pairs"]
-    assert [p["id"] for p in exported] == ["same_id", "same_id_d0000000", "same_id_d0000000_2"]
+    assert [p["id"] for p in exported] == ["same_id_d0000000", "same_id_d0000000_2", "same_id_d0000000_3"]
+    assert {p["original_id"] for p in exported} == {"same_id"}
     lines = [json.loads(line) for line in out.with_suffix(".jsonl").read_text().splitlines()[1:]]
     assert [line["id"] for line in lines] == ["same_id_d0000000", "same_id_d0000000_2", "same_id_d0000000_3"]
     assert [line.get("original_id") for line in lines] == [None, "same_id", "same_id"]

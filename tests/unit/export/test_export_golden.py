@@ -51,10 +51,10 @@ def test_v4_export_of_the_reference_conversations_is_the_reference_file_with_uni
     exported = json.loads(json_out.read_text(encoding="utf-8"))
     ids = [p["id"] for c in exported["conversations"] for p in c["training_pairs"]]
     assert len(ids) == len(set(ids)) == 15
-    # The reference re-uses therapeutic_turn1..5 in all three conversations: the first keeps them.
+    # The reference re-uses therapeutic_turn1..5 in all three conversations: each gets its conversation's tag.
     assert exported["conversations"][1]["training_pairs"][0]["id"] == "therapeutic_turn1_14009fa0"
     assert exported["conversations"][1]["training_pairs"][0]["original_id"] == "therapeutic_turn1"
-    assert "original_id" not in exported["conversations"][0]["training_pairs"][0]
+    assert exported["conversations"][0]["training_pairs"][0]["id"] == "therapeutic_turn1_330dc058"
     assert _with_original_ids(exported) == json.loads(REFERENCE.read_text(encoding="utf-8"))
     assert_golden("brightrun_v4.json", json_out.read_text(encoding="utf-8"))
     assert_golden("brightrun_v4.jsonl", jsonl_out.read_text(encoding="utf-8"))
