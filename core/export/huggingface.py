@@ -15,9 +15,9 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from core.export.brightrun_v4 import scaffolding_of, tier_of
 from core.export.common import ExportOptions, ExportResult
 from core.export.messages import Example, estimate_tokens
+from core.export.scaffolding_fields import scaffolding_of, tier_of
 from core.export.selection import ExportItem
 from core.export.split import Split
 

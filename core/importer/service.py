@@ -15,7 +15,7 @@ from typing import Any
 from core.conversations.store import ConversationStore, Provenance, content_fingerprint
 from core.errors import ConflictError, ImportFormatError
 from core.importer.checks import encodable
-from core.importer.formats import Candidate, detect_format, from_enriched, from_raw, from_training_file
+from core.importer.formats import Candidate, Format, detect_format, from_enriched, from_raw, from_training_file
 from core.importer.jsonl import from_jsonl, looks_like_jsonl
 from core.importer.precedence import decide, id_taken
 from core.importer.result import ImportOutcome, ImportResult
@@ -80,6 +80,7 @@ class Importer:
         message text are then removed, the same on every backend.
         """
         text = decode_text(data, source=source)
+        kind: Format
         if looks_like_jsonl(text, source=source):
             found, kind = from_jsonl(text, source=source), "jsonl"
         else:
@@ -92,7 +93,7 @@ class Importer:
                 found = [from_enriched(parsed, source=source)]
             else:
                 found = from_training_file(parsed, source=source)
-        result = ImportResult(source=source, format=kind)  # type: ignore[arg-type]
+        result = ImportResult(source=source, format=kind)
         if "\\u0000" in text:
             for candidate in found:
                 without_nul(candidate)
