@@ -71,7 +71,7 @@ def jobs_table() -> None:
             "Done": f"{j.completed_items} of {j.total_items}",
             "Failed": j.failed_items,
             "Cost (USD)": round(j.cost_usd, 4),
-            "Created": j.created_at,
+            "Created": f"{j.created_at:%d %b %Y, %H:%M}",
         }
         for j in rows
     ]
