@@ -5,6 +5,7 @@ the sum of them all. Real SDK, fake server, the real runner."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 
 import pytest
 
@@ -14,6 +15,10 @@ from core.bootstrap import Services
 from core.errors import ConflictError, ValidationError
 from core.models.jobs import BatchJob
 from tests.fakes.anthropic_server import FakeAnthropicServer
+from tests.fakes.fixtures import FAKE_KEY
+from tests.support.batch_workers import Backend, backend
+
+__all__ = ["backend"]
 
 TRUNCATING = [("max_tokens" if n % 5 < 3 else "success") for n in range(400)]
 
@@ -27,6 +32,16 @@ def spend_of(services: Services, job_id: str) -> tuple[float, int]:
     logs = services.db.logs.list(where={"job_id": job_id})
     assert "sent" not in {log.status for log in logs}
     return sum(log.cost_usd for log in logs), len(logs)
+
+
+@pytest.fixture
+def gen_services(backend: Backend, fake_claude: FakeAnthropicServer) -> Iterator[Services]:
+    """SQLite and the real Postgres: the budget is checked in the claim, whose locking differs."""
+    built = backend.services(
+        anthropic_api_key=FAKE_KEY, anthropic_base_url=fake_claude.url, max_retries=1, request_timeout_s=5.0
+    )
+    yield built
+    built.close()
 
 
 def test_the_cap_holds_across_resubmit_and_resume_rounds(

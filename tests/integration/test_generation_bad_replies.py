@@ -13,11 +13,9 @@ import pytest
 
 from core.batch.service import BatchRequest
 from core.batch.worker import WorkerOptions, build_worker
-from core.bootstrap import Services, build_services
+from core.bootstrap import Services
 from core.errors import BrightRunError
 from core.llm.redact import REDACTED
-from core.scaffolding.defaults import install_defaults
-from core.settings import Settings
 from core.storage.blobs import CONVERSATION_FILES, FAILED_GENERATION_FILES
 from tests.fakes.anthropic_server import FakeAnthropicServer
 from tests.fakes.fixtures import FAKE_KEY
@@ -64,10 +62,7 @@ def test_a_broken_reply_followed_by_a_good_one_succeeds(
 
 @pytest.fixture
 def backend_services(backend: Backend, fake_claude: FakeAnthropicServer) -> Iterator[Services]:
-    base = backend.settings.model_dump(exclude={"anthropic_api_key", "anthropic_base_url", "max_retries"})
-    settings = Settings(**base, anthropic_api_key=FAKE_KEY, anthropic_base_url=fake_claude.url, max_retries=0)
-    built = build_services(settings, migrate=True)
-    install_defaults(built.scaffolding)
+    built = backend.services(anthropic_api_key=FAKE_KEY, anthropic_base_url=fake_claude.url, max_retries=0)
     yield built
     built.close()
 

@@ -30,8 +30,13 @@ class Backend:
     settings: Settings
     env: dict[str, str]
 
-    def services(self) -> Services:
-        built = build_services(self.settings, migrate=True)
+    def services(self, **overrides: object) -> Services:
+        """Services on this backend (default scaffolding installed); ``overrides`` change settings, e.g. the
+        fake server's key and URL."""
+        settings = self.settings
+        if overrides:
+            settings = Settings(**(settings.model_dump(exclude=set(overrides)) | overrides))
+        built = build_services(settings, migrate=True)
         install_defaults(built.scaffolding)
         return built
 
