@@ -127,10 +127,11 @@ class ConversationStore:
 
         A reply that cannot be parsed still gets a row (``parse_failed``, ``requires_manual_review``)
         so the text is never lost. If writing the row fails, the blobs written are removed again: only
-        these, since ``attempt`` (a batch claim's token) gives every attempt its own paths. ``guard`` runs
+        these, since every call writes its own paths (``attempt``: a batch claim's token, else a random one). ``guard`` runs
         in the transaction that inserts the row and may raise to refuse it (a batch lease that was lost).
         """
         conversation_id = conversation_id or new_id()
+        attempt = attempt or new_id()[:8]  # two writers of one conversation id never share a file
         user = created_by or NIL_UUID
         now = utcnow()
         raw_bytes = raw_text.encode("utf-8")
