@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from core.batch import claims
 from core.batch.processor import ItemOutcome, PreparedItem, conversation_id_for
+from core.batch.scaffolding_view import CachedScaffolding
 from core.errors import LeaseLostError, LLMError
 from core.generation.plan import GenerationPlan, GenerationResult
 from core.generation.service import GenerationService
@@ -28,12 +29,21 @@ class GenerationProcessor:
         self.db = db
         self.generation = generation
         self.client = client
+        self._planners: dict[str | None, GenerationService] = {}
+
+    def planner(self, owner: str | None) -> GenerationService:
+        """Generation resolving scaffolding as ``owner`` sees it, through a view that keeps what it read for
+        a few seconds (``core.batch.scaffolding_view``): every item of a job reads the same records."""
+        found = self._planners.get(owner)
+        if found is None:
+            found = self._planners[owner] = self.generation.using(CachedScaffolding(self.generation.scaffolding, owner))
+        return found
 
     def plan(self, job: BatchJob, item: BatchItem) -> GenerationPlan:
         """The request for ``item`` (shared with Message Batches mode)."""
         params: dict[str, Any] = item.parameters
         # Scaffolding as the job's owner sees it (shared + their own), never another user's.
-        return self.generation.for_owner(job.created_by).build_request(
+        return self.planner(job.created_by).build_request(
             params["persona_key"],
             params["arc_key"],
             params["topic_key"],

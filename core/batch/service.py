@@ -19,7 +19,7 @@ from core.batch.estimate import BatchEstimate, estimate_batch
 from core.errors import NotFoundError, ValidationError
 from core.generation.service import GenerationService
 from core.llm.types import LLMUsage
-from core.models.base import utcnow
+from core.models.base import new_id, utcnow
 from core.models.jobs import BatchItem, BatchJob, BatchLogLine, ErrorHandling, JobMode, Priority
 from core.models.scaffolding import Tier
 from core.scaffolding.service import KIND_INFO, Kind, ScaffoldingService
@@ -194,18 +194,21 @@ class BatchService(JobControls):
         name = request.name or f"Batch {utcnow():%Y-%m-%d %H:%M} ({estimate.count} conversations)"
         job = BatchJob(name=name, total_items=estimate.count, shared_parameters=shared, **settings)
         combos = [(p, a, t, v) for p, a, t in triples for v in range(1, request.variations + 1)]
-        items = [
-            BatchItem(
-                job_id=job.id,
-                position=n,
-                created_by=request.created_by,
-                parameters={"persona_key": p, "arc_key": a, "topic_key": t, "variation": v},
-            )
+        # One item validated through the model; the others are its row with their own id, position and keys
+        # (validating 100,000 identical shapes one by one was most of the time to create a large job).
+        first = self.db.items.to_row(BatchItem(job_id=job.id, position=1, created_by=request.created_by))
+        rows = (
+            first
+            | {
+                "id": new_id(),
+                "position": n,
+                "parameters": {"persona_key": p, "arc_key": a, "topic_key": t, "variation": v},
+            }
             for n, (p, a, t, v) in enumerate(combos, start=1)
-        ]
+        )
         with self.db.transaction() as conn:
             self.db.jobs.add(job, conn=conn)
-            self.db.items.add_many(items, conn=conn)
+            claims.insert_items(conn, rows)
             joblog.write(self.db, job.id, f"Created: {estimate.formula}, mode {job.mode}.", conn=conn)
             for warning in estimate.warnings:
                 joblog.write(self.db, job.id, warning, level="warning", conn=conn)
@@ -244,10 +247,14 @@ class BatchService(JobControls):
     def progress(self, ref: str) -> JobProgress:
         """The job (its dead workers' expired leases settled first), with rate and ETA."""
         job = self.get(ref)
-        with self.db.transaction() as conn:
-            if claims.reap_expired(conn, self.db, job):
-                job = self.db.jobs.get(job.id, conn=conn)
-        counts = self.db.items.count_by("status", where={"job_id": job.id})
+        if job.status not in claims.RUNNABLE:  # a running job's expired leases are claimed again instead
+            with self.db.transaction() as conn:
+                if claims.reap_expired(conn, self.db, job):
+                    job = self.db.jobs.get(job.id, conn=conn)
+        # The counters say how many finished; only the few in flight are counted (not every item of the job).
+        processing = self.db.items.count(where={"job_id": job.id, "status": "processing"})
+        queued = max(0, job.total_items - job.completed_items - job.cancelled_items - processing)
+        counts = {"processing": processing, "queued": queued}
         rate = eta = None
         if job.started_at and job.completed_items:
             end = job.completed_at or utcnow()

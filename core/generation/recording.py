@@ -230,11 +230,12 @@ class GenerationRecorder:
         self.calls.complete(entry, reply=reply, cost=cost, **fields)
 
     def _count_usage(self, plan: GenerationPlan) -> None:
-        for repo, record in (
-            (self.db.personas, plan.persona),
-            (self.db.arcs, plan.arc),
-            (self.db.topics, plan.topic),
-            (self.db.templates, plan.template),
-        ):
-            # One UPDATE per table adds 1 in SQL, so concurrent generations never lose a count.
-            repo.update_where({"id": record.id}, usage_count=repo.table.c.usage_count + 1)
+        with self.db.transaction() as conn:  # one transaction for the four counts, not one each
+            for repo, record in (
+                (self.db.personas, plan.persona),
+                (self.db.arcs, plan.arc),
+                (self.db.topics, plan.topic),
+                (self.db.templates, plan.template),
+            ):
+                # One UPDATE per table adds 1 in SQL, so concurrent generations never lose a count.
+                repo.update_where({"id": record.id}, usage_count=repo.table.c.usage_count + 1, conn=conn)

@@ -51,9 +51,13 @@ class GenerationService(GenerationRecorder):
     def for_owner(self, owner: str | None) -> GenerationService:
         """The same service resolving scaffolding (expert, persona, arc, topic, templates) as ``owner`` sees it:
         shared plus their own. Work done on someone's behalf (a batch job) must never use another user's."""
-        return GenerationService(
-            self.db, self.blobs, self.scaffolding.for_owner(owner), self.conversations, self.settings, llm=self._llm
-        )
+        return self.using(self.scaffolding.for_owner(owner))
+
+    def using(self, scaffolding: ScaffoldingService) -> GenerationService:
+        """The same service reading scaffolding through ``scaffolding`` (a batch's cached view of one owner's)."""
+        service = GenerationService(self.db, self.blobs, scaffolding, self.conversations, self.settings, llm=self._llm)
+        service.retry_delay = self.retry_delay
+        return service
 
     # -- step 1: the request -----------------------------------------------------------------------
     def build_request(

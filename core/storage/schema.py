@@ -174,6 +174,11 @@ REVIEW_GRID_INDEXES = (
     ),
 )
 
+# Claiming the next item and finding whether any is still open, at any job size (m0011).
+BATCH_CLAIM_INDEX = sa.Index(
+    "ix_batch_items_job_status_position", batch_items.c.job_id, batch_items.c.status, batch_items.c.position
+)
+
 
 def owner_unique(table: sa.Table, column: str) -> tuple[sa.Index, sa.Index]:
     """``column`` is unique per owner (``created_by``), and among rows without an owner (m0006)."""
