@@ -185,15 +185,20 @@ def refresh(svc: Services, fresh: Settings) -> bool:
     return changed
 
 
-def preflight(settings: Settings) -> None:
-    """Refuse to start batch work without a working key, saying how to fix it (checked at most every 10 min)."""
+def require_key(settings: Settings) -> str:
+    """The configured key, or ``LLMUnavailableError`` saying that nothing was started and where to add one."""
     if not settings.has_claude_key or settings.anthropic_api_key is None:
         raise LLMUnavailableError(
             "A batch needs a working Claude key, and none is set yet. Nothing was started.",
             hint="Add your key on the Settings page, test it, then come back.",
             code="missing_api_key",
         )
-    key = settings.anthropic_api_key.get_secret_value().strip()
+    return settings.anthropic_api_key.get_secret_value().strip()
+
+
+def preflight(settings: Settings) -> None:
+    """Refuse to start batch work without a working key, saying how to fix it (checked at most every 10 min)."""
+    key = require_key(settings)
     with _lock:
         seen = _checked.get(_fingerprint(key))
     if seen is not None and time.monotonic() - seen < PREFLIGHT_TTL_S:

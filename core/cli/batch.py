@@ -91,6 +91,9 @@ def run(
     with friendly_errors():
         svc = services()
         job_id = svc.batch.get(job).id
+        from core.claude_key import require_key
+
+        require_key(svc.settings)  # without a key every item would fail: say so before anything runs
         from core.batch.helpers import start_helper
 
         args = ["worker", "--job", job_id, "--lease-seconds", str(lease_seconds), "--poll-seconds", str(poll_seconds)]

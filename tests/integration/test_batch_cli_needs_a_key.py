@@ -1,0 +1,35 @@
+"""``batch run`` without a Claude key says so before anything runs, instead of failing every item."""
+
+from __future__ import annotations
+
+from typer.testing import CliRunner
+
+from core.bootstrap import build_services
+from core.cli.main import app
+from core.scaffolding.defaults import install_defaults
+from core.settings import Settings
+
+runner = CliRunner()
+CREATE = [
+    "batch",
+    "create",
+    "--personas",
+    "anxious_planner",
+    "--arcs",
+    "anxiety_to_confidence",
+    "--topics",
+    "ignored_401k",
+]
+
+
+def test_run_without_a_key_starts_nothing_and_says_where_to_add_one() -> None:
+    services = build_services(Settings())
+    install_defaults(services.scaffolding)
+    job_id = runner.invoke(app, CREATE).stdout.strip()
+    result = runner.invoke(app, ["batch", "run", job_id])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "needs a working Claude key" in result.stderr and "Settings page" in result.stderr
+    job = services.db.jobs.get(job_id)
+    assert (job.status, job.failed_items) == ("queued", 0)
+    assert {i.status for i in services.batch.items(job_id)} == {"queued"}
+    services.close()
