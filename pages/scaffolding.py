@@ -51,14 +51,9 @@ def compatibility_check() -> None:
     arc = c2.selectbox("Emotional journey", arcs, format_func=lambda a: a.name, key="compat_arc")
     topic = c3.selectbox("Topic", topics, format_func=lambda t: t.name, key="compat_topic")
     result = scaffolding.compatibility(persona.persona_key, arc.arc_key, topic.topic_key)
-    verdict = "good fit" if result.score >= 0.85 else "fits" if result.is_compatible else "poor fit"
-    c4.metric(
-        "Fit",
-        f"{result.score:.0%}",
-        verdict,
-        delta_color="normal" if result.is_compatible else "inverse",
-        help=COMPATIBILITY_HELP,
-    )
+    # The same words as the Generate page, for the same score.
+    verdict = "Good fit" if result.score >= 0.99 else "Some mismatch" if result.score >= 0.6 else "Poor fit"
+    c4.metric("How well they fit", verdict, help=COMPATIBILITY_HELP)
     for warning in result.warnings:
         st.warning(warning)
 
