@@ -131,6 +131,7 @@ def test_the_key_is_tested_and_saved_in_the_app_then_a_batch_may_start(
     page: Any, keyless_app: tuple[str, Path]
 ) -> None:
     url, secrets = keyless_app
+    load_demo(page, url)  # idempotent: the scaffolding the batch at the end needs
     open_page(page, url, "settings")
     expect(page.get_by_role("link", name="Get a key from the Anthropic console")).to_have_attribute(
         "href", "https://console.anthropic.com/settings/keys"
@@ -143,6 +144,7 @@ def test_the_key_is_tested_and_saved_in_the_app_then_a_batch_may_start(
     screenshot(page, "expert-settings-key-tested")
     click(page, "Save key")  # the pasted key is still there (hidden): no need to paste it twice
     page.get_by_text("Key saved").wait_for()
+    wait_until_idle(page)
     assert KEY in secrets.read_text() and (secrets.stat().st_mode & 0o777) == 0o600
     expect(page.get_by_text(KEY)).to_have_count(0)
     expect(page.locator('[data-testid="stSidebar"]').get_by_text("Claude key configured")).to_have_count(1)
