@@ -11,7 +11,8 @@ import pandas as pd
 from core.costs import SpendPoint
 from core.export.histograms import Category, Histogram
 from core.export.insight import HeatCell
-from core.intensity import IntensityChart
+from core.intensity import IntensityChart, intensity_chart
+from core.review.detail import ConversationDetail
 
 HEAT_SELECTION = "square"
 LEGEND = alt.Legend(orient="bottom", direction="horizontal", labelLimit=400, titleLimit=400)
@@ -145,3 +146,16 @@ def intensity_band_chart(chart: IntensityChart, *, height: int = 240) -> alt.Lay
         )
     )
     return alt.layer(*layers).properties(height=height)
+
+
+def conversation_intensity_chart(detail: ConversationDetail) -> alt.LayerChart | None:
+    """The Conversation page's arc chart for one conversation (``None`` when no turn has an intensity):
+    ``st.altair_chart(conversation_intensity_chart(detail), width="stretch")``."""
+    bands = detail.bands
+    chart = intensity_chart(
+        [(t.turn_number, t.intensity) for t in detail.turns],
+        arc_name=bands.arc_name if bands else None,
+        start=(bands.start_min, bands.start_max) if bands else None,
+        end=(bands.end_min, bands.end_max) if bands else None,
+    )
+    return intensity_band_chart(chart) if chart.line else None

@@ -30,3 +30,22 @@ def test_without_an_arc_there_is_only_the_line() -> None:
 
 def test_a_single_turn_gets_the_start_range() -> None:
     assert [(p.low, p.high) for p in band([1], start=(0.6, 0.8), end=(0.1, 0.2))] == [(0.6, 0.8)]
+
+
+def test_the_conversation_chart_shades_the_band_and_names_it_in_the_legend() -> None:
+    from core.models.conversation import Conversation
+    from core.review.detail import ArcBands, ConversationDetail, TurnView
+    from pages._charts import conversation_intensity_chart
+
+    detail = ConversationDetail(
+        conversation=Conversation(),
+        turns=[TurnView(turn_number=n, role="user", content="x", intensity=v) for n, v in ((1, 0.8), (2, 0.5))],
+        bands=ArcBands(arc_name="Grieving → Healing", start_min=0.7, start_max=0.9, end_min=0.2, end_max=0.4),
+    )
+    chart = conversation_intensity_chart(detail)
+    assert chart is not None
+    spec = chart.to_dict()
+    marks = [layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"] for layer in spec["layer"]]
+    assert marks == ["area", "line"]
+    legend = spec["layer"][0]["encoding"]["color"]["scale"]["domain"]
+    assert legend == ["Planned range: Grieving → Healing", "This conversation"]
