@@ -72,7 +72,9 @@ def training_files_section(svc: Services, costs: dict[str, float]) -> None:
                 "Last updated": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm"),
             },
         )
-        chosen = st.selectbox("Training file", [f.name for f in files], key="export_tf_pick")
+        # A new widget after each create, so the file just built is the one offered (newest first).
+        version = st.session_state.get("export_tf_version", 0)
+        chosen = st.selectbox("Training file", [f.name for f in files], key=f"export_tf_pick_{version}")
         cols = st.columns(3)
         for col, kind in zip(cols[:2], ("json", "jsonl"), strict=True):
             col.download_button(
@@ -96,6 +98,7 @@ def training_files_section(svc: Services, costs: dict[str, float]) -> None:
                 "Building the training file…", lambda: service.create(name, description=description or None)
             )
             if row is not None:  # rerun so the list above shows the new file with its downloads
+                st.session_state["export_tf_version"] = st.session_state.get("export_tf_version", 0) + 1
                 st.session_state["export_tf_created"] = (
                     f"Created '{row.name}': {row.conversation_count} conversations, {row.total_training_pairs} pairs."
                 )

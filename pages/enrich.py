@@ -30,7 +30,7 @@ completed = sum(r.enrichment_status == "completed" for r in rows)
 
 cols = st.columns(4)
 cols[0].metric("Conversations", len(rows))
-cols[1].metric("Not enriched yet", len(pending))
+cols[1].metric("Still to enrich", len(pending))
 cols[2].metric("Enriched", completed)
 cols[3].metric("Need attention", len(failed))
 

@@ -54,7 +54,7 @@ def test_load_the_demo_dataset(shared_page: Any, app_url: str) -> None:
 
 def test_the_demo_arrives_enriched_and_one_can_be_enriched_again(shared_page: Any, app_url: str) -> None:
     open_page(shared_page, app_url, "enrich")
-    expect(metric_value(shared_page, "Not enriched yet")).to_have_text("0")
+    expect(metric_value(shared_page, "Still to enrich")).to_have_text("0")
     expect(metric_value(shared_page, "Enriched")).to_have_text(str(STATE["conversations"]))
     click(shared_page, "Re-enrich")
     summary = shared_page.get_by_text("Enrichment finished").first.inner_text()

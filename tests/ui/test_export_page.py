@@ -75,3 +75,13 @@ def test_a_click_on_the_heatmap_picks_persona_and_arc() -> None:
     event = {"selection": {"square": [{"persona_key": "widow", "arc_key": "grief", "arc": "Grief"}]}}
     assert picked_squares(event) == [("widow", "grief")]
     assert picked_squares({"selection": {}}) == []
+
+
+def test_after_creating_a_file_the_downloads_offer_that_file(services: Services) -> None:
+    at = _loaded(services)
+    for name in ("First set", "Second set"):
+        at.text_input(key="export_tf_name").input(name)
+        at.button(key="FormSubmitter:export_tf_create-Create").click().run()
+        assert not at.exception, [e.value for e in at.exception]
+        picker = next(box for box in at.selectbox if box.label == "Training file")
+        assert picker.value == name
