@@ -49,10 +49,15 @@ def category_chart(found: list[Category]) -> alt.Chart:
 
 def heatmap_chart(cells: list[HeatCell]) -> alt.LayerChart:
     """Persona × arc squares coloured by approved conversations, labelled approved / written; click to select."""
+    most = max((c.approved for c in cells), default=0)
     frame = pd.DataFrame(
         [
             c.model_dump(exclude={"gaps"})
-            | {"gap_count": len(c.gaps), "label": f"{c.approved} / {c.generated}" if c.generated else "–"}
+            | {
+                "gap_count": len(c.gaps),
+                "label": f"{c.approved} / {c.generated}" if c.generated else "–",
+                "dark": most > 0 and c.approved >= max(1, most * 0.6),  # white text on the darker greens
+            }
             for c in cells
         ]
     )
@@ -79,10 +84,21 @@ def heatmap_chart(cells: list[HeatCell]) -> alt.LayerChart:
     )
     labels = base.mark_text(fontSize=12).encode(
         text="label:N",
-        color=alt.condition("datum.approved >= 2", alt.value("white"), alt.value("#333333")),
+        color=alt.condition("datum.dark", alt.value("white"), alt.value("#333333")),
     )
-    # The height belongs on the layer: Vega-Lite ignores a height set inside one of its layers.
-    return alt.layer(squares.add_params(pick), labels).properties(height=max(220, 48 * frame["persona"].nunique()))
+    return alt.layer(squares.add_params(pick), labels).properties(height=heatmap_height(cells) - HEAT_MARGIN)
+
+
+HEAT_MARGIN = 190  # rotated arc names, the axis title and the legend below the squares
+
+
+def heatmap_height(cells: list[HeatCell]) -> int:
+    """The element height to pass to ``st.altair_chart`` (its default, "content", collapses a layered chart)."""
+    return HEAT_MARGIN + 48 * max(1, len({c.persona_key for c in cells}))
+
+
+def category_height(found: list[Category]) -> int:
+    return max(120, 22 * len(found)) + 60
 
 
 def picked_squares(event: Any) -> list[tuple[str, str]]:
@@ -150,7 +166,7 @@ def intensity_band_chart(chart: IntensityChart, *, height: int = 240) -> alt.Lay
 
 def conversation_intensity_chart(detail: ConversationDetail) -> alt.LayerChart | None:
     """The Conversation page's arc chart for one conversation (``None`` when no turn has an intensity):
-    ``st.altair_chart(conversation_intensity_chart(detail), width="stretch")``."""
+    ``st.altair_chart(chart, width="stretch", height=300)`` (the default height collapses layered charts)."""
     bands = detail.bands
     chart = intensity_chart(
         [(t.turn_number, t.intensity) for t in detail.turns],

@@ -7,7 +7,15 @@ import streamlit as st
 
 from core.costs import CostReport
 from core.export.insight import HeatCell, Insight, plan_for
-from pages._charts import category_chart, heatmap_chart, histogram_chart, picked_squares, spend_chart
+from pages._charts import (
+    category_chart,
+    category_height,
+    heatmap_chart,
+    heatmap_height,
+    histogram_chart,
+    picked_squares,
+    spend_chart,
+)
 from pages._ui import page_link
 
 GROUPS = {"model": "Model", "job": "Batch job", "template": "Template", "purpose": "Purpose"}
@@ -25,7 +33,13 @@ def coverage_section(insight: Insight) -> None:
         "Each square is a persona meeting an emotional arc: the colour counts approved conversations, the label "
         "approved / written. Click squares to plan a batch for their missing topics."
     )
-    event = st.altair_chart(heatmap_chart(insight.heatmap), on_select="rerun", key="export_heatmap", width="stretch")
+    event = st.altair_chart(
+        heatmap_chart(insight.heatmap),
+        on_select="rerun",
+        key="export_heatmap",
+        width="stretch",
+        height=heatmap_height(insight.heatmap),
+    )
     picked = set(picked_squares(event))
     chosen = [c for c in insight.heatmap if (c.persona_key, c.arc_key) in picked]
     all_gaps = [c for c in insight.heatmap if c.gaps]
@@ -60,14 +74,14 @@ def distributions_section(insight: Insight) -> None:
         for col, histogram in zip(cols, charts[start : start + 2], strict=False):
             with col:
                 st.markdown(f"**{histogram.title}**")
-                st.altair_chart(histogram_chart(histogram), width="stretch")
+                st.altair_chart(histogram_chart(histogram), width="stretch", height=260)
                 if histogram.missing:
                     st.caption(f"{histogram.missing} conversation(s) without a value are not counted.")
     cols = st.columns(2)
     for col, (title, found) in zip(cols, insight.emotions.items(), strict=False):
         with col:
             st.markdown(f"**{title}**")
-            st.altair_chart(category_chart(found), width="stretch")
+            st.altair_chart(category_chart(found), width="stretch", height=category_height(found))
 
 
 def duplicates_section(insight: Insight) -> None:
@@ -110,7 +124,7 @@ def costs_section(report: CostReport) -> None:
         "Spend over time by", list(GROUPS), format_func=GROUPS.__getitem__, default="job", key="export_cost_group"
     )
     group = group or "job"
-    st.altair_chart(spend_chart(report.over_time[group], title=GROUPS[group]), width="stretch")
+    st.altair_chart(spend_chart(report.over_time[group], title=GROUPS[group]), width="stretch", height=380)
     left, right = st.columns(2)
     with left:
         st.markdown(f"**By {GROUPS[group].lower()}**")
