@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pandas as pd
@@ -13,7 +14,7 @@ from core.models.status_labels import status_text
 from core.models.statuses import ENRICHMENT_STATUSES, REVIEW_STATUSES
 from core.review.grid import (
     SECONDARY,
-    SORT_LABELS,
+    SORTS,
     TRUNCATED,
     columns_shown,
     grid_records,
@@ -39,10 +40,20 @@ def set_selected(ids: list[str]) -> None:
     st.session_state[SELECTED_KEY] = ids
 
 
+def filter_options(svc: Services) -> dict[str, list[str]]:
+    """The clients, arcs and topics present, for the filter pickers: read at most once a minute per session
+    (three DISTINCT scans of the whole table, too slow to repeat on every click at 10,000 rows)."""
+    found = st.session_state.get("review_filter_options")
+    if found is None or time.monotonic() - found[0] > 60:
+        found = (time.monotonic(), svc.review.filter_options())
+        st.session_state["review_filter_options"] = found
+    return dict(found[1])
+
+
 def filter_row(options: dict[str, list[str]], names: Names, query: GridQuery) -> GridQuery:
     """Status, enrichment, search, sort and the rarer filters in a popover; returns the query they describe."""
     current = query.filters
-    cols = st.columns([3, 3, 3, 2, 2, 1.4], vertical_alignment="bottom")
+    cols = st.columns([3, 3, 3, 3.2, 1.4], vertical_alignment="bottom")
     statuses = cols[0].multiselect(
         "Review status",
         REVIEW_STATUSES,
@@ -60,22 +71,18 @@ def filter_row(options: dict[str, list[str]], names: Names, query: GridQuery) ->
         placeholder="Any",
     )
     text = cols[2].text_input("Search in turns", value=current.text, key="rf_text", placeholder="Words in the turns")
-    sort_keys: list[str] = list(SORT_LABELS)
-    sort_by = cols[3].selectbox(
+    choices: list[tuple[str, bool]] = list(SORTS)
+    here = (query.sort_by, query.descending)
+    if here not in SORTS:
+        choices.append(here)
+    sort_by, descending = cols[3].selectbox(
         "Sort by",
-        sort_keys,
-        index=sort_keys.index(query.sort_by) if query.sort_by in sort_keys else 0,
-        format_func=lambda k: SORT_LABELS[k],
+        choices,
+        index=choices.index(here),
+        format_func=lambda c: SORTS.get(c) or f"{c[0].replace('_', ' ').capitalize()}",
         key="rf_sort",
     )
-    order = cols[4].selectbox(
-        "Order",
-        ["desc", "asc"],
-        index=0 if query.descending else 1,
-        format_func=lambda o: _order_words(sort_by, o),
-        key="rf_order",
-    )
-    with cols[5].popover("More filters", icon=":material/tune:"):
+    with cols[4].popover("More filters", icon=":material/tune:"):
         personas = st.multiselect(
             "Client",
             options["persona_key"],
@@ -115,18 +122,9 @@ def filter_row(options: dict[str, list[str]], names: Names, query: GridQuery) ->
             "quality_max": high if ranged else None,
         }
     )
-    changed = filters != current or sort_by != query.sort_by or (order == "desc") != query.descending
-    if not changed:
+    if filters == current and (sort_by, descending) == here:
         return query
-    return query.model_copy(update={"filters": filters, "sort_by": sort_by, "descending": order == "desc", "page": 1})
-
-
-def _order_words(sort_by: str, order: str) -> str:
-    if sort_by in ("created_at",):
-        return "Newest first" if order == "desc" else "Oldest first"
-    if sort_by in ("quality_score", "turn_count"):
-        return "Highest first" if order == "desc" else "Lowest first"
-    return "Z to A" if order == "desc" else "A to Z"
+    return query.model_copy(update={"filters": filters, "sort_by": sort_by, "descending": descending, "page": 1})
 
 
 def column_chooser(chosen: list[str]) -> list[str]:

@@ -9,6 +9,7 @@ from core.review.names import load_names
 from pages._review_grid import (
     bulk_bar,
     column_chooser,
+    filter_options,
     filter_row,
     grid_key,
     pager,
@@ -38,7 +39,7 @@ show_flash()
 
 query = current_query()
 names = load_names(svc.db)
-wanted = filter_row(svc.review.filter_options(), names, query)
+wanted = filter_row(filter_options(svc), names, query)
 cols_param = str(st.query_params.get("cols", ""))
 chosen_columns = [c for c in cols_param.split(",") if c]
 

@@ -17,17 +17,18 @@ from core.review.queries import GridPage
 
 PRIMARY = ("Conversation", "Status", "Quality", "Enrichment", "Date", "Flag")
 SECONDARY = ("Topic", "Tier", "Turns", "Reviewed by", "Reviewed on")
-#: Sort choices (database column -> what the reviewer reads).
-SORT_LABELS: dict[str, str] = {
-    "created_at": "Date",
-    "quality_score": "Quality",
-    "review_status": "Status",
-    "enrichment_status": "Enrichment",
-    "conversation_name": "Conversation",
-    "topic_key": "Topic",
-    "turn_count": "Turns",
-    "tier": "Tier",
-    "reviewed_by": "Reviewed by",
+#: Sort choices: (database column, descending) -> what the reviewer reads.
+SORTS: dict[tuple[str, bool], str] = {
+    ("created_at", True): "Newest first",
+    ("created_at", False): "Oldest first",
+    ("quality_score", True): "Quality, highest first",
+    ("quality_score", False): "Quality, lowest first",
+    ("review_status", False): "Status",
+    ("enrichment_status", False): "Enrichment",
+    ("conversation_name", False): "Client, A to Z",
+    ("topic_key", False): "Topic",
+    ("turn_count", True): "Most turns first",
+    ("reviewed_by", False): "Reviewer",
 }
 TRUNCATED = "Cut off"
 #: Text colours for the status words (the colour names of ``status_labels``).

@@ -15,6 +15,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -96,16 +97,16 @@ def fake_claude_url() -> Iterator[str]:
         process.wait(timeout=10)
 
 
-@pytest.fixture(scope="session")
-def app_url(tmp_path_factory: pytest.TempPathFactory, fake_claude_url: str) -> Iterator[str]:
-    """``streamlit run app.py`` on a free loopback port, with its own data folder."""
+@contextmanager
+def serve_app(data_dir: Path, fake_claude_url: str, secrets: Path) -> Iterator[str]:
+    """``streamlit run app.py`` on a free loopback port over ``data_dir``; yields its URL."""
     port = free_port()
     env = {
         **os.environ,
-        "BRIGHTRUN_DATA_DIR": str(tmp_path_factory.mktemp("e2e-data")),
+        "BRIGHTRUN_DATA_DIR": str(data_dir),
         "ANTHROPIC_BASE_URL": fake_claude_url,
         "ANTHROPIC_API_KEY": "sk-ant-e2e-fake-key",
-        "BRIGHTRUN_SECRETS_FILE": str(tmp_path_factory.mktemp("e2e-secrets") / "secrets.toml"),
+        "BRIGHTRUN_SECRETS_FILE": str(secrets),
     }
     for name in ("SUPABASE_URL", "SUPABASE_KEY", "SUPABASE_DB_URL"):
         env.pop(name, None)
@@ -137,6 +138,14 @@ def app_url(tmp_path_factory: pytest.TempPathFactory, fake_claude_url: str) -> I
     finally:
         process.terminate()
         process.wait(timeout=15)
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory: pytest.TempPathFactory, fake_claude_url: str) -> Iterator[str]:
+    """``streamlit run app.py`` on a free loopback port, with its own data folder."""
+    secrets = tmp_path_factory.mktemp("e2e-secrets") / "secrets.toml"
+    with serve_app(tmp_path_factory.mktemp("e2e-data"), fake_claude_url, secrets) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

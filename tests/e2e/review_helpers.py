@@ -35,12 +35,19 @@ def _row_y(box: dict[str, float], index: int) -> float:
 
 def tick(page: Any, index: int) -> None:
     """Tick the checkbox of row ``index`` (0-based) and wait until the page counts one more selected row."""
+    wait_until_idle(page)
     before = selected_count(page)
-    grid(page).scroll_into_view_if_needed()
-    box = grid(page).bounding_box()
-    page.mouse.move(box["x"] + 16, _row_y(box, index))
-    page.mouse.click(box["x"] + 16, _row_y(box, index))
-    page.get_by_text(f"{before + 1} selected", exact=True).wait_for()
+    for attempt in range(2):  # a click landing while the page reruns can be lost: click once more
+        grid(page).scroll_into_view_if_needed()
+        box = grid(page).bounding_box()
+        page.mouse.move(box["x"] + 16, _row_y(box, index))
+        page.mouse.click(box["x"] + 16, _row_y(box, index))
+        try:
+            page.get_by_text(f"{before + 1} selected", exact=True).wait_for(timeout=10_000 * (attempt + 1))
+            break
+        except Exception:
+            if attempt:
+                raise
     wait_until_idle(page)
 
 

@@ -63,7 +63,7 @@ def test_filters_sort_and_page_are_read_from_the_address(services: Services) -> 
         add_ready(services.conversations)
     at = _page(REVIEW, page="2", sort="quality_score")
     assert "Showing 26 to 27 of 27 · page 2 of 2" in _texts(at)
-    assert at.selectbox(key="rf_sort").value == "quality_score"
+    assert at.selectbox(key="rf_sort").value == ("quality_score", True)
 
 
 def test_a_search_that_matches_nothing_says_so(services: Services) -> None:
