@@ -22,6 +22,7 @@ from core.models.jobs import BatchItem, BatchJob
 from core.models.review import ReviewAction
 from core.models.scaffolding import ExpertProfile, Persona, PromptTemplate
 from core.review.failures import failure_report
+from core.review.guards import RISKS
 from core.review.service import ReviewService
 from core.scaffolding.defaults import install_defaults
 from core.scaffolding.service import ScaffoldingService
@@ -237,10 +238,14 @@ def test_scaffolding_keys_and_training_file_names_are_unique_per_owner(rls: Rls)
 def test_a_plain_user_cannot_approve_their_own_conversation(rls: Rls, blobs: LocalBlobStore) -> None:
     mine = _stored(rls.worker, blobs, USER_A)
     with pytest.raises(AccessDeniedError, match="only reviewers decide"):
-        ReviewService(ConversationStore(rls.user(USER_A), blobs)).decide(mine.conversation_id, "approve", "Ann")
+        ReviewService(ConversationStore(rls.user(USER_A), blobs)).decide(
+            mine.conversation_id, "approve", "Ann", confirm=RISKS
+        )
     assert rls.worker.conversations.get(mine.conversation_id).review_status == "pending_review"
     assert rls.worker.review_actions.count() == 0
-    ReviewService(ConversationStore(rls.reviewer(), blobs)).decide(mine.conversation_id, "approve", "Rita")
+    ReviewService(ConversationStore(rls.reviewer(), blobs)).decide(
+        mine.conversation_id, "approve", "Rita", confirm=RISKS
+    )
     assert rls.worker.conversations.get(mine.conversation_id).review_status == "approved"
 
 
