@@ -91,3 +91,14 @@ def test_the_demo_job_is_finished_with_its_log_and_priced_calls(services: Servic
     conversations = services.db.conversations.list()
     logged = [c.conversation_id for c in services.db.logs.list() if c.status == "success"]
     assert sorted(logged) == sorted(r.conversation_id for r in conversations)
+
+
+def test_a_second_user_filling_the_demo_gets_conversations_and_a_training_file_of_their_own(
+    services: Services,
+) -> None:
+    first = fill_demo(services, created_by="user-a")
+    second = fill_demo(services, created_by="user-b")
+    assert second.conversations_added == first.conversations_added >= 12
+    assert second.training_file == first.training_file == DEMO_TRAINING_FILE
+    owners = {f.created_by for f in services.db.training_files.list(where={"name": DEMO_TRAINING_FILE})}
+    assert owners == {"user-a", "user-b"}
