@@ -22,6 +22,7 @@ from core.storage.repository import Repository
 
 TransactionHook = Callable[[sa.Connection], None]
 SQLITE_BUSY_TIMEOUT_S = 30
+READ_ONLY = "brightrun_read_only"
 
 
 def make_engine(url: str) -> sa.Engine:
@@ -42,7 +43,8 @@ def make_engine(url: str) -> sa.Engine:
         @sa.event.listens_for(engine, "begin")
         def _sqlite_begin_immediate(conn: sa.Connection) -> None:
             # Take the write lock at BEGIN so concurrent writers queue instead of failing mid-transaction.
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # A read (``Database.reading``) begins deferred: in WAL mode it reads the last commit, never waiting.
+            conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
 
         return engine
     return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
@@ -106,6 +108,23 @@ class Database:
                     "The database could not be reached or refused the operation.",
                     hint=str(err.orig).splitlines()[0] if err.orig else None,
                 ) from err
+
+    @contextmanager
+    def reading(self) -> Iterator[sa.Connection]:
+        """A transaction that only reads. On SQLite it takes no write lock and does not queue behind writers
+        (WAL: it sees the last commit); on Postgres it is an ordinary transaction (with the hook)."""
+        if self._write_lock is None:
+            with self.transaction() as conn:
+                yield conn
+            return
+        try:
+            with self.engine.connect().execution_options(**{READ_ONLY: True}) as conn, conn.begin():
+                yield conn
+        except sa.exc.OperationalError as err:
+            raise StorageError(
+                "The database could not be reached or refused the operation.",
+                hint=str(err.orig).splitlines()[0] if err.orig else None,
+            ) from err
 
     @contextmanager
     def _local_turn(self) -> Iterator[None]:

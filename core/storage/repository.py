@@ -61,9 +61,18 @@ class Repository(Generic[M]):
             with self.db.transaction() as fresh:
                 yield fresh
 
+    @contextmanager
+    def _read(self, conn: sa.Connection | None) -> Iterator[sa.Connection]:
+        """A connection for a read: the caller's, else a read transaction (no write lock on SQLite)."""
+        if conn is not None:
+            yield conn
+        else:
+            with self.db.reading() as fresh:
+                yield fresh
+
     # -- reads ----------------------------------------------------------------------------------
     def find(self, key: str, *, conn: sa.Connection | None = None) -> M | None:
-        with self._conn(conn) as c:
+        with self._read(conn) as c:
             row = c.execute(sa.select(self.table).where(self.pk == key)).first()
         return self.from_row(row) if row else None
 
@@ -96,18 +105,18 @@ class Repository(Generic[M]):
         query = sa.select(self.table).where(*self.clause(where)).order_by(*order, self.pk).offset(offset)
         if limit is not None:
             query = query.limit(limit)
-        with self._conn(conn) as c:
+        with self._read(conn) as c:
             return [self.from_row(r) for r in c.execute(query)]
 
     def count(self, *, where: Where | None = None, conn: sa.Connection | None = None) -> int:
         query = sa.select(sa.func.count()).select_from(self.table).where(*self.clause(where))
-        with self._conn(conn) as c:
+        with self._read(conn) as c:
             return int(c.execute(query).scalar_one())
 
     def count_by(self, column: str, *, where: Where | None = None, conn: sa.Connection | None = None) -> dict[str, int]:
         col = self.table.c[column]
         query = sa.select(col, sa.func.count()).where(*self.clause(where)).group_by(col)
-        with self._conn(conn) as c:
+        with self._read(conn) as c:
             return {str(value): int(n) for value, n in c.execute(query)}
 
     # -- writes ---------------------------------------------------------------------------------
