@@ -45,9 +45,11 @@ class JobAdmission:
     def admit(self, job: BatchJob, tokens: tuple[int, int], reserve: Reserve, now: datetime | None = None) -> float:
         """Seconds to wait before asking again; 0.0 when admitted (``reserve`` then ran in the same transaction
         that counted, writing the call's ``sent`` row)."""
-        now = now or utcnow()
         with self.db.transaction() as conn:
             current = claims.lock_job(conn, job.id) or job
+            # The clock is read once the job is locked: a wait for the lock must not start the window early
+            # (the call's row is stamped later, so another worker would not count it).
+            now = now or utcnow()
             if current.throttled_until is not None and current.throttled_until > now:
                 return max((current.throttled_until - now).total_seconds(), MIN_WAIT_S)
             if has_limits(current):
