@@ -6,6 +6,7 @@ the same provenance whatever its source.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -131,10 +132,11 @@ class ConversationStore:
         in the transaction that inserts the row and may raise to refuse it (a batch lease that was lost).
         """
         conversation_id = conversation_id or new_id()
-        attempt = attempt or new_id()[:8]  # two writers of one conversation id never share a file
         user = created_by or NIL_UUID
         now = utcnow()
         raw_bytes = raw_text.encode("utf-8")
+        # Two writers of one id with different text never share a file; the same text (a re-run) reuses it.
+        attempt = attempt or hashlib.sha256(raw_bytes).hexdigest()[:10]
         raw_path = raw_conversation_path(user, conversation_id, attempt)
         written = [raw_path]
         self.blobs.put(CONVERSATION_FILES, raw_path, raw_bytes)
@@ -212,9 +214,19 @@ class ConversationStore:
                     guard(conn)
                 return self.db.conversations.add(row, conn=conn)
         except Exception:
+            kept = self._referenced(conversation_id)
             for path in written:
-                self.blobs.delete(CONVERSATION_FILES, path)
+                if path not in kept:  # never a file the stored row points to (same text, same path)
+                    self.blobs.delete(CONVERSATION_FILES, path)
             raise
+
+    def _referenced(self, conversation_id: str) -> set[str | None]:
+        """The files the stored row of ``conversation_id`` points to (none known when the database cannot say)."""
+        try:
+            row = self.db.conversations.find(conversation_id)
+        except Exception:
+            return set()
+        return {row.raw_response_path, row.file_path, row.enriched_file_path} if row else set()
 
     def read_json(self, path: str | None) -> dict[str, Any] | None:
         """A stored conversation file as JSON, or ``None`` when the path is empty."""

@@ -25,3 +25,13 @@ def test_a_failed_second_store_of_one_id_leaves_the_first_ones_files(db: Databas
     assert store.blobs.get(CONVERSATION_FILES, first.raw_response_path or "") == raw_before
     assert store.read_json(first.file_path)["turns"][0]["content"] == "First words."  # type: ignore[index]
     assert set(store.blobs.list(CONVERSATION_FILES)) == {first.raw_response_path, first.file_path}
+
+
+def test_storing_the_same_text_twice_keeps_the_stored_files(db: Database, tmp_path: Path) -> None:
+    store = ConversationStore(db, LocalBlobStore(tmp_path / "buckets"))
+    conversation_id, text = new_id(), raw_reply("Same words.", "Same answer.")
+    first = store.ingest(text, Provenance(), conversation_id=conversation_id)
+    with pytest.raises(ConflictError):
+        store.ingest(text, Provenance(), conversation_id=conversation_id)  # same text: the same paths
+    assert store.read_json(first.file_path)["turns"][0]["content"] == "Same words."  # type: ignore[index]
+    assert store.blobs.exists(CONVERSATION_FILES, first.raw_response_path or "")
