@@ -6,7 +6,7 @@ click (or key press) to the moment the result is on screen and the script has fi
 
 - **first rows**: the sidebar link to Review is clicked → the grid's first rows are there;
 - **next page**: "Next" under the grid → the grid shows the next page's rows;
-- **decision → next**: the approve key (A) on a conversation → the next conversation waiting for review is
+- **decision → next**: Approve on a conversation → the next conversation waiting for review is
   shown (its own title, the page settled).
 
 A warm-up round runs first (imports, caches, first queries); then ``--rounds`` rounds; the median counts.
@@ -92,7 +92,7 @@ def next_page_ms(page: Any) -> float:
 
 
 def decision_ms(page: Any) -> float:
-    """From the approve key (A) on a conversation to the next conversation waiting for review."""
+    """From Approve on a conversation to the next conversation waiting for review."""
     page.wait_for_function(_SETTLED, polling=50)
     confirm = page.locator("[class*='st-key-confirm_'] label")
     if confirm.count():  # a risky one (the seed's reference is truncated): confirm first, untimed
@@ -100,9 +100,8 @@ def decision_ms(page: Any) -> float:
         page.wait_for_timeout(300)
         page.wait_for_function(_SETTLED, polling=50)
     before = page.evaluate("() => new URLSearchParams(location.search).get('id')")
-    page.evaluate("() => document.activeElement && document.activeElement.blur()")  # not typing into a field
     page.evaluate(_START)
-    page.keyboard.press("a")
+    page.locator("[class*='st-key-decide_approve_'] button").first.click()
     return _wait(page, _NEXT_SHOWN, before)
 
 

@@ -23,10 +23,9 @@ from pages._ui import friendly_errors
 
 STICKY_CSS = """
 <style>
-[data-testid="stColumn"]:has(.st-key-decision_panel) { align-self: stretch; }
-[data-testid="stColumn"]:has(.st-key-decision_panel) > div { height: 100%; }
-.st-key-decision_panel { position: sticky; top: 3.75rem; max-height: calc(100vh - 4.75rem); overflow-y: auto;
-  z-index: 3; padding-right: .25rem; }
+[data-testid="stLayoutWrapper"]:has(> .st-key-decision_panel) {
+  position: sticky; top: 3.75rem; align-self: flex-start; z-index: 3; width: 100%; }
+.st-key-decision_panel { max-height: calc(100vh - 4.75rem); overflow-y: auto; }
 </style>
 """
 BUTTONS: dict[str, tuple[str, str | None, str]] = {

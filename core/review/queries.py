@@ -154,10 +154,17 @@ def ordered_ids(db: Database, query: GridQuery) -> list[str]:
         return [str(v) for v in conn.execute(select).scalars()]
 
 
-def ordered_statuses(db: Database, query: GridQuery) -> list[tuple[str, str]]:
-    """``(id, review status)`` of the filtered set in grid order (two narrow columns): the review queue."""
+def ordered_statuses(db: Database, query: GridQuery, *, pending_around: str | None = None) -> list[tuple[str, str]]:
+    """``(id, review status)`` of the filtered set in grid order (two narrow columns): the review queue.
+
+    With ``pending_around``, only the rows waiting for review and that one conversation (where "next
+    pending" starts from) are read.
+    """
     c = schema.conversations.c
-    select = sa.select(c.conversation_id, c.review_status).where(*where_clauses(query.filters)).order_by(*_order(query))
+    where = where_clauses(query.filters)
+    if pending_around is not None:
+        where.append(sa.or_(c.review_status == "pending_review", c.conversation_id == pending_around))
+    select = sa.select(c.conversation_id, c.review_status).where(*where).order_by(*_order(query))
     with db.transaction() as conn:
         return [(str(i), str(s)) for i, s in conn.execute(select)]
 

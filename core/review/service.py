@@ -90,7 +90,8 @@ class ReviewService:
         self, query: queries.GridQuery, current: str | None = None, *, skip: Iterable[str] = ()
     ) -> str | None:
         """The next conversation waiting for review after ``current`` in the grid's order."""
-        return queue.next_pending(queries.ordered_statuses(self.db, query), current, skip=set(skip))
+        ordered = queries.ordered_statuses(self.db, query, pending_around=current or "")
+        return queue.next_pending(ordered, current, skip=set(skip))
 
     def step(self, query: queries.GridQuery, current: str, delta: int) -> str | None:
         """The conversation ``delta`` places from ``current`` in the grid's order (previous / next)."""
