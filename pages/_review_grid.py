@@ -203,8 +203,15 @@ def pager(page: GridPage, query: GridQuery) -> GridQuery:
     """Previous / next page, the page size, and where we are; returns the query to show."""
     left, mid, size_col, right = st.columns([1, 4, 1.2, 1], vertical_alignment="center")
     target = query
-    if left.button("Previous", key="review_prev_page", disabled=page.page <= 1, icon=":material/chevron_left:"):
-        target = query.model_copy(update={"page": page.page - 1})
+    # The page changes in the address before the next run, so that run draws the new page at once.
+    left.button(
+        "Previous",
+        key="review_prev_page",
+        disabled=page.page <= 1,
+        icon=":material/chevron_left:",
+        on_click=_go_to_page,
+        args=(page.page - 1,),
+    )
     mid.caption(f"{page.showing()} · page {page.page} of {page.total_pages}")
     size = size_col.selectbox(
         "Rows per page",
@@ -216,11 +223,22 @@ def pager(page: GridPage, query: GridQuery) -> GridQuery:
     )
     if size != query.page_size:
         target = query.model_copy(update={"page_size": size, "page": 1})
-    if right.button(
-        "Next", key="review_next_page", disabled=page.page >= page.total_pages, icon=":material/chevron_right:"
-    ):
-        target = query.model_copy(update={"page": page.page + 1})
+    right.button(
+        "Next",
+        key="review_next_page",
+        disabled=page.page >= page.total_pages,
+        icon=":material/chevron_right:",
+        on_click=_go_to_page,
+        args=(page.page + 1,),
+    )
     return target
+
+
+def _go_to_page(number: int) -> None:
+    if number <= 1:
+        st.query_params.pop("page", None)
+    else:
+        st.query_params["page"] = str(number)
 
 
 def bulk_bar(svc: Services, ids: list[str], reviewer: str) -> list[str] | None:

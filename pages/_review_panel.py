@@ -45,36 +45,44 @@ def grade_key(cid: str, name: str) -> str:
     return f"grade_{cid}_{name}"
 
 
-def decision_buttons(detail: ConversationDetail) -> tuple[str | None, dict[str, object]]:
-    """The decision buttons, reasons, comment and risk confirmation; returns the decision clicked and its options."""
+def decision_options(detail: ConversationDetail) -> dict[str, object]:
+    """The reasons, comment and risk confirmation entered for this conversation (its own widget keys)."""
+    cid = detail.conversation.conversation_id
+    options: dict[str, object] = {
+        "reasons": list(st.session_state.get(f"reasons_{cid}") or []),
+        "comment": str(st.session_state.get(f"comment_{cid}") or ""),
+    }
+    if st.session_state.get(f"confirm_{cid}"):
+        options["confirm"] = list(detail.risks)
+    return options
+
+
+def decision_buttons(detail: ConversationDetail, on_decide: Callable[[str], None]) -> None:
+    """The decision buttons (each decides in a callback, before the next run draws anything), reasons,
+    comment and the risk confirmation."""
     row = detail.conversation
     cid = row.conversation_id
     choices = allowed_decisions(row.review_status)
-    clicked: str | None = None
     cols = [c for _ in range(0, len(choices), 2) for c in st.columns(2)]
     for col, decision in zip(cols, choices, strict=False):
         label, key, icon = BUTTONS[decision]
-        if col.button(
+        col.button(
             label,
             key=f"decide_{decision}_{cid}",
             shortcut=key,
             icon=icon,
             type="primary" if decision == "approve" else "secondary",
             use_container_width=True,
-        ):
-            clicked = decision
-    confirmed = False
+            on_click=on_decide,
+            args=(decision,),
+        )
     if "approve" in choices and detail.risks:
         st.warning(f"Approving needs your confirmation: {describe(detail.risks)}.", icon=":material/warning:")
-        confirmed = st.checkbox("Approve it anyway (kept in its history)", key=f"confirm_{cid}")
-    reasons = st.multiselect(
+        st.checkbox("Approve it anyway (kept in its history)", key=f"confirm_{cid}")
+    st.multiselect(
         "Reasons (a rejection needs one, or a comment)", REJECT_REASONS, key=f"reasons_{cid}", placeholder="None"
     )
-    comment = st.text_input("Comment (kept in the history)", key=f"comment_{cid}")
-    options: dict[str, object] = {"reasons": reasons, "comment": comment}
-    if confirmed:
-        options["confirm"] = list(detail.risks)
-    return clicked, options
+    st.text_input("Comment (kept in the history)", key=f"comment_{cid}")
 
 
 def rate_current(detail: ConversationDetail, reviewer: str, current: int | None) -> str | None:

@@ -3,14 +3,18 @@ decision panel that stays in view. In queue mode a decision moves straight on to
 
 from __future__ import annotations
 
+import pydantic
 import streamlit as st
 
+from core.errors import BrightRunError
 from core.models.status_labels import status_badge, status_text
 from core.review.names import load_names
+from core.validation import user_error
 from pages._review_panel import (
     SHORTCUTS,
     STICKY_CSS,
     decision_buttons,
+    decision_options,
     details_tab,
     grade_tab,
     rate_current,
@@ -74,6 +78,26 @@ nav[4].markdown(f"**{svc.review.progress(query.filters)}**")
 if undone := undo_bar(svc, name, key="undo_button_detail"):
     go(undone[0])
 
+REFUSED_KEY = f"decision_refused_{conversation_id}"
+
+
+def decide_now(decision: str) -> None:
+    """Runs before the next script run: decide, then show the next conversation waiting (or say why not)."""
+    options = decision_options(detail)
+    try:
+        svc.review.decide(conversation_id, decision, name, **options)  # type: ignore[arg-type]
+    except BrightRunError as err:
+        st.session_state[REFUSED_KEY] = err.user_message
+        return
+    except pydantic.ValidationError as err:
+        st.session_state[REFUSED_KEY] = user_error(err).user_message
+        return
+    flash(f"{title}: {DONE_WORDS[decision]}.", undo=[conversation_id])
+    following = svc.review.next_pending(query, conversation_id, skip=[conversation_id])
+    if following is not None:
+        st.query_params["id"] = following
+
+
 current = detail.current_turn(name)
 turns_col, side = st.columns([1.4, 1], gap="medium")
 with turns_col:
@@ -82,7 +106,9 @@ with turns_col:
 with side, st.container(key="decision_panel", border=True):
     st.markdown("**Your decision**")
     slot = st.container()  # what a decision or rating says (a refusal, a needed confirmation) shows here
-    clicked, options = decision_buttons(detail)
+    if refused := st.session_state.pop(REFUSED_KEY, None):
+        slot.error(refused, icon=":material/error:")
+    decision_buttons(detail, decide_now)
     picked = rate_current(detail, name, current)
     st.caption(SHORTCUTS)
     grade, verdicts, more = st.tabs(["Grade", "Verdicts and history", "Details"])
@@ -112,17 +138,4 @@ if picked is not None and current is not None:
     if saved is not None:
         st.session_state.pop(rating_key(conversation_id, current), None)
         flash(f"Turn {current} rated.")
-        st.rerun()
-
-if clicked is not None:
-    with slot:
-        done = run_action(
-            "Saving…",
-            lambda: svc.review.decide(conversation_id, clicked, name, **options),  # type: ignore[arg-type]
-        )
-    if done is not None:
-        flash(f"{title}: {DONE_WORDS[clicked]}.", undo=[conversation_id])
-        following = svc.review.next_pending(query, conversation_id, skip=[conversation_id])
-        if following is not None:
-            go(following)
         st.rerun()
