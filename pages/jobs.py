@@ -28,12 +28,12 @@ if not svc.settings.has_claude_key:
 
 if planned := st.session_state.get("planned_batch"):
     # Coverage gaps planned on the Export page: exactly these combinations, not their full product.
-    request = BatchRequest(combinations=[(g["persona_key"], g["arc_key"], g["topic_key"]) for g in planned])
+    plan = BatchRequest(combinations=[(g["persona_key"], g["arc_key"], g["topic_key"]) for g in planned])
     st.info(f"{len(planned)} combinations planned on the Export page (coverage gaps).")
-    if show_estimate(svc, request):
+    if show_estimate(svc, plan):
         left, right = st.columns(2)
         if left.button("Create a job for the plan", key="jobs_create_planned", type="primary") and key_ready(svc):
-            job = run_action("Creating the job…", lambda: svc.batch.create(request))
+            job = run_action("Creating the job…", lambda: svc.batch.create(plan))
             if job is not None:
                 st.session_state["jobs_pick"] = job.id
                 del st.session_state["planned_batch"]
@@ -47,9 +47,8 @@ with st.expander("New batch", expanded=not any(j.status in RUNNING for j in svc.
     if request is not None and show_estimate(svc, request):
         name = st.text_input("Name (optional)", key="jobs_name", help="To find the job again; a name is made if empty.")
         if st.button("Create job", key="jobs_create", type="primary") and key_ready(svc):
-            job = run_action(
-                "Creating the job…", lambda: svc.batch.create(request.model_copy(update={"name": name or None}))
-            )
+            named = request.model_copy(update={"name": name or None})
+            job = run_action("Creating the job…", lambda: svc.batch.create(named))
             if job is not None:
                 st.session_state["jobs_pick"] = job.id  # the job list below is read after this, so it has it
                 st.success(CREATED.format(n=job.total_items))
