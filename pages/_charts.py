@@ -63,7 +63,7 @@ def heatmap_chart(cells: list[HeatCell]) -> alt.LayerChart:
     )
     pick = alt.selection_point(name=HEAT_SELECTION, fields=["persona_key", "arc_key"], on="click")
     base = alt.Chart(frame).encode(
-        x=alt.X("arc:N", title="Emotional arc", axis=alt.Axis(labelAngle=-35, labelLimit=220)),
+        x=alt.X("arc:N", title="Emotional arc", axis=alt.Axis(labelAngle=-40, labelLimit=220, labelOverlap=False)),
         y=alt.Y("persona:N", title="Persona", axis=alt.Axis(labelLimit=220)),
     )
     squares = base.mark_rect(stroke="white", strokeWidth=2).encode(
@@ -71,7 +71,7 @@ def heatmap_chart(cells: list[HeatCell]) -> alt.LayerChart:
             "approved:Q",
             title="Approved conversations",
             scale=alt.Scale(scheme="greens", domainMin=0),
-            legend=alt.Legend(orient="bottom", titleLimit=300),
+            legend=alt.Legend(orient="bottom", titleLimit=300, format="d", tickMinStep=1),
         ),
         opacity=alt.condition(pick, alt.value(1.0), alt.value(0.35)),
         tooltip=[
