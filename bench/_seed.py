@@ -60,6 +60,10 @@ def seed_conversations(services: Services, total: int, *, seed: int = 7) -> int:
             # Each its own words (drawn from the reference's), so no two read as near-duplicates.
             "search_text": " ".join(rng.choice(vocabulary) for _ in range(400)),
             "review_status": rng.choice(REVIEW_MIX),
+            # The reference's last reply is cut off, so it is flagged truncated; clones are not, so exports
+            # and the Export page include them as they would a store of complete conversations.
+            "is_truncated": False,
+            "truncation_pattern": None,
             **{column: rng.choice(values) for column, values in keys.items() if values},
         }
         rows.append(template.model_copy(update=update))
