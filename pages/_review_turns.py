@@ -107,7 +107,7 @@ def _text_or_editor(svc: Services, cid: str, turn: TurnView, reviewer: str) -> N
         result = run_action(
             "Saving and re-enriching…",
             # Runs as system work once the signed-in user can see the conversation (see edit_turn_for).
-            lambda: system_services().review.edit_turn_for(svc.db, cid, turn.turn_number, text, reviewer),
+            lambda: system_services().review.edit_turn_for(svc.review, cid, turn.turn_number, text, reviewer),
         )
         if result is not None:
             st.session_state.pop(editing, None)

@@ -8,7 +8,6 @@ import streamlit as st
 
 from core.errors import BrightRunError
 from core.models.status_labels import status_badge, status_text
-from core.review.names import load_names
 from core.validation import user_error
 from pages._review_panel import (
     SHORTCUTS,
@@ -27,15 +26,15 @@ from pages._ui import run_action, services
 svc = services()
 query = current_query()
 conversation_id = str(st.query_params.get("id", ""))
-if not conversation_id or svc.db.conversations.find(conversation_id) is None:
+if not conversation_id or not svc.review.exists(conversation_id):
     st.title("Conversation")
     st.info("Pick a conversation on the Review page to open it here, or start with the next one waiting for review.")
+    st.page_link("pages/review.py", label="Go to Review", icon=":material/arrow_forward:")
     name = reviewer()
     first = svc.review.next_pending(query)
     if first is not None and st.button("Review next pending", key="empty_queue", type="primary", shortcut="N"):
         st.query_params["id"] = first
         st.rerun()
-    st.page_link("pages/review.py", label="Go to Review", icon=":material/arrow_forward:")
     st.stop()
 name = reviewer()
 show_flash()
@@ -51,7 +50,7 @@ def go(target: str | None) -> None:
 
 detail = svc.review.detail(conversation_id)
 row = detail.conversation
-names = load_names(svc.db)
+names = svc.review.names()
 
 st.html(STICKY_CSS)
 title = names.title(row.conversation_name, row.persona_key, row.emotional_arc_key)

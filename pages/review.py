@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.review.names import load_names
 from pages._review_grid import (
     bulk_bar,
     column_chooser,
@@ -32,13 +31,13 @@ from pages._ui import empty_state, services
 svc = services()
 head, who = st.columns([3, 2], vertical_alignment="bottom")
 head.title("Review")
-if svc.db.conversations.count(where={"is_active": True}) == 0:
+if not svc.review.has_conversations():
     empty_state("No conversations to review yet. Load the demo dataset or import conversations on Home.")
 name = reviewer()
 show_flash()
 
 query = current_query()
-names = load_names(svc.db)
+names = svc.review.names()
 wanted = filter_row(filter_options(svc), names, query)
 cols_param = str(st.query_params.get("cols", ""))
 chosen_columns = [c for c in cols_param.split(",") if c]

@@ -21,11 +21,11 @@ from core.review import integrations, queries, queue, ratings, revisions
 from core.review.agreement import Agreement, agreement
 from core.review.detail import ConversationDetail, load_detail
 from core.review.guards import Risk, approval_risks, check_approval
+from core.review.names import Names, load_names
 from core.review.results import BulkResult, EditResult, Refusal
 from core.review.transitions import TRANSITIONS, Decision, check_transition
 from core.review.undo import undo_last
 from core.storage.blobs import CONVERSATION_FILES, owned_conversation_path
-from core.storage.database import Database
 
 
 def _reviewer(name: str | None) -> str:
@@ -62,6 +62,16 @@ class ReviewService:
 
     def filter_options(self) -> dict[str, list[str]]:
         return queries.filter_options(self.db)
+
+    def names(self) -> Names:
+        """Persona, arc and topic display names by key, for titles and the grid."""
+        return load_names(self.db)
+
+    def exists(self, conversation_id: str) -> bool:
+        return self.db.conversations.find(conversation_id) is not None
+
+    def has_conversations(self) -> bool:
+        return self.db.conversations.count(where={"is_active": True}) > 0
 
     def detail(self, conversation_id: str) -> ConversationDetail:
         return load_detail(self.store, conversation_id)
@@ -285,16 +295,17 @@ class ReviewService:
         )
 
     def edit_turn_for(
-        self, user_db: Database, conversation_id: str, turn_number: int, new_content: str, reviewer: str
+        self, user_view: ReviewService, conversation_id: str, turn_number: int, new_content: str, reviewer: str
     ) -> EditResult:
         """A turn edit asked for by a signed-in user, run as system work.
 
         An edit rewrites derived columns (file size, search text, enrichment) that a reviewer's own
         database role may not change on Supabase, so the writes go through this (system) service. The
-        user must first be able to see the conversation through ``user_db``: row-level security shows it
-        only to its owner and to reviewers, so anyone else gets ``NotFoundError`` and nothing changes.
+        user must first be able to see the conversation through ``user_view`` (the same service as that
+        user): row-level security shows it only to its owner and to reviewers, so anyone else gets
+        ``NotFoundError`` and nothing changes.
         """
-        user_db.conversations.get(conversation_id)
+        user_view.db.conversations.get(conversation_id)
         return self.edit_turn(conversation_id, turn_number, new_content, reviewer)
 
     # -- hand-offs to other features ----------------------------------------------------------------

@@ -21,6 +21,7 @@ from core.models.training import TrainingFile
 from core.review.service import ReviewService
 from core.scaffolding.service import ScaffoldingService
 from core.storage.blobs import BUCKETS, LocalBlobStore
+from core.storage.database import Database
 from core.storage.migrations import all_migrations
 from core.storage.rls import as_anon
 from tests.integration.conftest import USER_A, USER_B, Rls
@@ -176,12 +177,19 @@ def _parsed_conversation(
     return row.conversation_id, store
 
 
+def _view(user_db: Database, store: ConversationStore) -> ReviewService:
+    """The review service as a signed-in user sees it (what a page holds)."""
+    return ReviewService(ConversationStore(user_db, store.blobs))
+
+
 def test_a_reviewer_edits_a_turn_of_another_users_conversation(
     rls: Rls, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     conversation_id, store = _parsed_conversation(rls, tmp_path_factory, USER_A)
     system_review = ReviewService(store)
-    result = system_review.edit_turn_for(rls.reviewer(), conversation_id, 1, "Hello, I could use some help.", "rev")
+    result = system_review.edit_turn_for(
+        _view(rls.reviewer(), store), conversation_id, 1, "Hello, I could use some help.", "rev"
+    )
     assert result.revision.original_content == "Hello there, I need help."
     assert rls.worker.conversations.get(conversation_id).enrichment_status == "not_started"
 
@@ -191,7 +199,7 @@ def test_a_user_cannot_edit_a_turn_of_someone_elses_conversation(
 ) -> None:
     conversation_id, store = _parsed_conversation(rls, tmp_path_factory, USER_A)
     with pytest.raises(NotFoundError):
-        ReviewService(store).edit_turn_for(rls.user(USER_B), conversation_id, 1, "Changed by B.", "b")
+        ReviewService(store).edit_turn_for(_view(rls.user(USER_B), store), conversation_id, 1, "Changed by B.", "b")
     assert rls.worker.turn_revisions.count() == 0
 
 

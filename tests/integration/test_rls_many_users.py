@@ -130,7 +130,9 @@ def test_a_turn_edit_never_overwrites_another_users_file(rls: Rls, blobs: LocalB
     before = blobs.get(CONVERSATION_FILES, theirs.file_path or "")
     system_review = ReviewService(ConversationStore(rls.worker, blobs))
     with pytest.raises(AccessDeniedError):
-        system_review.edit_turn_for(rls.user(USER_A), mine.conversation_id, 1, "Overwritten by A.", "a")
+        system_review.edit_turn_for(
+            ReviewService(ConversationStore(rls.user(USER_A), blobs)), mine.conversation_id, 1, "Overwritten by A.", "a"
+        )
     assert blobs.get(CONVERSATION_FILES, theirs.file_path or "") == before
     assert rls.worker.turn_revisions.count() == 0
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,17 @@ def test_pages_never_talk_to_databases_or_claude_directly() -> None:
     forbidden = {"anthropic", "sqlite3", "sqlalchemy", "psycopg", "supabase", "httpx", "requests"}
     offenders = {p.name: _imports(p) & forbidden for p in (ROOT / "pages").glob("*.py") if _imports(p) & forbidden}
     assert offenders == {}
+
+
+def test_pages_never_touch_the_database_handle() -> None:
+    """Import contracts cannot see ``svc.db``: pages go through services, never the database handle."""
+    offenders = [
+        f"{path.name}:{number}"
+        for path in [*sorted((ROOT / "pages").glob("*.py")), ROOT / "app.py"]
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if re.search(r"\.db\b", line)
+    ]
+    assert offenders == []
 
 
 def test_only_the_claude_adapter_imports_anthropic() -> None:
