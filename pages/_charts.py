@@ -47,7 +47,7 @@ def category_chart(found: list[Category]) -> alt.Chart:
     )
 
 
-def heatmap_chart(cells: list[HeatCell]) -> alt.LayerChart:
+def heatmap_chart(cells: list[HeatCell]) -> alt.LayerChart | alt.FacetChart:
     """Persona × arc squares coloured by approved conversations, labelled approved / written; click to select."""
     most = max((c.approved for c in cells), default=0)
     frame = pd.DataFrame(
@@ -129,7 +129,7 @@ def spend_chart(points: list[SpendPoint], *, title: str) -> alt.Chart:
     )
 
 
-def intensity_band_chart(chart: IntensityChart, *, height: int = 240) -> alt.LayerChart:
+def intensity_band_chart(chart: IntensityChart, *, height: int = 240) -> alt.LayerChart | alt.FacetChart:
     """The arc's planned range as a shaded band, the conversation's intensity as a line over it."""
     band_name = f"Planned range: {chart.arc_name}" if chart.arc_name else "Planned range"
     line_name = "This conversation"
@@ -164,7 +164,7 @@ def intensity_band_chart(chart: IntensityChart, *, height: int = 240) -> alt.Lay
     return alt.layer(*layers).properties(height=height)
 
 
-def conversation_intensity_chart(detail: ConversationDetail) -> alt.LayerChart | None:
+def conversation_intensity_chart(detail: ConversationDetail) -> alt.LayerChart | alt.FacetChart | None:
     """The Conversation page's arc chart for one conversation (``None`` when no turn has an intensity):
     ``st.altair_chart(chart, width="stretch", height=300)`` (the default height collapses layered charts)."""
     bands = detail.bands

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from functools import partial
+from typing import Literal
+
 import pandas as pd
 import streamlit as st
 
@@ -76,10 +79,11 @@ def training_files_section(svc: Services, costs: dict[str, float]) -> None:
         version = st.session_state.get("export_tf_version", 0)
         chosen = st.selectbox("Training file", [f.name for f in files], key=f"export_tf_pick_{version}")
         cols = st.columns(3)
-        for col, kind in zip(cols[:2], ("json", "jsonl"), strict=True):
+        kinds: tuple[Literal["json", "jsonl"], ...] = ("json", "jsonl")
+        for col, kind in zip(cols[:2], kinds, strict=True):
             col.download_button(
                 f"Download training.{kind}",
-                data=lambda kind=kind: service.read(chosen, kind),  # read only when clicked
+                data=partial(service.read, chosen, kind),  # read only when clicked
                 file_name=f"{chosen}.{kind}",
                 key=f"export_tf_download_{kind}",
             )

@@ -152,8 +152,8 @@ def recent_section(svc: Services, names: Names, recent: list[Conversation], *, h
         f"{status_badge('enrichment', row.enrichment_status)} {status_badge('review', row.review_status)}"
         + (f" · quality {row.quality_score:.1f}" if row.quality_score is not None else "")
     )
-    cols = st.columns(3)
-    if cols[0].button(
+    actions = st.columns(3)
+    if actions[0].button(
         "Regenerate",
         key="generate_regenerate",
         icon=":material/refresh:",
@@ -171,9 +171,9 @@ def recent_section(svc: Services, names: Names, recent: list[Conversation], *, h
             }
             st.session_state["generate_pick_version"] = st.session_state.get("generate_pick_version", 0) + 1
             st.rerun()
-    deleted = cols[1].button("Delete", key="generate_delete", icon=":material/delete:", help="You can undo this.")
+    deleted = actions[1].button("Delete", key="generate_delete", icon=":material/delete:", help="You can undo this.")
     if deleted and run_action("Deleting…", lambda: svc.actions.delete(picked)) is not None:
         st.session_state["generate_undo"] = {"id": picked, "name": names.conversation(row)}
         st.rerun()
-    with cols[2]:
+    with actions[2]:
         open_for_review(picked, "generate_recent_open")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from core.checklist import checklist
@@ -68,12 +70,14 @@ with left, st.container(border=True):
 with right, st.container(border=True):
     st.subheader("Import conversations")
     st.write("Conversations saved as JSON: single conversations (plain or enriched) or a whole training file.")
-    uploads = st.file_uploader("JSON files", type=["json"], accept_multiple_files=True, key="import_files")
+    uploads = st.file_uploader(
+        "JSON or JSONL files", type=["json", "jsonl"], accept_multiple_files=True, key="import_files"
+    )
     if uploads and st.button("Import", key="import_go", icon=":material/upload:"):
         summaries = []
         for upload in uploads:
             result = run_action(
-                f"Importing {upload.name}…", lambda u=upload: svc.importer.import_bytes(u.getvalue(), source=u.name)
+                f"Importing {upload.name}…", partial(svc.importer.import_bytes, upload.getvalue(), source=upload.name)
             )
             if result is not None:
                 summaries.append(result.summary())
