@@ -15,9 +15,10 @@ import streamlit as st
 from core.bootstrap import Services
 from core.models.review import RUBRIC
 from core.models.status_labels import status_badge, status_text
-from core.review.detail import ConversationDetail, intensity_chart_rows
+from core.review.detail import ConversationDetail
 from core.review.guards import describe
 from core.review.transitions import allowed_decisions
+from pages._charts import conversation_intensity_chart
 from pages._review_widgets import REJECT_REASONS
 from pages._ui import friendly_errors
 
@@ -170,11 +171,11 @@ def verdicts_tab(detail: ConversationDetail) -> None:
 
 def details_tab(svc: Services, detail: ConversationDetail) -> None:
     row = detail.conversation
-    chart = pd.DataFrame(intensity_chart_rows(detail))
-    if not chart.empty:
-        st.line_chart(chart.set_index("turn"), height=200)
+    chart = conversation_intensity_chart(detail)
+    if chart is not None:
+        st.altair_chart(chart, width="stretch", height=300)
         if detail.bands:
-            st.caption(f"Planned by '{detail.bands.arc_name}': start and end bands (min/max lines).")
+            st.caption(f"The shaded bands are where '{detail.bands.arc_name}' plans the client to start and end.")
     review = svc.review
     with friendly_errors():
         if row.raw_response_path:

@@ -149,23 +149,6 @@ def turn_views(data: dict[str, Any] | None, edited: set[int] | None = None) -> l
     return views
 
 
-def intensity_chart_rows(detail: ConversationDetail) -> list[dict[str, float | int | None]]:
-    """Intensity per turn beside the arc's planned start and end bands (one row per turn)."""
-    bands = detail.bands
-    rows: list[dict[str, float | int | None]] = []
-    for turn in detail.turns:
-        row: dict[str, float | int | None] = {"turn": turn.turn_number, "intensity": turn.intensity}
-        if bands is not None:
-            row |= {
-                "start min": bands.start_min,
-                "start max": bands.start_max,
-                "end min": bands.end_min,
-                "end max": bands.end_max,
-            }
-        rows.append(row)
-    return rows
-
-
 def planned_intensities(turns: list[TurnView], bands: ArcBands | None) -> dict[int, float]:
     """The arc's planned intensity at each client turn: linear from the middle of the starting band to
     the middle of the ending band (the plan the judge scores arc adherence against)."""

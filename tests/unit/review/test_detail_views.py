@@ -6,8 +6,7 @@ import pytest
 
 from core.conversations.store import search_text
 from core.errors import NotFoundError
-from core.models.conversation import Conversation
-from core.review.detail import ArcBands, ConversationDetail, intensity_chart_rows, turn_views
+from core.review.detail import turn_views
 from core.review.revisions import find_turn
 
 DATA = {
@@ -34,19 +33,6 @@ def test_turn_views_keep_emotion_and_intensity_and_skip_malformed_turns() -> Non
 
 def test_turn_views_of_a_missing_file_are_empty() -> None:
     assert turn_views(None) == []
-
-
-def test_chart_rows_put_each_turn_beside_the_arc_bands() -> None:
-    bands = ArcBands(arc_name="Fear to calm", start_min=0.6, start_max=0.9, end_min=0.2, end_max=0.4)
-    detail = ConversationDetail(conversation=Conversation(), turns=turn_views(DATA), bands=bands)
-    rows = intensity_chart_rows(detail)
-    assert rows[0] == {"turn": 1, "intensity": 0.8, "start min": 0.6, "start max": 0.9, "end min": 0.2, "end max": 0.4}
-    assert len(rows) == 2
-
-
-def test_chart_rows_without_an_arc_have_only_the_intensity() -> None:
-    detail = ConversationDetail(conversation=Conversation(), turns=turn_views(DATA))
-    assert set(intensity_chart_rows(detail)[0]) == {"turn", "intensity"}
 
 
 def test_find_turn_by_number_and_a_missing_one_says_how_many_there_are() -> None:
