@@ -45,7 +45,7 @@ def seed_conversations(services: Services, total: int, *, seed: int = 7) -> int:
     rows = []
     for n in range(have, total):
         cid = new_id()
-        user = template.created_by or "bench"
+        user = (template.enriched_file_path or "bench/").split("/")[0]  # the owner's folder, as the importer chose
         pairs = [pair | {"conversation_id": cid} for pair in enriched.get("training_pairs", [])]
         enriched_path = enriched_conversation_path(user, cid)
         services.blobs.put(CONVERSATION_FILES, enriched_path, _json(enriched | {"training_pairs": pairs}))
