@@ -7,6 +7,7 @@ import streamlit as st
 
 from core.costs import CostReport
 from core.export.insight import HeatCell, Insight, plan_for
+from core.review.agreement import Agreement
 from pages._charts import (
     category_chart,
     category_height,
@@ -109,6 +110,24 @@ def duplicates_section(insight: Insight) -> None:
         st.markdown("**Conversations that open with the same words**")
         for group in insight.repeated_openings:
             st.write(" · ".join(group))
+
+
+def agreement_section(agreement: Agreement) -> None:
+    st.markdown("#### How alike the reviewers rate")
+    st.caption(agreement.summary())
+    if agreement.pairs:
+        st.dataframe(
+            [
+                {
+                    "Reviewers": f"{p.first} and {p.second}",
+                    "Turns both rated": p.shared_turns,
+                    "Rated alike": p.alike,
+                    "Cohen's kappa": None if p.kappa is None else round(p.kappa, 2),
+                }
+                for p in agreement.pairs
+            ],
+            hide_index=True,
+        )
 
 
 def costs_section(report: CostReport) -> None:

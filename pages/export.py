@@ -12,7 +12,13 @@ from core.export.service import discard_download_folder, download_folder
 from core.models.status_labels import status_text
 from core.models.statuses import REVIEW_STATUSES
 from pages._export_widgets import download_buttons, show_report, training_files_section
-from pages._insight_widgets import costs_section, coverage_section, distributions_section, duplicates_section
+from pages._insight_widgets import (
+    agreement_section,
+    costs_section,
+    coverage_section,
+    distributions_section,
+    duplicates_section,
+)
 from pages._ui import empty_state, friendly_errors, run_action, services, signed_in_user
 
 
@@ -132,6 +138,7 @@ with insight_tab:
         coverage_section(insight)
         distributions_section(insight)
         duplicates_section(insight)
+        agreement_section(svc.review.agreement())
 
 with costs_tab:
     if costs is not None:

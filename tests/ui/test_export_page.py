@@ -85,3 +85,16 @@ def test_after_creating_a_file_the_downloads_offer_that_file(services: Services)
         assert not at.exception, [e.value for e in at.exception]
         picker = next(box for box in at.selectbox if box.label == "Training file")
         assert picker.value == name
+
+
+def test_the_dataset_insight_shows_how_alike_two_reviewers_rate(services: Services) -> None:
+    at = _loaded(services)
+    conversation = services.db.conversations.list(limit=1)[0].conversation_id
+    for reviewer, rating in (("ana", "good"), ("ben", "good")):
+        services.review.rate_turn(conversation, 2, rating, reviewer)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("How alike the reviewers rate" in m.value for m in at.markdown)
+    table = next(frame.value for frame in at.dataframe if "Cohen's kappa" in frame.value.columns)
+    assert table.iloc[0]["Reviewers"] == "ana and ben"
+    assert table.iloc[0]["Rated alike"] == 1
