@@ -7,7 +7,7 @@ it with settings pointing at a temporary folder (or a test Postgres).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from typing import TYPE_CHECKING, cast
 
 from core.settings import Settings
@@ -85,7 +85,9 @@ class Services:
     def review(self) -> ReviewService:
         from core.review.service import ReviewService
 
-        return ReviewService(self.conversations, extensions=self)
+        return ReviewService(
+            self.conversations, enricher=lambda: self.enrichment, training_files=lambda: self.training_files
+        )
 
     @cached_property
     def failures(self) -> FailuresService:
@@ -137,9 +139,11 @@ class Services:
     @cached_property
     def exports(self) -> ExportService:
         from core.export import ExportService
+        from core.review.ratings import latest_ratings
 
-        # Per-turn review ratings become loss weights (OpenAI ``weight``, axolotl ``train``).
-        return ExportService(self.conversations, self.scaffolding, ratings_for=self.review.turn_ratings)
+        # Per-turn review ratings become loss weights (OpenAI ``weight``, axolotl ``train``). Export reads the
+        # ratings table itself, so export does not depend on review (review hands off to training files).
+        return ExportService(self.conversations, self.scaffolding, ratings_for=partial(latest_ratings, self.db))
 
     @cached_property
     def spec_projects(self) -> SpecProjectService:

@@ -1,48 +1,48 @@
-"""Hand-offs from review to features built beside it: enrichment and training files.
-
-Both are looked up on the ``Services`` object at call time (``getattr``), so review works, and says
-clearly what is missing, in a build where either feature is not wired yet.
+"""What review hands off to features beside it: enrichment (after a turn edit or on request) and training
+files (the grid's "Add to training file"). Review depends on these two small Protocols, not on the
+features' modules; ``core.bootstrap`` passes the real services in.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import Protocol
 
-from core.errors import ConfigError
-
-
-def _text(result: Any) -> str:
-    """A one-line summary of whatever the other feature returned."""
-    for name in ("text", "summary"):
-        method = getattr(result, name, None)
-        if callable(method):
-            return str(method())
-    return str(result) if result is not None else "done"
+from core.errors import ValidationError
 
 
-def enrich(extensions: object | None, conversation_ids: list[str]) -> str:
-    """Run the enrichment pipeline on ``conversation_ids``; ``ConfigError`` when enrichment is not built."""
-    service = getattr(extensions, "enrichment", None)
-    run = getattr(service, "run_many", None)
-    if service is None or not callable(run):
-        raise ConfigError(
-            "Enrichment is not available in this build.",
-            hint="The conversations are left 'not started'; enrich them once the enrichment feature is installed.",
-        )
-    return _text(run(conversation_ids))
+class EnrichmentResult(Protocol):
+    def text(self) -> str: ...
+
+
+class Enricher(Protocol):
+    def run_many(self, ids: Iterable[str]) -> EnrichmentResult: ...
+
+
+class TrainingFileChange(Protocol):
+    def summary(self) -> str: ...
+
+
+class TrainingFiles(Protocol):
+    def add_or_create(
+        self, name: str, conversation_ids: list[str], *, added_by: str | None = None, description: str | None = None
+    ) -> TrainingFileChange: ...
+
+
+def enrich(enricher: Enricher, conversation_ids: list[str]) -> str:
+    """Run the enrichment pipeline on ``conversation_ids``; one line saying how it went."""
+    return enricher.run_many(conversation_ids).text()
 
 
 def add_to_training_file(
-    extensions: object | None, conversation_ids: list[str], file_name: str, reviewer: str, description: str | None
+    training_files: TrainingFiles, conversation_ids: list[str], file_name: str, reviewer: str, description: str | None
 ) -> str:
-    """Add ``conversation_ids`` to the training file named ``file_name`` through the export feature."""
+    """Add ``conversation_ids`` to the training file named ``file_name`` (created when there is none)."""
     if not file_name.strip():
-        raise ConfigError("A training file needs a name.", hint="Type the name of a new or an existing training file.")
-    service = getattr(extensions, "training_files", None)
-    add = getattr(service, "add_or_create", None)
-    if service is None or not callable(add):
-        raise ConfigError(
-            "Training files are not available in this build.",
-            hint="Approve the conversations now; add them to a training file once the export feature is installed.",
+        raise ValidationError(
+            "A training file needs a name.", hint="Type the name of a new or an existing training file."
         )
-    return _text(add(file_name.strip(), conversation_ids, added_by=reviewer, description=description))
+    change = training_files.add_or_create(
+        file_name.strip(), conversation_ids, added_by=reviewer, description=description
+    )
+    return change.summary()

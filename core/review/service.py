@@ -7,13 +7,13 @@ reviewers acting at once cannot both move the same conversation.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import sqlalchemy as sa
 
 from core.conversations.store import ConversationStore
-from core.errors import BrightRunError, ConflictError, ValidationError
+from core.errors import BrightRunError, ConfigError, ConflictError, ValidationError
 from core.models.base import utcnow
 from core.models.conversation import Conversation
 from core.models.review import ReviewAction, ReviewGrade, TurnRating, TurnRatingValue, TurnRevision
@@ -46,12 +46,30 @@ def _notes(comment: str | None, reasons: Iterable[str]) -> str | None:
 
 
 class ReviewService:
-    """``extensions`` is the ``Services`` object; enrichment and export are found on it when they exist."""
+    """Review reads and decisions; a turn edit re-enriches through ``enricher`` and the grid adds to training
+    files through ``training_files`` (both given by ``core.bootstrap``; a service built without them is for
+    reads and decisions only)."""
 
-    def __init__(self, store: ConversationStore, *, extensions: object | None = None) -> None:
+    def __init__(
+        self,
+        store: ConversationStore,
+        *,
+        enricher: Callable[[], integrations.Enricher] | None = None,
+        training_files: Callable[[], integrations.TrainingFiles] | None = None,
+    ) -> None:
         self.store = store
         self.db = store.db
-        self.extensions = extensions
+        self._enricher = enricher
+        self._training_files = training_files
+
+    @staticmethod
+    def _needed(factory: Callable[[], Any] | None, what: str) -> Any:
+        if factory is None:  # a review service for reads and decisions only (tools, tests)
+            raise ConfigError(
+                f"This review service has no {what} connected.",
+                hint="Use the app's services (core.bootstrap) to re-enrich and to add to training files.",
+            )
+        return factory()
 
     # -- reads ----------------------------------------------------------------------------------
     def page(self, query: queries.GridQuery) -> queries.GridPage:
@@ -283,7 +301,7 @@ class ReviewService:
         """Store the edit as a revision (the original is kept) and re-enrich when enrichment exists."""
         revision = revisions.edit_turn(self.store, conversation_id, turn_number, new_content, _reviewer(reviewer))
         try:
-            message = integrations.enrich(self.extensions, [conversation_id])
+            message = integrations.enrich(self._needed(self._enricher, "enrichment"), [conversation_id])
         except BrightRunError as err:
             return EditResult(
                 revision=revision,
@@ -312,7 +330,7 @@ class ReviewService:
     def enrich(self, conversation_ids: Iterable[str], reviewer: str) -> str:
         """Run enrichment on the selection (when the enrichment service exists) and note who asked."""
         ids, reviewer = list(conversation_ids), _reviewer(reviewer)
-        message = integrations.enrich(self.extensions, ids)
+        message = integrations.enrich(self._needed(self._enricher, "enrichment"), ids)
         self._note_all(ids, "enrichment_requested", reviewer, message)
         return message
 
@@ -321,7 +339,9 @@ class ReviewService:
     ) -> str:
         """Add the selection to a training file (created when no active file has that name)."""
         ids, reviewer = list(conversation_ids), _reviewer(reviewer)
-        message = integrations.add_to_training_file(self.extensions, ids, file_name, reviewer, description)
+        message = integrations.add_to_training_file(
+            self._needed(self._training_files, "training files"), ids, file_name, reviewer, description
+        )
         self._note_all(ids, "added_to_training_file", reviewer, message, {"file_name": file_name})
         return message
 

@@ -71,15 +71,15 @@ def test_editing_a_turn_updates_search_text_and_resets_enrichment(review: Review
     row = review.db.conversations.get(c.conversation_id)
     assert "groceries" in row.search_text and "rent" not in row.search_text
     assert row.enrichment_status == "not_started"
-    assert not result.re_enriched and "not available" in result.message
+    assert not result.re_enriched and "no enrichment connected" in result.message
 
 
 def test_editing_a_turn_re_enriches_when_enrichment_exists(review: ReviewService) -> None:
     c = add_conversation(review.store)
     asked: list[list[str]] = []
-    review.extensions = SimpleNamespace(
-        enrichment=SimpleNamespace(run_many=lambda ids: asked.append(ids) or "1 succeeded")
-    )
+    done = SimpleNamespace(text=lambda: "1 succeeded")
+    enricher = SimpleNamespace(run_many=lambda ids: asked.append(ids) or done)
+    review = ReviewService(review.store, enricher=lambda: enricher)
     result = review.edit_turn(c.conversation_id, 1, "A new first line.", "Ana")
     assert result.re_enriched and asked == [[c.conversation_id]]
 
@@ -110,7 +110,9 @@ def test_bulk_enrich_and_training_file_say_when_the_feature_is_missing(review: R
 
 def test_add_to_training_file_records_who_added_it(review: ReviewService) -> None:
     c = add_conversation(review.store)
-    review.extensions = SimpleNamespace(training_files=SimpleNamespace(add_or_create=lambda *a, **k: "added 1"))
+    change = SimpleNamespace(summary=lambda: "added 1")
+    files = SimpleNamespace(add_or_create=lambda *a, **k: change)
+    review = ReviewService(review.store, training_files=lambda: files)
     assert review.add_to_training_file([c.conversation_id], "Ana", file_name="Q3") == "added 1"
     [entry] = review.history(c.conversation_id)
     assert (entry.action, entry.performed_by, entry.details) == ("added_to_training_file", "Ana", {"file_name": "Q3"})
