@@ -105,7 +105,7 @@ class Services:
 
     @cached_property
     def enrichment(self) -> EnrichmentService:
-        from core.enrichment.judge import build_judge  # the Claude adapter itself loads only when a judge is built
+        from core.enrichment.judge import ClaudeJudge
         from core.enrichment.pipeline import EnrichmentService
 
         return EnrichmentService(
@@ -113,7 +113,8 @@ class Services:
             self.blobs,
             self.scaffolding,
             settings=self.settings,
-            judge_factory=lambda: build_judge(self.settings, self.db),
+            # The judge shares the app's Claude client, built (and the adapter loaded) only when judging.
+            judge_factory=lambda: ClaudeJudge(self.llm, self.db, self.settings),
         )
 
     @cached_property

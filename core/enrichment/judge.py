@@ -206,10 +206,3 @@ class ClaudeJudge:
                 response_payload=(reply.summary() | {"text": reply.text}) if reply else None,
             )
         )
-
-
-def build_judge(settings: Settings, db: Database) -> ClaudeJudge:
-    """The judge wired to the Claude adapter; no API key raises ``LLMUnavailableError`` with the fix."""
-    from core.llm.claude import ClaudeClient  # the adapter is only loaded when the judge is asked for
-
-    return ClaudeJudge(ClaudeClient.from_settings(settings), db, settings)

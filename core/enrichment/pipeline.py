@@ -65,13 +65,13 @@ class EnrichmentService:
         blobs: BlobStore,
         scaffolding: ScaffoldingService,
         *,
-        settings: Settings | None = None,
+        settings: Settings,
         judge_factory: Callable[[], Judge] | None = None,
     ) -> None:
         self.db = db
         self.blobs = blobs
         self.scaffolding = scaffolding
-        self.settings = settings or Settings()
+        self.settings = settings
         self.judge_factory = judge_factory
         self._update: sa.Update | None = None
 

@@ -113,11 +113,12 @@ def test_enrichment_racing_a_turn_edit_ends_with_the_edit(
     from core.enrichment.pipeline import EnrichmentService
     from core.scaffolding.defaults import install_defaults
     from core.scaffolding.service import ScaffoldingService
+    from core.settings import Settings
 
     c = add_conversation(store, *(t.format(n="rent") for t in TURNS))
     scaffolding = ScaffoldingService(store.db)
     install_defaults(scaffolding)  # enrichment writes the expert's voice into each pair
-    enrichment = EnrichmentService(store.db, store.blobs, scaffolding)
+    enrichment = EnrichmentService(store.db, store.blobs, scaffolding, settings=Settings())
     real = pipeline.score_and_build
     edited = []
 
