@@ -48,7 +48,7 @@ def seed(services: Services, total: int) -> None:
     for n in range(have, total):
         cid = new_id()
         pairs = [p | {"conversation_id": cid} for p in enriched["training_pairs"]]
-        path = enriched_conversation_path("bench", cid)
+        path = enriched_conversation_path(template.enriched_file_path.split("/")[0], cid)  # the owner's folder
         services.blobs.put(CONVERSATION_FILES, path, dumps_pretty(enriched | {"training_pairs": pairs}))
         rows.append(
             template.model_copy(
