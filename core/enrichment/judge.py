@@ -13,7 +13,7 @@ intensity is the one recorded in the turn. The judge scores how well each turn f
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import pydantic
@@ -22,9 +22,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from core import prompts
 from core.enrichment.models import JudgeVerdict, TurnArcAdherence
 from core.errors import LLMError, LLMOutputError
-from core.llm.calllog import call_log
+from core.generation.calls import CallLedger
 from core.llm.pricing import cost_usd, estimate_tokens, prices_for
+from core.llm.retry import backoff_s, is_transient
 from core.llm.types import LLMReply, MessageClient, MessageRequest, SystemBlock
+from core.models.logs import GenerationLog
 from core.models.scaffolding import EmotionalArc, ExpertProfile
 from core.settings import Settings
 from core.storage.database import Database
@@ -101,6 +103,8 @@ class ClaudeJudge:
         self.client = client
         self.db = db
         self.settings = settings
+        self.ledger = CallLedger(db)
+        self.retry_delay: Callable[[int, float | None], float] = backoff_s
 
     def judge(
         self, conversation_id: str, raw: dict[str, Any], arc: EmotionalArc | None, expert: ExpertProfile
@@ -117,15 +121,13 @@ class ClaudeJudge:
                 messages=messages,
                 output_schema=strict_json_schema(JudgeReply),
             )
-            reply = self._call(request, conversation_id, attempt)
+            reply, entry = self._call(request, conversation_id, attempt)
             cost = cost_usd(reply.model or request.model, reply.usage, self.settings.prices_per_mtok)
             total_cost += cost
             try:
                 answer = JudgeReply.model_validate_json(reply.text)
             except pydantic.ValidationError as err:
-                self._log(
-                    request, conversation_id, attempt, reply=reply, cost=cost, error=f"invalid judge output: {err}"
-                )
+                self._complete(entry, reply, cost=cost, error=f"invalid judge output: {err}")
                 messages = [
                     *messages,
                     {"role": "assistant", "content": reply.text},
@@ -135,7 +137,7 @@ class ClaudeJudge:
                     },
                 ]
                 continue
-            self._log(request, conversation_id, attempt, reply=reply, cost=cost)
+            self._complete(entry, reply, cost=cost)
             return self._verdict(answer, raw, arc, reply.model or request.model, round(total_cost, 6))
         raise LLMOutputError(
             "The quality judge's answer did not match its schema twice.",
@@ -143,14 +145,31 @@ class ClaudeJudge:
             hint="Run the judge again, or enrich without it.",
         )
 
-    def _call(self, request: MessageRequest, conversation_id: str, attempt: int) -> LLMReply:
-        started = time.perf_counter()
-        try:
-            return self.client.create_message(request)
-        except LLMError as err:
-            latency = round((time.perf_counter() - started) * 1000)
-            self._log(request, conversation_id, attempt, reply=None, cost=0.0, error=err.message, latency_ms=latency)
-            raise
+    def _call(self, request: MessageRequest, conversation_id: str, attempt: int) -> tuple[LLMReply, GenerationLog]:
+        """One judge call: its log row is written ``sent`` before the call goes out; transient errors are
+        retried here (not inside the SDK), each retry with a row of its own. Returns the reply and its row,
+        which the caller completes once it knows whether the answer was usable."""
+        retries = self.settings.max_retries
+        for retry in range(retries + 1):
+            entry = self.ledger.begin(
+                model=request.model,
+                estimate_cost=0.0,
+                conversation_id=conversation_id,
+                purpose="judge",
+                retry_attempt=attempt + retry,
+                request_payload={"model": request.model, "prompt_chars": len(request.user_text), "attempt": attempt},
+            )
+            started = time.perf_counter()
+            try:
+                return self.client.create_message(request, max_retries=0), entry
+            except LLMError as err:
+                latency = round((time.perf_counter() - started) * 1000)
+                self.ledger.complete(entry, reply=None, status="failed", error_message=err.message, latency_ms=latency)
+                if retry < retries and is_transient(err):
+                    time.sleep(self.retry_delay(retry, err.retry_after))
+                    continue
+                raise
+        raise AssertionError("not reached: the last attempt returns or raises")
 
     def _verdict(
         self, answer: JudgeReply, raw: dict[str, Any], arc: EmotionalArc | None, model: str, cost: float
@@ -180,29 +199,15 @@ class ClaudeJudge:
             cost_usd=cost,
         )
 
-    def _log(
-        self,
-        request: MessageRequest,
-        conversation_id: str,
-        attempt: int,
-        *,
-        reply: LLMReply | None,
-        cost: float,
-        error: str | None = None,
-        latency_ms: int = 0,
+    def _complete(
+        self, entry: GenerationLog, reply: LLMReply, *, cost: float, error: str | None = None, latency_ms: int = 0
     ) -> None:
-        self.db.logs.add(
-            call_log(
-                reply=reply,
-                model=request.model,
-                latency_ms=latency_ms,
-                conversation_id=conversation_id,
-                purpose="judge",
-                cost_usd=cost,
-                status="failed" if error else "success",
-                error_message=error,
-                retry_attempt=attempt,
-                request_payload={"model": request.model, "prompt_chars": len(request.user_text), "attempt": attempt},
-                response_payload=(reply.summary() | {"text": reply.text}) if reply else None,
-            )
+        self.ledger.complete(
+            entry,
+            reply=reply,
+            status="failed" if error else "success",
+            cost=cost,
+            error_message=error,
+            latency_ms=latency_ms,
+            response_payload=reply.summary() | {"text": reply.text},
         )

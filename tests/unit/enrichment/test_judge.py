@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from core.enrichment.judge import ClaudeJudge, JudgeReply, estimate_cost, intensity_plan
-from core.errors import LLMOutputError
+from core.errors import LLMError, LLMOutputError
 from core.llm.claude import strict_json_schema
 from core.llm.types import LLMReply, LLMUsage, MessageRequest
 from core.settings import Settings
@@ -25,14 +25,21 @@ GOOD = {
 
 
 class Scripted:
-    def __init__(self, *texts: str) -> None:
+    """Answers each call with the next text, or raises it when it is an ``LLMError``."""
+
+    def __init__(self, *texts: str | LLMError) -> None:
         self.texts = list(texts)
         self.requests: list[MessageRequest] = []
 
-    def create_message(self, request: MessageRequest) -> LLMReply:
+    def create_message(
+        self, request: MessageRequest, *, max_retries: int | None = None, timeout_s: float | None = None
+    ) -> LLMReply:
         self.requests.append(request)
+        text = self.texts.pop(0)
+        if isinstance(text, LLMError):
+            raise text
         usage = LLMUsage(input_tokens=1000, output_tokens=200)
-        return LLMReply(text=self.texts.pop(0), stop_reason="end_turn", model=request.model, usage=usage)
+        return LLMReply(text=text, stop_reason="end_turn", model=request.model, usage=usage)
 
 
 @pytest.fixture
@@ -91,3 +98,29 @@ def test_two_invalid_answers_raise_with_the_raw_text(raw, arc, expert, database)
 def test_cost_estimate_grows_with_the_conversation(raw: dict[str, Any]) -> None:
     one = estimate_cost([raw], Settings())
     assert 0 < one < estimate_cost([raw, raw], Settings())
+
+
+def test_a_throttled_judge_call_is_retried_and_every_call_has_its_own_log_row(raw, arc, expert, database) -> None:
+    throttled = LLMError("Claude is overloaded.", status_code=529, code="overloaded")
+    client = Scripted(throttled, JudgeReply.model_validate(GOOD).model_dump_json())
+    judge = ClaudeJudge(client, database, Settings())
+    judge.retry_delay = lambda attempt, retry_after: 0.0
+    judge.judge("c1", raw, arc, expert)
+    rows = database.logs.list(order_by="retry_attempt")
+    assert [(r.status, r.retry_attempt, r.purpose) for r in rows] == [("failed", 0, "judge"), ("success", 1, "judge")]
+    assert "overloaded" in (rows[0].error_message or "")
+
+
+def test_a_judge_call_in_flight_is_already_logged_as_sent(raw, arc, expert, database) -> None:
+    seen: list[list[str]] = []
+
+    class Watching(Scripted):
+        def create_message(self, request: MessageRequest, **options: object) -> LLMReply:
+            seen.append([r.status for r in database.logs.list()])
+            return super().create_message(request)
+
+    ClaudeJudge(Watching(JudgeReply.model_validate(GOOD).model_dump_json()), database, Settings()).judge(
+        "c1", raw, arc, expert
+    )
+    assert seen == [["sent"]]
+    assert [r.status for r in database.logs.list()] == ["success"]
