@@ -153,12 +153,20 @@ class ClaudeClient:
                 message, latency_ms=latency_ms, request_id=raw.request_id, retries=raw.retries_taken
             )
 
-    def stream_message(self, request: MessageRequest, *, timeout_s: float | None = None) -> LLMReply:
+    def stream_message(
+        self, request: MessageRequest, *, max_retries: int | None = None, timeout_s: float | None = None
+    ) -> LLMReply:
         """Send one request as a stream and return the whole reply (long outputs need streaming).
 
-        The same errors as :meth:`create_message`; the reply's ``stop_reason`` says whether it was cut off.
+        The same errors and options as :meth:`create_message`; the reply's ``stop_reason`` says whether it
+        was cut off.
         """
-        client = self._client.with_options(timeout=timeout_s) if timeout_s is not None else self._client
+        options: dict[str, Any] = {}
+        if max_retries is not None:
+            options["max_retries"] = max_retries
+        if timeout_s is not None:
+            options["timeout"] = timeout_s
+        client = self._client.with_options(**options) if options else self._client
         started = time.perf_counter()
         params = request.to_params()
         with _api_errors(self._secret, timeout_s or self._client.timeout), warnings.catch_warnings():

@@ -14,16 +14,17 @@ import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from pydantic import BaseModel
 
 from core.errors import LLMError, SpecError
+from core.generation.calls import CallLedger
 from core.generation.failures import FailureInfo, record_failure
-from core.llm.calllog import call_log
 from core.llm.pricing import cost_usd, estimate_tokens
+from core.llm.retry import backoff_s, is_transient
 from core.llm.types import LLMReply, LLMUsage, MessageBatchInfo, MessageBatchResult, MessageRequest, SystemBlock
-from core.models.logs import CallStatus
+from core.models.logs import CallStatus, GenerationLog
 from core.settings import Settings
 from core.storage.blobs import BlobStore
 from core.storage.database import Database
@@ -45,7 +46,9 @@ _STATUS_BY_CODE: dict[str, CallStatus] = {"rate_limited": "rate_limited", "timeo
 class SpecClient(Protocol):
     """What the spec pipeline needs from a Claude client (``core.llm.claude.ClaudeClient``)."""
 
-    def stream_message(self, request: MessageRequest, *, timeout_s: float | None = None) -> LLMReply: ...
+    def stream_message(
+        self, request: MessageRequest, *, max_retries: int | None = None, timeout_s: float | None = None
+    ) -> LLMReply: ...
 
     def create_message_batch(self, requests: list[tuple[str, MessageRequest]]) -> MessageBatchInfo: ...
 
@@ -81,6 +84,7 @@ class CallContext:
     client: Callable[[], SpecClient]
     created_by: str | None = None
     project_id: str | None = None
+    retry_delay: Callable[[int, float | None], float] = backoff_s
 
 
 class CallOutcome(BaseModel):
@@ -169,24 +173,23 @@ def run_call(ctx: CallContext, planned: PlannedCall, purpose: str, *, first: LLM
         if attempt:
             request = continuation(planned.request, text)
         reply = first if attempt == 0 and first is not None else None
+        entry: GenerationLog | None = None
         if reply is None:
-            started = time.perf_counter()
-            try:
-                reply = ctx.client().stream_message(request)
-            except LLMError as err:
-                latency = round((time.perf_counter() - started) * 1000)
-                return _call_failed(ctx, planned, purpose, request, err, outcome, latency)
+            sent = _send(ctx, planned, purpose, request)
+            if isinstance(sent, LLMError):
+                return _call_failed(ctx, planned, request, sent, outcome)
+            reply, entry = sent
         batch = attempt == 0 and first is not None
         cost = cost_usd(reply.model or request.model, reply.usage, ctx.settings.prices_per_mtok, batch=batch)
         outcome.cost_usd = round(outcome.cost_usd + cost, 6)
         outcome.calls += 1
         text += reply.text
         if reply.stop_reason == "max_tokens" and attempt < MAX_CONTINUATIONS:
-            _log(ctx, planned, purpose, request, reply, cost, "success", None)
+            _log(ctx, planned, purpose, request, reply, cost, "success", None, entry=entry)
             outcome.continued += 1
             continue
         problem = _problem(reply, attempt)
-        _log(ctx, planned, purpose, request, reply, cost, "failed" if problem else "success", problem)
+        _log(ctx, planned, purpose, request, reply, cost, "failed" if problem else "success", problem, entry=entry)
         if problem is not None:
             _fail(ctx, planned, request, reply, problem, text)
             outcome.error = problem.message
@@ -215,20 +218,62 @@ def _problem(reply: LLMReply, attempt: int) -> FailureInfo | None:
     return None
 
 
+def _send(
+    ctx: CallContext, planned: PlannedCall, purpose: str, request: MessageRequest
+) -> tuple[LLMReply, GenerationLog] | LLMError:
+    """One streamed call: its log row is written ``sent`` before it goes out and completed if it fails;
+    transient errors are retried here (not inside the SDK), each retry with a row of its own."""
+    retries = ctx.settings.max_retries
+    for retry in range(retries + 1):
+        entry = CallLedger(ctx.db).begin(
+            model=request.model,
+            estimate_cost=0.0,
+            purpose=purpose,
+            created_by=ctx.created_by,
+            retry_attempt=retry,
+            request_payload=_payload(ctx, planned, request),
+        )
+        started = time.perf_counter()
+        try:
+            return ctx.client().stream_message(request, max_retries=0), entry
+        except LLMError as err:
+            latency = round((time.perf_counter() - started) * 1000)
+            CallLedger(ctx.db).complete(
+                entry,
+                reply=None,
+                status=_STATUS_BY_CODE.get(err.code or "", "failed"),
+                error_message=err.message,
+                error_code="api_error",
+                latency_ms=latency,
+                request_id=err.request_id,
+            )
+            if retry < retries and is_transient(err):
+                time.sleep(ctx.retry_delay(retry, err.retry_after))
+                continue
+            return err
+    raise AssertionError("unreachable: the last attempt returns")
+
+
+def _payload(ctx: CallContext, planned: PlannedCall, request: MessageRequest) -> dict[str, Any]:
+    return {
+        "spec_project_id": ctx.project_id,
+        "step": planned.key,
+        "label": planned.label,
+        "model": request.model,
+        "max_tokens": request.max_tokens,
+        "messages": len(request.messages),
+        "prompt_length": len(request.user_text),
+        "system_prompt_length": len(request.system_text),
+    }
+
+
 def _call_failed(
-    ctx: CallContext,
-    planned: PlannedCall,
-    purpose: str,
-    request: MessageRequest,
-    err: LLMError,
-    outcome: CallOutcome,
-    latency_ms: int,
+    ctx: CallContext, planned: PlannedCall, request: MessageRequest, err: LLMError, outcome: CallOutcome
 ) -> CallOutcome:
+    """The call's log rows are written already (``_send``); record the failure and stop this step."""
     info = FailureInfo(
         "api_error", err.message, details=err.code, stack="".join(traceback.format_exception(err, limit=5))
     )
-    status = _STATUS_BY_CODE.get(err.code or "", "failed")
-    _log(ctx, planned, purpose, request, None, 0.0, status, info, latency_ms=latency_ms, request_id=err.request_id)
     _fail(ctx, planned, request, None, info, "")
     outcome.error = err.user_message
     return outcome
@@ -239,39 +284,31 @@ def _log(
     planned: PlannedCall,
     purpose: str,
     request: MessageRequest,
-    reply: LLMReply | None,
+    reply: LLMReply,
     cost: float,
     status: CallStatus,
     problem: FailureInfo | None,
     *,
-    latency_ms: int = 0,
-    request_id: str | None = None,
+    entry: GenerationLog | None = None,
 ) -> None:
-    ctx.db.logs.add(
-        call_log(
-            reply=reply,
+    """Complete the call's ``sent`` row; a Message Batches reply (no row yet) gets its row now."""
+    ledger = CallLedger(ctx.db)
+    if entry is None:
+        entry = ledger.begin(
             model=request.model,
-            latency_ms=latency_ms,
+            estimate_cost=0.0,
             purpose=purpose,
             created_by=ctx.created_by,
-            cost_usd=cost,
-            status=status,
-            error_message=problem.message if problem else None,
-            error_code=problem.failure_type if problem else None,
-            retry_attempt=reply.retries if reply else 0,
-            request_payload={
-                "spec_project_id": ctx.project_id,
-                "step": planned.key,
-                "label": planned.label,
-                "model": request.model,
-                "max_tokens": request.max_tokens,
-                "messages": len(request.messages),
-                "prompt_length": len(request.user_text),
-                "system_prompt_length": len(request.system_text),
-            },
-            response_payload=reply.summary() if reply else None,
-            **({} if reply else {"request_id": request_id}),
+            request_payload=_payload(ctx, planned, request),
         )
+    ledger.complete(
+        entry,
+        reply=reply,
+        status=status,
+        cost=cost,
+        error_message=problem.message if problem else None,
+        error_code=problem.failure_type if problem else None,
+        response_payload=reply.summary(),
     )
 
 

@@ -217,3 +217,15 @@ def test_concurrent_sections_do_not_see_each_others_prompts(cli_env: FakeAnthrop
     for code in ("E01", "E02", "E03"):
         text = (folder / f"04f-tiny-build-section-{code}-execution-prompts.md").read_text()
         assert "**Builds on**: nothing earlier" in text
+
+
+def test_an_overloaded_call_is_retried_and_each_attempt_has_its_own_log_row(
+    cli_env: FakeAnthropicServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BRIGHTRUN_MAX_RETRIES", "2")
+    cli_env.script("overloaded")
+    assert _integrate(tmp_path / "04e-tiny-integrated-extension-spec_v1.md").exit_code == 0
+    services = build_services(Settings())
+    rows = services.db.logs.list(order_by="retry_attempt")
+    assert [(r.status, r.retry_attempt) for r in rows] == [("failed", 0), ("success", 1)]
+    assert "overloaded" in (rows[0].error_message or "")
