@@ -28,10 +28,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import pandas as pd
 
 from core.models.conversation import Conversation
-from core.names import Names
 from core.review.grid import grid_records
+from core.review.names import load_names
 from core.review.queries import GridFilters, GridQuery, grid_page
-from core.scaffolding.service import ScaffoldingService
 from core.storage.database import Database
 
 TARGET_MS = 300.0
@@ -102,7 +101,7 @@ def timed(fn: Callable[[], object], repeat: int) -> tuple[float, float]:
 
 def build_page(db: Database, query: GridQuery) -> pd.DataFrame:
     """What the review page does on the server before handing rows to the grid."""
-    return pd.DataFrame(grid_records(grid_page(db, query), Names.of(ScaffoldingService(db))))
+    return pd.DataFrame(grid_records(grid_page(db, query), load_names(db)))
 
 
 def naive_page(db: Database, query: GridQuery) -> list[Conversation]:

@@ -42,6 +42,17 @@ class Names:
     def topic(self, key: str | None) -> str:
         return self.topics.get(key or "") or humanize(key)
 
+    def client(self, persona_key: str | None, conversation_name: str) -> str:
+        """The client's name: the persona's name, else the stored name up to its " - archetype" part."""
+        if persona_key and persona_key in self.personas:
+            return self.personas[persona_key]
+        return conversation_name.split(" - ")[0].strip() or conversation_name
+
+    def title(self, conversation_name: str, persona_key: str | None, arc_key: str | None) -> str:
+        """``"Tomás Ferreira · Confusion → Clarity"`` (the arc left out when there is none)."""
+        parts = [self.client(persona_key, conversation_name), self.arc(arc_key) if arc_key else ""]
+        return " · ".join(p for p in parts if p)
+
     def template(self, template_id: str | None) -> str:
         return self.templates.get(template_id or "") or "No template"
 
