@@ -121,7 +121,7 @@ with download_tab:
     outcome = st.session_state.get("export_outcome")
     if outcome is not None:
         result, report, files, _ = outcome
-        st.write(result.summary())
+        st.write(result.description())
         show_report(report)
         download_buttons(files, report, key="export_files")
 

@@ -59,6 +59,14 @@ class ExportResult(BaseModel):
     def total_examples(self) -> int:
         return sum(self.examples.values())
 
+    def description(self) -> str:
+        """For a page: what the export holds, in words, without server paths."""
+        splits = " and ".join(f"{n} for {name}" for name, n in self.examples.items()) or "none"
+        text = f"{self.conversations} conversations, {self.total_examples} examples ({splits})"
+        text += f"; {len(self.skipped)} left out with nothing to train on" if self.skipped else ""
+        note = self.truncation_note()
+        return text + (f"; {note}" if note else "") + "."
+
     def summary(self) -> str:
         splits = ", ".join(f"{n} {name}" for name, n in self.examples.items()) or "0"
         text = f"{self.format}: {self.conversations} conversations, examples {splits} -> {', '.join(self.paths)}"

@@ -32,3 +32,13 @@ def test_per_turn_examples_of_one_conversation_stay_on_one_side(
     for item in reference_items:
         expected[options.split_of(item)] += 2
     assert result.examples == {k: v for k, v in expected.items() if v or k == "train"}
+
+
+def test_the_page_description_of_an_export_names_no_server_path() -> None:
+    from core.export.common import ExportResult
+
+    result = ExportResult(
+        format="openai", paths=["/srv/data/exports/abc/train.jsonl"], conversations=3, examples={"train": 5}
+    )
+    assert result.description() == "3 conversations, 5 examples (5 for train)."
+    assert "/srv" in result.summary() and "/srv" not in result.description()
