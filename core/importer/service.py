@@ -15,7 +15,15 @@ from typing import Any
 from core.conversations.store import ConversationStore, Provenance, content_fingerprint
 from core.errors import ConflictError, ImportFormatError
 from core.importer.checks import encodable
-from core.importer.formats import Candidate, Format, detect_format, from_enriched, from_raw, from_training_file
+from core.importer.formats import (
+    PARAM_TEXT,
+    Candidate,
+    Format,
+    detect_format,
+    from_enriched,
+    from_raw,
+    from_training_file,
+)
 from core.importer.jsonl import from_jsonl, looks_like_jsonl
 from core.importer.precedence import decide, id_taken
 from core.importer.result import ImportOutcome, ImportResult
@@ -157,19 +165,7 @@ class Importer:
             db.topics.find_by(topic_key=params.get("training_topic_key")) if params.get("training_topic_key") else None
         )
         tier = params.get("tier") if params.get("tier") in TIERS else (arc.tier if arc else "template")
-        known = {
-            "persona_id",
-            "persona_key",
-            "persona_name",
-            "emotional_arc_id",
-            "emotional_arc_key",
-            "emotional_arc_name",
-            "training_topic_id",
-            "training_topic_key",
-            "training_topic_name",
-            "tier",
-        }
-        extra = {k: v for k, v in params.items() if k not in known}
+        extra = {k: v for k, v in params.items() if k not in PARAM_TEXT}
         # Keep names and keys the file carried even when our scaffolding does not know them.
         for key in (
             "persona_key",

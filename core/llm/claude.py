@@ -114,6 +114,7 @@ class ClaudeClient:
         timeout_s: float = 180.0,
         max_retries: int = 3,
     ) -> None:
+        self._variants: dict[tuple[int | None, float | None], anthropic.Anthropic] = {}
         self._client = anthropic.Anthropic(
             api_key=api_key, base_url=base_url, timeout=timeout_s, max_retries=max_retries
         )
@@ -131,16 +132,25 @@ class ClaudeClient:
             max_retries=settings.max_retries,
         )
 
+    def _options(self, max_retries: int | None, timeout_s: float | None) -> anthropic.Anthropic:
+        """The client with per-call retries and timeout, when a call asks for them. Each variant is made
+        once and kept (it shares the connection pool): copying the SDK client on every call costs time."""
+        if max_retries is None and timeout_s is None:
+            return self._client
+        key = (max_retries, timeout_s)
+        client = self._variants.get(key)
+        if client is None:
+            options: dict[str, Any] = {"max_retries": max_retries} if max_retries is not None else {}
+            if timeout_s is not None:
+                options["timeout"] = timeout_s
+            client = self._variants[key] = self._client.with_options(**options)
+        return client
+
     def create_message(
         self, request: MessageRequest, *, max_retries: int | None = None, timeout_s: float | None = None
     ) -> LLMReply:
         """Send one request and return the reply; ``max_retries=0`` turns the SDK's retries off."""
-        options: dict[str, Any] = {}
-        if max_retries is not None:
-            options["max_retries"] = max_retries
-        if timeout_s is not None:
-            options["timeout"] = timeout_s
-        client = self._client.with_options(**options) if options else self._client
+        client = self._options(max_retries, timeout_s)
         started = time.perf_counter()
         params = request.to_params()
         with _api_errors(self._secret, timeout_s or self._client.timeout), warnings.catch_warnings():
@@ -161,12 +171,7 @@ class ClaudeClient:
         The same errors and options as :meth:`create_message`; the reply's ``stop_reason`` says whether it
         was cut off.
         """
-        options: dict[str, Any] = {}
-        if max_retries is not None:
-            options["max_retries"] = max_retries
-        if timeout_s is not None:
-            options["timeout"] = timeout_s
-        client = self._client.with_options(**options) if options else self._client
+        client = self._options(max_retries, timeout_s)
         started = time.perf_counter()
         params = request.to_params()
         with _api_errors(self._secret, timeout_s or self._client.timeout), warnings.catch_warnings():
