@@ -39,8 +39,13 @@ from core.settings import Settings
 
 TARGETS_MS = {"first rows": 1500.0, "next page": 1000.0, "decision → next": 1000.0}
 
-_ROWS = """() => [...document.querySelectorAll('[data-testid="stDataFrame"] [role="row"][aria-selected]')]
-    .map(r => r.innerText)"""
+#: The grid's data rows: AgGrid draws in a same-origin iframe (none while the grid's element is stale).
+_GRID_ROWS = """(() => {
+    const frame = document.querySelector('iframe[title^="st_aggrid"]');
+    if (!frame || frame.closest('[data-stale="true"]') || !frame.contentDocument) return [];
+    return [...frame.contentDocument.querySelectorAll('.ag-center-cols-container .ag-row')];
+})()"""
+_ROWS = f"() => {_GRID_ROWS}.map(r => r.innerText)"
 _SETTLED = """() => {
     const app = document.querySelector('[data-testid="stApp"]');
     return !!app && app.getAttribute('data-test-script-state') === 'notRunning'
@@ -49,11 +54,11 @@ _SETTLED = """() => {
 _START = "() => { window.__brT0 = performance.now(); }"
 _GRID_SHOWN = """([path, before]) => {
     if (location.pathname.replace(/\\/$/, '') !== path) return false;
-    const rows = [...document.querySelectorAll('[data-testid="stDataFrame"] [role="row"][aria-selected]')];
-    if (!rows.length || document.querySelector('[data-stale="true"] [data-testid="stDataFrame"]')) return false;
+    const rows = GRID_ROWS;
+    if (!rows.length) return false;
     if (before !== null && rows[0].innerText === before) return false;
     return performance.now() - window.__brT0;
-}"""
+}""".replace("GRID_ROWS", _GRID_ROWS)
 _NEXT_SHOWN = """(before) => {
     const id = new URLSearchParams(location.search).get('id');
     const h1 = document.querySelector('[data-testid="stMainBlockContainer"] h1');

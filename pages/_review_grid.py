@@ -7,18 +7,18 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
+from st_aggrid import AgGrid, DataReturnMode, JsCode
 
 from core.bootstrap import Services
 from core.models.scaffolding import TIERS
 from core.models.status_labels import status_text
 from core.models.statuses import ENRICHMENT_STATUSES, REVIEW_STATUSES
 from core.review.grid import (
+    PRIMARY,
     SECONDARY,
     SORTS,
-    TRUNCATED,
     columns_shown,
     grid_records,
-    merge_selection,
     positions,
     status_colours,
 )
@@ -140,63 +140,106 @@ def column_chooser(chosen: list[str]) -> list[str]:
         )
 
 
-def _styled(frame: pd.DataFrame, colours: list[str]) -> Any:
-    def status_css(column: pd.Series) -> list[str]:
-        return [f"color: {c}; font-weight: 600" for c in colours]
-
-    def flag_css(column: pd.Series) -> list[str]:
-        return ["color: #b91c1c; font-weight: 600" if v == TRUNCATED else "" for v in column]
-
-    return (
-        frame.style.apply(status_css, subset=["Status"])
-        .apply(flag_css, subset=["Flag"])
-        .format({"Quality": lambda v: "—" if pd.isna(v) else f"{v:.1f}"})
-    )
+OPEN_KEY = "review_open_id"
+#: The grid's columns, sized by flex so the table fills the width and never scrolls sideways.
+FLEX = {"Conversation": 3.2, "Status": 1.5, "Quality": 0.8, "Enrichment": 1.5, "Date": 1.0, "Flag": 0.8}
+_STATUS_STYLE = JsCode("function(p) { return {color: p.data._colour, fontWeight: 600}; }")
+_FLAG_STYLE = JsCode("function(p) { return p.value ? {color: '#b91c1c', fontWeight: 600} : null; }")
+_ROW_ID = JsCode("function(p) { return p.data._id; }")
+ROW_HEIGHT, HEADER_HEIGHT = 36, 40
 
 
-def grid_key(page: GridPage) -> str:
-    """The table's key follows the rows shown, so a stored selection never points at rows that moved."""
-    return f"review_grid_{abs(hash(tuple(page.ids))) % 10**10}"
+def grid_key(page: GridPage, secondary: list[str] | None = None) -> str:
+    """The grid's key follows the rows and columns shown, so it is drawn afresh with the selection ticked."""
+    return f"review_grid_{abs(hash((tuple(page.ids), tuple(secondary or ())))) % 10**10}"
 
 
-def sync_selection(page: GridPage) -> str | None:
-    """Fold what the reviewer ticked in the table (its state from the last interaction) into the selection,
-    before anything shows the selection; returns the id of a clicked row to open, if any."""
-    key = grid_key(page)
-    state: Any = st.session_state.get(key)
-    selection: Any = state.get("selection") if state is not None else None
-    if not selection:
-        return None
-    rows, cells = list(selection.get("rows") or []), list(selection.get("cells") or [])
-    now = merge_selection(selected(), page.ids, rows)
-    if now != selected():
-        set_selected(now)
-    if cells and 0 <= cells[0][0] < len(page.ids):
-        return page.ids[cells[0][0]]
-    return None
+def grid_options(shown: list[str], ticked: list[str]) -> dict[str, Any]:
+    """Columns without header sorting (the order is the server's, chosen in "Sort by"), checkbox selection,
+    rows known by conversation id and the selection on this page ticked from the start."""
+    columns: list[dict[str, Any]] = [{"field": "_id", "hide": True}, {"field": "_colour", "hide": True}]
+    for name in shown:
+        column: dict[str, Any] = {"field": name, "headerName": name, "flex": FLEX.get(name, 1.0), "minWidth": 70}
+        if name == "Status":
+            column["cellStyle"] = _STATUS_STYLE
+        if name == "Flag":
+            column["cellStyle"] = _FLAG_STYLE
+            column["headerTooltip"] = "Cut off: the reply was truncated."
+        if name == "Conversation":
+            column["cellStyle"] = {"cursor": "pointer", "fontWeight": 500}
+        columns.append(column)
+    return {
+        "columnDefs": columns,
+        "defaultColDef": {"sortable": False, "resizable": True, "filter": False, "suppressMovable": True},
+        "rowSelection": {"mode": "multiRow", "checkboxes": True, "headerCheckbox": True, "enableClickSelection": False},
+        "selectionColumnDef": {"width": 48, "maxWidth": 48, "pinned": None},
+        "getRowId": _ROW_ID,
+        "initialState": {"rowSelection": ticked},
+        "rowHeight": ROW_HEIGHT,
+        "headerHeight": HEADER_HEIGHT,
+        "ensureDomOrder": True,
+        "suppressHorizontalScroll": True,
+        "suppressCellFocus": True,
+    }
+
+
+def _on_grid_event(page_ids: list[str]) -> Any:
+    """Fold a grid event into the session: ticked rows into the selection (ids, other pages kept), a click on
+    a row's cell (not its checkbox) into the conversation to open."""
+
+    def handle(response: Any) -> None:
+        raw = getattr(response, "grid_response", None) or getattr(response, "raw_data", None) or {}
+        if not isinstance(raw, dict):
+            return
+        event = raw.get("eventData") or {}
+        kind = raw.get("streamlitRerunEventTriggerName") or event.get("type")
+        if kind == "cellClicked":
+            column = str((event.get("colDef") or {}).get("field") or "")
+            row = event.get("data") or {}
+            if column in (*PRIMARY, *SECONDARY) and row.get("_id") in page_ids:
+                st.session_state[OPEN_KEY] = row["_id"]
+            return
+        state = raw.get("gridState") or {}
+        ticked = state.get("rowSelection")
+        if isinstance(ticked, list):
+            on_page = set(page_ids)
+            now = set(ticked)
+            kept = [i for i in selected() if i not in on_page]
+            set_selected(kept + [i for i in page_ids if i in now])
+
+    return handle
+
+
+def opened() -> str | None:
+    """The conversation whose row was clicked, once."""
+    found = st.session_state.pop(OPEN_KEY, None)
+    return str(found) if found else None
 
 
 def show_grid(page: GridPage, names: Names, secondary: list[str]) -> None:
-    """The table, with the selection (kept as ids across pages and sorts) ticked."""
-    frame = pd.DataFrame(grid_records(page, names))[columns_shown(secondary)]
-    st.dataframe(
-        _styled(frame, status_colours(page)),
-        key=grid_key(page),
-        hide_index=True,
-        on_select="rerun",
-        selection_mode=["multi-row", "single-cell"],
-        selection_default={"selection": {"rows": positions(page.ids, selected())}},
-        row_height=34,
-        height=38 + 34 * len(page.ids) + 2,
-        column_config={
-            "Conversation": st.column_config.TextColumn("Conversation", width=330),
-            "Status": st.column_config.TextColumn("Status", width=150),
-            "Quality": st.column_config.TextColumn("Quality", width=70),
-            "Enrichment": st.column_config.TextColumn("Enrichment", width=150),
-            "Date": st.column_config.TextColumn("Date", width=96),
-            "Flag": st.column_config.TextColumn("Flag", width=70, help="Cut off: the reply was truncated."),
-        },
+    """The table (AgGrid), with the selection (kept as ids across pages and sorts) ticked."""
+    shown = columns_shown(secondary)
+    frame = pd.DataFrame(grid_records(page, names))[shown]
+    frame["Quality"] = ["—" if v is None or pd.isna(v) else f"{float(v):.1f}" for v in frame["Quality"]]
+    frame.insert(0, "_id", page.ids)
+    frame.insert(1, "_colour", status_colours(page))
+    key = grid_key(page, secondary)
+    AgGrid(
+        frame,
+        gridOptions=grid_options(shown, positions_ids(page.ids, selected())),
+        height=HEADER_HEIGHT + ROW_HEIGHT * len(page.ids) + 4,
+        key=key,
+        data_return_mode=DataReturnMode.MINIMAL,
+        allow_unsafe_jscode=True,
+        update_on=["selectionChanged", "cellClicked"],
+        callback=_on_grid_event(list(page.ids)),
+        show_toolbar=False,
     )
+
+
+def positions_ids(page_ids: list[str], chosen: list[str]) -> list[str]:
+    """The selected ids that are on this page, in page order."""
+    return [page_ids[i] for i in positions(page_ids, chosen)]
 
 
 def pager(page: GridPage, query: GridQuery) -> GridQuery:

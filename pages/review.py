@@ -10,12 +10,11 @@ from pages._review_grid import (
     column_chooser,
     filter_options,
     filter_row,
-    grid_key,
+    opened,
     pager,
     selected,
     set_selected,
     show_grid,
-    sync_selection,
 )
 from pages._review_widgets import (
     current_query,
@@ -68,9 +67,8 @@ set_url(wanted, cols=",".join(secondary) or None)
 if undo_bar(svc, name, key="undo_button_review"):
     st.rerun()
 
-if (opened := sync_selection(page)) is not None:
-    st.session_state.pop(grid_key(page), None)  # coming back must not open it again
-    open_conversation(opened, wanted)
+if (clicked := opened()) is not None:
+    open_conversation(clicked, wanted)
 ids = selected()
 changed = bulk_bar(svc, ids, name)
 if changed is not None:

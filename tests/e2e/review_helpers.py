@@ -1,4 +1,4 @@
-"""Driving the review grid (``st.dataframe``: a canvas with an accessible table behind it) in a real browser."""
+"""Driving the review grid (AgGrid, a Streamlit component drawn in an iframe) in a real browser."""
 
 from __future__ import annotations
 
@@ -7,30 +7,39 @@ from typing import Any
 
 from tests.e2e.helpers import wait_until_idle
 
-ROW_HEIGHT = 34  # the grid's row_height (pages/_review_grid.py)
-HEADER = 36  # the header row, about one row high
+FRAME = 'iframe[title^="st_aggrid"]'
 
 
 def grid(page: Any) -> Any:
-    return page.locator('[data-testid="stDataFrame"]').first
+    """The grid's frame element on the page (its box is the grid's box)."""
+    return page.locator(FRAME).first
+
+
+def inside(page: Any) -> Any:
+    """The document inside the grid's iframe."""
+    return page.frame_locator(FRAME).first
+
+
+def header(page: Any) -> Any:
+    return inside(page).locator(".ag-header").first
 
 
 def rows(page: Any) -> Any:
-    """The data rows (the accessible table's rows after the header)."""
-    return grid(page).locator('[role="row"][aria-selected]')
+    """The data rows, in the order shown (the grid keeps its DOM in row order)."""
+    return inside(page).locator(".ag-center-cols-container .ag-row")
+
+
+def _text(row: Any) -> str:
+    return " ".join(t.strip() for t in row.locator(".ag-cell").all_inner_texts() if t.strip())
 
 
 def row_texts(page: Any) -> list[str]:
-    grid(page).locator('[role="row"]').first.wait_for(state="attached")
-    return [str(t) for t in rows(page).all_inner_texts()]
+    rows(page).first.wait_for()
+    return [_text(r) for r in rows(page).all()]
 
 
 def selected_texts(page: Any) -> list[str]:
-    return [str(r.inner_text()) for r in rows(page).all() if r.get_attribute("aria-selected") == "true"]
-
-
-def _row_y(box: dict[str, float], index: int) -> float:
-    return box["y"] + HEADER + ROW_HEIGHT * index + ROW_HEIGHT / 2
+    return [_text(r) for r in inside(page).locator(".ag-center-cols-container .ag-row.ag-row-selected").all()]
 
 
 def tick(page: Any, index: int) -> None:
@@ -38,10 +47,7 @@ def tick(page: Any, index: int) -> None:
     wait_until_idle(page)
     before = selected_count(page)
     for attempt in range(2):  # a click landing while the page reruns can be lost: click once more
-        grid(page).scroll_into_view_if_needed()
-        box = grid(page).bounding_box()
-        page.mouse.move(box["x"] + 16, _row_y(box, index))
-        page.mouse.click(box["x"] + 16, _row_y(box, index))
+        rows(page).nth(index).locator("input.ag-checkbox-input").first.click()
         try:
             page.get_by_text(f"{before + 1} selected", exact=True).wait_for(timeout=10_000 * (attempt + 1))
             break
@@ -58,9 +64,7 @@ def pending_rows(page: Any) -> list[int]:
 
 def open_row(page: Any, index: int) -> None:
     """Click the conversation cell of row ``index``: the conversation opens at its own address."""
-    grid(page).scroll_into_view_if_needed()
-    box = grid(page).bounding_box()
-    page.mouse.click(box["x"] + 160, _row_y(box, index))
+    rows(page).nth(index).locator('[col-id="Conversation"]').click()
     page.wait_for_url(re.compile(r"/conversation\?.*\bid="))
     page.locator("h1").first.wait_for()
     wait_until_idle(page)

@@ -20,7 +20,7 @@ from core.demo import load_demo
 from core.settings import Settings
 from tests.e2e.conftest import FAILED_KEY, SCREENSHOTS, serve_app
 from tests.e2e.helpers import assert_no_exception, choose, screenshot, wait_until_idle
-from tests.e2e.review_helpers import grid, row_texts, selected_count, tick
+from tests.e2e.review_helpers import grid, header, row_texts, selected_count, selected_texts, tick
 
 REVIEWER = "Rita Reviewer"
 UNENRICHED = 2
@@ -138,15 +138,14 @@ def test_a_reload_of_the_conversation_address_opens_the_same_conversation(wide: 
 
 
 def _qualities(rows: list[str]) -> list[float]:
-    found = [re.search(r"(\d(?:\.\d)?)(?:Enriched|Not enriched yet)", r) for r in rows]
+    found = [re.search(r"(\d(?:\.\d)?)\s*(?:Enriched|Not enriched yet)", r) for r in rows]
     return [float(m.group(1)) if m else 0.0 for m in found]
 
 
 def test_sort_by_quality_select_approve_the_rows_update_and_stay_selected(wide: Any, review_url: str) -> None:
     visit(wide, f"{review_url}/review?reviewer={REVIEWER.replace(' ', '+')}&enrichment=completed")
-    header = grid(wide).locator('[role="row"]').first
     for column in ("Conversation", "Status", "Quality", "Enrichment", "Date"):
-        expect(header).to_contain_text(column)
+        expect(header(wide)).to_contain_text(column)
     box = grid(wide).bounding_box()
     assert box["x"] + box["width"] <= 1440  # every primary column within the screen
     choose(wide, "Sort by", "Quality, highest first")
@@ -162,6 +161,7 @@ def test_sort_by_quality_select_approve_the_rows_update_and_stay_selected(wide: 
     rows = row_texts(wide)
     assert [rows[0], rows[2]] == [p.replace("Waiting for review", "Approved") for p in picked]
     assert selected_count(wide) == 2  # still in this list, so still selected
+    assert selected_texts(wide) == [rows[0], rows[2]]  # and ticked in the grid
     screenshot(wide, "review-grid-approved")
     wide.locator(".st-key-undo_button_review button").first.click()
     wide.get_by_text(re.compile(r"^Undone: 2 put back")).first.wait_for()

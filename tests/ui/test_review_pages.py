@@ -87,6 +87,30 @@ def test_bulk_actions_wait_for_a_selection(services: Services) -> None:
     assert all(at.button(key=k).disabled for k in ("bulk_approve", "bulk_needs_revision", "bulk_enrich"))
 
 
+def test_rows_ticked_in_the_grid_are_approved_together_and_can_be_undone(services: Services) -> None:
+    # AgGrid is a component AppTest cannot click: the selection is the ids the grid's events keep in the session.
+    a, b, other = (add_ready(services.conversations) for _ in range(3))
+    at = _page(REVIEW)
+    at.session_state["review_selected"] = [a.conversation_id, b.conversation_id]
+    at.run()
+    assert "**2 selected**" in _texts(at) and not at.button(key="bulk_approve").disabled
+    at.button(key="bulk_approve").click().run()
+    status = [services.db.conversations.get(c.conversation_id).review_status for c in (a, b, other)]
+    assert status == ["approved", "approved", "pending_review"]
+    assert "Last action: 2 approved." in _texts(at)
+    at.button(key="undo_button_review").click().run()
+    assert services.db.conversations.get(a.conversation_id).review_status == "pending_review"
+
+
+def test_a_row_clicked_in_the_grid_opens_its_conversation(services: Services) -> None:
+    c = add_conversation(services.conversations)
+    at = _page(REVIEW)
+    at.session_state["review_open_id"] = c.conversation_id  # what the grid's cellClicked event records
+    at.run()
+    assert not at.exception and at.query_params["id"] == c.conversation_id
+    assert "review_open_id" not in at.session_state  # coming back does not open it again
+
+
 def test_review_shows_the_day_progress(services: Services) -> None:
     done, _ = add_ready(services.conversations), add_ready(services.conversations)
     services.review.decide(done.conversation_id, "approve", "Ana")
