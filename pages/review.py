@@ -10,12 +10,11 @@ from pages._review_grid import (
     column_chooser,
     filter_options,
     filter_row,
-    opened,
     pager,
     selected,
     set_selected,
-    show_grid,
 )
+from pages._review_table import opened, show_grid
 from pages._review_widgets import (
     current_query,
     forget_reviewer,

@@ -1,0 +1,116 @@
+"""The Review page's table: one page of conversations in AgGrid (the design card's grid), with checkbox
+selection kept as conversation ids across pages and sorts, and a click on a row opening the conversation.
+
+The order is the server's (the "Sort by" choice, in the URL): the headers do not sort, so a click on one
+never sorts only the rows of this page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+from st_aggrid import AgGrid, DataReturnMode, JsCode
+
+from core.review.grid import PRIMARY, SECONDARY, columns_shown, grid_records, merge_selection, positions, status_colours
+from core.review.names import Names
+from core.review.queries import GridPage
+from pages._review_grid import selected, set_selected
+
+OPEN_KEY = "review_open_id"
+#: The grid's columns, sized by flex so the table fills the width and never scrolls sideways.
+FLEX = {"Conversation": 3.2, "Status": 1.5, "Quality": 0.8, "Enrichment": 1.5, "Date": 1.0, "Flag": 0.8}
+_STATUS_STYLE = JsCode("function(p) { return {color: p.data._colour, fontWeight: 600}; }")
+_FLAG_STYLE = JsCode("function(p) { return p.value ? {color: '#b91c1c', fontWeight: 600} : null; }")
+_ROW_ID = JsCode("function(p) { return p.data._id; }")
+ROW_HEIGHT, HEADER_HEIGHT = 36, 40
+
+
+def grid_key(page: GridPage, secondary: list[str] | None = None) -> str:
+    """The grid's key follows the rows and columns shown, so it is drawn afresh with the selection ticked."""
+    return f"review_grid_{abs(hash((tuple(page.ids), tuple(secondary or ())))) % 10**10}"
+
+
+def grid_options(shown: list[str], ticked: list[str]) -> dict[str, Any]:
+    """Columns without header sorting (the order is the server's, chosen in "Sort by"), checkbox selection,
+    rows known by conversation id and the selection on this page ticked from the start."""
+    columns: list[dict[str, Any]] = [{"field": "_id", "hide": True}, {"field": "_colour", "hide": True}]
+    for name in shown:
+        column: dict[str, Any] = {"field": name, "headerName": name, "flex": FLEX.get(name, 1.0), "minWidth": 70}
+        if name == "Status":
+            column["cellStyle"] = _STATUS_STYLE
+        if name == "Flag":
+            column["cellStyle"] = _FLAG_STYLE
+            column["headerTooltip"] = "Cut off: the reply was truncated."
+        if name == "Conversation":
+            column["cellStyle"] = {"cursor": "pointer", "fontWeight": 500}
+        columns.append(column)
+    return {
+        "columnDefs": columns,
+        "defaultColDef": {"sortable": False, "resizable": True, "filter": False, "suppressMovable": True},
+        "rowSelection": {"mode": "multiRow", "checkboxes": True, "headerCheckbox": True, "enableClickSelection": False},
+        "selectionColumnDef": {"width": 48, "maxWidth": 48, "pinned": None},
+        "getRowId": _ROW_ID,
+        "initialState": {"rowSelection": ticked},
+        "rowHeight": ROW_HEIGHT,
+        "headerHeight": HEADER_HEIGHT,
+        "ensureDomOrder": True,
+        "suppressHorizontalScroll": True,
+        "suppressCellFocus": True,
+    }
+
+
+def _on_grid_event(page_ids: list[str]) -> Any:
+    """Fold a grid event into the session: ticked rows into the selection (ids, other pages kept), a click on
+    a row's cell (not its checkbox) into the conversation to open."""
+
+    def handle(response: Any) -> None:
+        raw = getattr(response, "grid_response", None) or getattr(response, "raw_data", None) or {}
+        if not isinstance(raw, dict):
+            return
+        event = raw.get("eventData") or {}
+        kind = raw.get("streamlitRerunEventTriggerName") or event.get("type")
+        if kind == "cellClicked":
+            column = str((event.get("colDef") or {}).get("field") or "")
+            row = event.get("data") or {}
+            if column in (*PRIMARY, *SECONDARY) and row.get("_id") in page_ids:
+                st.session_state[OPEN_KEY] = row["_id"]
+            return
+        state = raw.get("gridState") or {}
+        ticked = state.get("rowSelection")
+        if isinstance(ticked, list):
+            set_selected(merge_selection(selected(), page_ids, positions(page_ids, ticked)))
+
+    return handle
+
+
+def opened() -> str | None:
+    """The conversation whose row was clicked, once."""
+    found = st.session_state.pop(OPEN_KEY, None)
+    return str(found) if found else None
+
+
+def show_grid(page: GridPage, names: Names, secondary: list[str]) -> None:
+    """The table (AgGrid), with the selection (kept as ids across pages and sorts) ticked."""
+    shown = columns_shown(secondary)
+    frame = pd.DataFrame(grid_records(page, names))[shown]
+    frame["Quality"] = ["—" if v is None or pd.isna(v) else f"{float(v):.1f}" for v in frame["Quality"]]
+    frame.insert(0, "_id", page.ids)
+    frame.insert(1, "_colour", status_colours(page))
+    key = grid_key(page, secondary)
+    AgGrid(
+        frame,
+        gridOptions=grid_options(shown, positions_ids(page.ids, selected())),
+        height=HEADER_HEIGHT + ROW_HEIGHT * len(page.ids) + 4,
+        key=key,
+        data_return_mode=DataReturnMode.MINIMAL,
+        allow_unsafe_jscode=True,
+        update_on=["selectionChanged", "cellClicked"],
+        callback=_on_grid_event(list(page.ids)),
+        show_toolbar=False,
+    )
+
+
+def positions_ids(page_ids: list[str], chosen: list[str]) -> list[str]:
+    """The selected ids that are on this page, in page order."""
+    return [page_ids[i] for i in positions(page_ids, chosen)]
