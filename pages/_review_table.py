@@ -19,7 +19,9 @@ from pages._review_grid import selected, set_selected
 
 OPEN_KEY = "review_open_id"
 #: The grid's columns, sized by flex so the table fills the width and never scrolls sideways.
-FLEX = {"Conversation": 3.2, "Status": 1.5, "Quality": 0.8, "Enrichment": 1.5, "Date": 1.0, "Flag": 0.8}
+FLEX = {"Conversation": 3.2, "Status": 1.5, "Quality": 0.7, "Enrichment": 1.3, "Date": 1.0, "Flag": 0.7}
+#: Narrowest widths: the status words and the date always read whole; all columns chosen still fit 1440 px.
+MIN_WIDTH = {"Conversation": 140, "Status": 160, "Enrichment": 90, "Date": 92}
 _STATUS_STYLE = JsCode("function(p) { return {color: p.data._colour, fontWeight: 600}; }")
 _FLAG_STYLE = JsCode("function(p) { return p.value ? {color: '#b91c1c', fontWeight: 600} : null; }")
 _ROW_ID = JsCode("function(p) { return p.data._id; }")
@@ -36,7 +38,13 @@ def grid_options(shown: list[str], ticked: list[str]) -> dict[str, Any]:
     rows known by conversation id and the selection on this page ticked from the start."""
     columns: list[dict[str, Any]] = [{"field": "_id", "hide": True}, {"field": "_colour", "hide": True}]
     for name in shown:
-        column: dict[str, Any] = {"field": name, "headerName": name, "flex": FLEX.get(name, 1.0), "minWidth": 70}
+        column: dict[str, Any] = {
+            "field": name,
+            "headerName": name,
+            "flex": FLEX.get(name, 1.0),
+            "minWidth": MIN_WIDTH.get(name, 56),
+        }
+        column["tooltipField"] = name  # the whole text on hover when a narrow column cuts it
         if name == "Status":
             column["cellStyle"] = _STATUS_STYLE
         if name == "Flag":
@@ -57,6 +65,7 @@ def grid_options(shown: list[str], ticked: list[str]) -> dict[str, Any]:
         "ensureDomOrder": True,
         "suppressHorizontalScroll": True,
         "suppressCellFocus": True,
+        "tooltipShowDelay": 300,
     }
 
 

@@ -20,7 +20,7 @@ from core.demo import load_demo
 from core.settings import Settings
 from tests.e2e.conftest import FAILED_KEY, SCREENSHOTS, serve_app
 from tests.e2e.helpers import assert_no_exception, choose, screenshot, wait_until_idle
-from tests.e2e.review_helpers import grid, header, row_texts, selected_count, selected_texts, tick
+from tests.e2e.review_helpers import grid, header, inside, row_texts, selected_count, selected_texts, tick
 
 REVIEWER = "Rita Reviewer"
 UNENRICHED = 2
@@ -168,6 +168,20 @@ def test_sort_by_quality_select_approve_the_rows_update_and_stay_selected(wide: 
     wait_until_idle(wide)
     assert "Approved" not in " ".join(row_texts(wide))
     assert_no_exception(wide)
+
+
+def test_every_column_chosen_still_fits_1440_px_and_status_keeps_its_colour(wide: Any, review_url: str) -> None:
+    cols = "Topic,Tier,Turns,Reviewed+by,Reviewed+on"
+    visit(wide, f"{review_url}/review?reviewer={REVIEWER.replace(' ', '+')}&cols={cols}")
+    for column in ("Conversation", "Status", "Quality", "Enrichment", "Date", "Topic", "Tier", "Reviewed on"):
+        expect(header(wide)).to_contain_text(column)
+    box = grid(wide).bounding_box()
+    assert box["x"] + box["width"] <= 1440
+    viewport = inside(wide).locator(".ag-center-cols-viewport").first
+    assert viewport.evaluate("v => v.scrollWidth <= v.clientWidth + 1")  # no sideways scrolling
+    waiting = inside(wide).locator('.ag-row [col-id="Status"]').filter(has_text="Waiting for review").first
+    assert waiting.evaluate("c => getComputedStyle(c).color") == "rgb(180, 83, 9)"  # status_labels' orange
+    screenshot(wide, "review-grid-all-columns")
 
 
 def test_keyboard_only_review_of_three_conversations(wide: Any, review_url: str) -> None:
