@@ -37,24 +37,56 @@ CORE_ARCS = {
 EDGE_ARCS = {"crisis_to_referral", "hostility_to_boundary", "overwhelm_to_triage"}
 
 # The variables the generation service supplies to a template (list-valued ones as "- item" lines).
-# fmt: off
 ALLOWED_VARIABLES = frozenset(
-    {
-        "expert_name", "expert_business", "expert_expertise", "expert_years_experience",
-        "expert_principles", "expert_tone", "expert_techniques", "expert_avoid",
-        "persona_name", "persona_key", "persona_archetype", "persona_age", "persona_career",
-        "persona_income", "persona_demographics", "persona_financial_background",
-        "persona_financial_situation", "persona_communication_style", "persona_emotional_baseline",
-        "persona_typical_questions", "persona_common_concerns", "persona_language_patterns",
-        "emotional_arc_name", "emotional_arc_type", "starting_emotion", "ending_emotion", "arc_strategy",
-        "arc_key_principles", "arc_characteristic_phrases", "arc_response_techniques", "arc_avoid_tactics",
-        "starting_intensity_min", "starting_intensity_max", "ending_intensity_min", "ending_intensity_max",
-        "typical_turn_count_min", "typical_turn_count_max", "target_turn_count",
-        "topic_name", "topic_key", "topic_description", "topic_category", "topic_complexity",
-        "topic_key_concepts", "topic_example_questions", "tier",
-    }
+    [
+        "expert_name",
+        "expert_business",
+        "expert_expertise",
+        "expert_years_experience",
+        "expert_principles",
+        "expert_tone",
+        "expert_techniques",
+        "expert_avoid",
+        "persona_name",
+        "persona_key",
+        "persona_archetype",
+        "persona_age",
+        "persona_career",
+        "persona_income",
+        "persona_demographics",
+        "persona_financial_background",
+        "persona_financial_situation",
+        "persona_communication_style",
+        "persona_emotional_baseline",
+        "persona_typical_questions",
+        "persona_common_concerns",
+        "persona_language_patterns",
+        "emotional_arc_name",
+        "emotional_arc_type",
+        "starting_emotion",
+        "ending_emotion",
+        "arc_strategy",
+        "arc_key_principles",
+        "arc_characteristic_phrases",
+        "arc_response_techniques",
+        "arc_avoid_tactics",
+        "starting_intensity_min",
+        "starting_intensity_max",
+        "ending_intensity_min",
+        "ending_intensity_max",
+        "typical_turn_count_min",
+        "typical_turn_count_max",
+        "target_turn_count",
+        "topic_name",
+        "topic_key",
+        "topic_description",
+        "topic_category",
+        "topic_complexity",
+        "topic_key_concepts",
+        "topic_example_questions",
+        "tier",
+    ]
 )
-# fmt: on
 
 
 def _load(name: str) -> Any:
