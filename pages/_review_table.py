@@ -24,19 +24,24 @@ FLEX = {"Conversation": 3.2, "Status": 1.5, "Quality": 0.7, "Enrichment": 1.3, "
 MIN_WIDTH = {"Conversation": 140, "Status": 160, "Enrichment": 90, "Date": 92}
 _STATUS_STYLE = JsCode("function(p) { return {color: p.data._colour, fontWeight: 600}; }")
 _FLAG_STYLE = JsCode("function(p) { return p.value ? {color: '#b91c1c', fontWeight: 600} : null; }")
+#: New rows in a mounted grid (another page or sort): tick the ones in the selection.
+_TICK_ROWS = JsCode(
+    "function(e) { const on = [], off = []; e.api.forEachNode(function(n) { (n.data._ticked ? on : off).push(n); });"
+    " e.api.setNodesSelected({nodes: on, newValue: true}); e.api.setNodesSelected({nodes: off, newValue: false}); }"
+)
 _ROW_ID = JsCode("function(p) { return p.data._id; }")
 ROW_HEIGHT, HEADER_HEIGHT = 36, 40
 
 
-def grid_key(page: GridPage, secondary: list[str] | None = None) -> str:
-    """The grid's key follows the rows and columns shown, so it is drawn afresh with the selection ticked."""
-    return f"review_grid_{abs(hash((tuple(page.ids), tuple(secondary or ())))) % 10**10}"
+def grid_key(secondary: list[str] | None = None) -> str:
+    """One grid per choice of columns: a new page changes its rows in place (no new frame to load)."""
+    return f"review_grid_{abs(hash(tuple(secondary or ()))) % 10**10}"
 
 
 def grid_options(shown: list[str], ticked: list[str]) -> dict[str, Any]:
     """Columns without header sorting (the order is the server's, chosen in "Sort by"), checkbox selection,
     rows known by conversation id and the selection on this page ticked from the start."""
-    columns: list[dict[str, Any]] = [{"field": "_id", "hide": True}, {"field": "_colour", "hide": True}]
+    columns: list[dict[str, Any]] = [{"field": f, "hide": True} for f in ("_id", "_colour", "_ticked")]
     for name in shown:
         column: dict[str, Any] = {
             "field": name,
@@ -60,6 +65,7 @@ def grid_options(shown: list[str], ticked: list[str]) -> dict[str, Any]:
         "selectionColumnDef": {"width": 48, "maxWidth": 48, "pinned": None},
         "getRowId": _ROW_ID,
         "initialState": {"rowSelection": ticked},
+        "onRowDataUpdated": _TICK_ROWS,
         "rowHeight": ROW_HEIGHT,
         "headerHeight": HEADER_HEIGHT,
         "ensureDomOrder": True,
@@ -106,7 +112,8 @@ def show_grid(page: GridPage, names: Names, secondary: list[str]) -> None:
     frame["Quality"] = ["—" if v is None or pd.isna(v) else f"{float(v):.1f}" for v in frame["Quality"]]
     frame.insert(0, "_id", page.ids)
     frame.insert(1, "_colour", status_colours(page))
-    key = grid_key(page, secondary)
+    frame.insert(2, "_ticked", [i in set(selected()) for i in page.ids])
+    key = grid_key(secondary)
     AgGrid(
         frame,
         gridOptions=grid_options(shown, positions_ids(page.ids, selected())),
