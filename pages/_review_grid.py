@@ -76,26 +76,20 @@ def filter_row(options: dict[str, list[str]], names: Names, query: GridQuery) ->
         key="rf_sort",
     )
     with cols[4].popover("More filters", icon=":material/tune:"):
-        personas = st.multiselect(
-            "Client",
-            options["persona_key"],
-            default=[p for p in current.persona_key if p in options["persona_key"]],
-            format_func=names.persona,
-            key="rf_persona",
-        )
-        arcs = st.multiselect(
-            "Arc",
-            options["emotional_arc_key"],
-            default=[a for a in current.emotional_arc_key if a in options["emotional_arc_key"]],
-            format_func=names.arc,
-            key="rf_arc",
-        )
-        topics = st.multiselect(
-            "Topic",
-            options["topic_key"],
-            default=[t for t in current.topic_key if t in options["topic_key"]],
-            format_func=names.topic,
-            key="rf_topic",
+        # One picker per scaffolding key: the keys present in the data, shown by name, URL choices kept.
+        personas, arcs, topics = (
+            st.multiselect(
+                label,
+                options[field],
+                default=[k for k in getattr(current, field) if k in options[field]],
+                format_func=shown,
+                key=key,
+            )
+            for label, field, shown, key in (
+                ("Client", "persona_key", names.persona, "rf_persona"),
+                ("Arc", "emotional_arc_key", names.arc, "rf_arc"),
+                ("Topic", "topic_key", names.topic, "rf_topic"),
+            )
         )
         tiers = st.multiselect("Tier", TIERS, default=current.tier, format_func=words, key="rf_tier")
         low, high = st.slider(
