@@ -21,6 +21,8 @@ LEGEND = alt.Legend(orient="bottom", direction="horizontal", labelLimit=400, tit
 def histogram_chart(histogram: Histogram, *, height: int = 200) -> alt.Chart:
     """Bars on a numeric axis: each bar spans its bin's edges, so the order is the numbers' order."""
     frame = pd.DataFrame(histogram.rows())
+    if histogram.whole_numbers:
+        return _whole_number_chart(histogram, frame, height)
     return (
         alt.Chart(frame, height=height)
         .mark_bar(color="#4C78A8", stroke="white", strokeWidth=1)
@@ -29,6 +31,20 @@ def histogram_chart(histogram: Histogram, *, height: int = 200) -> alt.Chart:
             x2="end:Q",
             y=alt.Y("count:Q", title="conversations", axis=alt.Axis(tickMinStep=1), scale=alt.Scale(domainMin=0)),
             y2=alt.datum(0),  # bars stand on zero: with both x edges given, Vega-Lite needs the baseline
+            tooltip=[alt.Tooltip("label:N", title=histogram.unit), alt.Tooltip("count:Q", title="conversations")],
+        )
+    )
+
+
+def _whole_number_chart(histogram: Histogram, frame: pd.DataFrame, height: int) -> alt.Chart:
+    """One bar per whole number (turns), labelled by the number under its middle: no 2.5 turns on the axis."""
+    order = [b.number for b in histogram.bins]
+    return (
+        alt.Chart(frame, height=height)
+        .mark_bar(color="#4C78A8")
+        .encode(
+            x=alt.X("label:O", title=histogram.unit, sort=order, axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("count:Q", title="conversations", axis=alt.Axis(tickMinStep=1), scale=alt.Scale(domainMin=0)),
             tooltip=[alt.Tooltip("label:N", title=histogram.unit), alt.Tooltip("count:Q", title="conversations")],
         )
     )

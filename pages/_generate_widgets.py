@@ -13,7 +13,7 @@ from core.generation.variables import TEMPLATE_VARIABLES
 from core.models.conversation import Conversation
 from core.models.scaffolding import TIERS, EmotionalArc, Persona, Tier, TrainingTopic
 from core.models.status_labels import status_badge, status_text
-from core.names import Names
+from core.names import Names, humanize
 from core.scaffolding.fields import COMPATIBILITY_HELP, TIER_HELP, TIER_LABELS
 from pages._ui import page_link, run_action, unique_labels
 
@@ -86,7 +86,7 @@ def show_chat(turns: list[Any]) -> None:
         with st.chat_message("user" if turn.role == "user" else "assistant"):
             st.markdown(turn.content)
             intensity = f" · intensity {turn.intensity:.1f}" if turn.intensity is not None else ""
-            st.caption(f"{(turn.emotion or 'no emotion recorded').replace('_', ' ')}{intensity}")
+            st.caption(f"{humanize(turn.emotion) if turn.emotion else 'No emotion recorded'}{intensity}")
 
 
 def open_for_review(conversation_id: str, key: str) -> None:

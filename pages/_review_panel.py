@@ -32,9 +32,9 @@ STICKY_CSS = """
 BUTTONS: dict[str, tuple[str, str | None, str]] = {
     "approve": ("Approve", "A", ":material/check:"),
     "reject": ("Reject", "X", ":material/close:"),
-    "needs_revision": ("Needs another pass", "V", ":material/replay:"),
+    "needs_revision": ("Another pass", "V", ":material/replay:"),  # "Needs another pass" is cut in the panel
     "archive": ("Archive", None, ":material/archive:"),
-    "move_to_review": ("Move back to review", None, ":material/undo:"),
+    "move_to_review": ("Back to review", None, ":material/undo:"),
 }
 GRADE_NAMES = ("overall", *RUBRIC)
 SHORTCUTS = "**A** approve · **X** reject · **V** needs another pass · **1 2 3** rate the current turn · " + (

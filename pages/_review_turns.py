@@ -13,6 +13,7 @@ import streamlit as st
 
 from core.bootstrap import Services
 from core.models.review import TurnRating
+from core.names import humanize
 from core.review.detail import ConversationDetail, TurnView
 from pages._review_widgets import RATING_LABELS, flash
 from pages._ui import run_action, system_services
@@ -26,7 +27,9 @@ def _caption(turn: TurnView) -> str:
     who = "Client" if turn.is_client else "Advisor"
     parts = [f"**Turn {turn.turn_number}** · {who}"]
     if turn.emotion:
-        feeling = turn.emotion + (f" ({turn.secondary_emotion})" if turn.secondary_emotion else "")
+        feeling = humanize(turn.emotion) + (
+            f" ({humanize(turn.secondary_emotion).lower()})" if turn.secondary_emotion else ""
+        )
         parts.append(feeling)
     if turn.intensity is not None:
         parts.append(f"intensity {turn.intensity:.2f}")

@@ -14,14 +14,14 @@ from pydantic import BaseModel
 from core.models.conversation import Conversation
 
 StageStatus = Literal["pending", "in_progress", "completed", "failed"]
-STAGES: tuple[tuple[str, str], ...] = (
-    ("generation", "Generation / import"),
-    ("fetch", "Fetch"),
-    ("validation", "Structural validation"),
-    ("enrichment", "Data enrichment"),
-    ("normalization", "JSON normalization"),
-    ("storage", "Store enriched file"),
-    ("finalize", "Finalize"),
+STAGES: tuple[tuple[str, str], ...] = (  # key (stored in error prefixes) and what the expert reads
+    ("generation", "Written or imported"),
+    ("fetch", "File read"),
+    ("validation", "Checked for problems"),
+    ("enrichment", "Details added"),
+    ("normalization", "Format tidied"),
+    ("storage", "Training copy saved"),
+    ("finalize", "Ready for review"),
 )
 # How far each status got: every stage before this index is completed.
 REACHED = {
@@ -55,6 +55,14 @@ def _failed_stage(row: Conversation) -> str | None:
     return None
 
 
+def _without_stage(error: str | None) -> str | None:
+    """``"validation: 2 blocking problems"`` reads ``"2 blocking problems"``: the column already names the stage."""
+    if not error:
+        return error
+    stage, sep, rest = error.partition(":")
+    return rest.strip() if sep and stage in dict(STAGES) and rest.strip() else error
+
+
 def timeline(row: Conversation) -> list[StageView]:
     """One entry per stage: pending, in progress, completed or failed."""
     reached = REACHED.get(row.enrichment_status, 1) if row.raw_stored_at or row.file_path else 0
@@ -69,7 +77,7 @@ def timeline(row: Conversation) -> list[StageView]:
         elif index == reached and row.enrichment_status == "enrichment_in_progress" and failed is None:
             status = "in_progress"
         at = row.raw_stored_at if key == "generation" else row.enriched_at if key in ("storage", "finalize") else None
-        detail = row.enrichment_error if status == "failed" else None
+        detail = _without_stage(row.enrichment_error) if status == "failed" else None
         views.append(
             StageView(key=key, label=label, status=status, at=at if status == "completed" else None, detail=detail)
         )

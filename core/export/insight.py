@@ -172,7 +172,7 @@ def histograms(rows: list[Conversation]) -> dict[str, Histogram]:
             title="Opening intensity",
             unit="intensity (0–1)",
         ),
-        "turns": histogram([r.turn_count for r in rows], width=1, title="Turns", unit="turns"),
+        "turns": histogram([r.turn_count for r in rows], width=1, title="Turns", unit="turns", whole_numbers=True),
         "tokens": histogram(
             [len(r.search_text) / 4 for r in rows], width=250, title="Length", unit="tokens (estimated)"
         ),

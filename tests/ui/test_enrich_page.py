@@ -43,7 +43,7 @@ def test_a_failed_conversation_shows_its_blockers_and_failed_stage(services: Ser
     assert at.selectbox(key="enrich_inspect").value == broken
     blockers = at.dataframe[0].value  # the only table: the blockers of the failed conversation
     assert list(blockers["code"]) == ["INVALID_JSON_SYNTAX"] and list(blockers["field"]) == ["root"]
-    assert any(":material/cancel: **Structural validation**" in m.value for m in at.markdown)
+    assert any(":material/cancel: **Checked for problems**" in m.value for m in at.markdown)
 
 
 def test_retry_failed_reruns_them(services: Services) -> None:

@@ -126,7 +126,7 @@ def _detail(services: Services, *texts: str, **row: object) -> tuple[AppTest, st
 def test_the_conversation_page_opens_the_conversation_in_its_address(services: Services) -> None:
     at, _ = _detail(services, "I lost my job.", "That is a lot to carry.")
     assert not at.exception
-    assert "**Turn 1** · Client · worried · intensity 0.50" in _texts(at)
+    assert "**Turn 1** · Client · Worried · intensity 0.50" in _texts(at)
     assert "Enriched JSON: not available (Not enriched yet)." in _texts(at)
 
 

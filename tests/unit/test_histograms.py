@@ -36,8 +36,28 @@ def test_rows_carry_numeric_edges_for_the_axis() -> None:
 
 def test_categories_most_frequent_first() -> None:
     found = categories(["calm", "anger", "calm", None])
-    assert [(c.name, c.count) for c in found] == [("calm", 2), ("anger", 1), ("not recorded", 1)]
+    assert [(c.name, c.count) for c in found] == [("Calm", 2), ("Anger", 1), ("Not recorded", 1)]
 
 
 def test_nothing_gives_no_bins() -> None:
     assert histogram([], width=1, title="x", unit="").bins == []
+
+
+def test_whole_number_bins_are_labelled_by_their_number() -> None:
+    turns = histogram([2, 4, 4, 6], width=1, title="Turns", unit="turns", whole_numbers=True)
+    assert [row["label"] for row in turns.rows()] == ["2", "3", "4", "5", "6"]
+    assert [row["count"] for row in turns.rows()] == [1, 0, 2, 0, 1]
+
+
+def test_the_turns_chart_puts_whole_numbers_on_its_axis_in_numeric_order() -> None:
+    from pages._charts import histogram_chart
+
+    turns = histogram([8, 9, 10, 12], width=1, title="Turns", unit="turns", whole_numbers=True)
+    x = histogram_chart(turns).to_dict()["encoding"]["x"]
+    assert x["type"] == "ordinal"
+    assert x["sort"] == ["8", "9", "10", "11", "12"]  # 10 after 9, not after 1
+
+
+def test_emotion_categories_are_words_not_keys() -> None:
+    found = categories(["cautious_relief", "cautious_relief", None])
+    assert [(c.name, c.count) for c in found] == [("Cautious relief", 2), ("Not recorded", 1)]

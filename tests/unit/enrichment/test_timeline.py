@@ -34,3 +34,19 @@ def test_a_storage_error_fails_the_storage_stage_after_normalization() -> None:
 
 def test_completed_means_every_stage_completed() -> None:
     assert set(_statuses(enrichment_status="completed", enriched_at=utcnow()).values()) == {"completed"}
+
+
+def test_stage_names_are_plain_words_and_a_failure_does_not_repeat_the_stage_key() -> None:
+    row = Conversation(
+        raw_stored_at=utcnow(), enrichment_status="enrichment_in_progress", enrichment_error="storage: disk full"
+    )
+    views = timeline(row)
+    assert all("_" not in v.label and "JSON" not in v.label and "normaliz" not in v.label.lower() for v in views)
+    assert [v.detail for v in views if v.status == "failed"] == ["disk full"]
+
+
+def test_an_error_without_a_stage_prefix_is_shown_whole() -> None:
+    row = Conversation(
+        raw_stored_at=utcnow(), enrichment_status="validation_failed", enrichment_error="Claude said: no"
+    )
+    assert [v.detail for v in timeline(row) if v.status == "failed"] == ["Claude said: no"]
