@@ -69,6 +69,11 @@ if undo_bar(svc, name, key="undo_button_review"):
 if (clicked := opened()) is not None:
     open_conversation(clicked, wanted)
 ids = selected()
+if ids and len(shown := svc.review.still_matching(wanted.filters, ids)) < len(ids):
+    # A bulk action only ever touches rows the filters show: the others leave the selection, and we say so.
+    set_selected(shown)
+    st.toast(f"{len(ids) - len(shown)} selected conversation(s) are hidden by the filters and were unselected.")
+    ids = shown
 changed = bulk_bar(svc, ids, name)
 if changed is not None:
     set_selected(svc.review.still_matching(wanted.filters, ids))

@@ -102,6 +102,23 @@ def test_rows_ticked_in_the_grid_are_approved_together_and_can_be_undone(service
     assert services.db.conversations.get(a.conversation_id).review_status == "pending_review"
 
 
+def test_a_filter_change_unselects_rows_it_hides_so_bulk_actions_touch_only_shown_rows(services: Services) -> None:
+    shown, hidden = (
+        add_ready(services.conversations, tier="scenario"),
+        add_ready(services.conversations, tier="template"),
+    )
+    at = _page(REVIEW)
+    at.session_state["review_selected"] = [shown.conversation_id, hidden.conversation_id]
+    at.run()
+    assert "**2 selected**" in _texts(at)
+    at.multiselect(key="rf_tier").select("scenario").run()
+    assert "**1 selected**" in _texts(at)
+    assert [t.value for t in at.toast] == ["1 selected conversation(s) are hidden by the filters and were unselected."]
+    at.button(key="bulk_approve").click().run()
+    status = [services.db.conversations.get(c.conversation_id).review_status for c in (shown, hidden)]
+    assert status == ["approved", "pending_review"]
+
+
 def test_a_row_clicked_in_the_grid_opens_its_conversation(services: Services) -> None:
     c = add_conversation(services.conversations)
     at = _page(REVIEW)
