@@ -30,8 +30,10 @@ import pandas as pd
 from core.models.conversation import Conversation
 from core.review.grid import grid_records
 from core.review.names import load_names
-from core.review.queries import GridFilters, GridQuery, grid_page
+from core.review.queries import GridFilters, GridQuery
 from core.storage.database import Database
+from core.storage.review_grid_repo import ReviewGridRepo
+from core.storage.scaffolding_repo import ScaffoldingRepo
 
 TARGET_MS = 300.0
 PERSONAS = ("anxious_planner", "busy_parent", "recently_widowed", "pragmatic_optimist", "skeptical_self_directed")
@@ -101,7 +103,7 @@ def timed(fn: Callable[[], object], repeat: int) -> tuple[float, float]:
 
 def build_page(db: Database, query: GridQuery) -> pd.DataFrame:
     """What the review page does on the server before handing rows to the grid."""
-    return pd.DataFrame(grid_records(grid_page(db, query), load_names(db)))
+    return pd.DataFrame(grid_records(ReviewGridRepo(db).page(query), load_names(ScaffoldingRepo(db))))
 
 
 def naive_page(db: Database, query: GridQuery) -> list[Conversation]:
@@ -151,7 +153,7 @@ def main() -> int:
                 f"{label}: {warm:.1f} ms median (cold {cold:.1f} ms); ratio to baseline {warm / baseline:.3f}; "
                 f"target < {TARGET_MS:.0f} ms: {verdict}"
             )
-        total = grid_page(db, filtered).total
+        total = ReviewGridRepo(db).page(filtered).total
         print(f"filtered set: {total} of {args.count} conversations")
         db.dispose()
     print("PASS" if ok else "FAIL")

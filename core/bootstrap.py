@@ -6,6 +6,7 @@ it with settings pointing at a temporary folder (or a test Postgres).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 from typing import TYPE_CHECKING, cast
@@ -26,10 +27,12 @@ if TYPE_CHECKING:  # each service module is imported on first use, so a command 
     from core.llm.claude import ClaudeClient
     from core.models.scaffolding import PromptTemplate
     from core.review.failures import FailuresService
+    from core.review.integrations import Enricher, TrainingFiles
     from core.review.service import ReviewService
     from core.scaffolding.service import ScaffoldingService
     from core.spec.projects import SpecProjectService
     from core.stats import Stats
+    from core.storage.ports import ReviewLog, ScaffoldingRows
 
 
 @dataclass
@@ -83,17 +86,28 @@ class Services:
 
     @cached_property
     def review(self) -> ReviewService:
-        from core.review.service import ReviewService
-
-        return ReviewService(
+        return review_service(
             self.conversations, enricher=lambda: self.enrichment, training_files=lambda: self.training_files
         )
 
     @cached_property
+    def review_log(self) -> ReviewLog:
+        from core.storage.review_log_repo import ReviewLogRepo
+
+        return ReviewLogRepo(self.db)
+
+    @cached_property
+    def scaffolding_rows(self) -> ScaffoldingRows:
+        from core.storage.scaffolding_repo import ScaffoldingRepo
+
+        return ScaffoldingRepo(self.db)
+
+    @cached_property
     def failures(self) -> FailuresService:
         from core.review.failures import FailuresService
+        from core.storage.failures_repo import FailuresRepo
 
-        return FailuresService(self.db, self.blobs)
+        return FailuresService(FailuresRepo(self.db), self.blobs)
 
     @cached_property
     def batch(self) -> BatchService:
@@ -109,9 +123,11 @@ class Services:
         from core.enrichment.pipeline import EnrichmentService
 
         return EnrichmentService(
-            self.db,
-            self.blobs,
-            self.scaffolding,
+            transactions=self.db,
+            conversations=self.db.conversations,
+            scaffolding_rows=self.scaffolding_rows,
+            blobs=self.blobs,
+            scaffolding=self.scaffolding,
             settings=self.settings,
             # The judge shares the app's Claude client, built (and the adapter loaded) only when judging.
             judge_factory=lambda: ClaudeJudge(self.llm, self.db, self.settings),
@@ -123,7 +139,8 @@ class Services:
         from core.conversations.lifecycle import ConversationActions
 
         return ConversationActions(
-            self.db,
+            self.db.conversations,
+            self.scaffolding_rows,
             self.generation,
             self.enrichment,
             self.review,
@@ -144,7 +161,7 @@ class Services:
 
         # Per-turn review ratings become loss weights (OpenAI ``weight``, axolotl ``train``). Export reads the
         # ratings table itself, so export does not depend on review (review hands off to training files).
-        return ExportService(self.conversations, self.scaffolding, ratings_for=partial(latest_ratings, self.db))
+        return ExportService(self.conversations, self.scaffolding, ratings_for=partial(latest_ratings, self.review_log))
 
     @cached_property
     def spec_projects(self) -> SpecProjectService:
@@ -165,6 +182,33 @@ class Services:
 
     def close(self) -> None:
         self.db.dispose()
+
+
+def review_service(
+    store: ConversationStore,
+    *,
+    enricher: Callable[[], Enricher] | None = None,
+    training_files: Callable[[], TrainingFiles] | None = None,
+) -> ReviewService:
+    """The review service over ``store``'s database (a signed-in user's view, or the system's), with its ports.
+
+    Without ``enricher`` and ``training_files`` it is for reads, decisions and ratings only (tools, tests)."""
+    from core.review.service import ReviewService
+    from core.storage.review_grid_repo import ReviewGridRepo
+    from core.storage.review_log_repo import ReviewLogRepo
+    from core.storage.scaffolding_repo import ScaffoldingRepo
+
+    db = store.db
+    return ReviewService(
+        store,
+        transactions=db,
+        conversations=db.conversations,
+        log=ReviewLogRepo(db),
+        grid=ReviewGridRepo(db),
+        scaffolding=ScaffoldingRepo(db),
+        enricher=enricher,
+        training_files=training_files,
+    )
 
 
 def check_template(template: PromptTemplate) -> None:

@@ -20,7 +20,7 @@ from core.generation.service import GenerationService
 from core.models.conversation import Conversation
 from core.models.scaffolding import Tier
 from core.review.service import ReviewService
-from core.storage.database import Database
+from core.storage.ports import ConversationRows, ScaffoldingRows
 
 
 @dataclass
@@ -49,14 +49,16 @@ class Generated:
 class ConversationActions:
     def __init__(
         self,
-        db: Database,
+        conversations: ConversationRows,
+        scaffolding: ScaffoldingRows,
         generation: GenerationService,
         enrichment: EnrichmentService,
         review: ReviewService,
         *,
         enrich_after_generate: bool = True,
     ) -> None:
-        self.db = db
+        self.conversations = conversations
+        self.scaffolding = scaffolding
         self.generation = generation
         self.enrichment = enrichment
         self.review = review
@@ -91,14 +93,14 @@ class ConversationActions:
         self, conversation_id: str, *, by: str, created_by: str | None = None, enrich: bool | None = None
     ) -> Generated:
         """A new attempt from the same scaffolding; on success the old one is archived and linked."""
-        old = self.db.conversations.get(conversation_id)
+        old = self.conversations.get(conversation_id)
         if not (old.persona_key and old.emotional_arc_key and old.topic_key):
             raise ConflictError(
                 f"'{old.conversation_name}' does not say which persona, arc and topic it was written for, "
                 "so it cannot be written again.",
                 hint="Generate a new one on the Generate page instead.",
             )
-        template = self.db.templates.find(old.template_id) if old.template_id else None
+        template = self.scaffolding.templates.find(old.template_id) if old.template_id else None
         result = self.generation.generate(
             old.persona_key,
             old.emotional_arc_key,
@@ -110,7 +112,7 @@ class ConversationActions:
         generated = Generated(result)
         if not result.ok:
             return generated
-        self.db.conversations.update(result.conversation_id, regenerated_from=old.conversation_id)
+        self.conversations.update(result.conversation_id, regenerated_from=old.conversation_id)
         if old.review_status != "archived":
             self.review.decide(
                 old.conversation_id,
@@ -124,10 +126,10 @@ class ConversationActions:
     def attempts(self, conversation_id: str) -> list[Conversation]:
         """Earlier attempts this conversation replaced, newest first (following ``regenerated_from``)."""
         chain: list[Conversation] = []
-        row = self.db.conversations.get(conversation_id)
+        row = self.conversations.get(conversation_id)
         seen = {row.conversation_id}
         while row.regenerated_from and row.regenerated_from not in seen:
-            found = self.db.conversations.find(row.regenerated_from)
+            found = self.conversations.find(row.regenerated_from)
             if found is None:
                 break
             chain.append(found)
@@ -137,10 +139,10 @@ class ConversationActions:
 
     def delete(self, conversation_id: str) -> Conversation:
         """Soft delete: out of every list, count and export until undone."""
-        row = self.db.conversations.get(conversation_id)
+        row = self.conversations.get(conversation_id)
         if not row.is_active:
             return row
-        return self.db.conversations.update(conversation_id, is_active=False)
+        return self.conversations.update(conversation_id, is_active=False)
 
     def undo_delete(self, conversation_id: str) -> Conversation:
-        return self.db.conversations.update(conversation_id, is_active=True)
+        return self.conversations.update(conversation_id, is_active=True)

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import json_repair
-import sqlalchemy as sa
 
 from core.conversations.truncation import find_truncation
 from core.jsonutil import canonical_hash, dumps_pretty
@@ -29,6 +28,7 @@ from core.storage.blobs import (
     raw_conversation_path,
 )
 from core.storage.database import Database
+from core.storage.ports import Connection, ConversationRows
 
 
 @dataclass
@@ -102,13 +102,17 @@ def _emotion(turn: dict[str, Any] | None) -> str | None:
 
 
 class ConversationStore:
+    """Conversations as files and rows. ``db`` is the unit of work (``Transactions``); the rows are its
+    ``ConversationRows`` port (``rows``)."""
+
     def __init__(self, db: Database, blobs: BlobStore) -> None:
         self.db = db
+        self.rows: ConversationRows = db.conversations
         self.blobs = blobs
 
     def find_duplicate(self, turns: list[Any], *, created_by: str | None = None) -> Conversation | None:
         """``created_by``'s conversation with the same turns (each owner has their own set, m0006)."""
-        return self.db.conversations.find_by(source_hash=content_fingerprint(turns), created_by=created_by)
+        return self.rows.find_by(source_hash=content_fingerprint(turns), created_by=created_by)
 
     def ingest(
         self,
@@ -122,7 +126,7 @@ class ConversationStore:
         enriched: dict[str, Any] | None = None,
         row_overrides: dict[str, Any] | None = None,
         attempt: str | None = None,
-        guard: Callable[[sa.Connection], None] | None = None,
+        guard: Callable[[Connection], None] | None = None,
     ) -> Conversation:
         """Store ``raw_text`` exactly, parse it, write the parsed file and the row.
 
@@ -212,7 +216,7 @@ class ConversationStore:
             with self.db.transaction() as conn:
                 if guard is not None:
                     guard(conn)
-                return self.db.conversations.add(row, conn=conn)
+                return self.rows.add(row, conn=conn)
         except Exception:
             kept = self._referenced(conversation_id)
             for path in written:
@@ -223,7 +227,7 @@ class ConversationStore:
     def _referenced(self, conversation_id: str) -> set[str | None]:
         """The files the stored row of ``conversation_id`` points to (none known when the database cannot say)."""
         try:
-            row = self.db.conversations.find(conversation_id)
+            row = self.rows.find(conversation_id)
         except Exception:
             return set()
         return {row.raw_response_path, row.file_path, row.enriched_file_path} if row else set()

@@ -42,7 +42,7 @@ def apply_reviews(review: ReviewService, conversation_by_file: dict[str, str]) -
         conversation_id = conversation_by_file.get(stem)
         if conversation_id is None:
             continue
-        row = review.db.conversations.get(conversation_id)
+        row = review.conversations.get(conversation_id)
         if row.review_status != "pending_review" or review.history(conversation_id):
             continue
         for turn, rating in sorted(planned.ratings.items()):

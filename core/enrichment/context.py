@@ -13,8 +13,7 @@ from core.models.conversation import Conversation
 from core.models.scaffolding import EmotionalArc, ExpertProfile
 from core.models.statuses import quality_tier
 from core.scaffolding.service import ScaffoldingService
-from core.storage.database import Database
-from core.storage.repository import Repository
+from core.storage.ports import Rows, ScaffoldingRows
 
 SOURCES = {"generated": "synthetic_platform_generated", "demo": "synthetic_platform_generated", "imported": "imported"}
 
@@ -22,8 +21,8 @@ SOURCES = {"generated": "synthetic_platform_generated", "demo": "synthetic_platf
 class ContextLoader:
     """Reads scaffolding rows once per run."""
 
-    def __init__(self, db: Database, scaffolding: ScaffoldingService) -> None:
-        self.db = db
+    def __init__(self, rows: ScaffoldingRows, scaffolding: ScaffoldingService) -> None:
+        self.rows = rows
         self.scaffolding = scaffolding
         self._cache: dict[tuple[str, str], Any] = {}
 
@@ -31,12 +30,12 @@ class ContextLoader:
         if not key:
             return None
         if (kind, key) not in self._cache:
-            repo: Repository[Any] = {  # type: ignore[assignment]
-                "expert": self.db.expert_profiles,
-                "persona": self.db.personas,
-                "arc": self.db.arcs,
-                "topic": self.db.topics,
-                "template": self.db.templates,
+            repo: Rows[Any] = {  # type: ignore[assignment]
+                "expert": self.rows.expert_profiles,
+                "persona": self.rows.personas,
+                "arc": self.rows.arcs,
+                "topic": self.rows.topics,
+                "template": self.rows.templates,
             }[kind]
             self._cache[(kind, key)] = repo.find(key)
         return self._cache[(kind, key)]

@@ -21,9 +21,7 @@ import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
-import sqlalchemy as sa
-
-from core.conversations.versions import VersionConflict, write_if_unchanged
+from core.conversations.versions import VersionConflict
 from core.enrichment.context import ContextLoader
 from core.enrichment.fetch import fetch
 from core.enrichment.judge import estimate_cost
@@ -39,7 +37,7 @@ from core.models.conversation import Conversation
 from core.scaffolding.service import ScaffoldingService
 from core.settings import Settings
 from core.storage.blobs import BlobStore
-from core.storage.database import Database
+from core.storage.ports import Connection, ConversationRows, ScaffoldingRows, Transactions
 
 ENRICHMENT_VERSION = "v2.0"
 #: Not yet enriched, or interrupted part-way (a crash leaves these; running again finishes them).
@@ -61,19 +59,22 @@ class EnrichmentService:
 
     def __init__(
         self,
-        db: Database,
+        *,
+        transactions: Transactions,
+        conversations: ConversationRows,
+        scaffolding_rows: ScaffoldingRows,
         blobs: BlobStore,
         scaffolding: ScaffoldingService,
-        *,
         settings: Settings,
         judge_factory: Callable[[], Judge] | None = None,
     ) -> None:
-        self.db = db
+        self.transactions = transactions
+        self.conversations_rows = conversations
+        self.scaffolding_rows = scaffolding_rows
         self.blobs = blobs
         self.scaffolding = scaffolding
         self.settings = settings
         self.judge_factory = judge_factory
-        self._update: sa.Update | None = None
 
     @property
     def judge_available(self) -> bool:
@@ -83,7 +84,7 @@ class EnrichmentService:
         """Expected USD for judging these conversations (the ones whose stored JSON reads)."""
         raws = []
         for conversation_id in ids:
-            row = self.db.conversations.find(conversation_id)
+            row = self.conversations_rows.find(conversation_id)
             try:
                 raw = json.loads(fetch(row, self.blobs).text) if row else None
             except (ValueError, BrightRunError):
@@ -95,14 +96,14 @@ class EnrichmentService:
     # -- selection -------------------------------------------------------------------------------
     def conversations(self) -> list[Conversation]:
         """Every active conversation, oldest first (what the Enrich page lists)."""
-        return self.db.conversations.list(where={"is_active": True}, order_by="created_at")
+        return self.conversations_rows.list(where={"is_active": True}, order_by="created_at")
 
     def pending_ids(self) -> list[str]:
-        rows = self.db.conversations.list(where={"enrichment_status": list(PENDING), "is_active": True})
+        rows = self.conversations_rows.list(where={"enrichment_status": list(PENDING), "is_active": True})
         return [r.conversation_id for r in rows]
 
     def failed_ids(self) -> list[str]:
-        rows = self.db.conversations.list(where={"is_active": True, "enrichment_status": [*FAILED, *PENDING]})
+        rows = self.conversations_rows.list(where={"is_active": True, "enrichment_status": [*FAILED, *PENDING]})
         return [r.conversation_id for r in rows if r.enrichment_status in FAILED or r.enrichment_error]
 
     # -- running ---------------------------------------------------------------------------------
@@ -116,7 +117,7 @@ class EnrichmentService:
         """Reset failed conversations to ``not_started`` (clearing the error), then run them again."""
         ids = list(ids)
         for conversation_id in ids:
-            self.db.conversations.update_where(
+            self.conversations_rows.update_where(
                 {"conversation_id": conversation_id, "enrichment_status": [*FAILED, *PENDING]},
                 enrichment_status="not_started",
                 enrichment_error=None,
@@ -133,12 +134,12 @@ class EnrichmentService:
     ) -> EnrichmentSummary:
         """Enrich each conversation in turn; ``progress(done, total, outcome)`` after each one."""
         ids = list(dict.fromkeys(ids))
-        loader = ContextLoader(self.db, self.scaffolding)
+        loader = ContextLoader(self.scaffolding_rows, self.scaffolding)
         the_judge = self.judge_factory() if judge and self.judge_factory else None
         summary = EnrichmentSummary()
         for start in range(0, len(ids), PREFETCH):
             chunk = ids[start : start + PREFETCH]
-            rows = {r.conversation_id: r for r in self.db.conversations.list(where={"conversation_id": chunk})}
+            rows = {r.conversation_id: r for r in self.conversations_rows.list(where={"conversation_id": chunk})}
             for conversation_id in chunk:
                 outcome = self._run(conversation_id, rows.get(conversation_id), loader, the_judge, force=force)
                 summary.outcomes.append(outcome)
@@ -148,22 +149,14 @@ class EnrichmentService:
 
     # -- one conversation ------------------------------------------------------------------------
     def _set(
-        self, conversation_id: str, conn: sa.Connection | None = None, expect: Conversation | None = None, **values: Any
+        self, conversation_id: str, conn: Connection | None = None, expect: Conversation | None = None, **values: Any
     ) -> None:
-        """Write status columns with one precompiled UPDATE (the hot path: several writes per conversation).
+        """Write status columns (the hot path: several writes per conversation, one precompiled UPDATE).
         With ``expect`` (the row as read), only if its version is unchanged, else ``VersionConflict``."""
         if expect is not None and conn is not None:
-            write_if_unchanged(self.db, conn, expect, **values)
+            self.conversations_rows.write_if_unchanged(conn, expect, **values)
             return
-        table = self.db.conversations.table
-        if self._update is None:
-            self._update = sa.update(table).where(table.c.conversation_id == sa.bindparam("match_conversation_id"))
-        params = {"match_conversation_id": conversation_id, "updated_at": utcnow(), **values}
-        if conn is not None:
-            conn.execute(self._update, params)
-            return
-        with self.db.transaction() as fresh:
-            fresh.execute(self._update, params)
+        self.conversations_rows.set_fields(conversation_id, conn=conn, **values)
 
     def _run(
         self, conversation_id: str, row: Conversation | None, loader: ContextLoader, judge: Judge | None, *, force: bool
@@ -188,7 +181,7 @@ class EnrichmentService:
             try:
                 self._stages(row, loader, judge, outcome)
             except VersionConflict:  # edited meanwhile: enrich the fresh version once more
-                fresh = self.db.conversations.get(conversation_id)
+                fresh = self.conversations_rows.get(conversation_id)
                 outcome = EnrichmentOutcome(conversation_id=conversation_id, outcome="failed")
                 self._stages(fresh, loader, judge, outcome)
         except VersionConflict as conflict:
@@ -222,7 +215,7 @@ class EnrichmentService:
             return
         # Back-to-back transitions share a transaction: both UPDATEs run, in order, and a crash between
         # them rolls back to a state the next run resumes from.
-        with self.db.transaction() as conn:
+        with self.transactions.transaction() as conn:
             report_json = outcome.validation_report
             self._set(cid, conn, enrichment_status="validated", validation_report=report_json, enrichment_error=None)
             self._set(cid, conn, enrichment_status="enrichment_in_progress")
@@ -244,7 +237,7 @@ class EnrichmentService:
             path, size = store(row, normalized.data, self.blobs)
         except Exception as err:
             raise StageFailed("storage", describe(err), getattr(err, "hint", None)) from err
-        with self.db.transaction() as conn:  # only if nobody changed the conversation since it was read
+        with self.transactions.transaction() as conn:  # only if nobody changed the conversation since it was read
             stored: dict[str, Any] = {"enriched_file_path": path, "enriched_file_size": size, "enriched_at": utcnow()}
             self._set(cid, conn, enrichment_status="enriched", **stored)
             done: dict[str, Any] = {"enrichment_status": "completed", "enrichment_version": ENRICHMENT_VERSION}

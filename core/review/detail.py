@@ -13,6 +13,7 @@ from core.models.scaffolding import EmotionalArc
 from core.review.guards import Risk, approval_risks
 from core.review.ratings import grades_by_reviewer, ratings_by_reviewer
 from core.storage.blobs import owned_conversation_path
+from core.storage.ports import ReviewLog, ScaffoldingRows
 
 ENRICHED_READY = ("enriched", "completed")
 
@@ -170,12 +171,12 @@ def judge_per_turn(row: Conversation) -> dict[int, dict[str, Any]]:
     return found
 
 
-def load_detail(store: ConversationStore, conversation_id: str) -> ConversationDetail:
-    db = store.db
-    row = db.conversations.get(conversation_id)
-    where = {"conversation_id": conversation_id}
-    revisions = db.turn_revisions.list(where=where, descending=True)
-    arc = db.arcs.find_by(arc_key=row.emotional_arc_key) if row.emotional_arc_key else None
+def load_detail(
+    store: ConversationStore, log: ReviewLog, scaffolding: ScaffoldingRows, conversation_id: str
+) -> ConversationDetail:
+    row = store.rows.get(conversation_id)
+    revisions = log.revisions(conversation_id)
+    arc = scaffolding.arcs.find_by(arc_key=row.emotional_arc_key) if row.emotional_arc_key else None
     bands = ArcBands.of(arc) if arc else None
     turns = turn_views(
         store.read_json(owned_conversation_path(row.created_by, row.file_path)), {r.turn_number for r in revisions}
@@ -195,8 +196,8 @@ def load_detail(store: ConversationStore, conversation_id: str) -> ConversationD
         conversation=row,
         turns=turns,
         bands=bands,
-        ratings_by=ratings_by_reviewer(db, conversation_id),
-        grades_by=grades_by_reviewer(db, conversation_id),
-        history=db.review_actions.list(where=where, descending=True),
+        ratings_by=ratings_by_reviewer(log, conversation_id),
+        grades_by=grades_by_reviewer(log, conversation_id),
+        history=log.history(conversation_id),
         revisions=revisions,
     )

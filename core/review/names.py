@@ -7,7 +7,7 @@ no scaffolding row left is shown in words ("Fear to calm").
 from __future__ import annotations
 
 from core.names import Names
-from core.storage.database import Database
+from core.storage.ports import ScaffoldingRows
 
 
 def words(key: str | None) -> str:
@@ -15,13 +15,10 @@ def words(key: str | None) -> str:
     return key.replace("_", " ").strip().capitalize() if key else ""
 
 
-def load_names(db: Database) -> Names:
+def load_names(scaffolding: ScaffoldingRows) -> Names:
     """Every persona, arc and topic name by key (three small reads)."""
-    return Names(
-        personas={p.persona_key: p.name for p in db.personas.list()},
-        arcs={a.arc_key: a.name for a in db.arcs.list()},
-        topics={t.topic_key: t.name for t in db.topics.list()},
-    )
+    personas, arcs, topics = scaffolding.names()
+    return Names(personas=personas, arcs=arcs, topics=topics)
 
 
 __all__ = ["Names", "load_names", "words"]

@@ -8,61 +8,62 @@ never overwritten. Export reads one rating per turn as a loss weight: the most r
 from __future__ import annotations
 
 from core.errors import ValidationError
-from core.models.review import RUBRIC, ReviewAction, ReviewGrade, TurnRating, TurnRatingValue
-from core.storage.database import Database
+from core.models.review import RUBRIC, ReviewAction, ReviewGrade, TurnRating
+from core.storage.ports import ConversationRows, ReviewLog, Transactions
 
 
 def rate_turn(
-    db: Database, conversation_id: str, turn_number: int, rating: TurnRatingValue, reviewer: str, note: str | None
+    transactions: Transactions,
+    conversations: ConversationRows,
+    log: ReviewLog,
+    rated: TurnRating,
 ) -> TurnRating:
-    """Save ``reviewer``'s rating of one turn, and a history line."""
-    note = (note or "").strip() or None
-    with db.transaction() as conn:
-        row = db.conversations.get(conversation_id, conn=conn)
-        if not 1 <= turn_number <= max(row.turn_count, 1):
-            raise ValidationError(f"Turn {turn_number} does not exist: the conversation has {row.turn_count} turns.")
-        fields = {"rating": rating, "note": note}
-        current = db.turn_ratings.find_by(
-            conversation_id=conversation_id, turn_number=turn_number, rated_by=reviewer, conn=conn
-        )
-        if current is None:
-            saved = db.turn_ratings.add(
-                TurnRating(conversation_id=conversation_id, turn_number=turn_number, rated_by=reviewer, **fields),
-                conn=conn,
+    """Save ``rated`` (the reviewer's rating of one turn, replacing their earlier one) and a history line."""
+    with transactions.transaction() as conn:
+        row = conversations.get(rated.conversation_id, conn=conn)
+        if not 1 <= rated.turn_number <= max(row.turn_count, 1):
+            raise ValidationError(
+                f"Turn {rated.turn_number} does not exist: the conversation has {row.turn_count} turns."
             )
-        else:
-            saved = db.turn_ratings.update(current.id, conn=conn, **fields)
-        db.review_actions.add(
+        saved = log.save_rating(rated, conn=conn)
+        log.add_action(
             ReviewAction(
-                conversation_id=conversation_id,
+                conversation_id=rated.conversation_id,
                 action="turn_rated",
-                performed_by=reviewer,
-                comment=note,
-                details={"turn_number": turn_number, "rating": rating},
+                performed_by=rated.rated_by,
+                comment=rated.note,
+                details={"turn_number": rated.turn_number, "rating": rated.rating},
             ),
             conn=conn,
         )
     return saved
 
 
-def ratings_by_reviewer(db: Database, conversation_id: str) -> dict[str, dict[int, TurnRating]]:
+def ratings_by_reviewer(log: ReviewLog, conversation_id: str) -> dict[str, dict[int, TurnRating]]:
     """``{reviewer: {turn_number: rating}}`` for one conversation, reviewers in name order."""
     found: dict[str, dict[int, TurnRating]] = {}
-    for r in db.turn_ratings.list(where={"conversation_id": conversation_id}, order_by="updated_at"):
+    for r in log.ratings(conversation_id):
         found.setdefault(r.rated_by, {})[r.turn_number] = r
     return dict(sorted(found.items()))
 
 
-def latest_ratings(db: Database, conversation_id: str) -> dict[int, str]:
+def latest_ratings(log: ReviewLog, conversation_id: str) -> dict[int, str]:
     """``{turn_number: rating}``, the most recent rating of each turn by any reviewer (export's loss weights)."""
     latest: dict[int, str] = {}
-    for r in db.turn_ratings.list(where={"conversation_id": conversation_id}, order_by="updated_at"):
+    for r in log.ratings(conversation_id):
         latest[r.turn_number] = r.rating
     return latest
 
 
 def grade(
-    db: Database, conversation_id: str, reviewer: str, overall: int, rubric: dict[str, int], comment: str | None
+    transactions: Transactions,
+    conversations: ConversationRows,
+    log: ReviewLog,
+    conversation_id: str,
+    reviewer: str,
+    overall: int,
+    rubric: dict[str, int],
+    comment: str | None,
 ) -> ReviewGrade:
     """Record ``reviewer``'s overall grade and the four rubric scores (each a whole number 1–5)."""
     missing = [name.replace("_", " ") for name in RUBRIC if name not in rubric]
@@ -80,10 +81,10 @@ def grade(
         raise ValidationError(
             "That grade is not valid.", problems=[str(err)], hint="Every score is a whole number from 1 to 5."
         ) from err
-    with db.transaction() as conn:
-        db.conversations.get(conversation_id, conn=conn)
-        db.review_grades.add(saved, conn=conn)
-        db.review_actions.add(
+    with transactions.transaction() as conn:
+        conversations.get(conversation_id, conn=conn)
+        log.add_grade(saved, conn=conn)
+        log.add_action(
             ReviewAction(
                 conversation_id=conversation_id,
                 action="graded",
@@ -96,9 +97,9 @@ def grade(
     return saved
 
 
-def grades_by_reviewer(db: Database, conversation_id: str) -> dict[str, ReviewGrade]:
+def grades_by_reviewer(log: ReviewLog, conversation_id: str) -> dict[str, ReviewGrade]:
     """Each reviewer's latest grade of one conversation, reviewers in name order."""
     latest: dict[str, ReviewGrade] = {}
-    for g in db.review_grades.list(where={"conversation_id": conversation_id}, order_by="created_at"):
+    for g in log.grades(conversation_id):
         latest[g.graded_by] = g
     return dict(sorted(latest.items()))

@@ -14,12 +14,13 @@ from __future__ import annotations
 from typing import Any
 
 from core.conversations.store import ConversationStore, search_text
-from core.conversations.versions import VersionConflict, versioned_path, write_if_unchanged
+from core.conversations.versions import VersionConflict, versioned_path
 from core.errors import ConflictError, NotFoundError, ValidationError
 from core.jsonutil import dumps_pretty
 from core.models.conversation import Conversation
 from core.models.review import ReviewAction, TurnRevision
 from core.storage.blobs import CONVERSATION_FILES, owned_conversation_path
+from core.storage.ports import ReviewLog
 
 
 def find_turn(data: dict[str, Any], turn_number: int) -> dict[str, Any]:
@@ -32,16 +33,15 @@ def find_turn(data: dict[str, Any], turn_number: int) -> dict[str, Any]:
 
 
 def edit_turn(
-    store: ConversationStore, conversation_id: str, turn_number: int, new_content: str, editor: str
+    store: ConversationStore, log: ReviewLog, conversation_id: str, turn_number: int, new_content: str, editor: str
 ) -> TurnRevision:
     """Replace one turn's text; record the revision and a history line; set enrichment to ``not_started``."""
-    db = store.db
     text = new_content.strip()
     if not text:
         raise ValidationError("A turn cannot be empty.", hint="Type the new text of the turn, or cancel the edit.")
     seen: str | None = None
     for _ in range(ATTEMPTS):
-        row = db.conversations.get(conversation_id)
+        row = store.rows.get(conversation_id)
         if not row.file_path:
             raise ConflictError(
                 f"Cannot edit '{row.conversation_name}': it has no parsed turns ({row.processing_status}).",
@@ -60,7 +60,7 @@ def edit_turn(
             raise ValidationError(f"Turn {turn_number} already says exactly that.", hint="Change the text, or cancel.")
         turn["content"] = text
         try:
-            return _save(store, row, data, turn_number, original, text, editor)
+            return _save(store, log, row, data, turn_number, original, text, editor)
         except VersionConflict:
             continue  # another change landed first: apply the edit again on the fresh file
     raise ConflictError("The conversation kept changing while it was being edited.", hint="Try again in a moment.")
@@ -71,6 +71,7 @@ ATTEMPTS = 5
 
 def _save(
     store: ConversationStore,
+    log: ReviewLog,
     row: Conversation,
     data: dict[str, Any],
     turn_number: int,
@@ -79,7 +80,6 @@ def _save(
     editor: str,
 ) -> TurnRevision:
     """Write the new file to a new path, then switch the row to it if nobody changed the row meanwhile."""
-    db = store.db
     after = dumps_pretty(data)
     path = versioned_path(row)
     revision = TurnRevision(
@@ -91,9 +91,8 @@ def _save(
     )
     store.blobs.put(CONVERSATION_FILES, path, after)
     try:
-        with db.transaction() as conn:
-            write_if_unchanged(
-                db,
+        with store.db.transaction() as conn:
+            store.rows.write_if_unchanged(
                 conn,
                 row,
                 file_path=path,
@@ -102,8 +101,8 @@ def _save(
                 enrichment_status="not_started",
                 enrichment_error=None,
             )
-            db.turn_revisions.add(revision, conn=conn)
-            db.review_actions.add(
+            log.add_revision(revision, conn=conn)
+            log.add_action(
                 ReviewAction(
                     conversation_id=row.conversation_id,
                     action="turn_edited",

@@ -8,23 +8,23 @@ from __future__ import annotations
 
 from core.models.review import ReviewAction
 from core.review.results import BulkResult, Refusal
-from core.storage.database import Database
+from core.storage.ports import ConversationRows, ReviewLog, Transactions
 
 DECISION_ACTIONS = ("approved", "rejected", "revision_requested", "archived", "moved_to_review")
 
 
-def undo_last(db: Database, conversation_ids: list[str], reviewer: str) -> BulkResult:
+def undo_last(
+    transactions: Transactions,
+    conversations: ConversationRows,
+    log: ReviewLog,
+    conversation_ids: list[str],
+    reviewer: str,
+) -> BulkResult:
     result = BulkResult()
-    with db.transaction() as conn:
+    with transactions.transaction() as conn:
         for conversation_id in conversation_ids:
-            row = db.conversations.find(conversation_id, conn=conn)
-            found = db.review_actions.list(
-                where={"conversation_id": conversation_id, "action": list(DECISION_ACTIONS)},
-                descending=True,
-                limit=1,
-                conn=conn,
-            )
-            last = found[0] if found else None
+            row = conversations.find(conversation_id, conn=conn)
+            last = log.last_action(conversation_id, DECISION_ACTIONS, conn=conn)
             if row is None or last is None or last.from_status is None:
                 result.refused.append(Refusal(conversation_id=conversation_id, reason="there is no decision to undo"))
                 continue
@@ -46,10 +46,10 @@ def undo_last(db: Database, conversation_ids: list[str], reviewer: str) -> BulkR
                 "review_status": row.review_status,
                 "row_version": row.row_version,
             }
-            if db.conversations.update_where(where, conn=conn, **values) != 1:
+            if conversations.update_where(where, conn=conn, **values) != 1:
                 result.refused.append(Refusal(conversation_id=conversation_id, reason="it was changed meanwhile"))
                 continue
-            db.review_actions.add(
+            log.add_action(
                 ReviewAction(
                     conversation_id=conversation_id,
                     action="moved_to_review",

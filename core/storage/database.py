@@ -10,7 +10,6 @@ from typing import Any
 import sqlalchemy as sa
 
 from core.errors import StorageError
-from core.models.conversation import Conversation
 from core.models.jobs import BatchItem, BatchJob, BatchLogLine
 from core.models.logs import FailedGeneration, GenerationLog
 from core.models.review import ReviewAction, ReviewGrade, TurnRating, TurnRevision
@@ -18,6 +17,7 @@ from core.models.scaffolding import EmotionalArc, ExpertProfile, Persona, Prompt
 from core.models.spec_project import SpecProject
 from core.models.training import TrainingFile, TrainingFileConversation
 from core.storage import migrations, schema
+from core.storage.conversations_repo import ConversationsRepo
 from core.storage.repository import Repository
 
 TransactionHook = Callable[[sa.Connection], None]
@@ -64,7 +64,7 @@ class Database:
         self.arcs = Repository(self, schema.emotional_arcs, EmotionalArc, label="emotional arc")
         self.topics = Repository(self, schema.training_topics, TrainingTopic, label="training topic")
         self.templates = Repository(self, schema.prompt_templates, PromptTemplate, label="prompt template")
-        self.conversations = Repository(self, schema.conversations, Conversation, label="conversation")
+        self.conversations = ConversationsRepo(self)
         self.jobs = Repository(self, schema.batch_jobs, BatchJob, label="batch job")
         self.items = Repository(self, schema.batch_items, BatchItem, label="batch item")
         self.batch_logs = Repository(self, schema.batch_logs, BatchLogLine, label="batch log line")

@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 
 from core.conversations.store import ConversationStore
-from core.conversations.versions import VersionConflict, write_if_unchanged
+from core.conversations.versions import VersionConflict
 from core.errors import ConflictError
 from core.review import revisions
 from core.storage.blobs import CONVERSATION_FILES, LocalBlobStore
 from core.storage.database import Database
+from core.storage.review_log_repo import ReviewLogRepo
 from tests.support.review_data import add_conversation
 
 TURNS = ("I am worried about {n}.", "Let us look at it.", "What should I do first?", "Start with the budget.")
@@ -42,11 +43,13 @@ def test_an_edit_that_lost_the_race_is_applied_again_on_the_fresh_file(
         data = read(path)
         if not raced:  # between A's read and A's write, B edits another turn
             raced.append(path)
-            revisions.edit_turn(store, c.conversation_id, 4, "B: start with the fixed costs.", "B")
+            revisions.edit_turn(
+                store, ReviewLogRepo(store.db), c.conversation_id, 4, "B: start with the fixed costs.", "B"
+            )
         return data
 
     monkeypatch.setattr(store, "read_json", read_then_someone_else_edits)
-    revisions.edit_turn(store, c.conversation_id, 2, "A: let us look at it together.", "A")
+    revisions.edit_turn(store, ReviewLogRepo(store.db), c.conversation_id, 2, "A: let us look at it together.", "A")
     turns = turns_of(store, c.conversation_id)
     assert turns[1] == "A: let us look at it together." and turns[3] == "B: start with the fixed costs."
     assert len(store.db.turn_revisions.list(where={"conversation_id": c.conversation_id})) == 2
@@ -64,12 +67,12 @@ def test_an_edit_of_a_turn_someone_else_just_changed_is_a_conflict(
         data = read(path)
         if not raced:
             raced.append(path)
-            revisions.edit_turn(store, c.conversation_id, 2, "B's words.", "B")
+            revisions.edit_turn(store, ReviewLogRepo(store.db), c.conversation_id, 2, "B's words.", "B")
         return data
 
     monkeypatch.setattr(store, "read_json", read_then_same_turn_edited)
     with pytest.raises(ConflictError, match="changed by someone else"):
-        revisions.edit_turn(store, c.conversation_id, 2, "A's words.", "A")
+        revisions.edit_turn(store, ReviewLogRepo(store.db), c.conversation_id, 2, "A's words.", "A")
     assert turns_of(store, c.conversation_id)[1] == "B's words."  # B's edit is kept, A's is not applied
     files = store.blobs.list(CONVERSATION_FILES)
     row = store.db.conversations.get(c.conversation_id)
@@ -86,7 +89,9 @@ def edit_at_once(store: ConversationStore, conversation_id: str) -> list[Excepti
     def edit(turn: int, who: str) -> None:
         barrier.wait()
         try:
-            revisions.edit_turn(store, conversation_id, turn, f"{who} edited turn {turn}.", who)
+            revisions.edit_turn(
+                store, ReviewLogRepo(store.db), conversation_id, turn, f"{who} edited turn {turn}.", who
+            )
         except Exception as err:
             errors.append(err)
 
@@ -114,17 +119,29 @@ def test_enrichment_racing_a_turn_edit_ends_with_the_edit(
     from core.scaffolding.defaults import install_defaults
     from core.scaffolding.service import ScaffoldingService
     from core.settings import Settings
+    from core.storage.scaffolding_repo import ScaffoldingRepo
 
     c = add_conversation(store, *(t.format(n="rent") for t in TURNS))
     scaffolding = ScaffoldingService(store.db)
     install_defaults(scaffolding)  # enrichment writes the expert's voice into each pair
-    enrichment = EnrichmentService(store.db, store.blobs, scaffolding, settings=Settings())
+    enrichment = EnrichmentService(
+        transactions=store.db,
+        conversations=store.rows,
+        scaffolding_rows=ScaffoldingRepo(store.db),
+        blobs=store.blobs,
+        scaffolding=scaffolding,
+        settings=Settings(),
+    )
     real = pipeline.score_and_build
     edited = []
 
     def slow_scoring(*args: object, **kwargs: object) -> object:  # a slow judge: an edit lands meanwhile
         if not edited:
-            edited.append(revisions.edit_turn(store, c.conversation_id, 2, "Edited while enriching.", "A"))
+            edited.append(
+                revisions.edit_turn(
+                    store, ReviewLogRepo(store.db), c.conversation_id, 2, "Edited while enriching.", "A"
+                )
+            )
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(pipeline, "score_and_build", slow_scoring)
@@ -139,7 +156,7 @@ def test_enrichment_racing_a_turn_edit_ends_with_the_edit(
 def test_a_write_on_an_old_version_is_refused(store: ConversationStore) -> None:
     c = add_conversation(store)
     with store.db.transaction() as conn:
-        write_if_unchanged(store.db, conn, c, review_notes="first")
+        store.rows.write_if_unchanged(conn, c, review_notes="first")
     with pytest.raises(VersionConflict), store.db.transaction() as conn:
-        write_if_unchanged(store.db, conn, c, review_notes="second, on the old version")
+        store.rows.write_if_unchanged(conn, c, review_notes="second, on the old version")
     assert store.db.conversations.get(c.conversation_id).review_notes == "first"

@@ -8,9 +8,10 @@ import sqlalchemy as sa
 
 from core.bootstrap import Services
 from core.models.logs import FailedGeneration
-from core.review.failures import FailureFilters, failure_filter_options, failure_page, failure_report
-from core.review.queries import GridFilters, GridQuery, filter_options, grid_page, neighbours
+from core.review.failures import FailureFilters, failure_report
+from core.review.queries import GridFilters, GridQuery, neighbours
 from core.review.service import ReviewService
+from core.storage.failures_repo import FailuresRepo
 from tests.support.review_data import add_conversation, review_fixture  # noqa: F401 (the "review" fixture)
 
 T0 = datetime(2025, 3, 1, tzinfo=UTC)
@@ -40,14 +41,14 @@ def _seed(review: ReviewService) -> list[str]:
 
 
 def _ids(review: ReviewService, **query: object) -> list[str]:
-    return grid_page(review.db, GridQuery.model_validate(query)).ids
+    return review.grid.page(GridQuery.model_validate(query)).ids
 
 
 def test_first_page_is_active_rows_newest_first_with_the_total(review: ReviewService) -> None:
     ids = _seed(review)
-    page = grid_page(review.db, GridQuery(page_size=2))
+    page = review.grid.page(GridQuery(page_size=2))
     assert page.ids == [ids[3], ids[2]] and page.total == 4 and page.total_pages == 2
-    assert grid_page(review.db, GridQuery(page_size=2, page=2)).ids == [ids[1], ids[0]]
+    assert review.grid.page(GridQuery(page_size=2, page=2)).ids == [ids[1], ids[0]]
 
 
 def test_each_filter_narrows_the_set(review: ReviewService) -> None:
@@ -81,25 +82,25 @@ def test_sorting_by_quality_puts_unscored_rows_last_both_ways(review: ReviewServ
 def test_neighbours_follow_the_filtered_sorted_order(review: ReviewService) -> None:
     ids = _seed(review)
     query = GridQuery(filters=GridFilters(tier=["template"]))
-    assert neighbours(review.db, query, ids[3]) == (None, ids[0])
-    assert neighbours(review.db, query, ids[0]) == (ids[3], None)
-    assert neighbours(review.db, query, ids[1]) == (None, None)
+    assert neighbours(review.grid, query, ids[3]) == (None, ids[0])
+    assert neighbours(review.grid, query, ids[0]) == (ids[3], None)
+    assert neighbours(review.grid, query, ids[1]) == (None, None)
 
 
 def test_filter_options_list_the_keys_of_active_rows(review: ReviewService) -> None:
     _seed(review)
-    options = filter_options(review.db)
+    options = review.grid.filter_options()
     assert options["persona_key"] == ["anxious_planner", "busy_parent"]
     assert options["emotional_arc_key"] == ["fear_to_calm"]
 
 
 def test_the_review_indexes_exist_after_migration(review: ReviewService) -> None:
-    names = {i["name"] for i in sa.inspect(review.db.engine).get_indexes("conversations")}
+    names = {i["name"] for i in sa.inspect(review.store.db.engine).get_indexes("conversations")}
     assert {"ix_conversations_active_created", "ix_conversations_active_review_created"} <= names
 
 
 def _failure(review: ReviewService, **fields: object) -> FailedGeneration:
-    return review.db.failures.add(FailedGeneration.model_validate({"prompt": "p", "model": "m", **fields}))
+    return review.store.db.failures.add(FailedGeneration.model_validate({"prompt": "p", "model": "m", **fields}))
 
 
 def test_failed_generations_filter_by_type_stop_reason_pattern_and_job(review: ReviewService) -> None:
@@ -107,18 +108,23 @@ def test_failed_generations_filter_by_type_stop_reason_pattern_and_job(review: R
         review, failure_type="truncation", stop_reason="max_tokens", truncation_pattern="mid_word", job_id="j1"
     )
     b = _failure(review, failure_type="parse_error", stop_reason="end_turn", job_id="j2")
-    assert [r.id for r in failure_page(review.db, FailureFilters(failure_type=["truncation"])).rows] == [a.id]
-    assert [r.id for r in failure_page(review.db, FailureFilters(stop_reason=["end_turn"])).rows] == [b.id]
-    assert failure_page(review.db, FailureFilters(truncation_pattern=["mid_word"], job_id=["j2"])).total == 0
-    assert failure_filter_options(review.db)["job_id"] == ["j1", "j2"]
+    assert [r.id for r in FailuresRepo(review.store.db).page(FailureFilters(failure_type=["truncation"])).rows] == [
+        a.id
+    ]
+    assert [r.id for r in FailuresRepo(review.store.db).page(FailureFilters(stop_reason=["end_turn"])).rows] == [b.id]
+    assert FailuresRepo(review.store.db).page(FailureFilters(truncation_pattern=["mid_word"], job_id=["j2"])).total == 0
+    assert FailuresRepo(review.store.db).filter_options()["job_id"] == ["j1", "j2"]
 
 
 def test_failure_report_is_the_stored_file_or_the_row_as_json(review: ReviewService) -> None:
     kept = _failure(review, id="x", raw_file_path="2025/03/failed-x-2025.json")  # report paths name their failure
     review.store.blobs.put("failed-generation-files", "2025/03/failed-x-2025.json", b'{"kept": true}')
-    assert failure_report(review.db, review.store.blobs, kept.id) == ("failed-x-2025.json", b'{"kept": true}')
+    assert failure_report(FailuresRepo(review.store.db), review.store.blobs, kept.id) == (
+        "failed-x-2025.json",
+        b'{"kept": true}',
+    )
     bare = _failure(review, error_message="boom")
-    name, data = failure_report(review.db, review.store.blobs, bare.id)
+    name, data = failure_report(FailuresRepo(review.store.db), review.store.blobs, bare.id)
     assert name == f"failed-{bare.id}.json" and b'"boom"' in data
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from core.bootstrap import review_service
 from core.conversations.store import ConversationStore, Provenance
 from core.demo import load_demo
 from core.errors import AccessDeniedError, NotFoundError
@@ -179,14 +180,14 @@ def _parsed_conversation(
 
 def _view(user_db: Database, store: ConversationStore) -> ReviewService:
     """The review service as a signed-in user sees it (what a page holds)."""
-    return ReviewService(ConversationStore(user_db, store.blobs))
+    return review_service(ConversationStore(user_db, store.blobs))
 
 
 def test_a_reviewer_edits_a_turn_of_another_users_conversation(
     rls: Rls, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     conversation_id, store = _parsed_conversation(rls, tmp_path_factory, USER_A)
-    system_review = ReviewService(store)
+    system_review = review_service(store)
     result = system_review.edit_turn_for(
         _view(rls.reviewer(), store), conversation_id, 1, "Hello, I could use some help.", "rev"
     )
@@ -199,7 +200,7 @@ def test_a_user_cannot_edit_a_turn_of_someone_elses_conversation(
 ) -> None:
     conversation_id, store = _parsed_conversation(rls, tmp_path_factory, USER_A)
     with pytest.raises(NotFoundError):
-        ReviewService(store).edit_turn_for(_view(rls.user(USER_B), store), conversation_id, 1, "Changed by B.", "b")
+        review_service(store).edit_turn_for(_view(rls.user(USER_B), store), conversation_id, 1, "Changed by B.", "b")
     assert rls.worker.turn_revisions.count() == 0
 
 

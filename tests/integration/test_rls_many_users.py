@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from core.batch.generation_processor import GenerationProcessor
+from core.bootstrap import review_service
 from core.conversations.store import ConversationStore, Provenance
 from core.demo import load_demo
 from core.errors import AccessDeniedError, ConflictError
@@ -23,12 +24,12 @@ from core.models.review import ReviewAction
 from core.models.scaffolding import ExpertProfile, Persona, PromptTemplate
 from core.review.failures import failure_report
 from core.review.guards import RISKS
-from core.review.service import ReviewService
 from core.scaffolding.defaults import install_defaults
 from core.scaffolding.service import ScaffoldingService
 from core.settings import Settings
 from core.storage.blobs import CONVERSATION_FILES, TRAINING_FILES, LocalBlobStore, enriched_conversation_path
 from core.storage.database import Database
+from core.storage.failures_repo import FailuresRepo
 from core.storage.rls import as_anon
 from tests.integration.conftest import USER_A, USER_B, Rls
 
@@ -120,7 +121,7 @@ def _planted(rls: Rls, blobs: LocalBlobStore) -> tuple[Conversation, Conversatio
 
 def test_a_download_never_follows_a_row_to_another_users_file(rls: Rls, blobs: LocalBlobStore) -> None:
     _theirs, mine = _planted(rls, blobs)
-    review_as_a = ReviewService(ConversationStore(rls.user(USER_A), blobs))
+    review_as_a = review_service(ConversationStore(rls.user(USER_A), blobs))
     with pytest.raises(AccessDeniedError, match="outside its owner's folder"):
         review_as_a.download(mine.conversation_id, "raw")
 
@@ -128,10 +129,14 @@ def test_a_download_never_follows_a_row_to_another_users_file(rls: Rls, blobs: L
 def test_a_turn_edit_never_overwrites_another_users_file(rls: Rls, blobs: LocalBlobStore) -> None:
     theirs, mine = _planted(rls, blobs)
     before = blobs.get(CONVERSATION_FILES, theirs.file_path or "")
-    system_review = ReviewService(ConversationStore(rls.worker, blobs))
+    system_review = review_service(ConversationStore(rls.worker, blobs))
     with pytest.raises(AccessDeniedError):
         system_review.edit_turn_for(
-            ReviewService(ConversationStore(rls.user(USER_A), blobs)), mine.conversation_id, 1, "Overwritten by A.", "a"
+            review_service(ConversationStore(rls.user(USER_A), blobs)),
+            mine.conversation_id,
+            1,
+            "Overwritten by A.",
+            "a",
         )
     assert blobs.get(CONVERSATION_FILES, theirs.file_path or "") == before
     assert rls.worker.turn_revisions.count() == 0
@@ -190,7 +195,7 @@ def test_a_failure_row_cannot_point_at_another_failures_report(rls: Rls, tmp_pat
     # A row pointed at another report (written before the guard) opens nothing through the download.
     rls.worker.failures.update(failure.id, raw_file_path="2026/01/failed-someone-else-2026.json")
     with pytest.raises(AccessDeniedError, match="another name"):
-        failure_report(rls.user(USER_A), LocalBlobStore(tmp_path), failure.id)
+        failure_report(FailuresRepo(rls.user(USER_A)), LocalBlobStore(tmp_path), failure.id)
 
 
 # -- 9: uniqueness per owner -----------------------------------------------------------------------
@@ -240,12 +245,12 @@ def test_scaffolding_keys_and_training_file_names_are_unique_per_owner(rls: Rls)
 def test_a_plain_user_cannot_approve_their_own_conversation(rls: Rls, blobs: LocalBlobStore) -> None:
     mine = _stored(rls.worker, blobs, USER_A)
     with pytest.raises(AccessDeniedError, match="only reviewers decide"):
-        ReviewService(ConversationStore(rls.user(USER_A), blobs)).decide(
+        review_service(ConversationStore(rls.user(USER_A), blobs)).decide(
             mine.conversation_id, "approve", "Ann", confirm=RISKS
         )
     assert rls.worker.conversations.get(mine.conversation_id).review_status == "pending_review"
     assert rls.worker.review_actions.count() == 0
-    ReviewService(ConversationStore(rls.reviewer(), blobs)).decide(
+    review_service(ConversationStore(rls.reviewer(), blobs)).decide(
         mine.conversation_id, "approve", "Rita", confirm=RISKS
     )
     assert rls.worker.conversations.get(mine.conversation_id).review_status == "approved"

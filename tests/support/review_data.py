@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from core.bootstrap import review_service
 from core.conversations.store import ConversationStore, Provenance
 from core.models.base import new_id
 from core.models.conversation import Conversation
@@ -54,4 +55,4 @@ def add_ready(store: ConversationStore, *texts: str, name: str | None = None, **
 @pytest.fixture(name="review")
 def review_fixture(db: Database, tmp_path: Path) -> ReviewService:
     """A review service over the parametrised ``db`` (SQLite and Postgres) and local blob buckets."""
-    return ReviewService(ConversationStore(db, LocalBlobStore(tmp_path / "buckets")))
+    return review_service(ConversationStore(db, LocalBlobStore(tmp_path / "buckets")))

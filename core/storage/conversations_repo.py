@@ -1,0 +1,49 @@
+"""Conversation rows and their versions: the ``ConversationRows`` port (``core.storage.ports``).
+
+Optimistic concurrency: every write of the file, of enrichment or of review fields can say which ``row_version``
+it read (``write_if_unchanged``) and succeeds only if the row still has it (adding one). The loser of a race
+sees ``VersionConflict`` and retries on fresh data, or reports a conflict in plain words.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from core.errors import ConflictError
+from core.models.base import utcnow
+from core.models.conversation import Conversation
+from core.storage import schema
+from core.storage.repository import Repository
+
+if TYPE_CHECKING:
+    from core.storage.database import Database
+
+
+class VersionConflict(ConflictError):
+    """The conversation changed since it was read (another edit, enrichment or review got there first)."""
+
+
+class ConversationsRepo(Repository[Conversation]):
+    def __init__(self, db: Database) -> None:
+        super().__init__(db, schema.conversations, Conversation, label="conversation")
+        c = self.table.c
+        # One precompiled UPDATE for the hot path (several status writes per conversation while enriching).
+        self._set = sa.update(self.table).where(c.conversation_id == sa.bindparam("match_conversation_id"))
+
+    def write_if_unchanged(self, conn: sa.Connection, row: Conversation, **values: Any) -> int:
+        c = self.table.c
+        new_version = row.row_version + 1
+        where = sa.and_(c.conversation_id == row.conversation_id, c.row_version == row.row_version)
+        update = sa.update(self.table).where(where).values(**values, row_version=new_version, updated_at=utcnow())
+        if conn.execute(update).rowcount != 1:
+            raise VersionConflict(
+                f"'{row.conversation_name}' was changed by someone else meanwhile.", hint="Reload it and try again."
+            )
+        return new_version
+
+    def set_fields(self, conversation_id: str, *, conn: sa.Connection | None = None, **values: Any) -> None:
+        params = {"match_conversation_id": conversation_id, "updated_at": utcnow(), **values}
+        with self._conn(conn) as c:
+            c.execute(self._set, params)

@@ -1,0 +1,233 @@
+"""The storage ports: what each area of ``core`` needs from the database, as ``typing.Protocol``s.
+
+Services depend on these Protocols, never on SQL: ``core.bootstrap`` builds the implementations (one module per
+port in ``core/storage``, the same SQLAlchemy Core code on SQLite and Postgres) and passes them in. A write that
+must share a transaction with another port's write takes ``conn=``, a ``Connection`` from
+``Transactions.transaction()``; services only hand it on, they never run a statement on it.
+
+Each port has a contract suite in ``tests/contract`` run on SQLite and on the real PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
+from datetime import datetime
+from typing import Any, Protocol, TypeVar
+
+import sqlalchemy as sa
+
+from core.models.conversation import Conversation
+from core.models.failures import FailureFilters, FailurePage
+from core.models.logs import FailedGeneration
+from core.models.review import ReviewAction, ReviewGrade, TurnRating, TurnRevision
+from core.models.review_grid import GridFilters, GridPage, GridQuery
+from core.models.scaffolding import EmotionalArc, ExpertProfile, Persona, PromptTemplate, TrainingTopic
+from core.models.training import TrainingFile, TrainingFileConversation
+
+#: One open transaction. Services pass it from port to port (``conn=``) so several writes commit together.
+Connection = sa.Connection
+#: ``{column: value}`` filters: a value (equality), a list/tuple/set (IN) or ``None`` (IS NULL).
+Where = Mapping[str, Any]
+M = TypeVar("M")
+
+
+class Transactions(Protocol):
+    """The unit of work: ``with transactions.transaction() as conn:`` and pass ``conn=`` to each port."""
+
+    @property
+    def acting_user(self) -> str | None: ...
+
+    def transaction(self) -> AbstractContextManager[Connection]: ...
+
+    def reading(self) -> AbstractContextManager[Connection]: ...
+
+
+class Rows(Protocol[M]):
+    """Typed rows of one table (``core.storage.repository.Repository``)."""
+
+    def find(self, key: str, *, conn: Connection | None = None) -> M | None: ...
+
+    def get(self, key: str, *, conn: Connection | None = None) -> M: ...
+
+    def find_by(self, *, conn: Connection | None = None, **where: Any) -> M | None: ...
+
+    def first(self, where: Where, *, conn: Connection | None = None) -> M | None: ...
+
+    def list(
+        self,
+        *,
+        where: Where | None = None,
+        order_by: str | Sequence[str] = "created_at",
+        descending: bool = False,
+        limit: int | None = None,
+        offset: int = 0,
+        conn: Connection | None = None,
+    ) -> list[M]: ...
+
+    def count(self, *, where: Where | None = None, conn: Connection | None = None) -> int: ...
+
+    def count_by(
+        self, column: str, *, where: Where | None = None, conn: Connection | None = None
+    ) -> dict[str, int]: ...
+
+    def add(self, obj: M, *, conn: Connection | None = None) -> M: ...
+
+    def add_many(self, objs: Iterable[M], *, conn: Connection | None = None) -> int: ...
+
+    def update(self, key: str, *, conn: Connection | None = None, **fields: Any) -> M: ...
+
+    def update_where(self, where: Where, *, conn: Connection | None = None, **values: Any) -> int: ...
+
+    def delete(self, key: str, *, conn: Connection | None = None) -> None: ...
+
+
+# -- conversations ------------------------------------------------------------------------------------
+class ConversationRows(Rows[Conversation], Protocol):
+    """Conversation rows and their versions (``row_version``: optimistic concurrency)."""
+
+    def write_if_unchanged(self, conn: Connection, row: Conversation, **values: Any) -> int:
+        """Set ``values`` if the row still has ``row.row_version``; returns the new version, else raises
+        ``VersionConflict`` changing nothing."""
+        ...
+
+    def set_fields(self, conversation_id: str, *, conn: Connection | None = None, **values: Any) -> None:
+        """Set columns of one conversation, whatever its version (status writes of the enrichment pipeline)."""
+        ...
+
+
+# -- review -------------------------------------------------------------------------------------------
+class ReviewLog(Protocol):
+    """The review record: decision history, per-turn ratings, rubric grades, turn revisions."""
+
+    def add_action(self, action: ReviewAction, *, conn: Connection | None = None) -> ReviewAction: ...
+
+    def add_actions(self, actions: Iterable[ReviewAction], *, conn: Connection | None = None) -> int: ...
+
+    def history(self, conversation_id: str) -> list[ReviewAction]:
+        """Every history line of the conversation, newest first."""
+        ...
+
+    def last_action(
+        self, conversation_id: str, kinds: Sequence[str], *, conn: Connection | None = None
+    ) -> ReviewAction | None:
+        """The newest history line whose action is one of ``kinds``."""
+        ...
+
+    def rating(
+        self, conversation_id: str, turn_number: int, reviewer: str, *, conn: Connection | None = None
+    ) -> TurnRating | None: ...
+
+    def save_rating(self, rating: TurnRating, *, conn: Connection | None = None) -> TurnRating:
+        """Insert ``rating``, or replace rating and note of the same reviewer's rating of the same turn."""
+        ...
+
+    def ratings(self, conversation_id: str) -> list[TurnRating]:
+        """Every rating of the conversation, oldest change first."""
+        ...
+
+    def all_ratings(self) -> list[TurnRating]: ...
+
+    def add_grade(self, grade: ReviewGrade, *, conn: Connection | None = None) -> ReviewGrade: ...
+
+    def grades(self, conversation_id: str) -> list[ReviewGrade]:
+        """Every grade of the conversation, oldest first."""
+        ...
+
+    def latest_grade(self, conversation_id: str, reviewer: str | None = None) -> ReviewGrade | None: ...
+
+    def add_revision(self, revision: TurnRevision, *, conn: Connection | None = None) -> TurnRevision: ...
+
+    def revisions(self, conversation_id: str) -> list[TurnRevision]:
+        """Every turn edit of the conversation, newest first."""
+        ...
+
+
+class ReviewGrid(Protocol):
+    """The review grid's queries over active conversations, filtered and sorted in the database."""
+
+    def page(self, query: GridQuery) -> GridPage: ...
+
+    def ordered_ids(self, query: GridQuery) -> list[str]: ...
+
+    def ordered_statuses(self, query: GridQuery, *, pending_around: str | None = None) -> list[tuple[str, str]]: ...
+
+    def day_progress(self, filters: GridFilters, since: datetime) -> tuple[int, int]: ...
+
+    def matching_ids(self, filters: GridFilters, ids: list[str]) -> set[str]: ...
+
+    def filter_options(self) -> dict[str, list[str]]: ...
+
+
+# -- failures -----------------------------------------------------------------------------------------
+class FailureLog(Protocol):
+    """Failed generations: count, a filtered page (newest first), filter choices, one failure."""
+
+    def count(self) -> int: ...
+
+    def page(self, filters: FailureFilters, *, page: int = 1, page_size: int = 25) -> FailurePage: ...
+
+    def filter_options(self) -> dict[str, list[str]]: ...
+
+    def get(self, failure_id: str) -> FailedGeneration: ...
+
+
+# -- training files -----------------------------------------------------------------------------------
+class TrainingFileRows(Protocol):
+    """Training file rows and their members (in the order they were added)."""
+
+    @property
+    def files(self) -> Rows[TrainingFile]: ...
+
+    def member_ids(self, file_id: str) -> list[str]: ...
+
+    def present(self, file_id: str, conversation_ids: list[str]) -> set[str]:
+        """Which of ``conversation_ids`` are members already."""
+        ...
+
+    def create(self, row: TrainingFile, members: list[TrainingFileConversation]) -> TrainingFile:
+        """The row and its members, in one transaction."""
+        ...
+
+    def extend(self, file_id: str, members: list[TrainingFileConversation], **changes: Any) -> TrainingFile:
+        """Add ``members`` and change the row (its counts), in one transaction."""
+        ...
+
+
+# -- scaffolding --------------------------------------------------------------------------------------
+class ScaffoldingRows(Protocol):
+    """The expert profile, personas, emotional arcs, training topics and prompt templates."""
+
+    @property
+    def expert_profiles(self) -> Rows[ExpertProfile]: ...
+
+    @property
+    def personas(self) -> Rows[Persona]: ...
+
+    @property
+    def arcs(self) -> Rows[EmotionalArc]: ...
+
+    @property
+    def topics(self) -> Rows[TrainingTopic]: ...
+
+    @property
+    def templates(self) -> Rows[PromptTemplate]: ...
+
+    def rows(self, kind: str) -> Rows[Any]:
+        """The rows of ``kind`` (``experts``, ``personas``, ``arcs``, ``topics``, ``templates``)."""
+        ...
+
+    def names(self) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+        """``(personas, arcs, topics)``: each one's display name by key."""
+        ...
+
+
+# -- batch jobs and model calls (owned by the batch engine: core/batch, core/generation) ---------------------
+# The job queue with its claims, and the generation (call) log, get their ports here when their SQL moves into
+# core/storage. Until then core.batch and core.generation use the repositories of ``Database`` directly.
+class JobQueue(Protocol):
+    """Batch jobs and their items: create, claim with a lease, release, finish (to be filled in by the batch engine)."""
+
+
+class GenerationLogPort(Protocol):
+    """One row per model call and the spend it adds up to (to be filled in by the batch engine)."""
