@@ -172,8 +172,9 @@ class Services:
     @cached_property
     def training_files(self) -> TrainingFileService:
         from core.export import TrainingFileService
+        from core.storage.training_files_repo import TrainingFilesRepo
 
-        return TrainingFileService(self.exports)
+        return TrainingFileService(self.exports, TrainingFilesRepo(self.db))
 
     def stats(self) -> Stats:
         from core.stats import conversation_stats

@@ -23,6 +23,7 @@ from core.models.base import new_id, utcnow
 from core.models.conversation import Conversation
 from core.models.training import TrainingFile, TrainingFileConversation
 from core.storage.blobs import TRAINING_FILES, owned_training_file_path, training_file_paths
+from core.storage.ports import TrainingFileRows
 
 Kind = Literal["json", "jsonl"]
 CONTENT_TYPES = {"json": "application/json", "jsonl": "application/x-ndjson"}
@@ -42,26 +43,27 @@ class TrainingFileChange(BaseModel):
 
 
 class TrainingFileService:
-    def __init__(self, exports: ExportService) -> None:
+    """Training files over the ``TrainingFileRows`` port (given by ``core.bootstrap``) and the export writers."""
+
+    def __init__(self, exports: ExportService, files: TrainingFileRows) -> None:
         self.exports = exports
         self.store = exports.store
-        self.db = exports.store.db
+        self.files = files
 
     # -- reads ------------------------------------------------------------------------------------
     def get(self, key: str) -> TrainingFile:
         """By id or by name."""
-        found = self.db.training_files.find(key) or self.db.training_files.first({"name": key, **self._mine()})
+        found = self.files.files.find(key) or self.files.files.first({"name": key, **self._mine()})
         if found is None:
             raise NotFoundError(f"No training file '{key}'.", hint="List them with: python -m core training-file list")
         return found
 
     def list_files(self, *, include_archived: bool = False) -> list[TrainingFile]:
         where = None if include_archived else {"status": "active"}
-        return self.db.training_files.list(where=where, order_by="created_at", descending=True)
+        return self.files.files.list(where=where, order_by="created_at", descending=True)
 
     def member_ids(self, file_id: str) -> list[str]:
-        members = self.db.training_members.list(where={"training_file_id": file_id}, order_by="created_at")
-        return [m.conversation_id for m in members]
+        return self.files.member_ids(file_id)
 
     def read(self, key: str, kind: Kind = "json") -> bytes:
         row = self.get(key)
@@ -82,8 +84,8 @@ class TrainingFileService:
         name = name.strip()
         if not name:
             raise ValidationError("Give the training file a name.")
-        created_by = self.db.acting_user or created_by  # a signed-in user's files are theirs (names per owner)
-        if self.db.training_files.find_by(name=name, created_by=created_by):
+        created_by = self.files.acting_user or created_by  # a signed-in user's files are theirs (names per owner)
+        if self.files.files.find_by(name=name, created_by=created_by):
             raise ConflictError(
                 f"A training file named '{name}' already exists.", hint="Pick another name, or add to it."
             )
@@ -102,9 +104,7 @@ class TrainingFileService:
         summary, sizes = self._write(row, ids)
         _apply(row, summary, sizes)
         try:
-            with self.db.transaction() as conn:
-                self.db.training_files.add(row, conn=conn)
-                self.db.training_members.add_many(_members(row.id, ids, created_by, utcnow()), conn=conn)
+            self.files.create(row, _members(row.id, ids, created_by, utcnow()))
         except Exception:
             for path in (row.json_file_path, row.jsonl_file_path):
                 self.store.blobs.delete(TRAINING_FILES, path)
@@ -118,27 +118,23 @@ class TrainingFileService:
             raise ConflictError(f"Training file '{row.name}' is {row.status}; only active files take conversations.")
         rows = self._eligible(conversation_ids)
         new = [r.conversation_id for r in rows]
-        present = self.db.training_members.list(where={"training_file_id": row.id, "conversation_id": new})
+        present = self.files.present(row.id, new)
         if present:
             raise ConflictError(
-                f"{len(present)} conversation(s) are already in '{row.name}': "
-                + ", ".join(sorted(m.conversation_id for m in present)),
+                f"{len(present)} conversation(s) are already in '{row.name}': " + ", ".join(sorted(present)),
                 hint="Remove those ids from the request; nothing was added.",
             )
         ids = self.member_ids(row.id) + new
         summary, sizes = self._write(row, ids)
         _apply(row, summary, sizes)
         changes = {k: getattr(row, k) for k in _ROW_FIELDS} | {"last_updated_at": utcnow()}
-        with self.db.transaction() as conn:
-            updated = self.db.training_files.update(row.id, conn=conn, **changes)
-            self.db.training_members.add_many(_members(row.id, new, added_by, utcnow()), conn=conn)
-        return updated
+        return self.files.extend(row.id, _members(row.id, new, added_by, utcnow()), **changes)
 
     def add_or_create(
         self, name: str, conversation_ids: list[str], *, added_by: str | None = None, description: str | None = None
     ) -> TrainingFileChange:
         """The review page's hand-off: add to the file named ``name``, creating it when there is none."""
-        existing = self.db.training_files.first({"name": name.strip(), **self._mine()})
+        existing = self.files.files.first({"name": name.strip(), **self._mine()})
         if existing is None:
             row = self.create(name, description=description, conversation_ids=conversation_ids, created_by=added_by)
             return TrainingFileChange(file=row, added=row.conversation_count, created=True)
@@ -147,17 +143,17 @@ class TrainingFileService:
 
     def archive(self, key: str) -> TrainingFile:
         row = self._owned(self.get(key))
-        return self.db.training_files.update(row.id, status="archived", last_updated_at=utcnow())
+        return self.files.files.update(row.id, status="archived", last_updated_at=utcnow())
 
     # -- helpers ----------------------------------------------------------------------------------
     def _mine(self) -> dict[str, str]:
         """For a signed-in user, names mean their own files (every user may hold a file of the same name)."""
-        user = self.db.acting_user
+        user = self.files.acting_user
         return {} if user is None else {"created_by": user}
 
     def _owned(self, row: TrainingFile) -> TrainingFile:
         """Signed-in users read every training file but change only their own: refused before any file is written."""
-        if self.db.acting_user is not None and row.created_by != self.db.acting_user:
+        if self.files.acting_user is not None and row.created_by != self.files.acting_user:
             raise AccessDeniedError(
                 f"Training file '{row.name}' belongs to someone else; only its owner can change it.",
                 hint="Create a training file of your own (any name you like).",
@@ -170,7 +166,7 @@ class TrainingFileService:
             raise ValidationError("Give at least one conversation id.")
         rows, problems = [], []
         for given in dict.fromkeys(conversation_ids):
-            found = self.db.conversations.find(given) or self.db.conversations.find_by(id=given)
+            found = self.store.rows.find(given) or self.store.rows.find_by(id=given)
             if found is None:
                 problems.append(f"{given}: no such conversation")
             elif found.enrichment_status != "completed" or not found.enriched_file_path or not found.is_active:

@@ -179,6 +179,11 @@ class TrainingFileRows(Protocol):
     @property
     def files(self) -> Rows[TrainingFile]: ...
 
+    @property
+    def acting_user(self) -> str | None:
+        """The signed-in user these rows are read and written as (their files are theirs); ``None`` for system work."""
+        ...
+
     def member_ids(self, file_id: str) -> list[str]: ...
 
     def present(self, file_id: str, conversation_ids: list[str]) -> set[str]:

@@ -14,6 +14,10 @@ class TrainingFilesRepo:
         self._db = db
         self.files: Repository[TrainingFile] = db.training_files
 
+    @property
+    def acting_user(self) -> str | None:
+        return self._db.acting_user
+
     def member_ids(self, file_id: str) -> list[str]:
         members = self._db.training_members.list(where={"training_file_id": file_id}, order_by="created_at")
         return [m.conversation_id for m in members]

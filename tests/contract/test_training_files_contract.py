@@ -76,3 +76,11 @@ def test_names_are_unique_per_owner(files: TrainingFileRows, ids: list[str]) -> 
         files.create(TrainingFile(name="Mine", created_by=OWNER), [])
     assert files.files.find_by(name="Mine", created_by=OWNER) is not None
     assert files.files.count(where={"name": "Mine"}) == 2
+
+
+def test_the_acting_user_is_the_signed_in_user_on_postgres_and_nobody_for_system_work(db: Database) -> None:
+    from core.storage.rls import as_user
+
+    assert TrainingFilesRepo(db).acting_user is None
+    expected = OWNER if db.dialect == "postgresql" else None  # SQLite has no signed-in users
+    assert TrainingFilesRepo(as_user(db, OWNER)).acting_user == expected

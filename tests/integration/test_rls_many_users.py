@@ -31,6 +31,7 @@ from core.storage.blobs import CONVERSATION_FILES, TRAINING_FILES, LocalBlobStor
 from core.storage.database import Database
 from core.storage.failures_repo import FailuresRepo
 from core.storage.rls import as_anon
+from core.storage.training_files_repo import TrainingFilesRepo
 from tests.integration.conftest import USER_A, USER_B, Rls
 
 pytestmark = pytest.mark.postgres
@@ -144,7 +145,7 @@ def test_a_turn_edit_never_overwrites_another_users_file(rls: Rls, blobs: LocalB
 
 def _training_files(db: Database, blobs: LocalBlobStore) -> TrainingFileService:
     store = ConversationStore(db, blobs)
-    return TrainingFileService(ExportService(store, ScaffoldingService(db)))
+    return TrainingFileService(ExportService(store, ScaffoldingService(db)), TrainingFilesRepo(db))
 
 
 def _enriched_conversations(rls: Rls, blobs: LocalBlobStore, owner: str, count: int) -> list[str]:
