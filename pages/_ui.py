@@ -109,16 +109,23 @@ def friendly_errors() -> Iterator[None]:
         show_error(user_error(err))
 
 
-def run_action(label: str, action: Callable[[], Any]) -> Any:
-    """Run one core call behind a spinner; a project error becomes a message and returns None."""
+def attempt(label: str, action: Callable[[], Any]) -> tuple[Any, BrightRunError | None]:
+    """Run one core call behind a spinner: its result, or the project error (worded for people) it raised."""
     with st.spinner(label):
         try:
-            return action()
+            return action(), None
         except BrightRunError as err:
-            show_error(err)
+            return None, err
         except pydantic.ValidationError as err:
-            show_error(user_error(err))
-        return None
+            return None, user_error(err)
+
+
+def run_action(label: str, action: Callable[[], Any]) -> Any:
+    """Run one core call behind a spinner; a project error becomes a message and returns None."""
+    result, error = attempt(label, action)
+    if error is not None:
+        show_error(error)
+    return result
 
 
 def reviewer_name() -> str | None:

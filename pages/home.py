@@ -9,7 +9,7 @@ import streamlit as st
 from core.checklist import checklist
 from core.demo import fill_demo
 from core.models.status_labels import StatusField, status_text
-from pages._ui import page_link, run_action, services, signed_in_user, system_services
+from pages._ui import attempt, page_link, run_action, services, signed_in_user, system_services
 
 STEP_PAGES = {
     "scaffold": ("pages/scaffolding.py", "Open Scaffolding"),
@@ -26,6 +26,8 @@ st.caption("Turn an expert's know-how into conversations a model can be fine-tun
 for key in ("home_message", "demo_message"):
     if message := st.session_state.pop(key, None):
         st.success(message, icon=":material/task_alt:")
+for refusal in st.session_state.pop("home_refused", []):
+    st.error(refusal, icon=":material/error:")
 
 stats = svc.stats()
 cols = st.columns(4)
@@ -70,20 +72,30 @@ with left, st.container(border=True):
 with right, st.container(border=True):
     st.subheader("Import conversations")
     st.write("Conversations saved as JSON: single conversations (plain or enriched) or a whole training file.")
+    limit_mb = max(1, svc.settings.max_upload_bytes // (1024 * 1024))
     uploads = st.file_uploader(
-        "JSON or JSONL files", type=["json", "jsonl"], accept_multiple_files=True, key="import_files"
+        "JSON or JSONL files",
+        type=["json", "jsonl"],
+        accept_multiple_files=True,
+        key="import_files",
+        max_upload_size=limit_mb,  # the importer's own limit, so the browser refuses a bigger file at once
     )
     if uploads and st.button("Import", key="import_go", icon=":material/upload:"):
-        summaries = []
+        imported: list[str] = []
+        refused: list[str] = []
         for upload in uploads:
-            result = run_action(
+            result, error = attempt(
                 f"Importing {upload.name}…", partial(svc.importer.import_bytes, upload.getvalue(), source=upload.name)
             )
-            if result is not None:
-                summaries.append(result.summary())
-        if summaries:  # rerun so the counters and the checklist above include what was imported
-            st.session_state["home_message"] = " · ".join(summaries)
-            st.rerun()
+            if error is None:
+                imported.append(result.summary())
+            else:
+                said = error.user_message
+                refused.append("Not imported: " + (said if upload.name in said else f"{upload.name}: {said}"))
+        # Kept across the rerun, so the counters above include the import and no refusal goes unseen.
+        st.session_state["home_message"] = " · ".join(imported) or None
+        st.session_state["home_refused"] = refused
+        st.rerun()
 
 if stats.conversations:
     st.subheader("Where the conversations stand")

@@ -34,7 +34,7 @@ from core.scaffolding.service import ScaffoldingService
 from core.storage.blobs import CONVERSATION_FILES, owned_conversation_path
 
 ID_NAMESPACE = uuid.UUID("5b0f7d1e-2f4a-4d55-9a53-6f1c3e2b9a10")
-SIZE_HINT = "Split the file, or raise BRIGHTRUN_MAX_UPLOAD_BYTES."
+SIZE_HINT = "Split it into smaller files and import them one after another."
 
 
 def _too_big(source: str, size: int, limit: int) -> ImportFormatError:

@@ -238,7 +238,7 @@ def _api_errors(secret: str | None, timeout_s: object = None) -> Iterator[None]:
     except anthropic.APITimeoutError:
         raise LLMUnavailableError(
             f"Claude did not answer within {timeout_s} seconds.",
-            hint="Try again, or raise BRIGHTRUN_REQUEST_TIMEOUT_S.",
+            hint="Try again in a moment. If it keeps happening, whoever runs the app can allow Claude more time.",
             code="timeout",
         ) from None
     except anthropic.APIConnectionError as err:
