@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import BaseModel
 
 from core.bootstrap import Services
+from core.models.statuses import REVIEWED, Enrichment, Review
 
 StepKey = Literal["scaffold", "generate", "enrich", "review", "export"]
 
@@ -28,9 +29,9 @@ def checklist(svc: Services) -> list[Step]:
     counts = {kind: len(scaffolding.list(kind, active_only=True)) for kind in ("personas", "arcs", "topics")}
     expert = scaffolding.active_expert()
     stats = svc.stats()
-    enriched = stats.enrichment_status["completed"]
-    reviewed = sum(stats.review_status[s] for s in ("approved", "rejected", "needs_revision"))
-    approved = stats.review_status["approved"]
+    enriched = stats.enrichment_status[Enrichment.COMPLETED]
+    reviewed = sum(stats.review_status[s] for s in REVIEWED)
+    approved = stats.review_status[Review.APPROVED]
     files = len(svc.training_files.list_files())
     scaffolded = expert is not None and all(counts.values())
     return [

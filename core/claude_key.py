@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from pydantic import SecretStr
 
 from core.errors import LLMError, LLMUnavailableError, ValidationError
+from core.models.statuses import Call
 from core.settings import Settings, save_secrets
 
 if TYPE_CHECKING:
@@ -142,7 +143,7 @@ def try_key(
 def _log(svc: Services, reply: LLMReply, model: str, cost: float) -> None:
     from core.llm.calllog import call_log
 
-    svc.db.logs.add(call_log(reply=reply, model=model, purpose="key_test", cost_usd=cost, status="success"))
+    svc.db.logs.add(call_log(reply=reply, model=model, purpose="key_test", cost_usd=cost, status=Call.SUCCESS))
 
 
 def _fingerprint(key: str) -> str:

@@ -11,16 +11,22 @@ from core.enrichment import EnrichmentOutcome, EnrichmentSummary, StageView
 from core.errors import BrightRunError
 from core.models.conversation import Conversation
 from core.models.status_labels import status_text
+from core.models.statuses import Outcome, Stage
 from core.names import Names
 from pages._ui import show_error, unique_labels
 
 STAGE_ICONS = {
-    "pending": ":material/radio_button_unchecked:",
-    "in_progress": ":material/progress_activity:",
-    "completed": ":material/check_circle:",
-    "failed": ":material/cancel:",
+    Stage.PENDING: ":material/radio_button_unchecked:",
+    Stage.IN_PROGRESS: ":material/progress_activity:",
+    Stage.COMPLETED: ":material/check_circle:",
+    Stage.FAILED: ":material/cancel:",
 }
-STAGE_WORDS = {"pending": "Not yet", "in_progress": "In progress", "completed": "Done", "failed": "Failed"}
+STAGE_WORDS = {
+    Stage.PENDING: "Not yet",
+    Stage.IN_PROGRESS: "In progress",
+    Stage.COMPLETED: "Done",
+    Stage.FAILED: "Failed",
+}
 Runner = Callable[..., EnrichmentSummary]
 
 
@@ -36,7 +42,9 @@ def run_with_progress(run: Runner, *args: Any, judge: bool) -> None:
     bar = st.progress(0.0, text="Starting…")
 
     def advance(done: int, total: int, outcome: EnrichmentOutcome) -> None:
-        word = {"succeeded": "enriched", "skipped": "already enriched", "failed": "failed"}.get(outcome.outcome, "")
+        word = {Outcome.SUCCEEDED: "enriched", Outcome.SKIPPED: "already enriched", Outcome.FAILED: "failed"}.get(
+            outcome.outcome, ""
+        )
         bar.progress(done / total, text=f"{done} of {total} · the last one {word}")
 
     try:
@@ -52,7 +60,7 @@ def show_summary(summary: EnrichmentSummary, names: dict[str, str]) -> None:
     """What the last run did; ``names``: conversation id → the name people read."""
     show = st.warning if summary.failed else st.success
     show(f"Enrichment finished: {summary.text()}.", icon=":material/task_alt:")
-    failed = [o for o in summary.outcomes if o.outcome == "failed" or o.judge_error]
+    failed = [o for o in summary.outcomes if o.outcome == Outcome.FAILED or o.judge_error]
     if failed:
         rows = [
             {

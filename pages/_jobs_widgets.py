@@ -14,10 +14,10 @@ from core.bootstrap import Services
 from core.claude_key import preflight
 from core.errors import BrightRunError
 from core.models.status_labels import status_badge, status_text
+from core.models.statuses import JOB_UNFINISHED, RUNNABLE, Item, Job
 from core.scaffolding.fields import MAX_TOKENS_HELP
 from pages._ui import friendly_errors, run_action, show_error
 
-RUNNING = ("queued", "processing")
 MODES = {"online": "Now, one by one", "message_batches": "Half price, within 24 hours (Message Batches)"}
 
 
@@ -156,14 +156,14 @@ def show_estimate(svc: Services, request: BatchRequest) -> bool:
 def job_view(svc: Services, job_id: str) -> None:
     """One job's view; refreshes itself every 2 s while the job runs, and stays still once it ended."""
     job = svc.batch.get(job_id)
-    running = job.status in RUNNING
+    running = job.status in RUNNABLE
     st.fragment(run_every=2.0 if running else None)(_live)(svc, job_id, running)
 
 
 def _live(svc: Services, job_id: str, was_running: bool) -> None:
     progress = svc.batch.progress(job_id)
     job = progress.job
-    running = job.status in RUNNING
+    running = job.status in RUNNABLE
     if was_running and not running:
         st.rerun()  # the job just ended: redraw the whole page still, with no refreshing parts left over
     if running:
@@ -192,7 +192,7 @@ def _live(svc: Services, job_id: str, was_running: bool) -> None:
         st.code(
             "\n".join(f"{line.created_at:%H:%M:%S} {line.message}" for line in lines) or "(nothing yet)", language=None
         )
-    failures = svc.batch.items(job_id, status="failed")
+    failures = svc.batch.items(job_id, status=Item.FAILED)
     if failures:
         shown = names(svc)
         st.dataframe(
@@ -210,14 +210,14 @@ def _params(parameters: dict[str, Any], shown: dict[str, dict[str, str]]) -> dic
 def _controls(svc: Services, progress: JobProgress) -> None:
     job = progress.job
     cols = st.columns(5)
-    if job.status in RUNNING and cols[0].button("Pause", key="jobs_pause"):
+    if job.status in RUNNABLE and cols[0].button("Pause", key="jobs_pause"):
         run_action("Pausing…", lambda: svc.batch.pause(job.id))
-    if job.status == "paused" and cols[0].button("Resume", key="jobs_resume", type="primary") and key_ready(svc):
+    if job.status == Job.PAUSED and cols[0].button("Resume", key="jobs_resume", type="primary") and key_ready(svc):
         run_action("Resuming…", lambda: svc.batch.resume(job.id))
-    if job.status in (*RUNNING, "paused") and cols[1].button("Cancel", key="jobs_cancel"):
+    if job.status in JOB_UNFINISHED and cols[1].button("Cancel", key="jobs_cancel"):
         run_action("Cancelling…", lambda: svc.batch.cancel(job.id))
     if (
-        job.status in RUNNING
+        job.status in RUNNABLE
         and cols[2].button(
             "Run in background",
             key="jobs_start_worker",
@@ -230,13 +230,13 @@ def _controls(svc: Services, progress: JobProgress) -> None:
         st.toast("Started. It keeps going if you close this tab.")
     if (
         job.failed_items
-        and job.status not in RUNNING
+        and job.status not in RUNNABLE
         and cols[3].button("Try the failed ones again", key="jobs_resubmit")
         and key_ready(svc)
     ):
         run_action("Queueing the failed conversations…", lambda: svc.batch.resubmit_failed(job.id))
     enrichment = getattr(svc, "enrichment", None)
-    if job.status == "completed" and enrichment is not None and cols[4].button("Enrich all", key="jobs_enrich_all"):
+    if job.status == Job.COMPLETED and enrichment is not None and cols[4].button("Enrich all", key="jobs_enrich_all"):
         ids = svc.batch.conversation_ids(job.id)
         summary = run_action(f"Enriching {len(ids)} conversations…", lambda: enrichment.run_many(ids))
         if summary is not None:

@@ -8,6 +8,7 @@ import streamlit as st
 from core.errors import BrightRunError
 from core.models.spec_project import SpecProject
 from core.models.status_labels import status_text
+from core.models.statuses import SpecStep
 from core.spec import zip_bytes
 from core.spec.execution import earlier_prompts, existing_prompts, plan_execution, shared_context
 from core.spec.models import META_PROMPTS_DIR, execution_prompts_name, meta_prompt_path
@@ -36,7 +37,7 @@ def meta_step(svc: SpecProjectService, project: SpecProject) -> None:
         st.info("Finish step 3 first: there are no section files yet.")
         return
     state = step_state(project, "meta")
-    label = "Write the meta-prompts again" if state.status == "done" else "Write the meta-prompts"
+    label = "Write the meta-prompts again" if state.status == SpecStep.DONE else "Write the meta-prompts"
     if st.button(label, key="spec_run_meta", type="primary"):
         try:
             svc.run_meta(project.id)
@@ -135,7 +136,7 @@ def _results(project: SpecProject, codes: list[str]) -> None:
     for code in codes:
         run = state.sections.get(code)
         written = execution_prompts_name(project.abbrev, code) in project.files
-        status = "done" if written else (run.status if run else "not_started")
+        status = SpecStep.DONE if written else (run.status if run else SpecStep.NOT_STARTED)
         rows.append(
             {
                 "Section": code,

@@ -7,6 +7,7 @@ import streamlit as st
 
 from core.errors import BrightRunError
 from core.models.spec_project import SpecProject
+from core.models.statuses import SpecStep
 from core.spec import MERGE_FIELDS, decode_spec, section_stats, zip_bytes
 from core.spec.integrate import integrated_spec_name
 from core.spec.project_steps import step_state
@@ -74,7 +75,7 @@ def split_step(svc: SpecProjectService, project: SpecProject) -> None:
     if svc.integrated_spec(project) is None:
         st.info("Finish step 2 first: there is no integrated spec yet.")
         return
-    label = "Split again" if state.status == "done" else "Split into sections"
+    label = "Split again" if state.status == SpecStep.DONE else "Split into sections"
     if st.button(label, key="spec_run_split", type="primary"):
         svc.run_split(project.id)
         st.rerun()

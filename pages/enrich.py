@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core.enrichment import timeline
-from core.enrichment.pipeline import FAILED, PENDING
+from core.models.statuses import ENRICHMENT_FAILURES, ENRICHMENT_TO_RUN, Enrichment
 from core.names import Names
 from pages._enrich_widgets import labels, run_with_progress, show_quality, show_report, show_summary, show_timeline
 from pages._ui import empty_state, friendly_errors, page_link, services
@@ -24,9 +24,9 @@ if not rows:
 
 by_id = {r.conversation_id: r for r in rows}
 shown = labels(rows, Names.of(svc.scaffolding))
-pending = [r.conversation_id for r in rows if r.enrichment_status in PENDING]
+pending = [r.conversation_id for r in rows if r.enrichment_status in ENRICHMENT_TO_RUN]
 failed = enrichment.failed_ids()
-completed = sum(r.enrichment_status == "completed" for r in rows)
+completed = sum(r.enrichment_status == Enrichment.COMPLETED for r in rows)
 
 cols = st.columns(4)
 cols[0].metric("Conversations", len(rows))
@@ -51,7 +51,7 @@ if not judge_ready:
     st.caption("The Claude judge needs your Claude key; the rule-based score always runs without it.")
     page_link("pages/settings.py", label="Open Settings to add your key", icon=":material/key:")
 
-choices = [r.conversation_id for r in rows if r.enrichment_status != "completed"]
+choices = [r.conversation_id for r in rows if r.enrichment_status != Enrichment.COMPLETED]
 selected = st.multiselect(
     "Conversations to enrich",
     options=choices,
@@ -87,7 +87,7 @@ if row.enrichment_error:
     st.error(row.enrichment_error, icon=":material/error:")
 
 actions = st.columns(2)
-if row.enrichment_status != "completed":
+if row.enrichment_status != Enrichment.COMPLETED:
     is_failed = inspect_id in failed
     if actions[0].button("Retry" if is_failed else "Enrich this one", key="enrich_run_one", type="primary"):
         run_with_progress(enrichment.retry if is_failed else enrichment.run_many, [inspect_id], judge=judge)
@@ -99,5 +99,5 @@ with report_tab:
     show_report(row.validation_report)
 with quality_tab:
     show_quality(row)
-if row.enrichment_status in FAILED:
+if row.enrichment_status in ENRICHMENT_FAILURES:
     st.caption("Fix the stored conversation (or re-import it), then use Retry.")

@@ -9,6 +9,7 @@ import streamlit as st
 from core.checklist import checklist
 from core.demo import fill_demo
 from core.models.status_labels import StatusField, status_text
+from core.models.statuses import Enrichment, Review
 from pages._ui import attempt, page_link, run_action, services, signed_in_user, system_services
 
 STEP_PAGES = {
@@ -32,9 +33,9 @@ for refusal in st.session_state.pop("home_refused", []):
 stats = svc.stats()
 cols = st.columns(4)
 cols[0].metric("Conversations", stats.conversations)
-cols[1].metric("Enriched", stats.enrichment_status["completed"])
-cols[2].metric("Approved", stats.review_status["approved"])
-cols[3].metric("Waiting for review", stats.review_status["pending_review"])
+cols[1].metric("Enriched", stats.enrichment_status[Enrichment.COMPLETED])
+cols[2].metric("Approved", stats.review_status[Review.APPROVED])
+cols[3].metric("Waiting for review", stats.review_status[Review.PENDING])
 
 steps = checklist(svc)
 done = sum(step.done for step in steps)

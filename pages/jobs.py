@@ -9,7 +9,8 @@ from __future__ import annotations
 import streamlit as st
 
 from core.batch.service import BatchRequest
-from pages._jobs_widgets import RUNNING, job_view, key_ready, new_batch_form, show_estimate, status_words
+from core.models.statuses import RUNNABLE
+from pages._jobs_widgets import job_view, key_ready, new_batch_form, show_estimate, status_words
 from pages._ui import empty_state, run_action, services
 
 svc = services()
@@ -42,7 +43,7 @@ if planned := st.session_state.get("planned_batch"):
             del st.session_state["planned_batch"]
             st.rerun()
 
-with st.expander("New batch", expanded=not any(j.status in RUNNING for j in svc.batch.list(limit=20))):
+with st.expander("New batch", expanded=not any(j.status in RUNNABLE for j in svc.batch.list(limit=20))):
     request = new_batch_form(svc)
     if request is not None and show_estimate(svc, request):
         name = st.text_input("Name (optional)", key="jobs_name", help="To find the job again; a name is made if empty.")
@@ -78,7 +79,7 @@ def jobs_table() -> None:
 
 
 # The list refreshes with the live view while any job runs, so its counts never go stale.
-st.fragment(run_every=2 if any(j.status in RUNNING for j in jobs) else None)(jobs_table)()
+st.fragment(run_every=2 if any(j.status in RUNNABLE for j in jobs) else None)(jobs_table)()
 # Names only: the status lives in the table and the live view, which refresh while a job runs.
 names = {j.id: j.name for j in jobs}
 job_id = st.selectbox("Job", list(names), format_func=names.__getitem__, key="jobs_pick")

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 import typer
 
 from core.cli.common import console, err_console, friendly_errors, print_json, services
+from core.models.statuses import Item, Job
 
 if TYPE_CHECKING:  # the batch machinery (and the SDK behind it) loads only when a batch command runs
     from core.batch.service import JobProgress, Keys
@@ -110,7 +111,7 @@ def run(
             for helper in helpers:
                 helper.wait(timeout=30)
         _print_progress(svc.batch.progress(final.id))
-    if final.status == "failed":
+    if final.status == Job.FAILED:
         raise typer.Exit(1)
 
 
@@ -127,7 +128,7 @@ def status(job: JobArg, as_json: Annotated[bool, typer.Option("--json")] = False
             )
             return
         _print_progress(progress)
-        for item in svc.items(progress.job.id, status="failed")[:10]:
+        for item in svc.items(progress.job.id, status=Item.FAILED)[:10]:
             console.print(f"  item {item.position}: {item.error_message}", highlight=False, markup=False)
 
 

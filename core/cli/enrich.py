@@ -8,6 +8,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from core.cli.common import console, err_console, fail, friendly_errors, services
+from core.models.statuses import Outcome
 
 if TYPE_CHECKING:  # the pipeline loads only when the command runs
     from core.enrichment.models import EnrichmentOutcome, EnrichmentSummary
@@ -30,7 +31,7 @@ def enrich(
             return
         summary = _run(service, selected, judge)
     for outcome in summary.outcomes:
-        if outcome.outcome == "failed":
+        if outcome.outcome == Outcome.FAILED:
             err_console.print(
                 f"failed  {outcome.conversation_id}: {outcome.error}", highlight=False, markup=False, soft_wrap=True
             )

@@ -19,6 +19,7 @@ from core.generation.plan import GenerationResult
 from core.generation.service import GenerationService
 from core.models.conversation import Conversation
 from core.models.scaffolding import Tier
+from core.models.statuses import Outcome, Review
 from core.review.service import ReviewService
 from core.storage.ports import ConversationRows, ScaffoldingRows
 
@@ -85,7 +86,7 @@ class ConversationActions:
         if not (enrich and generated.result.ok):
             return generated
         outcome = self.enrichment.run_one(generated.result.conversation_id)
-        generated.enriched = outcome.outcome == "succeeded"
+        generated.enriched = outcome.outcome == Outcome.SUCCEEDED
         generated.enrich_message = outcome.error
         return generated
 
@@ -113,7 +114,7 @@ class ConversationActions:
         if not result.ok:
             return generated
         self.conversations.update(result.conversation_id, regenerated_from=old.conversation_id)
-        if old.review_status != "archived":
+        if old.review_status != Review.ARCHIVED:
             self.review.decide(
                 old.conversation_id,
                 "archive",

@@ -19,6 +19,7 @@ from core.jsonutil import canonical_hash, dumps_pretty
 from core.models.base import NIL_UUID, new_id, utcnow
 from core.models.conversation import Conversation, Source
 from core.models.scaffolding import EmotionalArc, ExpertProfile, Persona, PromptTemplate, Tier, TrainingTopic
+from core.models.statuses import Enrichment, Processing
 from core.storage.blobs import (
     CONVERSATION_FILES,
     BlobStore,
@@ -175,7 +176,7 @@ class ConversationStore:
             category=provenance.template.category if provenance.template else None,
         )
         if data is None:
-            row.processing_status = "parse_failed"
+            row.processing_status = Processing.PARSE_FAILED
             row.requires_manual_review = True
             row.parse_error_message = error
             row.source_hash = canonical_hash(raw_text)
@@ -190,7 +191,7 @@ class ConversationStore:
             written.append(parsed_path)
             user_turns = [t for t in turns if isinstance(t, dict) and t.get("role") == "user"]
             name = metadata.get("client_persona") if isinstance(metadata, dict) else None
-            row.processing_status = "parsed"
+            row.processing_status = Processing.PARSED
             row.file_path = parsed_path
             row.file_size = len(parsed_bytes)
             row.conversation_name = str(name or "Untitled Conversation")[:255]
@@ -206,7 +207,7 @@ class ConversationStore:
             enriched_bytes = dumps_pretty(enriched)
             self.blobs.put(CONVERSATION_FILES, enriched_path, enriched_bytes)
             written.append(enriched_path)
-            row.enrichment_status = "completed"
+            row.enrichment_status = Enrichment.COMPLETED
             row.enriched_file_path = enriched_path
             row.enriched_file_size = len(enriched_bytes)
             row.enriched_at = now

@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 from core.demo.history import record_history
 from core.demo.reviews import apply_reviews
 from core.importer import Importer
+from core.models.statuses import Enrichment, Outcome, Review
 from core.scaffolding.defaults import install_defaults
 
 if TYPE_CHECKING:
@@ -86,10 +87,10 @@ def fill_demo(svc: Services, *, created_by: str | None = None) -> DemoLoadResult
     db = svc.db
     ids = list(result.by_file.values())
     rows = db.conversations.list(where={"conversation_id": ids}) if ids else []
-    pending = [r.conversation_id for r in rows if r.enrichment_status != "completed" and r.is_active]
+    pending = [r.conversation_id for r in rows if r.enrichment_status != Enrichment.COMPLETED and r.is_active]
     if pending:
         summary = svc.enrichment.run_many(pending)
-        result.enriched = sum(o.outcome == "succeeded" for o in summary.outcomes)
+        result.enriched = sum(o.outcome == Outcome.SUCCEEDED for o in summary.outcomes)
     result.reviewed = apply_reviews(svc.review, result.by_file)
     order = {cid: position for position, cid in enumerate(ids)}
     ordered = sorted(
@@ -97,7 +98,7 @@ def fill_demo(svc: Services, *, created_by: str | None = None) -> DemoLoadResult
     )
     result.job_recorded = record_history(db, svc.generation, ordered, created_by=created_by)
     if db.training_files.find_by(name=DEMO_TRAINING_FILE, created_by=created_by) is None:  # each user's own
-        approved = [r.conversation_id for r in ordered if r.review_status == "approved"]
+        approved = [r.conversation_id for r in ordered if r.review_status == Review.APPROVED]
         if approved:
             created = svc.training_files.create(
                 DEMO_TRAINING_FILE,

@@ -23,6 +23,8 @@ from core.llm.types import LLMReply, LLMUsage
 from core.models.base import utcnow
 from core.models.conversation import Conversation
 from core.models.jobs import BatchItem, BatchJob, BatchLogLine
+from core.models.statuses import Call as CallState
+from core.models.statuses import Item, Job
 from core.storage.database import Database
 
 DEMO_JOB_NAME = "Demo: planner conversations, first batch"
@@ -69,7 +71,7 @@ def _log(db: Database, call: Call, *, at: datetime, job_id: str | None, created_
         template_id=call.plan.template.id,
         created_by=created_by,
         cost_usd=call.cost,
-        status="success",
+        status=CallState.SUCCESS,
     )
     db.logs.add(row.model_copy(update={"created_at": at, "updated_at": at}))
 
@@ -94,7 +96,7 @@ def _job(calls: list[Call], start: datetime, created_by: str | None) -> tuple[Ba
             BatchItem(
                 job_id="",
                 position=position,
-                status="completed",
+                status=Item.COMPLETED,
                 parameters=params,
                 attempts=1,
                 conversation_id=row.conversation_id,
@@ -111,7 +113,7 @@ def _job(calls: list[Call], start: datetime, created_by: str | None) -> tuple[Ba
     total = round(sum(c.cost for c in calls), 6)
     job = BatchJob(
         name=DEMO_JOB_NAME,
-        status="completed",
+        status=Job.COMPLETED,
         total_items=len(calls),
         completed_items=len(calls),
         successful_items=len(calls),
@@ -147,7 +149,7 @@ def _truncated_item(
     return BatchItem(
         job_id=job.id,
         position=position,
-        status="failed",
+        status=Item.FAILED,
         parameters={
             "persona_key": row.persona_key,
             "arc_key": row.emotional_arc_key,
@@ -196,7 +198,7 @@ def record_history(
     failed = _truncated_item(generation, last, reply_text, job, len(items) + 1, created_by)
     db.items.add(failed)
     when = failed.finished_at or start  # the call belongs to the job's day, not to the moment the demo loaded
-    for log in db.logs.list(where={"job_id": job.id, "status": ["failed"]}):
+    for log in db.logs.list(where={"job_id": job.id, "status": [CallState.FAILED]}):
         db.logs.update(log.id, created_at=when, updated_at=when)
     if failed.failure_id:
         db.failures.update(failed.failure_id, created_at=when, updated_at=when)

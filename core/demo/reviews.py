@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from core.models.review import TurnRatingValue
+from core.models.statuses import Review
 from core.review.service import ReviewService
 
 REVIEWS_FILE = Path(__file__).resolve().parent / "reviews.json"
@@ -43,7 +44,7 @@ def apply_reviews(review: ReviewService, conversation_by_file: dict[str, str]) -
         if conversation_id is None:
             continue
         row = review.conversations.get(conversation_id)
-        if row.review_status != "pending_review" or review.history(conversation_id):
+        if row.review_status != Review.PENDING or review.history(conversation_id):
             continue
         for turn, rating in sorted(planned.ratings.items()):
             review.rate_turn(conversation_id, turn, rating, plan.reviewer)

@@ -28,6 +28,7 @@ from core.llm.retry import backoff_s, is_transient
 from core.llm.types import LLMReply, MessageClient, MessageRequest, SystemBlock
 from core.models.logs import GenerationLog
 from core.models.scaffolding import EmotionalArc, ExpertProfile
+from core.models.statuses import Call
 from core.settings import Settings
 from core.storage.database import Database
 
@@ -164,7 +165,9 @@ class ClaudeJudge:
                 return self.client.create_message(request, max_retries=0), entry
             except LLMError as err:
                 latency = round((time.perf_counter() - started) * 1000)
-                self.ledger.complete(entry, reply=None, status="failed", error_message=err.message, latency_ms=latency)
+                self.ledger.complete(
+                    entry, reply=None, status=Call.FAILED, error_message=err.message, latency_ms=latency
+                )
                 if retry < retries and is_transient(err):
                     time.sleep(self.retry_delay(retry, err.retry_after))
                     continue
@@ -205,7 +208,7 @@ class ClaudeJudge:
         self.ledger.complete(
             entry,
             reply=reply,
-            status="failed" if error else "success",
+            status=Call.FAILED if error else Call.SUCCESS,
             cost=cost,
             error_message=error,
             latency_ms=latency_ms,

@@ -7,11 +7,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from core.models.statuses import EnrichmentStatus
+from core.models.statuses import EnrichmentStatus, Outcome, OutcomeKind
 
 Severity = Literal["blocker", "warning"]
 Stage = Literal["fetch", "validation", "enrichment", "normalization", "storage", "finalize"]
-OutcomeKind = Literal["succeeded", "failed", "skipped"]
+
 
 #: The 14 blocking codes and 6 warning codes of the earlier system's validation, kept by name.
 BLOCKER_CODES: tuple[str, ...] = (
@@ -110,15 +110,15 @@ class EnrichmentSummary(BaseModel):
 
     @property
     def succeeded(self) -> int:
-        return len(self.ids("succeeded"))
+        return len(self.ids(Outcome.SUCCEEDED))
 
     @property
     def failed(self) -> int:
-        return len(self.ids("failed"))
+        return len(self.ids(Outcome.FAILED))
 
     @property
     def skipped(self) -> int:
-        return len(self.ids("skipped"))
+        return len(self.ids(Outcome.SKIPPED))
 
     @property
     def judge_cost_usd(self) -> float:

@@ -34,6 +34,7 @@ from core.enrichment.validate import validate
 from core.errors import BrightRunError
 from core.models.base import utcnow
 from core.models.conversation import Conversation
+from core.models.statuses import ENRICHMENT_FAILURES, ENRICHMENT_TO_RUN, Enrichment, Outcome
 from core.scaffolding.service import ScaffoldingService
 from core.settings import Settings
 from core.storage.blobs import BlobStore
@@ -41,8 +42,8 @@ from core.storage.ports import Connection, ConversationRows, ScaffoldingRows, Tr
 
 ENRICHMENT_VERSION = "v2.0"
 #: Not yet enriched, or interrupted part-way (a crash leaves these; running again finishes them).
-PENDING = ("not_started", "validated", "enrichment_in_progress", "enriched", "enrichment_failed")
-FAILED = ("validation_failed", "normalization_failed", "enrichment_failed")
+PENDING = ENRICHMENT_TO_RUN
+FAILED = ENRICHMENT_FAILURES
 Progress = Callable[[int, int, EnrichmentOutcome], None]
 PREFETCH = 50  # rows read per query in a batch run
 
@@ -119,7 +120,7 @@ class EnrichmentService:
         for conversation_id in ids:
             self.conversations_rows.update_where(
                 {"conversation_id": conversation_id, "enrichment_status": [*FAILED, *PENDING]},
-                enrichment_status="not_started",
+                enrichment_status=Enrichment.NOT_STARTED,
                 enrichment_error=None,
             )
         return self.run_many(ids, judge=judge, progress=progress)
@@ -162,36 +163,38 @@ class EnrichmentService:
         self, conversation_id: str, row: Conversation | None, loader: ContextLoader, judge: Judge | None, *, force: bool
     ) -> EnrichmentOutcome:
         if row is None:
-            return EnrichmentOutcome(conversation_id=conversation_id, outcome="failed", error="No such conversation.")
-        if row.enrichment_status == "completed" and not force:
+            return EnrichmentOutcome(
+                conversation_id=conversation_id, outcome=Outcome.FAILED, error="No such conversation."
+            )
+        if row.enrichment_status == Enrichment.COMPLETED and not force:
             if row.quality_score is None:  # imported already enriched: measure it, leave its file alone
                 row.quality_score = self._backfill_score(row)
             return EnrichmentOutcome(
                 conversation_id=conversation_id,
-                outcome="skipped",
-                final_status="completed",
+                outcome=Outcome.SKIPPED,
+                final_status=Enrichment.COMPLETED,
                 error="Already enriched.",
                 enriched_path=row.enriched_file_path,
                 quality_score=row.quality_score,
             )
         outcome = EnrichmentOutcome(
-            conversation_id=conversation_id, outcome="failed", final_status=row.enrichment_status
+            conversation_id=conversation_id, outcome=Outcome.FAILED, final_status=row.enrichment_status
         )
         try:
             try:
                 self._stages(row, loader, judge, outcome)
             except VersionConflict:  # edited meanwhile: enrich the fresh version once more
                 fresh = self.conversations_rows.get(conversation_id)
-                outcome = EnrichmentOutcome(conversation_id=conversation_id, outcome="failed")
+                outcome = EnrichmentOutcome(conversation_id=conversation_id, outcome=Outcome.FAILED)
                 self._stages(fresh, loader, judge, outcome)
         except VersionConflict as conflict:
-            outcome.error, outcome.hint, outcome.final_status = conflict.message, conflict.hint, "not_started"
-            self._set(conversation_id, enrichment_status="not_started")
+            outcome.error, outcome.hint, outcome.final_status = conflict.message, conflict.hint, Enrichment.NOT_STARTED
+            self._set(conversation_id, enrichment_status=Enrichment.NOT_STARTED)
         except StageFailed as failed:
             outcome.error = f"{failed.stage}: {failed}"
             outcome.hint = failed.hint
-            outcome.final_status = "enrichment_failed"
-            self._set(conversation_id, enrichment_status="enrichment_failed", enrichment_error=outcome.error)
+            outcome.final_status = Enrichment.FAILED
+            self._set(conversation_id, enrichment_status=Enrichment.FAILED, enrichment_error=outcome.error)
         return outcome
 
     def _stages(
@@ -207,20 +210,22 @@ class EnrichmentService:
         if not report.is_valid:
             self._set(
                 cid,
-                enrichment_status="validation_failed",
+                enrichment_status=Enrichment.VALIDATION_FAILED,
                 validation_report=outcome.validation_report,
                 enrichment_error=report.summary,
             )
-            outcome.final_status, outcome.error = "validation_failed", report.summary
+            outcome.final_status, outcome.error = Enrichment.VALIDATION_FAILED, report.summary
             return
         # Back-to-back transitions share a transaction: both UPDATEs run, in order, and a crash between
         # them rolls back to a state the next run resumes from.
         with self.transactions.transaction() as conn:
             report_json = outcome.validation_report
-            self._set(cid, conn, enrichment_status="validated", validation_report=report_json, enrichment_error=None)
-            self._set(cid, conn, enrichment_status="enrichment_in_progress")
+            self._set(
+                cid, conn, enrichment_status=Enrichment.VALIDATED, validation_report=report_json, enrichment_error=None
+            )
+            self._set(cid, conn, enrichment_status=Enrichment.IN_PROGRESS)
         outcome.stages_completed.append("validation")
-        outcome.final_status = "enrichment_in_progress"
+        outcome.final_status = Enrichment.IN_PROGRESS
         try:
             enriched, quality = score_and_build(row, data, loader, judge, outcome)
         except Exception as err:
@@ -229,8 +234,8 @@ class EnrichmentService:
         normalized = normalize(enriched)
         if not normalized.ok:
             error = "normalization: " + "; ".join(normalized.errors())
-            self._set(cid, enrichment_status="normalization_failed", enrichment_error=error)
-            outcome.final_status, outcome.error = "normalization_failed", error
+            self._set(cid, enrichment_status=Enrichment.NORMALIZATION_FAILED, enrichment_error=error)
+            outcome.final_status, outcome.error = Enrichment.NORMALIZATION_FAILED, error
             return
         outcome.stages_completed.append("normalization")
         try:
@@ -239,11 +244,11 @@ class EnrichmentService:
             raise StageFailed("storage", describe(err), getattr(err, "hint", None)) from err
         with self.transactions.transaction() as conn:  # only if nobody changed the conversation since it was read
             stored: dict[str, Any] = {"enriched_file_path": path, "enriched_file_size": size, "enriched_at": utcnow()}
-            self._set(cid, conn, enrichment_status="enriched", **stored)
-            done: dict[str, Any] = {"enrichment_status": "completed", "enrichment_version": ENRICHMENT_VERSION}
+            self._set(cid, conn, enrichment_status=Enrichment.ENRICHED, **stored)
+            done: dict[str, Any] = {"enrichment_status": Enrichment.COMPLETED, "enrichment_version": ENRICHMENT_VERSION}
             self._set(cid, conn, expect=row, **done, **quality)
         outcome.stages_completed += ["storage", "finalize"]
-        outcome.outcome, outcome.final_status = "succeeded", "completed"
+        outcome.outcome, outcome.final_status = Outcome.SUCCEEDED, Enrichment.COMPLETED
         outcome.enriched_path, outcome.enriched_size = path, size
         outcome.quality_score = quality["quality_score"]
 

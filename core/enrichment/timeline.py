@@ -7,13 +7,12 @@ failed, see ``pipeline``) and the timestamps.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
 
 from pydantic import BaseModel
 
 from core.models.conversation import Conversation
+from core.models.statuses import Enrichment, Stage, StageStatus
 
-StageStatus = Literal["pending", "in_progress", "completed", "failed"]
 STAGES: tuple[tuple[str, str], ...] = (  # key (stored in error prefixes) and what the expert reads
     ("generation", "Written or imported"),
     ("fetch", "File read"),
@@ -25,14 +24,14 @@ STAGES: tuple[tuple[str, str], ...] = (  # key (stored in error prefixes) and wh
 )
 # How far each status got: every stage before this index is completed.
 REACHED = {
-    "not_started": 1,
-    "validation_failed": 2,
-    "validated": 3,
-    "enrichment_in_progress": 3,
-    "enrichment_failed": 3,
-    "normalization_failed": 4,
-    "enriched": 6,
-    "completed": 7,
+    Enrichment.NOT_STARTED: 1,
+    Enrichment.VALIDATION_FAILED: 2,
+    Enrichment.VALIDATED: 3,
+    Enrichment.IN_PROGRESS: 3,
+    Enrichment.FAILED: 3,
+    Enrichment.NORMALIZATION_FAILED: 4,
+    Enrichment.ENRICHED: 6,
+    Enrichment.COMPLETED: 7,
 }
 
 
@@ -45,11 +44,11 @@ class StageView(BaseModel):
 
 
 def _failed_stage(row: Conversation) -> str | None:
-    if row.enrichment_status == "validation_failed":
+    if row.enrichment_status == Enrichment.VALIDATION_FAILED:
         return "validation"
-    if row.enrichment_status == "normalization_failed":
+    if row.enrichment_status == Enrichment.NORMALIZATION_FAILED:
         return "normalization"
-    if row.enrichment_error and row.enrichment_status != "completed":
+    if row.enrichment_error and row.enrichment_status != Enrichment.COMPLETED:
         stage = row.enrichment_error.split(":", 1)[0]
         return stage if stage in dict(STAGES) else None
     return None
@@ -71,14 +70,14 @@ def timeline(row: Conversation) -> list[StageView]:
         reached = [key for key, _ in STAGES].index(failed)
     views = []
     for index, (key, label) in enumerate(STAGES):
-        status: StageStatus = "completed" if index < reached else "pending"
+        status: StageStatus = Stage.COMPLETED if index < reached else Stage.PENDING
         if key == failed:
-            status = "failed"
-        elif index == reached and row.enrichment_status == "enrichment_in_progress" and failed is None:
-            status = "in_progress"
+            status = Stage.FAILED
+        elif index == reached and row.enrichment_status == Enrichment.IN_PROGRESS and failed is None:
+            status = Stage.IN_PROGRESS
         at = row.raw_stored_at if key == "generation" else row.enriched_at if key in ("storage", "finalize") else None
-        detail = _without_stage(row.enrichment_error) if status == "failed" else None
+        detail = _without_stage(row.enrichment_error) if status == Stage.FAILED else None
         views.append(
-            StageView(key=key, label=label, status=status, at=at if status == "completed" else None, detail=detail)
+            StageView(key=key, label=label, status=status, at=at if status == Stage.COMPLETED else None, detail=detail)
         )
     return views

@@ -18,6 +18,7 @@ from core.conversations.store import ConversationStore
 from core.export.duplicates import matching_passages, near_duplicates, repeated_openings
 from core.export.histograms import Category, Histogram, capped_histogram, categories, histogram
 from core.models.conversation import Conversation
+from core.models.statuses import Review
 from core.names import Names
 from core.scaffolding.compatibility import check_compatibility
 from core.scaffolding.service import ScaffoldingService
@@ -98,7 +99,7 @@ def coverage(rows: Iterable[Conversation], scaffolding: ScaffoldingService) -> C
     for row in rows:
         cell = counts[keys_of(row)]
         cell[0] += 1
-        cell[1] += row.review_status == "approved"
+        cell[1] += row.review_status == Review.APPROVED
     axes = [sorted(set(known) | {k[i] for k in counts}) for i, known in enumerate((personas, arcs, topics))]
     cells = []
     for p in axes[0]:

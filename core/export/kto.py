@@ -10,8 +10,9 @@ from typing import Any
 
 from core.export.common import ExportOptions
 from core.export.selection import ExportItem
+from core.models.statuses import KTO_DEFAULT, Review
 
-DEFAULT_STATUSES: tuple[str, ...] = ("approved", "rejected")
+DEFAULT_STATUSES: tuple[str, ...] = KTO_DEFAULT
 
 
 def records(item: ExportItem, options: ExportOptions) -> list[dict[str, Any]]:
@@ -24,6 +25,6 @@ def records(item: ExportItem, options: ExportOptions) -> list[dict[str, Any]]:
         chat = [{"role": m.role, "content": m.content} for m in example.chat()]
         answer = example.messages[-1]
         rated = ratings.get(answer.turn_number) if answer.turn_number is not None else None
-        label = rated == "good" if rated is not None else status == "approved"
+        label = rated == "good" if rated is not None else status == Review.APPROVED
         out.append({"prompt": chat[:-1], "completion": chat[-1:], "label": label})
     return out

@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from core.models.conversation import Conversation
-from core.models.statuses import quality_tier
+from core.models.statuses import Tier, quality_tier
 
-TIER_FROM_PAIRS_DEFAULT = "experimental"
+TIER_FROM_PAIRS_DEFAULT = Tier.EXPERIMENTAL
 
 
 def _first(*values: Any) -> str:

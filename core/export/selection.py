@@ -16,11 +16,11 @@ from core.conversations.store import ConversationStore
 from core.conversations.truncation import truncated_answers
 from core.errors import ValidationError
 from core.models.conversation import Conversation
-from core.models.statuses import REVIEW_STATUSES
+from core.models.statuses import REVIEW_STATUSES, Enrichment, Review
 from core.storage.blobs import owned_conversation_path
 
 PAGE_SIZE = 200
-DEFAULT_STATUSES: tuple[str, ...] = ("approved",)
+DEFAULT_STATUSES: tuple[str, ...] = (Review.APPROVED,)
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ class Selection:
     include_truncated: bool = False
 
     def where(self) -> dict[str, Any]:
-        where: dict[str, Any] = {"is_active": True, "enrichment_status": "completed"}
+        where: dict[str, Any] = {"is_active": True, "enrichment_status": Enrichment.COMPLETED}
         if self.statuses is not None:
             where["review_status"] = list(self.statuses)
         if not self.include_truncated:

@@ -29,6 +29,7 @@ from core.export.selection import (
 )
 from core.export.split import DEFAULT_SEED, check_ratio
 from core.export.validate import ValidationReport, validate_export
+from core.models.statuses import Review
 from core.scaffolding.service import ScaffoldingService
 
 FILE_NAMES = {
@@ -62,7 +63,7 @@ class ExportService:
         include_truncated: bool = False,
     ) -> Selection:
         """``status`` as the CLI takes it; KTO defaults to approved and rejected (its two labels)."""
-        default = kto.DEFAULT_STATUSES if fmt == "kto" else ("approved",)
+        default = kto.DEFAULT_STATUSES if fmt == "kto" else (Review.APPROVED,)
         ids = tuple(conversation_ids) if conversation_ids is not None else None
         statuses = parse_statuses(status, default=default)
         return Selection(statuses=statuses, conversation_ids=ids, include_truncated=include_truncated)

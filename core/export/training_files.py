@@ -21,6 +21,7 @@ from core.export.selection import Selection, iter_items, iter_rows
 from core.export.service import ExportService
 from core.models.base import new_id, utcnow
 from core.models.conversation import Conversation
+from core.models.statuses import Enrichment, TrainingFileState
 from core.models.training import TrainingFile, TrainingFileConversation
 from core.storage.blobs import TRAINING_FILES, owned_training_file_path, training_file_paths
 from core.storage.ports import TrainingFileRows
@@ -59,7 +60,7 @@ class TrainingFileService:
         return found
 
     def list_files(self, *, include_archived: bool = False) -> list[TrainingFile]:
-        where = None if include_archived else {"status": "active"}
+        where = None if include_archived else {"status": TrainingFileState.ACTIVE}
         return self.files.files.list(where=where, order_by="created_at", descending=True)
 
     def member_ids(self, file_id: str) -> list[str]:
@@ -114,7 +115,7 @@ class TrainingFileService:
     def add(self, key: str, conversation_ids: list[str], *, added_by: str | None = None) -> TrainingFile:
         """Append conversations; a request with any conversation already in the file is refused whole."""
         row = self._owned(self.get(key))
-        if row.status != "active":
+        if row.status != TrainingFileState.ACTIVE:
             raise ConflictError(f"Training file '{row.name}' is {row.status}; only active files take conversations.")
         rows = self._eligible(conversation_ids)
         new = [r.conversation_id for r in rows]
@@ -143,7 +144,7 @@ class TrainingFileService:
 
     def archive(self, key: str) -> TrainingFile:
         row = self._owned(self.get(key))
-        return self.files.files.update(row.id, status="archived", last_updated_at=utcnow())
+        return self.files.files.update(row.id, status=TrainingFileState.ARCHIVED, last_updated_at=utcnow())
 
     # -- helpers ----------------------------------------------------------------------------------
     def _mine(self) -> dict[str, str]:
@@ -169,7 +170,7 @@ class TrainingFileService:
             found = self.store.rows.find(given) or self.store.rows.find_by(id=given)
             if found is None:
                 problems.append(f"{given}: no such conversation")
-            elif found.enrichment_status != "completed" or not found.enriched_file_path or not found.is_active:
+            elif found.enrichment_status != Enrichment.COMPLETED or not found.enriched_file_path or not found.is_active:
                 problems.append(f"{given}: enrichment is {found.enrichment_status}, not completed")
             else:
                 rows.append(found)

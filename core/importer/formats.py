@@ -16,6 +16,7 @@ from core.importer.checks import conversation_id, expect, optional_object, refus
 from core.importer.pairs import raw_from_pairs
 from core.jsonutil import dumps_pretty
 from core.models.base import utcnow
+from core.models.statuses import Review
 
 Format = Literal["raw", "enriched", "training_file", "jsonl"]
 UUID_IN_NAME = re.compile(r"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})")
@@ -113,9 +114,9 @@ def _finish(candidate: Candidate) -> Candidate:
     overrides["quality_details"] = details | {KEPT: candidate.kind}
     if truncation is not None:
         overrides |= {"is_truncated": True, "truncation_pattern": truncation.pattern}
-        if overrides.get("review_status") == "approved":
+        if overrides.get("review_status") == Review.APPROVED:
             overrides |= {
-                "review_status": "pending_review",
+                "review_status": Review.PENDING,
                 "reviewed_by": None,
                 "reviewed_at": None,
                 "review_notes": "Held for review on import: an answer ends mid-sentence. " + truncation.details,
@@ -214,7 +215,7 @@ def from_training_file(data: dict[str, Any], *, source: str, kind: Format = "tra
             "training_topic_name": scaffolding.get("training_topic") or "",
         }
         overrides = {
-            "review_status": "approved",
+            "review_status": Review.APPROVED,
             "reviewed_by": "import",
             "reviewed_at": utcnow(),
             "review_notes": f"Approved in training file '{file_name}' before import.",

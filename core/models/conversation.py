@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from core.models.base import Record, new_id
 from core.models.scaffolding import Tier
-from core.models.statuses import EnrichmentStatus, ProcessingStatus, ReviewStatus
+from core.models.statuses import Enrichment, EnrichmentStatus, Processing, ProcessingStatus, Review, ReviewStatus
 
 
 class _Strict(BaseModel):
@@ -90,12 +90,12 @@ class Conversation(Record):
     brand_voice_alignment: float | None = None
     quality_details: dict[str, Any] | None = None
 
-    review_status: ReviewStatus = "pending_review"
+    review_status: ReviewStatus = Review.PENDING
     reviewed_by: str | None = None
     reviewed_at: datetime | None = None
     review_notes: str | None = None
 
-    processing_status: ProcessingStatus = "queued"
+    processing_status: ProcessingStatus = Processing.QUEUED
     raw_response_path: str | None = None
     raw_response_size: int | None = None
     raw_stored_at: datetime | None = None
@@ -108,7 +108,7 @@ class Conversation(Record):
     file_path: str | None = None
     file_size: int | None = None
 
-    enrichment_status: EnrichmentStatus = "not_started"
+    enrichment_status: EnrichmentStatus = Enrichment.NOT_STARTED
     validation_report: dict[str, Any] | None = None
     enriched_file_path: str | None = None
     enriched_file_size: int | None = None

@@ -9,7 +9,7 @@ from pydantic import Field
 
 from core.models.base import Record
 from core.models.scaffolding import Tier
-from core.models.statuses import ItemStatus, JobStatus
+from core.models.statuses import Item, ItemStatus, Job, JobStatus
 
 Priority = Literal["low", "normal", "high"]
 JobMode = Literal["online", "message_batches"]
@@ -19,7 +19,7 @@ ErrorHandling = Literal["stop", "continue"]
 class BatchJob(Record):
     name: str = Field(min_length=1, max_length=255)
     job_type: str = "generation"
-    status: JobStatus = "queued"
+    status: JobStatus = Job.QUEUED
     priority: Priority = "normal"
     mode: JobMode = "online"
     tier: Tier | None = None
@@ -49,7 +49,7 @@ class BatchJob(Record):
 class BatchItem(Record):
     job_id: str
     position: int = Field(ge=1)
-    status: ItemStatus = "queued"
+    status: ItemStatus = Item.QUEUED
     parameters: dict[str, Any] = Field(default_factory=dict)
     attempts: int = 0
     lease_owner: str | None = None

@@ -7,7 +7,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from core.models.base import Record
-from core.models.statuses import CallStatus
+from core.models.statuses import Call, CallStatus
 
 #: ``sent``: the row is written before the call and completed after it; a ``sent`` row left behind is a call
 #: whose worker died (billed, never answered here) and still counts toward the job's spend.
@@ -29,7 +29,7 @@ class GenerationLog(Record):
     cache_write_tokens: int = 0
     cost_usd: float = 0.0
     latency_ms: int = 0
-    status: CallStatus = "success"
+    status: CallStatus = Call.SUCCESS
     stop_reason: str | None = None
     error_message: str | None = None
     error_code: str | None = None

@@ -1,9 +1,16 @@
-"""The one vocabulary of each status field; people see them through ``core.models.status_labels``."""
+"""The one vocabulary of each status field, with names to write them by, and every status group.
+
+Code writes ``Review.APPROVED``, never ``"approved"``: each constant's type is its ``Literal`` value, so
+mypy still checks it against the field's vocabulary, and the stored value (SQL, JSON, pydantic dumps)
+is the same string as before. People see statuses through ``core.models.status_labels``.
+``tests/unit/test_status_literals.py`` fails when a raw status string appears in ``core/`` or ``pages/``.
+"""
 
 from __future__ import annotations
 
-from typing import Literal, get_args
+from typing import Final, Literal, get_args
 
+# --- the vocabularies ----------------------------------------------------------------------------------
 ProcessingStatus = Literal["queued", "generating", "raw_stored", "parsed", "parse_failed", "failed"]
 EnrichmentStatus = Literal[
     "not_started",
@@ -21,24 +28,203 @@ ItemStatus = Literal["queued", "processing", "completed", "failed", "cancelled"]
 QualityTier = Literal["seed_dataset", "production", "experimental", "rejected"]
 TrainingFileStatus = Literal["active", "archived", "processing", "failed"]
 CallStatus = Literal["success", "failed", "rate_limited", "timeout", "sent"]
+#: A spec project's step as a person sees it (``core.spec.project_steps.step_status``).
+SpecStepStatus = Literal["not_started", "done", "failed", "partly_done", "out_of_date"]
+#: What a spec step or one section's execution prompt last did (stored in ``SpecProject.steps``).
+SpecRunStatus = Literal["not_started", "done", "failed"]
+#: What one section's execution prompt did.
+SpecSectionStatus = Literal["done", "failed"]
+#: One stage of the Enrich page's stage view (``core.enrichment.timeline``), derived, never stored.
+StageStatus = Literal["pending", "in_progress", "completed", "failed"]
+#: What one enrichment run of one conversation did (``core.enrichment.models.EnrichmentOutcome``).
+OutcomeKind = Literal["succeeded", "failed", "skipped"]
+
+
+class Processing:
+    """``Conversation.processing_status``: how far writing the conversation got."""
+
+    QUEUED: Final = "queued"
+    GENERATING: Final = "generating"
+    RAW_STORED: Final = "raw_stored"
+    PARSED: Final = "parsed"
+    PARSE_FAILED: Final = "parse_failed"
+    FAILED: Final = "failed"
+
+
+class Enrichment:
+    """``Conversation.enrichment_status``: how far the five-stage enrichment pipeline got."""
+
+    NOT_STARTED: Final = "not_started"
+    VALIDATION_FAILED: Final = "validation_failed"
+    VALIDATED: Final = "validated"
+    IN_PROGRESS: Final = "enrichment_in_progress"
+    FAILED: Final = "enrichment_failed"
+    ENRICHED: Final = "enriched"
+    NORMALIZATION_FAILED: Final = "normalization_failed"
+    COMPLETED: Final = "completed"
+
+
+class Review:
+    """``Conversation.review_status``."""
+
+    PENDING: Final = "pending_review"
+    APPROVED: Final = "approved"
+    REJECTED: Final = "rejected"
+    NEEDS_REVISION: Final = "needs_revision"
+    ARCHIVED: Final = "archived"
+
+
+class Job:
+    """``BatchJob.status``."""
+
+    QUEUED: Final = "queued"
+    PROCESSING: Final = "processing"
+    PAUSED: Final = "paused"
+    COMPLETED: Final = "completed"
+    FAILED: Final = "failed"
+    CANCELLED: Final = "cancelled"
+
+
+class Item:
+    """``BatchItem.status``."""
+
+    QUEUED: Final = "queued"
+    PROCESSING: Final = "processing"
+    COMPLETED: Final = "completed"
+    FAILED: Final = "failed"
+    CANCELLED: Final = "cancelled"
+
+
+class Tier:
+    """``Conversation.quality_tier`` (see ``quality_tier``)."""
+
+    SEED_DATASET: Final = "seed_dataset"
+    PRODUCTION: Final = "production"
+    EXPERIMENTAL: Final = "experimental"
+    REJECTED: Final = "rejected"
+
+
+class TrainingFileState:
+    """``TrainingFile.status`` (named apart from the ``TrainingFile`` record)."""
+
+    ACTIVE: Final = "active"
+    ARCHIVED: Final = "archived"
+    PROCESSING: Final = "processing"
+    FAILED: Final = "failed"
+
+
+class Call:
+    """``GenerationLog.status``: one call to Claude."""
+
+    SENT: Final = "sent"
+    SUCCESS: Final = "success"
+    FAILED: Final = "failed"
+    RATE_LIMITED: Final = "rate_limited"
+    TIMEOUT: Final = "timeout"
+
+
+class SpecStep:
+    """A spec project's step (``SpecStepStatus``) and what a step or section run last did (``SpecRunStatus``)."""
+
+    NOT_STARTED: Final = "not_started"
+    DONE: Final = "done"
+    FAILED: Final = "failed"
+    PARTLY_DONE: Final = "partly_done"
+    OUT_OF_DATE: Final = "out_of_date"
+
+
+class Stage:
+    """One stage of the Enrich page's stage view."""
+
+    PENDING: Final = "pending"
+    IN_PROGRESS: Final = "in_progress"
+    COMPLETED: Final = "completed"
+    FAILED: Final = "failed"
+
+
+class Outcome:
+    """What one enrichment run of one conversation did."""
+
+    SUCCEEDED: Final = "succeeded"
+    FAILED: Final = "failed"
+    SKIPPED: Final = "skipped"
+
 
 PROCESSING_STATUSES: tuple[str, ...] = get_args(ProcessingStatus)
 ENRICHMENT_STATUSES: tuple[str, ...] = get_args(EnrichmentStatus)
 REVIEW_STATUSES: tuple[str, ...] = get_args(ReviewStatus)
 JOB_STATUSES: tuple[str, ...] = get_args(JobStatus)
 ITEM_STATUSES: tuple[str, ...] = get_args(ItemStatus)
+TIER_VALUES: tuple[str, ...] = get_args(QualityTier)
 TRAINING_FILE_STATUSES: tuple[str, ...] = get_args(TrainingFileStatus)
 CALL_STATUSES: tuple[str, ...] = get_args(CallStatus)
+
+#: Every vocabulary by the ``status_labels`` field that shows it, plus the derived ones no label shows.
+VOCABULARIES: dict[str, tuple[str, ...]] = {
+    "processing": PROCESSING_STATUSES,
+    "enrichment": ENRICHMENT_STATUSES,
+    "review": REVIEW_STATUSES,
+    "job": JOB_STATUSES,
+    "item": ITEM_STATUSES,
+    "tier": TIER_VALUES,
+    "training_file": TRAINING_FILE_STATUSES,
+    "call": CALL_STATUSES,
+    "spec_step": get_args(SpecStepStatus),
+    "spec_section": get_args(SpecRunStatus),
+    "stage": get_args(StageStatus),
+    "outcome": get_args(OutcomeKind),
+}
+
+# --- the groups: each set of statuses that code tests against, defined once ------------------------------
+#: Enrichment statuses with an enriched file stored (the review's "enriched" download, approval's guard).
+ENRICHED: tuple[EnrichmentStatus, ...] = (Enrichment.ENRICHED, Enrichment.COMPLETED)
+#: Enrichment statuses ``enrich --all`` still runs (everything neither completed nor failed a check).
+ENRICHMENT_TO_RUN: tuple[EnrichmentStatus, ...] = (
+    Enrichment.NOT_STARTED,
+    Enrichment.VALIDATED,
+    Enrichment.IN_PROGRESS,
+    Enrichment.ENRICHED,
+    Enrichment.FAILED,
+)
+#: Enrichment statuses that mean a stage failed.
+ENRICHMENT_FAILURES: tuple[EnrichmentStatus, ...] = (
+    Enrichment.VALIDATION_FAILED,
+    Enrichment.NORMALIZATION_FAILED,
+    Enrichment.FAILED,
+)
+#: Review statuses a reviewer may approve, reject (and, from pending only, send back) from.
+REVIEWABLE: tuple[ReviewStatus, ...] = (Review.PENDING, Review.NEEDS_REVISION)
+#: Review statuses a reviewer decided (the checklist's "reviewed").
+REVIEWED: tuple[ReviewStatus, ...] = (Review.APPROVED, Review.REJECTED, Review.NEEDS_REVISION)
+#: Review statuses that are settled: only moving back to review leaves them.
+SETTLED: tuple[ReviewStatus, ...] = (Review.APPROVED, Review.REJECTED, Review.ARCHIVED)
+#: Review statuses a KTO export includes by default (desirable / undesirable).
+KTO_DEFAULT: tuple[ReviewStatus, ...] = (Review.APPROVED, Review.REJECTED)
+#: Job and item statuses a worker still claims from: waiting, or running.
+RUNNABLE: tuple[ItemStatus, ...] = (Item.QUEUED, Item.PROCESSING)
+#: Job statuses that are not finished: runnable, or paused (resumable).
+JOB_UNFINISHED: tuple[JobStatus, ...] = (Job.QUEUED, Job.PROCESSING, Job.PAUSED)
+#: Job statuses a person set that stop the workers: paused or cancelled.
+JOB_STOPPED: tuple[JobStatus, ...] = (Job.PAUSED, Job.CANCELLED)
+#: Job and item statuses nothing changes any more.
+TERMINAL: tuple[ItemStatus, ...] = (Item.COMPLETED, Item.FAILED, Item.CANCELLED)
+#: The call status each ``ClaudeError.code`` is logged as; any other error is ``Call.FAILED``.
+CALL_STATUS_BY_ERROR_CODE: dict[str, CallStatus] = {"rate_limited": Call.RATE_LIMITED, "timeout": Call.TIMEOUT}
+
+
+def call_status(error_code: str | None) -> CallStatus:
+    """The status a failed call is logged with: rate limited, timed out, or failed."""
+    return CALL_STATUS_BY_ERROR_CODE.get(error_code or "", Call.FAILED)
 
 
 def quality_tier(score: float | None) -> QualityTier:
     """Map a 1.0–5.0 quality score to its tier (one scale everywhere)."""
     if score is None:
-        return "experimental"
+        return Tier.EXPERIMENTAL
     if score >= 4.5:
-        return "seed_dataset"
+        return Tier.SEED_DATASET
     if score >= 3.5:
-        return "production"
+        return Tier.PRODUCTION
     if score >= 2.5:
-        return "experimental"
-    return "rejected"
+        return Tier.EXPERIMENTAL
+    return Tier.REJECTED

@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import Field
 
 from core.models.base import Record, utcnow
-from core.models.statuses import TrainingFileStatus
+from core.models.statuses import TrainingFileState, TrainingFileStatus
 
 
 class TrainingFile(Record):
@@ -26,7 +26,7 @@ class TrainingFile(Record):
     max_quality_score: float | None = None
     human_reviewed_count: int = 0
     scaffolding_distribution: dict[str, Any] = Field(default_factory=dict)
-    status: TrainingFileStatus = "active"
+    status: TrainingFileStatus = TrainingFileState.ACTIVE
     last_updated_at: datetime = Field(default_factory=utcnow)
 
 

@@ -14,6 +14,7 @@ from core.errors import ConflictError, ValidationError
 from core.models.base import utcnow
 from core.models.conversation import Conversation
 from core.models.review import ReviewAction
+from core.models.statuses import Processing
 from core.review.guards import check_approval
 from core.review.results import BulkResult, Refusal
 from core.review.transitions import TRANSITIONS, Decision, check_transition
@@ -120,7 +121,7 @@ class Decisions:
         to_status = check_transition(decision, row.review_status, name=name)
         confirmed: list[str] = []
         if decision == "approve":
-            if row.processing_status != "parsed":
+            if row.processing_status != Processing.PARSED:
                 raise ConflictError(f"Cannot approve {name}: it has no parsed turns ({row.processing_status}).")
             confirmed = list(check_approval(row, confirm or [], name=name))
         values: dict[str, Any] = {"review_status": to_status, "reviewed_by": reviewer, "reviewed_at": utcnow()}

@@ -10,12 +10,11 @@ from core.conversations.store import ConversationStore
 from core.models.conversation import Conversation
 from core.models.review import RUBRIC, ReviewAction, ReviewGrade, TurnRating, TurnRevision
 from core.models.scaffolding import EmotionalArc
+from core.models.statuses import ENRICHED
 from core.review.guards import Risk, approval_risks
 from core.review.ratings import grades_by_reviewer, ratings_by_reviewer
 from core.storage.blobs import owned_conversation_path
 from core.storage.ports import ReviewLog, ScaffoldingRows
-
-ENRICHED_READY = ("enriched", "completed")
 
 
 class TurnView(BaseModel):
@@ -79,7 +78,7 @@ class ConversationDetail(BaseModel):
 
     @property
     def enriched_ready(self) -> bool:
-        return self.conversation.enrichment_status in ENRICHED_READY and bool(self.conversation.enriched_file_path)
+        return self.conversation.enrichment_status in ENRICHED and bool(self.conversation.enriched_file_path)
 
     @property
     def risks(self) -> list[Risk]:

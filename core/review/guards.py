@@ -12,10 +12,11 @@ from typing import Literal, get_args
 
 from core.errors import ConflictError
 from core.models.conversation import Conversation
+from core.models.statuses import ENRICHED
 
 Risk = Literal["not_enriched", "not_scored", "truncated"]
 RISKS: tuple[str, ...] = get_args(Risk)
-ENRICHED = ("enriched", "completed")
+
 
 RISK_TEXT: dict[str, str] = {
     "not_enriched": "it is not enriched",

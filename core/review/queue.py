@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import UTC, datetime
 
-PENDING = "pending_review"
+from core.models.statuses import Review
+
+PENDING = Review.PENDING
 
 
 def next_pending(

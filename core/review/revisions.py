@@ -19,6 +19,7 @@ from core.errors import ConflictError, NotFoundError, ValidationError
 from core.jsonutil import dumps_pretty
 from core.models.conversation import Conversation
 from core.models.review import ReviewAction, TurnRevision
+from core.models.statuses import Enrichment
 from core.storage.blobs import CONVERSATION_FILES, owned_conversation_path
 from core.storage.ports import ReviewLog
 
@@ -98,7 +99,7 @@ def _save(
                 file_path=path,
                 file_size=len(after),
                 search_text=search_text(data.get("turns", [])),
-                enrichment_status="not_started",
+                enrichment_status=Enrichment.NOT_STARTED,
                 enrichment_error=None,
             )
             log.add_revision(revision, conn=conn)

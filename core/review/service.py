@@ -15,6 +15,7 @@ from core.conversations.store import ConversationStore
 from core.errors import ConflictError
 from core.models.review import ReviewAction, ReviewGrade, TurnRating, TurnRevision
 from core.models.review_grid import GridFilters, GridPage, GridQuery
+from core.models.statuses import ENRICHED
 from core.review import integrations, queries, queue, ratings
 from core.review.agreement import Agreement, agreement
 from core.review.annotations import Annotations
@@ -109,7 +110,7 @@ class ReviewService(Decisions, Annotations):
         )
         if kind == "raw" and raw:
             return f"{conversation_id}.json", self.store.blobs.get(CONVERSATION_FILES, raw)
-        if kind == "enriched" and enriched and row.enrichment_status in ("enriched", "completed"):
+        if kind == "enriched" and enriched and row.enrichment_status in ENRICHED:
             return f"{conversation_id}-enriched.json", self.store.blobs.get(CONVERSATION_FILES, enriched)
         raise ConflictError(
             f"'{row.conversation_name}' has no {kind} JSON to download (enrichment: {row.enrichment_status}).",

@@ -12,7 +12,7 @@ from typing import Literal, get_args
 
 from core.errors import ConflictError
 from core.models.review import ReviewActionKind
-from core.models.statuses import ReviewStatus
+from core.models.statuses import REVIEWABLE, SETTLED, Review, ReviewStatus
 
 Decision = Literal["approve", "reject", "needs_revision", "archive", "move_to_review"]
 DECISIONS: tuple[str, ...] = get_args(Decision)
@@ -27,26 +27,31 @@ class Transition:
 
 
 TRANSITIONS: dict[Decision, Transition] = {
-    "approve": Transition("approve", ("pending_review", "needs_revision"), "approved", "approved"),
-    "reject": Transition("reject", ("pending_review", "needs_revision"), "rejected", "rejected"),
-    "needs_revision": Transition("send back for revision", ("pending_review",), "needs_revision", "revision_requested"),
+    "approve": Transition("approve", REVIEWABLE, Review.APPROVED, "approved"),
+    "reject": Transition("reject", REVIEWABLE, Review.REJECTED, "rejected"),
+    "needs_revision": Transition(
+        "send back for revision", (Review.PENDING,), Review.NEEDS_REVISION, "revision_requested"
+    ),
     "archive": Transition(
-        "archive", ("pending_review", "approved", "rejected", "needs_revision"), "archived", "archived"
+        "archive",
+        (Review.PENDING, Review.APPROVED, Review.REJECTED, Review.NEEDS_REVISION),
+        Review.ARCHIVED,
+        "archived",
     ),
     "move_to_review": Transition(
         "move back to review",
-        ("approved", "rejected", "needs_revision", "archived"),
-        "pending_review",
+        (Review.APPROVED, Review.REJECTED, Review.NEEDS_REVISION, Review.ARCHIVED),
+        Review.PENDING,
         "moved_to_review",
     ),
 }
 
 STATUS_LABELS: dict[str, str] = {
-    "pending_review": "pending review",
-    "approved": "approved",
-    "rejected": "rejected",
-    "needs_revision": "needs revision",
-    "archived": "archived",
+    Review.PENDING: "pending review",
+    Review.APPROVED: "approved",
+    Review.REJECTED: "rejected",
+    Review.NEEDS_REVISION: "needs revision",
+    Review.ARCHIVED: "archived",
 }
 
 
@@ -73,7 +78,7 @@ def check_transition(decision: Decision, status: ReviewStatus, *, name: str = "t
     reason = refusal(decision, status)
     if reason is not None:
         hint = None
-        if status in ("approved", "rejected", "archived") and decision != "move_to_review":
+        if status in SETTLED and decision != "move_to_review":
             hint = "Move it back to review first."
         raise ConflictError(f"Cannot {TRANSITIONS[decision].label} {name}: {reason}.", hint=hint)
     return TRANSITIONS[decision].to_status

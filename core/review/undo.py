@@ -7,10 +7,12 @@ history line (``moved_to_review`` with ``details.undo_of``), so the record of wh
 from __future__ import annotations
 
 from core.models.review import ReviewAction
+from core.models.statuses import Review
 from core.review.results import BulkResult, Refusal
+from core.review.transitions import TRANSITIONS
 from core.storage.ports import ConversationRows, ReviewLog, Transactions
 
-DECISION_ACTIONS = ("approved", "rejected", "revision_requested", "archived", "moved_to_review")
+DECISION_ACTIONS = tuple(t.history_action for t in TRANSITIONS.values())
 
 
 def undo_last(
@@ -36,8 +38,8 @@ def undo_last(
             back = last.from_status
             values = {
                 "review_status": back,
-                "reviewed_by": None if back == "pending_review" else reviewer,
-                "reviewed_at": None if back == "pending_review" else last.created_at,
+                "reviewed_by": None if back == Review.PENDING else reviewer,
+                "reviewed_at": None if back == Review.PENDING else last.created_at,
                 "row_version": row.row_version + 1,
             }
             # The same optimistic check as a decision: nobody changed the row since it was read.

@@ -11,6 +11,7 @@ import pydantic
 from core.errors import ConflictError, NotFoundError, ValidationError
 from core.models.base import Record, utcnow
 from core.models.scaffolding import EmotionalArc, ExpertProfile, Persona, PromptTemplate, TrainingTopic
+from core.models.statuses import JOB_UNFINISHED, RUNNABLE
 from core.scaffolding.compatibility import Compatibility, check_compatibility
 from core.scaffolding.fields import KEY_FIELDS, derive_key, field_text
 from core.storage.database import Database
@@ -73,8 +74,8 @@ def running_jobs_using(db: Database, kind: Kind, record: Any) -> list[str]:
     field = {"personas": "persona_key", "arcs": "arc_key", "topics": "topic_key"}.get(kind)
     arc = getattr(record, "emotional_arc_type", None)
     found = []
-    for job in db.jobs.list(where={"status": ["queued", "processing", "paused"]}):
-        items = db.items.list(where={"job_id": job.id, "status": ["queued", "processing"]})
+    for job in db.jobs.list(where={"status": list(JOB_UNFINISHED)}):
+        items = db.items.list(where={"job_id": job.id, "status": list(RUNNABLE)})
         if kind == "experts":
             uses = bool(items)  # every conversation is written in the active expert's voice
         elif kind == "templates":

@@ -25,6 +25,7 @@ from core.llm.pricing import cost_usd, estimate_tokens
 from core.llm.retry import backoff_s, is_transient
 from core.llm.types import LLMReply, LLMUsage, MessageBatchInfo, MessageBatchResult, MessageRequest, SystemBlock
 from core.models.logs import CallStatus, GenerationLog
+from core.models.statuses import Call, call_status
 from core.settings import Settings
 from core.storage.blobs import BlobStore
 from core.storage.database import Database
@@ -40,7 +41,6 @@ CONTINUE_PROMPT = (
     "Your answer was cut off by the output limit. Continue exactly where it stopped, mid-sentence if need "
     "be: repeat nothing and add no preamble."
 )
-_STATUS_BY_CODE: dict[str, CallStatus] = {"rate_limited": "rate_limited", "timeout": "timeout"}
 
 
 class SpecClient(Protocol):
@@ -185,11 +185,13 @@ def run_call(ctx: CallContext, planned: PlannedCall, purpose: str, *, first: LLM
         outcome.calls += 1
         text += reply.text
         if reply.stop_reason == "max_tokens" and attempt < MAX_CONTINUATIONS:
-            _log(ctx, planned, purpose, request, reply, cost, "success", None, entry=entry)
+            _log(ctx, planned, purpose, request, reply, cost, Call.SUCCESS, None, entry=entry)
             outcome.continued += 1
             continue
         problem = _problem(reply, attempt)
-        _log(ctx, planned, purpose, request, reply, cost, "failed" if problem else "success", problem, entry=entry)
+        _log(
+            ctx, planned, purpose, request, reply, cost, Call.FAILED if problem else Call.SUCCESS, problem, entry=entry
+        )
         if problem is not None:
             _fail(ctx, planned, request, reply, problem, text)
             outcome.error = problem.message
@@ -241,7 +243,7 @@ def _send(
             CallLedger(ctx.db).complete(
                 entry,
                 reply=None,
-                status=_STATUS_BY_CODE.get(err.code or "", "failed"),
+                status=call_status(err.code),
                 error_message=err.message,
                 error_code="api_error",
                 latency_ms=latency,

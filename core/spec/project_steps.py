@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from core.models.spec_project import SpecProject
+from core.models.statuses import SpecRunStatus, SpecSectionStatus, SpecStep, SpecStepStatus
 
 StepKey = Literal["inputs", "integrate", "split", "meta", "execute"]
 STEPS: tuple[StepKey, ...] = ("inputs", "integrate", "split", "meta", "execute")
@@ -18,11 +19,11 @@ STEP_TITLES: dict[StepKey, str] = {
     "meta": "Meta-prompts",
     "execute": "Execution prompts (Claude)",
 }
-StepStatus = Literal["not_started", "done", "failed", "partly_done", "out_of_date"]
+StepStatus = SpecStepStatus
 
 
 class SectionRun(BaseModel):
-    status: Literal["done", "failed"]
+    status: SpecSectionStatus
     actual_usd: float = 0.0
     error: str | None = None
     continued: int = 0
@@ -31,7 +32,7 @@ class SectionRun(BaseModel):
 class StepState(BaseModel):
     """What one step last did: done or failed, what it cost, any problems, when it finished."""
 
-    status: Literal["not_started", "done", "failed"] = "not_started"
+    status: SpecRunStatus = SpecStep.NOT_STARTED
     estimate_usd: float | None = None
     actual_usd: float = 0.0
     error: str | None = None
@@ -48,13 +49,13 @@ def step_state(project: SpecProject, key: StepKey) -> StepState:
 def step_status(project: SpecProject, key: StepKey) -> StepStatus:
     """The status a person sees: a done step made from an older upstream output is out of date."""
     state = step_state(project, key)
-    if state.status != "done":
+    if state.status != SpecStep.DONE:
         return state.status
-    if key == "execute" and any(run.status == "failed" for run in state.sections.values()):
-        return "partly_done"
+    if key == "execute" and any(run.status == SpecStep.FAILED for run in state.sections.values()):
+        return SpecStep.PARTLY_DONE
     position = STEPS.index(key)
     for upstream in STEPS[:position]:
         earlier = step_state(project, upstream)
         if earlier.finished_at and state.finished_at and earlier.finished_at > state.finished_at:
-            return "out_of_date"
-    return "done"
+            return SpecStep.OUT_OF_DATE
+    return SpecStep.DONE

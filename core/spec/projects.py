@@ -18,6 +18,7 @@ from typing import Any
 from core.errors import SpecError
 from core.models.base import utcnow
 from core.models.spec_project import SpecProject
+from core.models.statuses import SpecStep
 from core.settings import Settings, folder_under_data
 from core.spec.bundle import write_files, zip_bytes
 from core.spec.claude_calls import CallContext, CallOutcome, PlannedCall, SpecClient, run_call
@@ -103,7 +104,9 @@ class SpecProjectService:
         inputs = dict(project.inputs) | {key: {"name": name, "text": normalize_text(text)}}
         self.db.spec_projects.update(project_id, inputs=inputs)
         given = [f for f in MERGE_FIELDS if (inputs.get(f.key) or {}).get("text", "").strip()]
-        state = StepState(status="done" if len(given) == len(MERGE_FIELDS) else "not_started", finished_at=utcnow())
+        state = StepState(
+            status=SpecStep.DONE if len(given) == len(MERGE_FIELDS) else SpecStep.NOT_STARTED, finished_at=utcnow()
+        )
         return self._save(project_id, "inputs", state)
 
     def merge_inputs(self, project: SpecProject) -> dict[str, MergeInput]:
@@ -126,11 +129,11 @@ class SpecProjectService:
         outcome = run_call(self.context(project), planned, "spec_integrate")
         state = StepState(estimate_usd=planned.estimate_usd, actual_usd=outcome.cost_usd, finished_at=utcnow())
         if outcome.ok:
-            state.status = "done"
+            state.status = SpecStep.DONE
             files = dict(self.get(project_id).files) | {integrated_spec_name(project.abbrev): outcome.text or ""}
             self._save(project_id, "integrate", state, files)
         else:
-            state.status, state.error = "failed", outcome.error
+            state.status, state.error = SpecStep.FAILED, outcome.error
             self._save(project_id, "integrate", state)
         return outcome
 
@@ -140,7 +143,7 @@ class SpecProjectService:
             raise SpecError("The integrated spec is empty.")
         project = self.get(project_id)
         files = dict(project.files) | {integrated_spec_name(project.abbrev): normalize_text(text)}
-        return self._save(project_id, "integrate", StepState(status="done", finished_at=utcnow()), files)
+        return self._save(project_id, "integrate", StepState(status=SpecStep.DONE, finished_at=utcnow()), files)
 
     def integrated_spec(self, project: SpecProject) -> str | None:
         return project.files.get(integrated_spec_name(project.abbrev))
@@ -157,7 +160,7 @@ class SpecProjectService:
         files = kept | outputs
         files["INDEX.md"] = link_index(files["INDEX.md"], files)
         state = StepState(
-            status="done", problems=[*result.errors, *result.warnings], notes=result.notes, finished_at=utcnow()
+            status=SpecStep.DONE, problems=[*result.errors, *result.warnings], notes=result.notes, finished_at=utcnow()
         )
         if result.errors:
             state.error = f"{len(result.errors)} section(s) could not be written."
@@ -170,7 +173,7 @@ class SpecProjectService:
         kept = {k: v for k, v in project.files.items() if not k.startswith(f"{META_PROMPTS_DIR}/")}
         files = kept | {f"{META_PROMPTS_DIR}/{name}": body for name, body in metas.items()}
         files["INDEX.md"] = link_index(files.get("INDEX.md", ""), files)
-        return self._save(project_id, "meta", StepState(status="done", finished_at=utcnow()), files)
+        return self._save(project_id, "meta", StepState(status=SpecStep.DONE, finished_at=utcnow()), files)
 
     # -- step 5: execution prompts -------------------------------------------------------------------
     def jobs(self, project: SpecProject, codes: list[str] | None = None) -> list[SectionJob]:
@@ -227,13 +230,13 @@ class SpecProjectService:
             current = self.get(project_id)
             state = step_state(current, "execute")
             run = SectionRun(
-                status="done" if outcome.ok else "failed",
+                status=SpecStep.DONE if outcome.ok else SpecStep.FAILED,
                 actual_usd=outcome.cost_usd,
                 error=outcome.error,
                 continued=outcome.continued,
             )
             state.sections[job.code] = run
-            state.status, state.estimate_usd, state.finished_at = "done", estimate, utcnow()
+            state.status, state.estimate_usd, state.finished_at = SpecStep.DONE, estimate, utcnow()
             state.actual_usd = round(sum(r.actual_usd for r in state.sections.values()), 6)
             files = dict(current.files)
             if outcome.ok:

@@ -13,10 +13,11 @@ from typing import Any
 import sqlalchemy as sa
 
 from core.models.review_grid import GRID_COLUMNS, GridFilters, GridPage, GridQuery, GridRow
+from core.models.statuses import Review
 from core.storage import schema
 from core.storage.database import Database
 
-PENDING = "pending_review"
+PENDING = Review.PENDING
 
 
 def _escape_like(term: str) -> str:
