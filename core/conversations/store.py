@@ -9,17 +9,14 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-import json_repair
-
-from core.conversations.truncation import find_truncation
-from core.jsonutil import canonical_hash, dumps_pretty
+from core.conversations.rows import Provenance, build_row, content_fingerprint, parse, parse_reply, search_text
+from core.jsonutil import dumps_pretty
 from core.models.base import NIL_UUID, new_id, utcnow
 from core.models.conversation import Conversation, Source
-from core.models.scaffolding import EmotionalArc, ExpertProfile, Persona, PromptTemplate, Tier, TrainingTopic
-from core.models.statuses import Enrichment, Processing
+from core.models.statuses import Enrichment
 from core.storage.blobs import (
     CONVERSATION_FILES,
     BlobStore,
@@ -31,75 +28,7 @@ from core.storage.blobs import (
 from core.storage.database import Database
 from core.storage.ports import Connection, ConversationRows
 
-
-@dataclass
-class Provenance:
-    """Which scaffolding produced a conversation, and how."""
-
-    persona: Persona | None = None
-    arc: EmotionalArc | None = None
-    topic: TrainingTopic | None = None
-    template: PromptTemplate | None = None
-    expert: ExpertProfile | None = None
-    tier: Tier = "template"
-    snapshot: dict[str, Any] | None = None
-    extra_parameters: dict[str, Any] = field(default_factory=dict)
-
-    def input_parameters(self) -> dict[str, Any]:
-        params = {
-            "persona_id": self.persona.id if self.persona else "",
-            "persona_key": self.persona.persona_key if self.persona else "",
-            "persona_name": self.persona.name if self.persona else "",
-            "emotional_arc_id": self.arc.id if self.arc else "",
-            "emotional_arc_key": self.arc.arc_key if self.arc else "",
-            "emotional_arc_name": self.arc.name if self.arc else "",
-            "training_topic_id": self.topic.id if self.topic else "",
-            "training_topic_key": self.topic.topic_key if self.topic else "",
-            "training_topic_name": self.topic.name if self.topic else "",
-        }
-        return params | self.extra_parameters
-
-
-def content_fingerprint(turns: list[Any]) -> str:
-    """Same turns (role and text), same fingerprint: how repeats are recognised across file formats."""
-    return canonical_hash([[t.get("role"), str(t.get("content", "")).strip()] for t in turns if isinstance(t, dict)])
-
-
-def parse_reply(text: str) -> tuple[dict[str, Any] | None, str | None, str | None]:
-    """Parse model text: strict JSON first, then one repair. Returns (data, method, error)."""
-    try:
-        data = json.loads(text)
-        method = "direct"
-    except ValueError as strict_err:
-        try:
-            data = json_repair.loads(text)
-            method = "jsonrepair"
-        except Exception as repair_err:  # the repair library raises assorted errors
-            return None, None, f"direct: {strict_err}; jsonrepair: {repair_err}"
-        if not isinstance(data, dict) or not data:
-            return None, None, f"direct: {strict_err}; jsonrepair: no JSON object could be recovered"
-    if not isinstance(data, dict) or not isinstance(data.get("turns"), list):
-        return None, method, "the reply has no 'turns' list"
-    return data, method, None
-
-
-def search_text(turns: list[Any]) -> str:
-    """The lower-cased text of every turn: what the review grid's text search looks in."""
-    return "\n".join(str(t.get("content", "")) for t in turns if isinstance(t, dict)).lower()
-
-
-def _intensity(turn: dict[str, Any] | None) -> float | None:
-    if not turn:
-        return None
-    value = (turn.get("emotional_context") or {}).get("intensity")
-    return float(value) if isinstance(value, int | float) else None
-
-
-def _emotion(turn: dict[str, Any] | None) -> str | None:
-    if not turn:
-        return None
-    value = (turn.get("emotional_context") or {}).get("primary_emotion")
-    return str(value) if value else None
+__all__ = ["ConversationStore", "Provenance", "content_fingerprint", "parse_reply", "search_text"]
 
 
 class ConversationStore:
@@ -129,7 +58,8 @@ class ConversationStore:
         attempt: str | None = None,
         guard: Callable[[Connection], None] | None = None,
     ) -> Conversation:
-        """Store ``raw_text`` exactly, parse it, write the parsed file and the row.
+        """Store ``raw_text`` exactly, parse it, write the parsed file and the row: parse → build row → write
+        blobs → persist.
 
         A reply that cannot be parsed still gets a row (``parse_failed``, ``requires_manual_review``)
         so the text is never lost. If writing the row fails, the blobs written are removed again: only
@@ -143,83 +73,65 @@ class ConversationStore:
         # Two writers of one id with different text never share a file; the same text (a re-run) reuses it.
         attempt = attempt or hashlib.sha256(raw_bytes).hexdigest()[:10]
         raw_path = raw_conversation_path(user, conversation_id, attempt)
-        written = [raw_path]
-        self.blobs.put(CONVERSATION_FILES, raw_path, raw_bytes)
-        data, method, error = parse_reply(raw_text)
-        turns: list[Any] = data.get("turns", []) if data else []
-        truncation = find_truncation(raw_text, turns if data else None)
-        input_parameters = provenance.input_parameters()
-        row = Conversation(
+        parsed = parse(raw_text, provenance)
+        row = build_row(
+            parsed,
+            provenance,
             conversation_id=conversation_id,
             source=source,
-            job_id=job_id,
             created_by=created_by,
-            created_at=now,
-            tier=provenance.tier,
-            raw_response_path=raw_path,
-            raw_response_size=len(raw_bytes),
-            raw_stored_at=now,
-            parse_attempts=1,
-            parse_method_used=method,
-            input_parameters=input_parameters,
-            scaffolding_snapshot=provenance.snapshot,
-            is_truncated=truncation is not None,
-            truncation_pattern=truncation.pattern if truncation else None,
-            expert_profile_id=provenance.expert.id if provenance.expert else None,
-            persona_id=provenance.persona.id if provenance.persona else None,
-            emotional_arc_id=provenance.arc.id if provenance.arc else None,
-            training_topic_id=provenance.topic.id if provenance.topic else None,
-            template_id=provenance.template.id if provenance.template else None,
-            persona_key=provenance.persona.persona_key if provenance.persona else None,
-            emotional_arc_key=provenance.arc.arc_key if provenance.arc else None,
-            topic_key=provenance.topic.topic_key if provenance.topic else None,
-            category=provenance.template.category if provenance.template else None,
+            job_id=job_id,
+            now=now,
+            raw_text=raw_text,
+            raw_path=raw_path,
+            raw_size=len(raw_bytes),
         )
-        if data is None:
-            row.processing_status = Processing.PARSE_FAILED
-            row.requires_manual_review = True
-            row.parse_error_message = error
-            row.source_hash = canonical_hash(raw_text)
-        else:
-            metadata = data.setdefault("conversation_metadata", {})
-            if provenance.persona and isinstance(metadata, dict):
-                metadata["client_persona"] = f"{provenance.persona.name} - {provenance.persona.archetype}"
-            data["input_parameters"] = input_parameters
-            parsed_path = parsed_conversation_path(user, conversation_id, attempt)
+        written = self._write_blobs(row, raw_bytes, parsed.data, enriched, attempt=attempt, now=now)
+        for name, value in (row_overrides or {}).items():
+            setattr(row, name, value)
+        return self._persist(row, written, guard)
+
+    def _write_blobs(
+        self,
+        row: Conversation,
+        raw_bytes: bytes,
+        data: dict[str, Any] | None,
+        enriched: dict[str, Any] | None,
+        *,
+        attempt: str,
+        now: datetime,
+    ) -> list[str]:
+        """Write the raw reply, the parsed file (when it parsed) and the enriched file (when given); the row
+        records their paths and sizes. Returns the paths written."""
+        user = row.created_by or NIL_UUID
+        self.blobs.put(CONVERSATION_FILES, row.raw_response_path or "", raw_bytes)
+        written = [row.raw_response_path or ""]
+        if data is not None:
+            parsed_path = parsed_conversation_path(user, row.conversation_id, attempt)
             parsed_bytes = dumps_pretty(data)
             self.blobs.put(CONVERSATION_FILES, parsed_path, parsed_bytes)
             written.append(parsed_path)
-            user_turns = [t for t in turns if isinstance(t, dict) and t.get("role") == "user"]
-            name = metadata.get("client_persona") if isinstance(metadata, dict) else None
-            row.processing_status = Processing.PARSED
-            row.file_path = parsed_path
-            row.file_size = len(parsed_bytes)
-            row.conversation_name = str(name or "Untitled Conversation")[:255]
-            row.turn_count = len(turns)
-            row.source_hash = content_fingerprint(turns)
-            row.search_text = search_text(turns)
-            row.starting_emotion = _emotion(user_turns[0] if user_turns else None)
-            row.ending_emotion = _emotion(user_turns[-1] if user_turns else None)
-            row.emotional_intensity_start = _intensity(user_turns[0] if user_turns else None)
-            row.emotional_intensity_end = _intensity(user_turns[-1] if user_turns else None)
+            row.file_path, row.file_size = parsed_path, len(parsed_bytes)
         if enriched is not None:
-            enriched_path = enriched_conversation_path(user, conversation_id)
+            enriched_path = enriched_conversation_path(user, row.conversation_id)
             enriched_bytes = dumps_pretty(enriched)
             self.blobs.put(CONVERSATION_FILES, enriched_path, enriched_bytes)
             written.append(enriched_path)
             row.enrichment_status = Enrichment.COMPLETED
-            row.enriched_file_path = enriched_path
-            row.enriched_file_size = len(enriched_bytes)
-            row.enriched_at = now
-        for name, value in (row_overrides or {}).items():
-            setattr(row, name, value)
+            row.enriched_file_path, row.enriched_file_size, row.enriched_at = enriched_path, len(enriched_bytes), now
+        return written
+
+    def _persist(
+        self, row: Conversation, written: list[str], guard: Callable[[Connection], None] | None
+    ) -> Conversation:
+        """Insert the row (after ``guard``, in one transaction); on failure remove the files this call wrote."""
         try:
             with self.db.transaction() as conn:
                 if guard is not None:
                     guard(conn)
                 return self.rows.add(row, conn=conn)
         except Exception:
-            kept = self._referenced(conversation_id)
+            kept = self._referenced(row.conversation_id)
             for path in written:
                 if path not in kept:  # never a file the stored row points to (same text, same path)
                     self.blobs.delete(CONVERSATION_FILES, path)
