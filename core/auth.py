@@ -15,7 +15,7 @@ from typing import Literal
 from pydantic import BaseModel, SecretStr
 
 from core.bootstrap import Services
-from core.errors import AuthError, ConfigError, ValidationError
+from core.errors import ADMIN_ADVICE, AuthError, ConfigError, ValidationError
 from core.settings import Settings
 from core.storage.rls import as_anon, as_user
 
@@ -48,7 +48,8 @@ class SupabaseAuth:
         if not (settings.supabase_url and settings.supabase_key):
             raise ConfigError(
                 "Sign-in needs Supabase Auth, which is not configured.",
-                hint="Set SUPABASE_URL and SUPABASE_KEY (see the README section 'Supabase backend').",
+                hint="Whoever runs the app needs to set up Supabase sign-in.",
+                terminal_hint="Set SUPABASE_URL and SUPABASE_KEY (see the README section 'Supabase backend').",
             )
         return cls(settings.supabase_url, settings.supabase_key)
 
@@ -95,7 +96,9 @@ class SupabaseAuth:
 
         if isinstance(err, AuthRetryableError):
             return AuthError(
-                f"Supabase Auth at {self.url} could not be reached to {what}.", hint="Check SUPABASE_URL and retry."
+                f"Supabase Auth at {self.url} could not be reached to {what}.",
+                hint="Try again in a moment. " + ADMIN_ADVICE,
+                terminal_hint="Check SUPABASE_URL and retry.",
             )
         code = getattr(err, "code", None)
         if code == "invalid_credentials":

@@ -18,25 +18,37 @@ BrightRunError                 (root: pages catch this and show ``st.error``)
 
 from __future__ import annotations
 
+#: Advice for a setting only whoever runs the app can change (pages say this; the CLI names the setting).
+ADMIN_ADVICE = "Whoever runs the app needs to check its Supabase settings."
+
 
 class BrightRunError(Exception):
     """Root of every error the app reports to a person.
 
-    ``message`` says what went wrong in plain words; ``hint`` (optional) says what to do about it.
+    ``message`` says what went wrong in plain words; ``hint`` (optional) says what to do about it, in the
+    app's words. ``terminal_hint`` (optional) is the same advice for the command line (a command, a flag, a
+    setting's name): the CLI prints it instead of ``hint``; a page never shows it.
     """
 
-    def __init__(self, message: str, *, hint: str | None = None) -> None:
+    def __init__(self, message: str, *, hint: str | None = None, terminal_hint: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.terminal_hint = terminal_hint
 
     def __str__(self) -> str:
         return f"{self.message} ({self.hint})" if self.hint else self.message
 
     @property
     def user_message(self) -> str:
-        """The message and hint as one paragraph, for a page or a terminal."""
+        """The message and hint as one paragraph, for a page."""
         return f"{self.message}\n\n{self.hint}" if self.hint else self.message
+
+    @property
+    def terminal_message(self) -> str:
+        """The message and the command-line advice (or the hint), for a terminal."""
+        advice = self.terminal_hint or self.hint
+        return f"{self.message}\n\n{advice}" if advice else self.message
 
 
 class ConfigError(BrightRunError):
@@ -46,16 +58,30 @@ class ConfigError(BrightRunError):
 class ValidationError(BrightRunError):
     """User input breaks a rule. ``problems`` lists every broken rule, not just the first."""
 
-    def __init__(self, message: str, *, problems: list[str] | None = None, hint: str | None = None) -> None:
-        super().__init__(message, hint=hint)
+    def __init__(
+        self,
+        message: str,
+        *,
+        problems: list[str] | None = None,
+        hint: str | None = None,
+        terminal_hint: str | None = None,
+    ) -> None:
+        super().__init__(message, hint=hint, terminal_hint=terminal_hint)
         self.problems = problems or []
+
+    def _with_problems(self, advice: str | None) -> str:
+        lines = [self.message, *(f"- {p}" for p in self.problems)]
+        if advice:
+            lines += ["", advice]
+        return "\n".join(lines)
 
     @property
     def user_message(self) -> str:
-        lines = [self.message, *(f"- {p}" for p in self.problems)]
-        if self.hint:
-            lines += ["", self.hint]
-        return "\n".join(lines)
+        return self._with_problems(self.hint)
+
+    @property
+    def terminal_message(self) -> str:
+        return self._with_problems(self.terminal_hint or self.hint)
 
 
 class ImportFormatError(BrightRunError):
@@ -98,12 +124,13 @@ class LLMError(BrightRunError):
         message: str,
         *,
         hint: str | None = None,
+        terminal_hint: str | None = None,
         status_code: int | None = None,
         retry_after: float | None = None,
         request_id: str | None = None,
         code: str | None = None,
     ) -> None:
-        super().__init__(message, hint=hint)
+        super().__init__(message, hint=hint, terminal_hint=terminal_hint)
         self.status_code = status_code
         self.retry_after = retry_after
         self.request_id = request_id

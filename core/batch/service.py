@@ -104,7 +104,8 @@ class BatchService(JobControls):
             if not found:
                 raise ValidationError(
                     f"There are no active {kind} to batch over.",
-                    hint="Add some on the Scaffolding page, or run: python -m core scaffolding install-defaults",
+                    hint="Add some on the Scaffolding page.",
+                    terminal_hint="Run: python -m core scaffolding install-defaults",
                 )
             return found
         missing = [k for k in keys if self.scaffolding.repo(kind).find_by(**_eq(info.key_field, k)) is None]
@@ -112,7 +113,8 @@ class BatchService(JobControls):
             raise ValidationError(
                 f"Unknown {kind}:",
                 problems=[f"no {info.label} '{k}'" for k in missing],
-                hint=f"List them with: python -m core scaffolding list {kind}",
+                hint="They may have been deleted: see the Scaffolding page.",
+                terminal_hint=f"List them with: python -m core scaffolding list {kind}",
             )
         if not keys:
             raise ValidationError(f"Choose at least one of the {kind}, or 'all'.")
@@ -225,7 +227,8 @@ class BatchService(JobControls):
             return matches[0]
         raise NotFoundError(
             f"No batch job '{ref}'." if not matches else f"'{ref}' matches several jobs.",
-            hint="List jobs with: python -m core batch list",
+            hint="See the jobs on the Batch jobs page.",
+            terminal_hint="List jobs with: python -m core batch list",
         )
 
     def list(self, *, limit: int = 100) -> list[BatchJob]:

@@ -35,10 +35,10 @@ def friendly_errors() -> Iterator[None]:
     try:
         yield
     except BrightRunError as err:
-        err_console.print(f"Error: {err.user_message}", highlight=False, markup=False)
+        err_console.print(f"Error: {err.terminal_message}", highlight=False, markup=False)
         raise typer.Exit(1) from err
     except pydantic.ValidationError as err:
-        err_console.print(f"Error: {user_error(err).user_message}", highlight=False, markup=False)
+        err_console.print(f"Error: {user_error(err).terminal_message}", highlight=False, markup=False)
         raise typer.Exit(1) from err
 
 

@@ -35,8 +35,8 @@ def enrich(
             err_console.print(
                 f"failed  {outcome.conversation_id}: {outcome.error}", highlight=False, markup=False, soft_wrap=True
             )
-            if outcome.hint:
-                err_console.print(f"        {outcome.hint}", highlight=False, markup=False, soft_wrap=True)
+            if advice := outcome.terminal_hint or outcome.hint:
+                err_console.print(f"        {advice}", highlight=False, markup=False, soft_wrap=True)
     console.print(summary.text(), highlight=False)
     if summary.failed:
         raise typer.Exit(1)

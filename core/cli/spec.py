@@ -69,7 +69,7 @@ def _friendly_errors() -> Iterator[None]:
     try:
         yield
     except BrightRunError as err:
-        raise _exit(err.user_message, 1) from err
+        raise _exit(err.terminal_message, 1) from err
 
 
 def _require_all(values: dict[str, object]) -> None:

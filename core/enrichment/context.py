@@ -53,7 +53,8 @@ class ContextLoader:
         if found is None:
             raise ConfigError(
                 "There is no expert profile to enrich with (its voice and profile go into every training pair).",
-                hint="Create one on the Scaffolding page, or load the defaults with: python -m core demo load",
+                hint="Create one on the Scaffolding page, or load the demo dataset on Home.",
+                terminal_hint="Load the defaults with: python -m core demo load",
             )
         return found
 

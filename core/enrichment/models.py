@@ -93,7 +93,8 @@ class EnrichmentOutcome(BaseModel):
     final_status: EnrichmentStatus | None = None
     stages_completed: list[Stage] = Field(default_factory=list)
     error: str | None = None
-    hint: str | None = None
+    hint: str | None = None  # what to do, in the app's words
+    terminal_hint: str | None = None  # the same for the command line (a command or a flag), when it differs
     validation_report: dict[str, Any] | None = None
     enriched_path: str | None = None
     enriched_size: int | None = None

@@ -49,10 +49,12 @@ PREFETCH = 50  # rows read per query in a batch run
 
 
 class StageFailed(Exception):
-    def __init__(self, stage: Stage, message: str, hint: str | None = None) -> None:
+    def __init__(self, stage: Stage, message: str, cause: Exception | None = None) -> None:
         super().__init__(message)
         self.stage = stage
-        self.hint = hint
+        advice = cause if isinstance(cause, BrightRunError) else None
+        self.hint = advice.hint if advice else None
+        self.terminal_hint = advice.terminal_hint if advice else None
 
 
 class EnrichmentService:
@@ -192,7 +194,7 @@ class EnrichmentService:
             self._set(conversation_id, enrichment_status=Enrichment.NOT_STARTED)
         except StageFailed as failed:
             outcome.error = f"{failed.stage}: {failed}"
-            outcome.hint = failed.hint
+            outcome.hint, outcome.terminal_hint = failed.hint, failed.terminal_hint
             outcome.final_status = Enrichment.FAILED
             self._set(conversation_id, enrichment_status=Enrichment.FAILED, enrichment_error=outcome.error)
         return outcome
@@ -204,7 +206,7 @@ class EnrichmentService:
         try:
             fetched = fetch(row, self.blobs)
         except Exception as err:
-            raise StageFailed("fetch", describe(err), getattr(err, "hint", None)) from err
+            raise StageFailed("fetch", describe(err), err) from err
         data, report = validate(fetched.text, cid, utcnow())
         outcome.validation_report = report.model_dump(mode="json")
         if not report.is_valid:
@@ -229,7 +231,7 @@ class EnrichmentService:
         try:
             enriched, quality = score_and_build(row, data, loader, judge, outcome)
         except Exception as err:
-            raise StageFailed("enrichment", describe(err), getattr(err, "hint", None)) from err
+            raise StageFailed("enrichment", describe(err), err) from err
         outcome.stages_completed.append("enrichment")
         normalized = normalize(enriched)
         if not normalized.ok:
@@ -241,7 +243,7 @@ class EnrichmentService:
         try:
             path, size = store(row, normalized.data, self.blobs)
         except Exception as err:
-            raise StageFailed("storage", describe(err), getattr(err, "hint", None)) from err
+            raise StageFailed("storage", describe(err), err) from err
         with self.transactions.transaction() as conn:  # only if nobody changed the conversation since it was read
             stored: dict[str, Any] = {"enriched_file_path": path, "enriched_file_size": size, "enriched_at": utcnow()}
             self._set(cid, conn, enrichment_status=Enrichment.ENRICHED, **stored)

@@ -105,7 +105,8 @@ class ExportService:
             note = f" ({left_out[0]} truncated left out)" if left_out[0] else ""
             raise ExportError(
                 f"No conversations to export: none is {wanted} with enrichment completed{note}.",
-                hint="Approve enriched conversations on the Review page, or pick another --status.",
+                hint="Approve enriched conversations on the Review page first.",
+                terminal_hint="Approve enriched conversations on the Review page, or pick another --status.",
             )
         tally = TruncationTally()
         items = tally.watch(iter_items(self.store, iter_rows(self.store, selection)))

@@ -56,7 +56,11 @@ class TrainingFileService:
         """By id or by name."""
         found = self.files.files.find(key) or self.files.files.first({"name": key, **self._mine()})
         if found is None:
-            raise NotFoundError(f"No training file '{key}'.", hint="List them with: python -m core training-file list")
+            raise NotFoundError(
+                f"No training file '{key}'.",
+                hint="It may have been archived: see the Export page.",
+                terminal_hint="List them with: python -m core training-file list",
+            )
         return found
 
     def list_files(self, *, include_archived: bool = False) -> list[TrainingFile]:

@@ -77,7 +77,8 @@ class GenerationService(GenerationRecorder):
         if expert is None:
             raise NotFoundError(
                 "There is no active expert profile.",
-                hint="Add one on the Scaffolding page, or run: python -m core scaffolding install-defaults",
+                hint="Add one on the Scaffolding page.",
+                terminal_hint="Run: python -m core scaffolding install-defaults",
             )
         persona = self.scaffolding.get("personas", persona_key)
         arc = self.scaffolding.get("arcs", arc_key)

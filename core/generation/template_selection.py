@@ -73,7 +73,8 @@ def choose_template(
                 return template
         raise ValidationError(
             f"No prompt template named '{template_name}'.",
-            hint="List them with: python -m core scaffolding list templates",
+            hint="Pick one of the templates on the Scaffolding page.",
+            terminal_hint="List them with: python -m core scaffolding list templates",
         )
     ranked = rank_templates(templates, arc_key=arc_key, persona_key=persona_key, topic_key=topic_key, tier=tier)
     if ranked:

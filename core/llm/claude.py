@@ -92,7 +92,8 @@ def _status_error(err: anthropic.APIStatusError, secret: str | None = None) -> L
     if status == 404:
         return LLMError(
             f"Claude does not know this model or route ({detail}).",
-            hint="Check the model name in settings (BRIGHTRUN_MODEL).",
+            hint="Check the model name in the app's settings.",
+            terminal_hint="Check the model name (BRIGHTRUN_MODEL).",
             code="not_found",
             **common,
         )
@@ -244,7 +245,8 @@ def _api_errors(secret: str | None, timeout_s: object = None) -> Iterator[None]:
     except anthropic.APIConnectionError as err:
         raise LLMUnavailableError(
             redact(f"Claude could not be reached: {err}", secret),
-            hint="Check the network connection (and ANTHROPIC_BASE_URL if you set one).",
+            hint="Check the network connection, then try again.",
+            terminal_hint="Check the network connection (and ANTHROPIC_BASE_URL if you set one).",
             code="connection",
         ) from None
     except BAD_REPLY_ERRORS as err:

@@ -152,7 +152,9 @@ class ScaffoldingService:
         found = self._by_key(kind, key)
         if found is None:
             raise NotFoundError(
-                f"No {info.label} '{key}'.", hint=f"List them with: python -m core scaffolding list {kind}"
+                f"No {info.label} '{key}'.",
+                hint="It may have been deleted: see the Scaffolding page.",
+                terminal_hint=f"List them with: python -m core scaffolding list {kind}",
             )
         return found
 

@@ -125,7 +125,8 @@ def write_files(files: Mapping[str, str], folder: Path, force: bool = False) -> 
         shown = ", ".join(str(p) for p in clashes[:5]) + (" …" if len(clashes) > 5 else "")
         raise SpecError(
             f"{len(clashes)} file(s) already exist: {shown}. Nothing was written.",
-            hint="Confirm overwriting (or pass --force), or choose another folder.",
+            hint="Confirm overwriting, or choose another folder.",
+            terminal_hint="Pass --force to overwrite them, or choose another folder.",
         )
     written: list[Path] = []
     for name, text in files.items():

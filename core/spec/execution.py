@@ -75,7 +75,8 @@ def section_jobs(files: Mapping[str, str], codes: list[str] | None = None) -> li
         if not meta:
             raise SpecError(
                 f"Section {section.code} has no meta-prompt yet.",
-                hint="Write the meta-prompts first (step 4, or `python -m core spec meta-prompts`).",
+                hint="Write the meta-prompts first (step 4).",
+                terminal_hint="Write the meta-prompts first: python -m core spec meta-prompts",
             )
         jobs.append(SectionJob(section=section, file_text=files[section.file_name], meta_prompt=meta))
     return jobs
@@ -157,7 +158,8 @@ def check_budget(estimate_usd: float, budget: float | None, spent: float = 0.0) 
         raise SpecError(
             f"The budget of ${budget:.2f} would be passed: ${spent:.4f} spent so far, the next call(s) are "
             f"estimated at ${estimate_usd:.4f}.",
-            hint="Raise --budget, or run fewer sections at a time.",
+            hint="Raise the budget, or run fewer sections at a time.",
+            terminal_hint="Raise --budget, or run fewer sections at a time.",
         )
 
 

@@ -138,7 +138,8 @@ def fill_template(template: str, values: Mapping[str, str], label: str = "templa
     if missing:
         raise SpecError(
             f"The {label} has placeholders with no value: {', '.join(missing)}.",
-            hint="Give a value for each (for example --var NAME=VALUE or --var-file NAME=PATH).",
+            hint="Give a value for each.",
+            terminal_hint="Give a value for each (for example --var NAME=VALUE or --var-file NAME=PATH).",
         )
     if unknown:
         raise SpecError(

@@ -162,7 +162,8 @@ def read_section_files(files: Mapping[str, str], abbrev: str | None = None) -> l
     if len(products) > 1:
         raise SpecError(
             f"Section files of several products are mixed here: {', '.join(products)}.",
-            hint="Choose one with --product.",
+            hint="Keep one product's section files per folder.",
+            terminal_hint="Choose one with --product.",
         )
     return sorted(parsed, key=lambda s: (s.number, s.occurrence))
 

@@ -20,7 +20,7 @@ from storage3.utils import StorageException
 from supabase import Client, ClientOptions, create_client
 from supabase_auth import SyncMemoryStorage
 
-from core.errors import ConfigError, NotFoundError, StorageError
+from core.errors import ADMIN_ADVICE, ConfigError, NotFoundError, StorageError
 from core.storage.blobs import _check_path
 
 TIMEOUT_S = 60.0
@@ -64,22 +64,24 @@ class SupabaseBlobStore:
             yield
         except StorageApiError as err:
             if str(err.status) == "404" or err.code in NOT_FOUND_CODES:
-                hint = (
-                    "Run `python -m core db upgrade` to create the buckets."
-                    if "bucket" in err.message.lower()
-                    else None
-                )
-                raise NotFoundError(f"The file {target} does not exist ({err.message}).", hint=hint) from err
+                no_bucket = "bucket" in err.message.lower()
+                raise NotFoundError(
+                    f"The file {target} does not exist ({err.message}).",
+                    hint=ADMIN_ADVICE if no_bucket else None,
+                    terminal_hint="Run `python -m core db upgrade` to create the buckets." if no_bucket else None,
+                ) from err
             if str(err.status) in ("401", "403"):
                 raise StorageError(
                     f"Supabase Storage refused to {what} {target}: {err.message}.",
-                    hint="Check SUPABASE_KEY: the server needs the project's service-role key.",
+                    hint=ADMIN_ADVICE,
+                    terminal_hint="Check SUPABASE_KEY: the server needs the project's service-role key.",
                 ) from err
             raise StorageError(f"Supabase Storage could not {what} {target}: {err.message}.") from err
         except (httpx.HTTPError, StorageException) as err:
             raise StorageError(
                 f"Supabase Storage at {self.url} could not be reached to {what} {target}.",
-                hint=f"Check SUPABASE_URL and the network ({type(err).__name__}: {err}).",
+                hint="Check the network connection, then try again. " + ADMIN_ADVICE,
+                terminal_hint=f"Check SUPABASE_URL and the network ({type(err).__name__}: {err}).",
             ) from err
 
     def put(self, bucket: str, path: str, data: bytes, *, content_type: str = "application/json") -> str:

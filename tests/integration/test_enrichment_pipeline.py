@@ -124,7 +124,7 @@ def test_without_an_expert_profile_the_run_fails_with_a_fix(db: Database, tmp_pa
     outcome = bare.enrichment.run_one(cid)
     assert outcome.outcome == "failed" and outcome.error.startswith("enrichment: There is no expert profile")
     assert bare.db.conversations.get(cid).enrichment_status == "enrichment_failed"
-    assert outcome.final_status == "enrichment_failed" and "demo load" in (outcome.hint or "")
+    assert outcome.final_status == "enrichment_failed" and "Scaffolding page" in (outcome.hint or "")
     assert bare.enrichment.failed_ids() == [cid]
 
 
