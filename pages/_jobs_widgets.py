@@ -44,27 +44,16 @@ def new_batch_form(svc: Services) -> BatchRequest | None:
     """Scaffolding pickers (by name) and run settings; the estimate shows before anything is created."""
     shown = names(svc)
     keys = {k: [r.key for r in svc.scaffolding.list(k, active_only=True)] for k in ("personas", "arcs", "topics")}
-    c1, c2, c3 = st.columns(3)
-    personas = c1.multiselect(
-        "Clients",
-        keys["personas"],
-        format_func=shown["personas"].__getitem__,
-        key="jobs_personas",
-        placeholder="Choose clients",
+    pickers = (
+        ("Clients", "personas", "Choose clients"),
+        ("Emotional journeys", "arcs", "Choose journeys"),
+        ("Topics", "topics", "Choose topics"),
     )
-    arcs = c2.multiselect(
-        "Emotional journeys",
-        keys["arcs"],
-        format_func=shown["arcs"].__getitem__,
-        key="jobs_arcs",
-        placeholder="Choose journeys",
-    )
-    topics = c3.multiselect(
-        "Topics",
-        keys["topics"],
-        format_func=shown["topics"].__getitem__,
-        key="jobs_topics",
-        placeholder="Choose topics",
+    personas, arcs, topics = (
+        column.multiselect(
+            label, keys[kind], format_func=shown[kind].__getitem__, key=f"jobs_{kind}", placeholder=placeholder
+        )
+        for column, (label, kind, placeholder) in zip(st.columns(3), pickers, strict=True)
     )
     c1, c2, c3 = st.columns(3)
     variations = c1.number_input(

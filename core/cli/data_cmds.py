@@ -17,7 +17,7 @@ demo_app = typer.Typer(help="The demo dataset.", no_args_is_help=True)
 def demo_load() -> None:
     """Load default scaffolding and the demo conversations (safe to run twice)."""
     with friendly_errors():
-        from core.demo import fill_demo  # the demo loads the batch machinery: only this command needs it
+        from core.demo import fill_demo  # the demo loads generation and the SDK: only this command needs them
 
         result = fill_demo(services())
     console.print(result.summary())

@@ -25,7 +25,8 @@ def is_transient(err: LLMError) -> bool:
 def backoff_s(
     attempt: int, retry_after: float | None, rng: random.Random | None = None, *, base_s: float = BASE_DELAY_S
 ) -> float:
-    """``retry-after`` when the server gave one, else ``base_s`` (1 s) × 2^attempt with ±10% jitter, ≤ 60 s."""
+    """``retry-after`` (at most 60 s) when the server gave one, else ``base_s`` (1 s) × 2^attempt, capped at 60 s,
+    with ±10% jitter on top (so up to 66 s)."""
     if retry_after is not None and retry_after >= 0:
         return min(retry_after, MAX_DELAY_S)
     delay = min(base_s * 2**attempt, MAX_DELAY_S)
