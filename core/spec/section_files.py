@@ -41,7 +41,8 @@ def render_index(
     """Text of INDEX.md: product, date, totals, source, problems, each section with links to its files.
 
     Every section links to its section file; to its meta-prompt and execution prompts when their
-    names are among ``existing`` (paths relative to the folder INDEX.md is in).
+    names are among ``existing`` (paths relative to the folder INDEX.md is in). The source (the integrated
+    spec) is a link when it is among ``existing`` too.
     """
     present = set(existing)
     entries = []
@@ -62,6 +63,7 @@ def render_index(
         product=abbrev.upper(),
         generated=generated.isoformat(),
         source=source_name,
+        source_linked=source_name in present,
         entries=entries,
         build_order=[s.code for s in sorted(result.sections, key=lambda s: (s.number, s.occurrence))],
         warnings=result.warnings,
@@ -71,6 +73,7 @@ def render_index(
 
 INDEX_FILE_LINE = re.compile(r"^\*\*File\*\*: \[(04f-(.+)-build-section-(E\d+(?:-\d+)?)\.md)\]\(\1\)$")
 INDEX_LINK_LINE = re.compile(r"^\*\*(Meta-prompt|Execution prompts)\*\*: \[")
+INDEX_SOURCE_LINE = re.compile(r"^\*\*Source File\*\*: (?:\[(.+)\]\(\1\)|(.+))$")
 
 
 def link_index(index_text: str, existing: Collection[str]) -> str:
@@ -84,6 +87,9 @@ def link_index(index_text: str, existing: Collection[str]) -> str:
     index = 0
     while index < len(lines):
         line = lines[index]
+        if source := INDEX_SOURCE_LINE.match(line):
+            name = source.group(1) or source.group(2)
+            line = f"**Source File**: [{name}]({name})" if name in present else f"**Source File**: {name}"
         out.append(line)
         index += 1
         match = INDEX_FILE_LINE.match(line)

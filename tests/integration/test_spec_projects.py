@@ -72,6 +72,12 @@ def test_rerun_of_one_step_leaves_the_other_steps_outputs_untouched(svc: SpecPro
     }
 
 
+def test_the_index_links_the_integrated_spec_it_was_split_from(svc: SpecProjectService) -> None:
+    project = svc.get(_through_meta(svc))
+    spec_name = next(name for name in project.files if name.startswith("04e-"))
+    assert f"**Source File**: [{spec_name}]({spec_name})" in project.files["INDEX.md"]
+
+
 def test_rerunning_split_marks_later_steps_out_of_date_without_changing_them(svc: SpecProjectService) -> None:
     project_id = _through_meta(svc)
     metas = {k: v for k, v in svc.get(project_id).files.items() if k.startswith("meta-prompts/")}

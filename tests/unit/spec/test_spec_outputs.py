@@ -160,6 +160,7 @@ def test_link_index_gives_what_render_index_gives_for_the_same_files(spec_text: 
         "meta-prompts/04f-pipeline-build-section-E01-meta-prompts.md",
         "04f-pipeline-build-section-E01-execution-prompts.md",
         "04f-pipeline-build-section-E03-execution-prompts.md",
+        SOURCE_NAME,  # the integrated spec itself, in the same folder
     ]
     plain = render_index(result, "pipeline", SOURCE_NAME, generated)
     linked = render_index(result, "pipeline", SOURCE_NAME, generated, existing=existing)
@@ -170,3 +171,5 @@ def test_link_index_gives_what_render_index_gives_for_the_same_files(spec_text: 
         "[04f-pipeline-build-section-E03-execution-prompts.md](04f-pipeline-build-section-E03-execution-prompts.md)"
         in linked
     )
+    assert f"**Source File**: [{SOURCE_NAME}]({SOURCE_NAME})" in linked
+    assert f"**Source File**: {SOURCE_NAME}\n" in plain
