@@ -192,6 +192,7 @@ def require_key(settings: Settings) -> str:
         raise LLMUnavailableError(
             "A batch needs a working Claude key, and none is set yet. Nothing was started.",
             hint="Add your key on the Settings page, test it, then come back.",
+            terminal_hint="Set ANTHROPIC_API_KEY in the environment or in .streamlit/secrets.toml (or add it on the app's Settings page).",
             code="missing_api_key",
         )
     return settings.anthropic_api_key.get_secret_value().strip()
@@ -210,5 +211,6 @@ def preflight(settings: Settings) -> None:
         raise LLMUnavailableError(
             f"The Claude key did not work, so nothing was started: {err.message}",
             hint="Check or replace the key on the Settings page.",
+            terminal_hint="Check or replace ANTHROPIC_API_KEY (environment or .streamlit/secrets.toml).",
             code=err.code,
         ) from err

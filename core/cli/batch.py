@@ -78,6 +78,14 @@ def create(
         if estimate_only:
             return
         job = svc.create(request)
+        if not svc.settings.has_claude_key:
+            err_console.print(
+                "No Claude key is set yet: the job waits until one is. Set ANTHROPIC_API_KEY, then: "
+                f"python -m core batch run {job.id}",
+                highlight=False,
+                markup=False,
+                soft_wrap=True,
+            )
     sys.stdout.write(job.id + "\n")
 
 
