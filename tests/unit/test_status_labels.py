@@ -1,28 +1,9 @@
-from typing import get_args
-
 from core.models import status_labels
 from core.models.status_labels import status_badge, status_label, status_text
-from core.models.statuses import (
-    ENRICHMENT_STATUSES,
-    ITEM_STATUSES,
-    JOB_STATUSES,
-    PROCESSING_STATUSES,
-    REVIEW_STATUSES,
-    CallStatus,
-    QualityTier,
-    TrainingFileStatus,
-)
+from core.models.statuses import VOCABULARIES as ALL_VOCABULARIES
 
-VOCABULARIES = {
-    "processing": PROCESSING_STATUSES,
-    "enrichment": ENRICHMENT_STATUSES,
-    "review": REVIEW_STATUSES,
-    "job": JOB_STATUSES,
-    "item": ITEM_STATUSES,
-    "tier": get_args(QualityTier),
-    "training_file": get_args(TrainingFileStatus),
-    "call": get_args(CallStatus),
-}
+#: The vocabularies people see: every one but the derived stage and outcome words (their pages word them).
+VOCABULARIES = {field: values for field, values in ALL_VOCABULARIES.items() if field in status_labels.LABELS}
 
 
 def test_every_status_value_has_plain_words_without_underscores() -> None:
