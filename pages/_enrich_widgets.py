@@ -21,12 +21,6 @@ STAGE_ICONS = {
     Stage.COMPLETED: ":material/check_circle:",
     Stage.FAILED: ":material/cancel:",
 }
-STAGE_WORDS = {
-    Stage.PENDING: "Not yet",
-    Stage.IN_PROGRESS: "In progress",
-    Stage.COMPLETED: "Done",
-    Stage.FAILED: "Failed",
-}
 Runner = Callable[..., EnrichmentSummary]
 
 
@@ -76,7 +70,7 @@ def show_timeline(views: list[StageView]) -> None:
     cols = st.columns(len(views))
     for col, view in zip(cols, views, strict=True):
         col.markdown(f"{STAGE_ICONS[view.status]} **{view.label}**")
-        col.caption(STAGE_WORDS.get(view.status, view.status) + (f" · {view.at:%d %b %Y %H:%M}" if view.at else ""))
+        col.caption(status_text("stage", view.status) + (f" · {view.at:%d %b %Y %H:%M}" if view.at else ""))
         if view.detail:
             col.caption(view.detail)
 

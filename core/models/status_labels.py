@@ -8,10 +8,31 @@ from __future__ import annotations
 
 from typing import Literal, NamedTuple
 
-from core.models.statuses import Call, Enrichment, Item, Job, Processing, Review, SpecStep, Tier, TrainingFileState
+from core.models.statuses import (
+    Call,
+    Enrichment,
+    Item,
+    Job,
+    Processing,
+    Review,
+    SpecStep,
+    Stage,
+    Tier,
+    TrainingFileState,
+)
 
 StatusField = Literal[
-    "processing", "enrichment", "review", "job", "item", "tier", "training_file", "call", "spec_step", "spec_section"
+    "processing",
+    "enrichment",
+    "review",
+    "job",
+    "item",
+    "tier",
+    "training_file",
+    "call",
+    "spec_step",
+    "spec_section",
+    "stage",
 ]
 Colour = Literal["green", "orange", "red", "violet", "blue", "gray"]
 
@@ -92,6 +113,12 @@ LABELS: dict[StatusField, dict[str, StatusLabel]] = {
         SpecStep.DONE: StatusLabel("Written", "green"),
         SpecStep.FAILED: StatusLabel("Failed", "red"),
         SpecStep.NOT_STARTED: StatusLabel("Not written yet", "gray"),
+    },
+    "stage": {  # one stage of the Enrich page's stage view (core.enrichment.timeline)
+        Stage.PENDING: StatusLabel("Not yet", "gray"),
+        Stage.IN_PROGRESS: StatusLabel("In progress", "blue"),
+        Stage.COMPLETED: StatusLabel("Done", "green"),
+        Stage.FAILED: StatusLabel("Failed", "red"),
     },
 }
 

@@ -159,7 +159,7 @@ TIER_VALUES: tuple[str, ...] = get_args(QualityTier)
 TRAINING_FILE_STATUSES: tuple[str, ...] = get_args(TrainingFileStatus)
 CALL_STATUSES: tuple[str, ...] = get_args(CallStatus)
 
-#: Every vocabulary by the ``status_labels`` field that shows it, plus the derived ones no label shows.
+#: Every vocabulary by the ``status_labels`` field that shows it, plus the enrichment outcome no label shows.
 VOCABULARIES: dict[str, tuple[str, ...]] = {
     "processing": PROCESSING_STATUSES,
     "enrichment": ENRICHMENT_STATUSES,

@@ -2,7 +2,7 @@ from core.models import status_labels
 from core.models.status_labels import status_badge, status_label, status_text
 from core.models.statuses import VOCABULARIES as ALL_VOCABULARIES
 
-#: The vocabularies people see: every one but the derived stage and outcome words (their pages word them).
+#: The vocabularies people see: every one but an enrichment run's outcome (the Enrich page words it in a sentence).
 VOCABULARIES = {field: values for field, values in ALL_VOCABULARIES.items() if field in status_labels.LABELS}
 
 
