@@ -16,18 +16,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from core.batch import claims
 from core.models.base import utcnow
 from core.models.jobs import BatchJob
-from core.storage import schema
+from core.storage import calllog, jobqueue
 from core.storage.database import Database
 
-logs_t = schema.generation_logs
-jobs_t = schema.batch_jobs
 WINDOW_S = 60.0
 MIN_WAIT_S = 0.02
 Reserve = Callable[[sa.Connection], None]
@@ -46,7 +43,7 @@ class JobAdmission:
         """Seconds to wait before asking again; 0.0 when admitted (``reserve`` then ran in the same transaction
         that counted, writing the call's ``sent`` row)."""
         with self.db.transaction() as conn:
-            current = claims.lock_job(conn, job.id) or job
+            current = jobqueue.lock_job(conn, job.id) or job
             # The clock is read once the job is locked: a wait for the lock must not start the window early
             # (the call's row is stamped later, so another worker would not count it).
             now = now or utcnow()
@@ -61,14 +58,7 @@ class JobAdmission:
 
     def _window_wait(self, conn: sa.Connection, job: BatchJob, tokens: tuple[int, int], now: datetime) -> float:
         since = now - timedelta(seconds=self.window_s)
-        recent = sa.and_(logs_t.c.job_id == job.id, logs_t.c.created_at > since)
-        query = sa.select(
-            sa.func.count(),
-            sa.func.coalesce(sa.func.sum(logs_t.c.input_tokens), 0),
-            sa.func.coalesce(sa.func.sum(logs_t.c.output_tokens), 0),
-            sa.func.min(logs_t.c.created_at),
-        ).where(recent)
-        calls, tokens_in, tokens_out, oldest = conn.execute(query).one()
+        calls, tokens_in, tokens_out, oldest = calllog.recent_usage(conn, job.id, since)
         scale = self.window_s / 60.0
         full = any(
             limit and used + amount > max(limit * scale, amount if used == 0 else 0)
@@ -82,13 +72,10 @@ class JobAdmission:
             return 0.0
         if oldest is None:
             return MIN_WAIT_S
-        first = oldest if isinstance(oldest, datetime) else datetime.fromisoformat(str(oldest))
-        first = first if first.tzinfo is not None else first.replace(tzinfo=UTC)
-        return max((first + timedelta(seconds=self.window_s) - now).total_seconds(), MIN_WAIT_S)
+        return max((oldest + timedelta(seconds=self.window_s) - now).total_seconds(), MIN_WAIT_S)
 
     def throttled(self, job_id: str, delay_s: float) -> None:
         """Every worker of the job waits ``delay_s`` (the server said it is full)."""
         until = utcnow() + timedelta(seconds=delay_s)
-        later = sa.or_(jobs_t.c.throttled_until.is_(None), jobs_t.c.throttled_until < until)
         with self.db.transaction() as conn:
-            conn.execute(sa.update(jobs_t).where(jobs_t.c.id == job_id, later).values(throttled_until=until))
+            calllog.throttle(conn, job_id, until)

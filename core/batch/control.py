@@ -1,19 +1,17 @@
 """Controlling a job: pause, resume, cancel, resubmit failed items. Each change is one transaction that holds
 the job row, recounts its items and writes the job log.
 
-The budget cap holds across all of them: spend is never reset (``core.batch.budget``), resubmitting a job at
+The budget cap holds across all of them: spend is never reset (``core.models.budget``), resubmitting a job at
 its cap leaves it paused, and resuming it needs a higher cap.
 """
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-
 from core.batch import claims, joblog
-from core.batch.budget import budget_reason, over_budget
 from core.errors import ConflictError, ValidationError
-from core.models.base import utcnow
+from core.models.budget import budget_reason, over_budget
 from core.models.jobs import BatchJob
+from core.storage import jobqueue
 from core.storage.database import Database
 
 RAISE_CAP = "Give the job a higher budget cap to resume it."
@@ -72,13 +70,7 @@ class JobControls:
             claims.stop_job(conn, self.db, job.id, "cancelled", "Cancelled.")
             claims.reap_expired(conn, self.db, self.db.jobs.get(job.id, conn=conn))
             if current.mode == "message_batches":  # results of batches already sent are not waited for
-                self.db.items.update_where(
-                    {"job_id": job.id, "status": "processing"},
-                    conn=conn,
-                    status="cancelled",
-                    lease_owner=None,
-                    finished_at=utcnow(),
-                )
+                jobqueue.cancel_in_flight(conn, job.id)
             claims.recount(conn, job.id)
         return self.db.jobs.get(job.id)
 
@@ -86,21 +78,9 @@ class JobControls:
         """Put the job's failed items back in the queue (both modes) and run the job again. What their
         earlier calls cost stays spent; a job at its budget cap stays paused until the cap is raised."""
         job = self.get(ref)
-        now = utcnow()
-        items = claims.items_t
         with self.db.transaction() as conn:
             current = claims.lock_job(conn, job.id)
-            failed = sa.and_(items.c.job_id == job.id, items.c.status == "failed")
-            values = {
-                "status": "queued",
-                "error_message": None,
-                "failure_id": None,
-                "finished_at": None,
-                "message_batch_id": None,
-                "submitted_request": None,
-                "updated_at": now,
-            }
-            count = int(conn.execute(sa.update(items).where(failed).values(**values)).rowcount)
+            count = jobqueue.requeue_failed(conn, job.id)
             if count and current is not None:
                 claims.recount(conn, job.id)
                 capped = over_budget(current, claims.in_flight(conn, job.id))

@@ -8,6 +8,7 @@ generating a duplicate. Calls go out with the SDK's own retries off: the runner 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import sqlalchemy as sa
@@ -117,6 +118,10 @@ class GenerationProcessor:
         fenced by the item's claim: a worker whose lease was taken over gets a dropped outcome instead."""
         usage = reply.usage
         tokens = (usage.input_tokens + usage.cache_write_tokens, usage.output_tokens)
+        cost = self.generation.reply_cost(plan, reply, batch=batch)
+        stored = ItemOutcome.success(
+            conversation_id_for(item), cost_usd=cost, input_tokens=tokens[0], output_tokens=tokens[1], charged=True
+        )
         try:
             result = self.generation.ingest_reply(
                 plan,
@@ -127,10 +132,14 @@ class GenerationProcessor:
                 batch=batch,
                 entry=entry,
                 attempt=item.attempt_token,
-                guard=claims.fence(item),
+                # The item is finished in the transaction that stores its conversation: that finish is the
+                # fence (a worker whose claim was taken over stores nothing) and saves a transaction.
+                guard=claims.finishing(self.db, item, stored),
             )
         except LeaseLostError as err:
             return ItemOutcome.failure(err.message, charged=True, dropped=True)
+        if result.ok:
+            return replace(stored, finished=True)
         return outcome_of(result, *tokens)
 
     def give_up(self, prepared: PreparedItem, error: LLMError) -> ItemOutcome:

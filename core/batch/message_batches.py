@@ -16,17 +16,17 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-import sqlalchemy as sa
-
 from core.batch import claims, joblog
 from core.batch.generation_processor import GenerationProcessor
-from core.batch.processor import ItemOutcome, PreparedItem
+from core.batch.processor import ItemOutcome, PreparedItem, conversation_id_for
 from core.errors import BrightRunError, LLMError
 from core.generation.frozen import freeze_plan, thaw_plan
+from core.generation.plan import GenerationPlan
 from core.llm.claude import ClaudeClient
 from core.llm.types import MessageBatchResult, MessageRequest
-from core.models.base import utcnow
 from core.models.jobs import BatchItem, BatchJob
+from core.models.logs import GenerationLog
+from core.storage import jobqueue
 from core.storage.database import Database
 
 #: The API's limits per batch (requests, bytes of the request body); we keep a margin on bytes.
@@ -34,6 +34,8 @@ MAX_REQUESTS = 100_000
 MAX_BYTES = 256 * 1024 * 1024 - 1024 * 1024
 SUBMIT_LEASE = timedelta(minutes=10)
 BATCH_LEASE = timedelta(days=2)
+#: Where the frozen request keeps the id of the call's ``sent`` log row.
+LOG_ID = "log_id"
 
 
 def split(
@@ -79,116 +81,63 @@ class MessageBatchDriver:
 
     # -- submitting -----------------------------------------------------------------------------------
     def claim_queued(self, job_id: str) -> list[BatchItem]:
-        """Claim the queued items that fit the budget, under a short lease while they are being sent."""
-        now = utcnow()
-        t = claims.items_t
-        with self.db.transaction() as conn:
-            job = claims.lock_job(conn, job_id)
-            if job is None or job.status not in claims.RUNNABLE:
-                return []
-            query = sa.select(t).where(t.c.job_id == job_id, t.c.status == "queued").order_by(t.c.position)
-            if conn.dialect.name == "postgresql":
-                query = query.with_for_update(skip_locked=True)
-            items = [BatchItem.model_validate(dict(r._mapping)) for r in conn.execute(query)]
-            if job.budget_usd is not None and items:
-                per_item = claims.expected_item_cost(job) or 0.0
-                busy = claims.in_flight(conn, job_id)
-                room = job.budget_usd - job.cost_usd - per_item * busy
-                fit = len(items) if per_item <= 0 else max(0, int(room // per_item + 1e-9))
-                if fit == 0 and not busy:
-                    claims.stop_budget(conn, self.db, job)
-                items = items[:fit]
-            if not items:
-                return []
-            token = claims.new_token()
-            conn.execute(
-                sa.update(t)
-                .where(t.c.id.in_([i.id for i in items]))
-                .values(
-                    status="processing",
-                    lease_owner=self.owner,
-                    lease_expires_at=now + SUBMIT_LEASE,
-                    attempt_token=token,
-                    attempts=t.c.attempts + 1,
-                    started_at=now,
-                    updated_at=now,
-                )
-            )
-            if job.status == "queued":
-                conn.execute(
-                    sa.update(claims.jobs_t)
-                    .where(claims.jobs_t.c.id == job_id)
-                    .values(status="processing", started_at=now, updated_at=now)
-                )
-        claimed = {"status": "processing", "lease_owner": self.owner, "attempt_token": token}
-        return [i.model_copy(update=claimed) for i in items]
+        """Claim the queued items that fit the budget (the engine's one ``claim``), under a short lease while
+        they are being sent."""
+        return claims.claim(self.db, job_id, self.owner, n=None, lease_s=SUBMIT_LEASE.total_seconds()).items
 
     def submit(self, job: BatchJob) -> int:
-        """Send the queued items; returns how many went out."""
+        """Send the queued items; returns how many went out. Each call's log row is written (``sent``, its
+        estimate charged to the job) before its batch is created, so a worker killed meanwhile leaves it."""
         items = self.claim_queued(job.id)
-        requests: list[tuple[str, MessageRequest]] = []
-        frozen: dict[str, dict[str, Any]] = {}
+        plans: dict[str, tuple[BatchItem, GenerationPlan]] = {}
         for item in items:
             try:
-                plan = self.processor.plan(job, item)
+                plans[item.id] = (item, self.processor.plan(job, item))
             except BrightRunError as err:
                 claims.finish(self.db, item, self.owner, ItemOutcome.failure(err.message))
-                continue
-            requests.append((item.id, plan.request))
-            frozen[item.id] = freeze_plan(plan)
-        self._store_requests(frozen)
+        entries = self._log_sent(job, plans)
+        requests = [(item_id, plan.request) for item_id, (_, plan) in plans.items()]
         sent = 0
         for chunk in split(requests, max_requests=self.max_requests, max_bytes=self.max_bytes):
+            ids = [custom_id for custom_id, _ in chunk]
             try:
                 info = self.client().create_message_batch(chunk)
             except LLMError as err:
-                self._release([custom_id for custom_id, _ in chunk])
+                self._release(job, [plans[i][0] for i in ids], [entries[i] for i in ids], err)
                 joblog.write(self.db, job.id, f"Could not create a message batch: {err.message}", level="error")
                 break
-            self._mark_submitted(job.id, info.id, [custom_id for custom_id, _ in chunk])
+            with self.db.transaction() as conn:
+                jobqueue.mark_submitted(conn, self.db.batch_logs, job.id, self.owner, info.id, ids, lease=BATCH_LEASE)
             sent += len(chunk)
         return sent
 
-    def _store_requests(self, frozen: dict[str, dict[str, Any]]) -> None:
-        """Keep each item's exact request and scaffolding snapshot: its result is ingested with them."""
-        if not frozen:
-            return
-        t = claims.items_t
-        update = sa.update(t).where(t.c.id == sa.bindparam("item_id")).values(submitted_request=sa.bindparam("frozen"))
+    def _log_sent(self, job: BatchJob, plans: dict[str, tuple[BatchItem, GenerationPlan]]) -> dict[str, GenerationLog]:
+        """Each item's ``sent`` call row and its frozen request, in one transaction."""
+        entries: dict[str, GenerationLog] = {}
+        frozen: dict[str, dict[str, Any]] = {}
+        if not plans:
+            return entries
         with self.db.transaction() as conn:
-            conn.execute(update, [{"item_id": item_id, "frozen": data} for item_id, data in frozen.items()])
-
-    def _mark_submitted(self, job_id: str, batch_id: str, item_ids: list[str]) -> None:
-        now = utcnow()
-        t = claims.items_t
-        with self.db.transaction() as conn:
-            job = claims.lock_job(conn, job_id)
-            conn.execute(
-                sa.update(t)
-                .where(t.c.id.in_(item_ids), t.c.lease_owner == self.owner)
-                .values(
-                    message_batch_id=batch_id,
-                    lease_owner=f"message-batch:{batch_id}",
-                    lease_expires_at=now + BATCH_LEASE,
-                    updated_at=now,
+            for item_id, (item, plan) in plans.items():
+                entries[item_id] = self.processor.generation.begin_call(
+                    plan,
+                    conversation_id=conversation_id_for(item),
+                    job_id=job.id,
+                    created_by=job.created_by,
+                    batch=True,
+                    conn=conn,
                 )
-            )
-            ids = [*(job.message_batch_ids if job else []), batch_id]
-            conn.execute(
-                sa.update(claims.jobs_t)
-                .where(claims.jobs_t.c.id == job_id)
-                .values(message_batch_ids=ids, updated_at=now)
-            )
-            joblog.write(self.db, job_id, f"Sent {len(item_ids)} item(s) as message batch {batch_id}.", conn=conn)
+                frozen[item_id] = freeze_plan(plan) | {LOG_ID: entries[item_id].id}
+            jobqueue.store_requests(conn, frozen)
+        return entries
 
-    def _release(self, item_ids: list[str]) -> None:
-        t = claims.items_t
+    def _release(self, job: BatchJob, items: list[BatchItem], entries: list[GenerationLog], err: LLMError) -> None:
+        """The batch could not be created: its calls were never made (their rows end as failed, costing
+        nothing) and the items go back to the queue."""
+        for entry in entries:
+            self.processor.generation.fail_call(entry, err)
         with self.db.transaction() as conn:
-            conn.execute(
-                sa.update(t)
-                .where(t.c.id.in_(item_ids), t.c.lease_owner == self.owner)
-                .values(status="queued", lease_owner=None, lease_expires_at=None, attempts=t.c.attempts - 1)
-            )
+            jobqueue.release(conn, items, self.owner)
 
     # -- polling and ingesting ------------------------------------------------------------------------
     def poll(self, job: BatchJob) -> int:
@@ -197,7 +146,8 @@ class MessageBatchDriver:
             return 0
         ingested = 0
         for batch_id in job.message_batch_ids:
-            waiting = self.db.items.list(where={"job_id": job.id, "message_batch_id": batch_id, "status": "processing"})
+            with self.db.reading() as conn:
+                waiting = jobqueue.in_batch(conn, job.id, batch_id)
             if not waiting:
                 continue
             try:
@@ -216,8 +166,8 @@ class MessageBatchDriver:
         owner = f"message-batch:{batch_id}"
         for result in results:
             item = by_id.pop(result.custom_id, None)
-            if item is not None:
-                claims.finish(self.db, item, owner, self._outcome(job, item, result))
+            if item is not None and not (outcome := self._outcome(job, item, result)).finished:
+                claims.finish(self.db, item, owner, outcome)
         for item in by_id.values():  # the API returned nothing for these
             claims.finish(self.db, item, owner, ItemOutcome.failure("The message batch returned no result."))
         joblog.write(self.db, job.id, f"Message batch {batch_id} ended: {len(results)} result(s) ingested.")
@@ -228,11 +178,20 @@ class MessageBatchDriver:
             plan = thaw_plan(item.submitted_request) if item.submitted_request else self.processor.plan(job, item)
         except BrightRunError as err:
             return ItemOutcome.failure(err.message)
+        entry = self._sent_entry(item)
         if result.reply is not None:
-            return self.processor.ingest(job, item, plan, result.reply, batch=True)
+            return self.processor.ingest(job, item, plan, result.reply, batch=True, entry=entry)
         reason = result.error_message or "no reason given"
         error = LLMError(
             f"Message Batches result '{result.result_type}' ({result.error_type or '-'}): {reason}",
             code=result.error_type or result.result_type,
         )
-        return self.processor.give_up(PreparedItem(job, item, payload=plan, extra={"logged": False}), error)
+        if entry is not None:
+            self.processor.generation.fail_call(entry, error)
+        return self.processor.give_up(PreparedItem(job, item, payload=plan, extra={"logged": entry is not None}), error)
+
+    def _sent_entry(self, item: BatchItem) -> GenerationLog | None:
+        """The call's ``sent`` row written at submission (items sent before it was written there have none)."""
+        log_id = (item.submitted_request or {}).get(LOG_ID)
+        entry = self.db.logs.find(log_id) if log_id else None
+        return entry if entry is not None and entry.status == "sent" else None

@@ -39,6 +39,8 @@ class ItemOutcome:
     charged: bool = False
     #: The worker lost its claim before storing: the result was dropped (finishing will refuse it).
     dropped: bool = False
+    #: The item was already finished in the transaction that stored its result (nothing left to finish).
+    finished: bool = False
 
     @classmethod
     def success(cls, conversation_id: str, **usage: Any) -> ItemOutcome:

@@ -142,6 +142,8 @@ class JobRunner:
         if outcome is None:
             claims.release(self.db, item, self.owner)  # stopped before it was sent: back to the queue
             return
+        if outcome.finished:  # finished where its result was stored
+            return
         if not claims.finish(self.db, item, self.owner, outcome):
             # Another worker took the item over while this one stalled: drop the result (its cost is recorded).
             message = f"Item {item.position}: claimed again by another worker meanwhile; this result was dropped."

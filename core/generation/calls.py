@@ -18,6 +18,7 @@ from core.llm.calllog import call_log
 from core.llm.types import LLMReply
 from core.models.base import utcnow
 from core.models.logs import CallStatus, GenerationLog
+from core.storage import calllog
 from core.storage.database import Database
 
 
@@ -54,8 +55,7 @@ class CallLedger:
         return entry
 
     def _insert(self, conn: sa.Connection, entry: GenerationLog) -> None:
-        self.db.logs.add(entry, conn=conn)
-        self._charge(conn, entry.job_id, entry.cost_usd)
+        calllog.insert(conn, entry)
 
     def complete(
         self,
@@ -100,11 +100,4 @@ class CallLedger:
         return entry.model_copy(update=values)
 
     def _update(self, conn: sa.Connection, entry: GenerationLog, values: dict[str, Any]) -> None:
-        self.db.logs.update_where({"id": entry.id}, conn=conn, **values)
-        self._charge(conn, entry.job_id, values["cost_usd"] - entry.cost_usd)
-
-    def _charge(self, conn: sa.Connection, job_id: str | None, delta: float) -> None:
-        if job_id is None or abs(delta) < 1e-12:
-            return
-        jobs = self.db.jobs.table
-        self.db.jobs.update_where({"id": job_id}, conn=conn, cost_usd=jobs.c.cost_usd + delta)
+        calllog.complete(conn, entry, values)

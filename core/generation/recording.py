@@ -27,6 +27,7 @@ from core.models.logs import CallStatus, FailedGeneration, GenerationLog
 from core.settings import Settings
 from core.storage.blobs import BlobStore
 from core.storage.database import Database
+from core.storage.usage_counts import UsageCounts
 
 STATUS_BY_CODE: dict[str, CallStatus] = {"rate_limited": "rate_limited", "timeout": "timeout"}
 Guard = Callable[[sa.Connection], None]
@@ -39,6 +40,7 @@ class GenerationRecorder:
         self.conversations = conversations
         self.settings = settings
         self.calls = CallLedger(db)
+        self.usage = UsageCounts()
 
     # -- step 2: the call's log row, written before the call ------------------------------------------
     def begin_call(
@@ -101,10 +103,21 @@ class GenerationRecorder:
         ``LeaseLostError`` is raised for the caller to drop the result quietly.
         """
         conversation_id = conversation_id or new_id()
-        cost = cost_usd(reply.model or plan.request.model, reply.usage, self.settings.prices_per_mtok, batch=batch)
+        cost = self.reply_cost(plan, reply, batch=batch)
         problem = check_reply(reply)
         conversation = None
+        logged = False
         if problem is None:
+
+            def store_steps(conn: sa.Connection) -> None:
+                """In the transaction that stores the conversation: the caller's guard, the call's row
+                completed and the usage counts, so the conversation, its cost and its counts land together."""
+                if guard is not None:
+                    guard(conn)
+                if entry is not None:
+                    self.calls.complete(entry, reply=reply, cost=cost, conn=conn, **_fields(reply, None))
+                self._count_usage(plan, conn)
+
             try:
                 conversation = self.conversations.ingest(
                     reply.text,
@@ -114,8 +127,9 @@ class GenerationRecorder:
                     created_by=created_by,
                     job_id=job_id,
                     attempt=attempt,
-                    guard=guard,
+                    guard=store_steps,
                 )
+                logged = entry is not None
             except LeaseLostError as err:
                 self._log(
                     plan,
@@ -131,12 +145,16 @@ class GenerationRecorder:
                 raise
             except BrightRunError as err:  # e.g. the same conversation already exists
                 problem = FailureInfo("validation_error", f"The conversation could not be stored: {err.message}")
-        self._log(plan, conversation_id, job_id, created_by, reply=reply, cost=cost, problem=problem, entry=entry)
+        if not logged:
+            self._log(plan, conversation_id, job_id, created_by, reply=reply, cost=cost, problem=problem, entry=entry)
         if problem is not None:
             failure = self._fail(plan, problem, reply, conversation_id, job_id, created_by)
             return GenerationResult(conversation_id, failure=failure, cost_usd=cost, latency_ms=reply.latency_ms)
-        self._count_usage(plan)
         return GenerationResult(conversation_id, conversation=conversation, cost_usd=cost, latency_ms=reply.latency_ms)
+
+    def reply_cost(self, plan: GenerationPlan, reply: LLMReply, *, batch: bool) -> float:
+        """What a reply cost (at the Message Batches rate when ``batch``)."""
+        return cost_usd(reply.model or plan.request.model, reply.usage, self.settings.prices_per_mtok, batch=batch)
 
     # -- step 3b: a call that failed ------------------------------------------------------------------
     def record_call_error(
@@ -210,15 +228,7 @@ class GenerationRecorder:
         entry: GenerationLog | None = None,
     ) -> None:
         """Complete the call's ``sent`` row, or write a finished row for a call that had none."""
-        fields: dict[str, Any] = {
-            "status": status or ("failed" if problem else "success"),
-            "error_message": problem.message if problem else None,
-            "error_code": (error.code if error else problem.failure_type) if problem else None,
-            "response_payload": reply.summary() if reply else None,
-            "latency_ms": latency_ms,
-        }
-        if reply is None and error is not None:
-            fields["request_id"] = error.request_id
+        fields = _fields(reply, problem, error=error, status=status, latency_ms=latency_ms)
         if entry is None:
             entry = self.begin_call(
                 plan,
@@ -229,13 +239,28 @@ class GenerationRecorder:
             )
         self.calls.complete(entry, reply=reply, cost=cost, **fields)
 
-    def _count_usage(self, plan: GenerationPlan) -> None:
-        with self.db.transaction() as conn:  # one transaction for the four counts, not one each
-            for repo, record in (
-                (self.db.personas, plan.persona),
-                (self.db.arcs, plan.arc),
-                (self.db.topics, plan.topic),
-                (self.db.templates, plan.template),
-            ):
-                # One UPDATE per table adds 1 in SQL, so concurrent generations never lose a count.
-                repo.update_where({"id": record.id}, usage_count=repo.table.c.usage_count + 1, conn=conn)
+    def _count_usage(self, plan: GenerationPlan, conn: sa.Connection) -> None:
+        """Add 1 to the usage count of the persona, arc, topic and template (in SQL, so concurrent
+        generations never lose a count)."""
+        self.usage.count_use(conn, plan.persona.id, plan.arc.id, plan.topic.id, plan.template.id)
+
+
+def _fields(
+    reply: LLMReply | None,
+    problem: FailureInfo | None,
+    *,
+    error: LLMError | None = None,
+    status: CallStatus | None = None,
+    latency_ms: int = 0,
+) -> dict[str, Any]:
+    """The columns that complete a call's row: its status, error and response summary."""
+    fields: dict[str, Any] = {
+        "status": status or ("failed" if problem else "success"),
+        "error_message": problem.message if problem else None,
+        "error_code": (error.code if error else problem.failure_type) if problem else None,
+        "response_payload": reply.summary() if reply else None,
+        "latency_ms": latency_ms,
+    }
+    if reply is None and error is not None:
+        fields["request_id"] = error.request_id
+    return fields

@@ -138,3 +138,29 @@ def test_results_are_ingested_with_the_request_and_snapshot_stored_at_submission
         )
         log = gen_services.db.logs.list(where={"conversation_id": row.conversation_id})[0]
         assert log.request_payload is not None and log.request_payload["prompt"] == frozen["user_prompt"]
+
+
+def test_each_call_is_logged_as_sent_when_submitted_and_completed_when_ingested(
+    gen_services: Services, fake_batches: FakeMessageBatches
+) -> None:
+    job = gen_services.batch.create(REQUEST)
+    errored = gen_services.batch.items(job.id)[0].id
+    fake_batches.errored.add(errored)
+    driver = driver_for(gen_services, max_requests=10)
+    driver.step(gen_services.db.jobs.get(job.id))  # submitted; still in progress
+    sent = gen_services.db.logs.list(where={"job_id": job.id})
+    assert len(sent) == 6 and {entry.status for entry in sent} == {"sent"}
+    # A worker killed now still leaves every call counted toward the job's spend (their estimates).
+    spent = gen_services.db.jobs.get(job.id).cost_usd
+    assert spent > 0 and spent == pytest.approx(sum(entry.cost_usd for entry in sent))
+    driver.step(gen_services.db.jobs.get(job.id))  # ended: ingest completes the same rows, adds none
+    done = gen_services.db.logs.list(where={"job_id": job.id})
+    assert {entry.id for entry in done} == {entry.id for entry in sent}
+    by_conversation = {entry.conversation_id: entry for entry in done}
+    items = {item.id: item for item in gen_services.batch.items(job.id)}
+    failed_log = [e for e in done if e.status == "failed"]
+    assert len(failed_log) == 1 and failed_log[0].cost_usd == 0
+    assert items[errored].status == "failed"
+    assert all(e.status == "success" and e.cost_usd > 0 for e in done if e is not failed_log[0])
+    assert gen_services.db.jobs.get(job.id).cost_usd == pytest.approx(sum(e.cost_usd for e in done))
+    assert len(by_conversation) == 6

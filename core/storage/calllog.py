@@ -1,0 +1,82 @@
+"""The call log's storage: ``generation_logs`` rows and the job spend they charge, and the job's recent calls
+(what its cross-process rate limits count).
+
+A call's row is written ``sent`` with its estimate before the call and completed after it; each write moves
+the job's ``cost_usd`` by the same amount in the same transaction (``cost_usd = cost_usd + delta``), so
+concurrent workers never lose an update and a job's spend is every call ever made for it.
+The statements of the hot path are built once at import.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from core.models.logs import GenerationLog
+from core.storage import schema
+
+logs_t = schema.generation_logs
+jobs_t = schema.batch_jobs
+_b = sa.bindparam
+_LOG_COLUMNS = [c.name for c in logs_t.columns]
+_INSERT = sa.insert(logs_t)
+_CHARGE = (
+    sa.update(jobs_t)
+    .where(jobs_t.c.id == _b("b_job"))
+    .values(cost_usd=jobs_t.c.cost_usd + _b("b_delta", type_=sa.Float()))
+)
+_COMPLETE: dict[frozenset[str], sa.Update] = {}  # one statement per set of columns a caller completes
+
+
+def _complete_statement(names: frozenset[str]) -> sa.Update:
+    found = _COMPLETE.get(names)
+    if found is None:
+        found = _COMPLETE[names] = (
+            sa.update(logs_t).where(logs_t.c.id == _b("b_id")).values({n: _b(f"b_{n}") for n in sorted(names)})
+        )
+    return found
+
+
+def charge(conn: sa.Connection, job_id: str | None, delta: float) -> None:
+    """Move the job's spend by ``delta`` (only an estimate's correction is ever negative)."""
+    if job_id is not None and abs(delta) >= 1e-12:
+        conn.execute(_CHARGE, {"b_job": job_id, "b_delta": delta})
+
+
+def insert(conn: sa.Connection, entry: GenerationLog) -> None:
+    """Write a call's row and charge its job what the row says it cost."""
+    data = entry.model_dump(mode="python")
+    conn.execute(_INSERT, [{name: data[name] for name in _LOG_COLUMNS if name in data}])
+    charge(conn, entry.job_id, entry.cost_usd)
+
+
+def complete(conn: sa.Connection, entry: GenerationLog, values: dict[str, Any]) -> None:
+    """Set a call's final columns (``values``) and charge its job the difference from what the row said."""
+    names = frozenset(values)
+    conn.execute(_complete_statement(names), {"b_id": entry.id} | {f"b_{k}": v for k, v in values.items()})
+    charge(conn, entry.job_id, float(values.get("cost_usd", entry.cost_usd)) - entry.cost_usd)
+
+
+def recent_usage(conn: sa.Connection, job_id: str, since: datetime) -> tuple[int, int, int, datetime | None]:
+    """The job's calls logged after ``since``: how many, their input and output tokens, the oldest's time."""
+    recent = sa.and_(logs_t.c.job_id == job_id, logs_t.c.created_at > since)
+    query = sa.select(
+        sa.func.count(),
+        sa.func.coalesce(sa.func.sum(logs_t.c.input_tokens), 0),
+        sa.func.coalesce(sa.func.sum(logs_t.c.output_tokens), 0),
+        sa.func.min(logs_t.c.created_at),
+    ).where(recent)
+    calls, tokens_in, tokens_out, oldest = conn.execute(query).one()
+    if oldest is not None and not isinstance(oldest, datetime):
+        oldest = datetime.fromisoformat(str(oldest))
+    if oldest is not None and oldest.tzinfo is None:
+        oldest = oldest.replace(tzinfo=UTC)
+    return int(calls), int(tokens_in), int(tokens_out), oldest
+
+
+def throttle(conn: sa.Connection, job_id: str, until: datetime) -> None:
+    """Every worker of the job waits until ``until`` (never moved earlier)."""
+    later = sa.or_(jobs_t.c.throttled_until.is_(None), jobs_t.c.throttled_until < until)
+    conn.execute(sa.update(jobs_t).where(jobs_t.c.id == job_id, later).values(throttled_until=until))
