@@ -18,16 +18,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import sqlalchemy as sa
-
 from core.models.base import utcnow
 from core.models.jobs import BatchJob
-from core.storage import calllog, jobqueue
+from core.storage.calllog import SqlCallLog
 from core.storage.database import Database
+from core.storage.jobqueue import SqlJobQueue
+from core.storage.ports import Connection, GenerationLogPort, JobQueue
 
 WINDOW_S = 60.0
 MIN_WAIT_S = 0.02
-Reserve = Callable[[sa.Connection], None]
+Reserve = Callable[[Connection], None]
 
 
 def has_limits(job: BatchJob) -> bool:
@@ -39,11 +39,15 @@ class JobAdmission:
     db: Database
     window_s: float = WINDOW_S
 
+    def __post_init__(self) -> None:
+        self.queue: JobQueue = SqlJobQueue(self.db)
+        self.calls: GenerationLogPort = SqlCallLog(self.db)
+
     def admit(self, job: BatchJob, tokens: tuple[int, int], reserve: Reserve, now: datetime | None = None) -> float:
         """Seconds to wait before asking again; 0.0 when admitted (``reserve`` then ran in the same transaction
         that counted, writing the call's ``sent`` row)."""
         with self.db.transaction() as conn:
-            current = jobqueue.lock_job(conn, job.id) or job
+            current = self.queue.lock_job(conn, job.id) or job
             # The clock is read once the job is locked: a wait for the lock must not start the window early
             # (the call's row is stamped later, so another worker would not count it).
             now = now or utcnow()
@@ -56,9 +60,9 @@ class JobAdmission:
             reserve(conn)
         return 0.0
 
-    def _window_wait(self, conn: sa.Connection, job: BatchJob, tokens: tuple[int, int], now: datetime) -> float:
+    def _window_wait(self, conn: Connection, job: BatchJob, tokens: tuple[int, int], now: datetime) -> float:
         since = now - timedelta(seconds=self.window_s)
-        calls, tokens_in, tokens_out, oldest = calllog.recent_usage(conn, job.id, since)
+        calls, tokens_in, tokens_out, oldest = self.calls.recent_usage(conn, job.id, since)
         scale = self.window_s / 60.0
         full = any(
             limit and used + amount > max(limit * scale, amount if used == 0 else 0)
@@ -77,5 +81,4 @@ class JobAdmission:
     def throttled(self, job_id: str, delay_s: float) -> None:
         """Every worker of the job waits ``delay_s`` (the server said it is full)."""
         until = utcnow() + timedelta(seconds=delay_s)
-        with self.db.transaction() as conn:
-            calllog.throttle(conn, job_id, until)
+        self.calls.throttle(job_id, until)

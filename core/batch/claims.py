@@ -1,8 +1,8 @@
 """The batch engine's unit of work: claim items under a lease, finish them, give them back.
 
-Each function here is one transaction over the job queue (``core.storage.jobqueue``, where the SQL and the
-rules of atomicity, counters and fencing are written down). Online lanes and Message Batches mode claim
-through the same ``claim(n, lease)``.
+Each function here is one transaction over the ``JobQueue`` port (``core.storage.ports``; its SQL, and the
+rules of atomicity, counters and fencing, are in ``core.storage.jobqueue``). Online lanes and Message
+Batches mode claim through the same ``claim(n, lease)``.
 """
 
 from __future__ import annotations
@@ -10,15 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-import sqlalchemy as sa
-
 from core.batch.processor import ItemOutcome
-from core.models.base import utcnow
+from core.errors import LeaseLostError
 from core.models.budget import expected_item_cost, over_budget
-from core.models.jobs import BatchItem, BatchJob
-from core.storage import jobqueue
+from core.models.jobs import BatchItem, BatchJob, Claim
+from core.models.statuses import RUNNABLE, TERMINAL, JobStatus
 from core.storage.database import Database
-from core.storage.jobqueue import RUNNABLE, TERMINAL, Claim, in_flight, lock_job, new_token, recount
+from core.storage.jobqueue import SqlJobQueue, new_token
+from core.storage.ports import Connection, JobQueue
 
 __all__ = [
     "RUNNABLE",
@@ -29,74 +28,84 @@ __all__ = [
     "expected_item_cost",
     "fence",
     "finish",
-    "in_flight",
-    "lock_job",
     "new_token",
     "over_budget",
-    "recount",
+    "queue",
     "release",
     "renew_leases",
 ]
+
+
+def queue(db: Database) -> JobQueue:
+    """The job queue of ``db`` (it holds no state of its own: its statements are built once per process)."""
+    return SqlJobQueue(db)
 
 
 def claim(
     db: Database, job_id: str, owner: str, *, n: int | None, lease_s: float, now: datetime | None = None
 ) -> Claim:
     """Claim up to ``n`` items (``None``: every queued item that fits the budget) in one transaction."""
-    with db.transaction() as conn:
-        return jobqueue.claim(conn, db.batch_logs, job_id, owner, n=n, lease_s=lease_s, now=now)
+    return queue(db).claim(job_id, owner, n=n, lease_s=lease_s, now=now)
 
 
 def claim_next(db: Database, job_id: str, owner: str, *, lease_s: float, now: datetime | None = None) -> Claim:
     """Claim the lowest-position claimable item for ``owner`` (an online lane's claim)."""
-    return claim(db, job_id, owner, n=1, lease_s=lease_s, now=now or utcnow())
+    return claim(db, job_id, owner, n=1, lease_s=lease_s, now=now)
 
 
 def finish(db: Database, item: BatchItem, owner: str, outcome: ItemOutcome) -> bool:
     """Record an item's outcome if ``owner`` still holds this claim (False, changing nothing, if not)."""
-    with db.transaction() as conn:
-        return jobqueue.finish(conn, db.batch_logs, item, owner, outcome)
+    return queue(db).finish(item, owner, outcome)
 
 
-def finishing(db: Database, item: BatchItem, outcome: ItemOutcome) -> Callable[[sa.Connection], None]:
+def finishing(db: Database, item: BatchItem, outcome: ItemOutcome) -> Callable[[Connection], None]:
     """A step for the transaction that stores ``item``'s result: finish the item there (its owner is the
     claim's), raising ``LeaseLostError`` when the claim was taken over, so the whole store is refused."""
+    jobs = queue(db)
 
-    def step(conn: sa.Connection) -> None:
-        jobqueue.finish_or_raise(conn, db.batch_logs, item, item.lease_owner or "", outcome)
+    def step(conn: Connection) -> None:
+        if not jobs.finish(item, item.lease_owner or "", outcome, conn=conn):
+            raise LeaseLostError(f"Item {item.position} was claimed again by another worker; this result is dropped.")
 
     return step
 
 
-def fence(item: BatchItem) -> Callable[[sa.Connection], None]:
+def fence(item: BatchItem, db: Database) -> Callable[[Connection], None]:
     """A check for the transaction that stores ``item``'s result: raises ``LeaseLostError`` when the claim
     was taken over (on Postgres it locks the item row until that transaction ends)."""
-    return lambda conn: jobqueue.fence(conn, item)
+    jobs = queue(db)
+    return lambda conn: jobs.fence(conn, item)
 
 
 def release(db: Database, item: BatchItem, owner: str) -> None:
     """Give a claimed item back to the queue untouched (the job was paused before it was sent)."""
-    with db.transaction() as conn:
-        jobqueue.release(conn, [item], owner)
+    queue(db).release([item], owner)
 
 
 def renew_leases(db: Database, owner: str, *, lease_s: float) -> int:
     """Extend every lease ``owner`` holds (the heartbeat). Returns how many."""
-    with db.transaction() as conn:
-        return jobqueue.renew_leases(conn, owner, lease_s=lease_s)
+    return queue(db).renew_leases(owner, lease_s=lease_s)
 
 
-def stop_job(conn: sa.Connection, db: Database, job_id: str, status: str, reason: str) -> None:
-    jobqueue.stop_job(conn, db.batch_logs, job_id, status, reason)
+def lock_job(conn: Connection, db: Database, job_id: str) -> BatchJob | None:
+    return queue(db).lock_job(conn, job_id)
 
 
-def stop_budget(conn: sa.Connection, db: Database, job: BatchJob) -> None:
-    jobqueue.stop_budget(conn, db.batch_logs, job)
+def in_flight(conn: Connection, db: Database, job_id: str) -> int:
+    return queue(db).in_flight(conn, job_id)
 
 
-def reap_expired(conn: sa.Connection, db: Database, job: BatchJob, now: datetime | None = None) -> int:
-    return jobqueue.reap_expired(conn, job, now)
+def recount(conn: Connection, db: Database, job_id: str) -> dict[str, int | float]:
+    return queue(db).recount(conn, job_id)
 
 
-def finalize_if_done(conn: sa.Connection, db: Database, job_id: str) -> str | None:
-    return jobqueue.finalize_if_done(conn, db.batch_logs, job_id)
+def stop_job(conn: Connection, db: Database, job_id: str, status: JobStatus, reason: str) -> None:
+    queue(db).stop_job(conn, job_id, status, reason)
+
+
+def reap_expired(conn: Connection, db: Database, job: BatchJob, now: datetime | None = None) -> int:
+    return queue(db).reap_expired(conn, job, now)
+
+
+def finalize_if_done(conn: Connection, db: Database, job_id: str) -> str | None:
+    return queue(db).finalize_if_done(conn, job_id)

@@ -11,7 +11,6 @@ from core.batch import claims, joblog
 from core.errors import ConflictError, ValidationError
 from core.models.budget import budget_reason, over_budget
 from core.models.jobs import BatchJob
-from core.storage import jobqueue
 from core.storage.database import Database
 
 RAISE_CAP = "Give the job a higher budget cap to resume it."
@@ -30,7 +29,7 @@ class JobControls:
         """Run a paused job again. A job at its budget cap resumes only with a higher ``budget_usd``."""
         job = self.get(ref)
         with self.db.transaction() as conn:
-            current = claims.lock_job(conn, job.id)
+            current = claims.lock_job(conn, self.db, job.id)
             if current is None or current.status != "paused":
                 state = current.status if current else "gone"
                 raise ConflictError(f"The job is {state}; it cannot be resumed.", hint="Only a paused job resumes.")
@@ -42,7 +41,7 @@ class JobControls:
                         hint="Choose a higher cap.",
                     )
                 current = current.model_copy(update={"budget_usd": budget_usd})
-            if over_budget(current, claims.in_flight(conn, job.id)):
+            if over_budget(current, claims.in_flight(conn, self.db, job.id)):
                 cap = f"${current.budget_usd or 0:.2f}"
                 raise ConflictError(
                     f"The job has spent ${current.cost_usd:.4f} of its {cap} budget cap; the next item would pass it.",
@@ -63,15 +62,15 @@ class JobControls:
         """Cancel: queued items become ``cancelled`` now; items in flight finish and count as they end."""
         job = self.get(ref)
         with self.db.transaction() as conn:
-            current = claims.lock_job(conn, job.id)
+            current = claims.lock_job(conn, self.db, job.id)
             if current is None or current.status in claims.TERMINAL:
                 state = current.status if current else "gone"
                 raise ConflictError(f"The job is already {state}; it cannot be cancelled.")
             claims.stop_job(conn, self.db, job.id, "cancelled", "Cancelled.")
             claims.reap_expired(conn, self.db, self.db.jobs.get(job.id, conn=conn))
             if current.mode == "message_batches":  # results of batches already sent are not waited for
-                jobqueue.cancel_in_flight(conn, job.id)
-            claims.recount(conn, job.id)
+                claims.queue(self.db).cancel_in_flight(conn, job.id)
+            claims.recount(conn, self.db, job.id)
         return self.db.jobs.get(job.id)
 
     def resubmit_failed(self, ref: str) -> int:
@@ -79,11 +78,11 @@ class JobControls:
         earlier calls cost stays spent; a job at its budget cap stays paused until the cap is raised."""
         job = self.get(ref)
         with self.db.transaction() as conn:
-            current = claims.lock_job(conn, job.id)
-            count = jobqueue.requeue_failed(conn, job.id)
+            current = claims.lock_job(conn, self.db, job.id)
+            count = claims.queue(self.db).requeue_failed(conn, job.id)
             if count and current is not None:
-                claims.recount(conn, job.id)
-                capped = over_budget(current, claims.in_flight(conn, job.id))
+                claims.recount(conn, self.db, job.id)
+                capped = over_budget(current, claims.in_flight(conn, self.db, job.id))
                 status = (
                     {"status": "paused", "stop_reason": budget_reason(current)}
                     if capped
@@ -97,7 +96,7 @@ class JobControls:
     def _transition(self, ref: str, allowed: tuple[str, ...], target: str, message: str) -> BatchJob:
         job = self.get(ref)
         with self.db.transaction() as conn:
-            current = claims.lock_job(conn, job.id)
+            current = claims.lock_job(conn, self.db, job.id)
             if current is None or current.status not in allowed:
                 state = current.status if current else "gone"
                 raise ConflictError(

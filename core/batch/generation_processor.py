@@ -11,8 +11,6 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-import sqlalchemy as sa
-
 from core.batch import claims
 from core.batch.processor import ItemOutcome, PreparedItem, conversation_id_for
 from core.batch.scaffolding_view import CachedScaffolding
@@ -23,6 +21,7 @@ from core.llm.types import LLMReply, MessageClient
 from core.models.jobs import BatchItem, BatchJob
 from core.models.logs import GenerationLog
 from core.storage.database import Database
+from core.storage.ports import Connection
 
 
 class GenerationProcessor:
@@ -74,7 +73,7 @@ class GenerationProcessor:
         usage = plan.estimate.usage
         return PreparedItem(job, item, input_tokens=usage.input_tokens, output_tokens=usage.output_tokens, payload=plan)
 
-    def reserve(self, prepared: PreparedItem, conn: sa.Connection) -> None:
+    def reserve(self, prepared: PreparedItem, conn: Connection) -> None:
         """Write the next call's ``sent`` row inside ``conn`` (the job's rate-limit admission)."""
         job, item = prepared.job, prepared.item
         prepared.extra["entry"] = self.generation.begin_call(

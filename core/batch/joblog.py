@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import logging
 
-import sqlalchemy as sa
-
 from core.models.jobs import BatchLogLine, LogLevel
 from core.storage.database import Database
+from core.storage.ports import Connection
 
 log = logging.getLogger("core.batch")
 _LEVELS = {"info": logging.INFO, "warning": logging.WARNING, "error": logging.ERROR}
@@ -20,7 +19,7 @@ def write(
     *,
     level: LogLevel = "info",
     item_id: str | None = None,
-    conn: sa.Connection | None = None,
+    conn: Connection | None = None,
 ) -> None:
     """Append a line (also to the Python log). Losing a log line must never fail the job, so errors are
     logged and swallowed."""

@@ -26,7 +26,6 @@ from core.llm.claude import ClaudeClient
 from core.llm.types import MessageBatchResult, MessageRequest
 from core.models.jobs import BatchItem, BatchJob
 from core.models.logs import GenerationLog
-from core.storage import jobqueue
 from core.storage.database import Database
 
 #: The API's limits per batch (requests, bytes of the request body); we keep a margin on bytes.
@@ -74,6 +73,7 @@ class MessageBatchDriver:
         self.owner = owner
         self.max_requests = max_requests
         self.max_bytes = max_bytes
+        self.queue = claims.queue(db)
 
     def step(self, job: BatchJob) -> None:
         self.submit(job)
@@ -107,7 +107,7 @@ class MessageBatchDriver:
                 joblog.write(self.db, job.id, f"Could not create a message batch: {err.message}", level="error")
                 break
             with self.db.transaction() as conn:
-                jobqueue.mark_submitted(conn, self.db.batch_logs, job.id, self.owner, info.id, ids, lease=BATCH_LEASE)
+                self.queue.mark_submitted(conn, job.id, self.owner, info.id, ids, lease=BATCH_LEASE)
             sent += len(chunk)
         return sent
 
@@ -128,7 +128,7 @@ class MessageBatchDriver:
                     conn=conn,
                 )
                 frozen[item_id] = freeze_plan(plan) | {LOG_ID: entries[item_id].id}
-            jobqueue.store_requests(conn, frozen)
+            self.queue.store_requests(conn, frozen)
         return entries
 
     def _release(self, job: BatchJob, items: list[BatchItem], entries: list[GenerationLog], err: LLMError) -> None:
@@ -136,8 +136,7 @@ class MessageBatchDriver:
         nothing) and the items go back to the queue."""
         for entry in entries:
             self.processor.generation.fail_call(entry, err)
-        with self.db.transaction() as conn:
-            jobqueue.release(conn, items, self.owner)
+        self.queue.release(items, self.owner)
 
     # -- polling and ingesting ------------------------------------------------------------------------
     def poll(self, job: BatchJob) -> int:
@@ -146,8 +145,7 @@ class MessageBatchDriver:
             return 0
         ingested = 0
         for batch_id in job.message_batch_ids:
-            with self.db.reading() as conn:
-                waiting = jobqueue.in_batch(conn, job.id, batch_id)
+            waiting = self.queue.in_batch(job.id, batch_id)
             if not waiting:
                 continue
             try:

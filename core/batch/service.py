@@ -24,7 +24,6 @@ from core.models.jobs import BatchItem, BatchJob, BatchLogLine, ErrorHandling, J
 from core.models.scaffolding import Tier
 from core.scaffolding.service import KIND_INFO, Kind, ScaffoldingService
 from core.settings import Settings
-from core.storage import jobqueue
 from core.storage.database import Database
 
 Keys = list[str] | Literal["all"]
@@ -211,7 +210,7 @@ class BatchService(JobControls):
         )
         with self.db.transaction() as conn:
             self.db.jobs.add(job, conn=conn)
-            jobqueue.insert_items(conn, rows)
+            claims.queue(self.db).insert_items(conn, rows)
             joblog.write(self.db, job.id, f"Created: {estimate.formula}, mode {job.mode}.", conn=conn)
             for warning in estimate.warnings:
                 joblog.write(self.db, job.id, warning, level="warning", conn=conn)

@@ -12,19 +12,19 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
-
 from core.llm.calllog import call_log
 from core.llm.types import LLMReply
 from core.models.base import utcnow
 from core.models.logs import CallStatus, GenerationLog
-from core.storage import calllog
+from core.storage.calllog import SqlCallLog
 from core.storage.database import Database
+from core.storage.ports import Connection, GenerationLogPort
 
 
 class CallLedger:
     def __init__(self, db: Database) -> None:
         self.db = db
+        self.log: GenerationLogPort = SqlCallLog(db)
 
     def begin(
         self,
@@ -34,7 +34,7 @@ class CallLedger:
         estimate_tokens: tuple[int, int] = (0, 0),
         job_id: str | None = None,
         retry_attempt: int = 0,
-        conn: sa.Connection | None = None,
+        conn: Connection | None = None,
         **fields: Any,
     ) -> GenerationLog:
         """Write the ``sent`` row (and charge the job the estimate) before the call goes out."""
@@ -54,8 +54,8 @@ class CallLedger:
                 self._insert(fresh, entry)
         return entry
 
-    def _insert(self, conn: sa.Connection, entry: GenerationLog) -> None:
-        calllog.insert(conn, entry)
+    def _insert(self, conn: Connection, entry: GenerationLog) -> None:
+        self.log.insert(conn, entry)
 
     def complete(
         self,
@@ -64,7 +64,7 @@ class CallLedger:
         reply: LLMReply | None,
         status: CallStatus,
         cost: float = 0.0,
-        conn: sa.Connection | None = None,
+        conn: Connection | None = None,
         **fields: Any,
     ) -> GenerationLog:
         """Set what the call used and cost (and correct the job's spend by the difference)."""
@@ -99,5 +99,5 @@ class CallLedger:
                 self._update(fresh, entry, values)
         return entry.model_copy(update=values)
 
-    def _update(self, conn: sa.Connection, entry: GenerationLog, values: dict[str, Any]) -> None:
-        calllog.complete(conn, entry, values)
+    def _update(self, conn: Connection, entry: GenerationLog, values: dict[str, Any]) -> None:
+        self.log.complete(conn, entry, values)

@@ -11,8 +11,6 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-import sqlalchemy as sa
-
 from core.conversations.store import ConversationStore
 from core.errors import BrightRunError, LeaseLostError, LLMError
 from core.generation.calls import CallLedger
@@ -27,10 +25,10 @@ from core.models.logs import CallStatus, FailedGeneration, GenerationLog
 from core.settings import Settings
 from core.storage.blobs import BlobStore
 from core.storage.database import Database
-from core.storage.usage_counts import UsageCounts
+from core.storage.ports import Connection
 
 STATUS_BY_CODE: dict[str, CallStatus] = {"rate_limited": "rate_limited", "timeout": "timeout"}
-Guard = Callable[[sa.Connection], None]
+Guard = Callable[[Connection], None]
 
 
 class GenerationRecorder:
@@ -40,7 +38,6 @@ class GenerationRecorder:
         self.conversations = conversations
         self.settings = settings
         self.calls = CallLedger(db)
-        self.usage = UsageCounts()
 
     # -- step 2: the call's log row, written before the call ------------------------------------------
     def begin_call(
@@ -52,7 +49,7 @@ class GenerationRecorder:
         created_by: str | None = None,
         attempt: int = 0,
         batch: bool = False,
-        conn: sa.Connection | None = None,
+        conn: Connection | None = None,
     ) -> GenerationLog:
         """The ``sent`` row of one call (its estimate counts toward the job's spend until it completes)."""
         usage = plan.estimate.usage
@@ -109,7 +106,7 @@ class GenerationRecorder:
         logged = False
         if problem is None:
 
-            def store_steps(conn: sa.Connection) -> None:
+            def store_steps(conn: Connection) -> None:
                 """In the transaction that stores the conversation: the caller's guard, the call's row
                 completed and the usage counts, so the conversation, its cost and its counts land together."""
                 if guard is not None:
@@ -239,10 +236,10 @@ class GenerationRecorder:
             )
         self.calls.complete(entry, reply=reply, cost=cost, **fields)
 
-    def _count_usage(self, plan: GenerationPlan, conn: sa.Connection) -> None:
+    def _count_usage(self, plan: GenerationPlan, conn: Connection) -> None:
         """Add 1 to the usage count of the persona, arc, topic and template (in SQL, so concurrent
         generations never lose a count)."""
-        self.usage.count_use(conn, plan.persona.id, plan.arc.id, plan.topic.id, plan.template.id)
+        self.calls.log.count_use(conn, plan.persona.id, plan.arc.id, plan.topic.id, plan.template.id)
 
 
 def _fields(

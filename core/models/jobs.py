@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from core.models.base import Record
 from core.models.scaffolding import Tier
-from core.models.statuses import Item, ItemStatus, Job, JobStatus
+from core.models.statuses import ClaimState, Item, ItemStatus, Job, JobStatus
 
 Priority = Literal["low", "normal", "high"]
 JobMode = Literal["online", "message_batches"]
@@ -82,3 +82,14 @@ class BatchLogLine(Record):
     item_id: str | None = None
     level: LogLevel = "info"
     message: str
+
+
+class Claim(BaseModel):
+    """What a claim found (``core.storage.jobqueue.claim``): items, or why there are none."""
+
+    state: ClaimState
+    items: list[BatchItem] = Field(default_factory=list)
+
+    @property
+    def item(self) -> BatchItem | None:
+        return self.items[0] if self.items else None

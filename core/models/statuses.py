@@ -95,6 +95,21 @@ class Item:
     CANCELLED: Final = "cancelled"
 
 
+#: What a batch claim found (``core.storage.jobqueue.claim``): items, or why there are none.
+ClaimState = Literal["claimed", "waiting", "done", "stopped", "budget"]
+
+
+class ClaimFound:
+    """``ClaimState``: items claimed, or why none (others hold the rest; nothing left; the job stopped; its
+    budget cap leaves no room)."""
+
+    CLAIMED: Final = "claimed"
+    WAITING: Final = "waiting"
+    DONE: Final = "done"
+    STOPPED: Final = "stopped"
+    BUDGET: Final = "budget"
+
+
 class Tier:
     """``Conversation.quality_tier`` (see ``quality_tier``)."""
 

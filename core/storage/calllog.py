@@ -10,12 +10,16 @@ The statements of the hot path are built once at import.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
 from core.models.logs import GenerationLog
 from core.storage import schema
+from core.storage.usage_counts import UsageCounts
+
+if TYPE_CHECKING:
+    from core.storage.database import Database
 
 logs_t = schema.generation_logs
 jobs_t = schema.batch_jobs
@@ -80,3 +84,26 @@ def throttle(conn: sa.Connection, job_id: str, until: datetime) -> None:
     """Every worker of the job waits until ``until`` (never moved earlier)."""
     later = sa.or_(jobs_t.c.throttled_until.is_(None), jobs_t.c.throttled_until < until)
     conn.execute(sa.update(jobs_t).where(jobs_t.c.id == job_id, later).values(throttled_until=until))
+
+
+class SqlCallLog:
+    """``core.storage.ports.GenerationLogPort`` over ``db``."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def insert(self, conn: sa.Connection, entry: GenerationLog) -> None:
+        insert(conn, entry)
+
+    def complete(self, conn: sa.Connection, entry: GenerationLog, values: dict[str, Any]) -> None:
+        complete(conn, entry, values)
+
+    def recent_usage(self, conn: sa.Connection, job_id: str, since: datetime) -> tuple[int, int, int, datetime | None]:
+        return recent_usage(conn, job_id, since)
+
+    def throttle(self, job_id: str, until: datetime) -> None:
+        with self.db.transaction() as conn:
+            throttle(conn, job_id, until)
+
+    def count_use(self, conn: sa.Connection, persona_id: str, arc_id: str, topic_id: str, template_id: str) -> None:
+        UsageCounts().count_use(conn, persona_id, arc_id, topic_id, template_id)

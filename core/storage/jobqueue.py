@@ -27,23 +27,23 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import sqlalchemy as sa
 
 from core.errors import LeaseLostError
 from core.models.base import utcnow
 from core.models.budget import budget_reason, items_that_fit
-from core.models.jobs import BatchItem, BatchJob, BatchLogLine, LogLevel
+from core.models.jobs import BatchItem, BatchJob, BatchLogLine, Claim, LogLevel
+from core.models.statuses import RUNNABLE, ClaimFound, Item, ItemStatus, Job, JobStatus
 from core.storage import schema
+
+if TYPE_CHECKING:
+    from core.storage.database import Database
 
 items_t = schema.batch_items
 jobs_t = schema.batch_jobs
-RUNNABLE = ("queued", "processing")
-TERMINAL = ("completed", "failed", "cancelled")
-ClaimState = Literal["claimed", "waiting", "done", "stopped", "budget"]
 log = logging.getLogger("core.batch")
 _LEVELS = {"info": logging.INFO, "warning": logging.WARNING, "error": logging.ERROR}
 _b = sa.bindparam
@@ -53,7 +53,7 @@ class Outcome(Protocol):
     """How an item ended (``core.batch.processor.ItemOutcome``)."""
 
     @property
-    def status(self) -> Literal["completed", "failed"]: ...
+    def status(self) -> ItemStatus: ...
     @property
     def conversation_id(self) -> str | None: ...
     @property
@@ -74,34 +74,24 @@ class LogLines(Protocol):
     def add(self, obj: BatchLogLine, *, conn: sa.Connection | None = None) -> BatchLogLine: ...
 
 
-@dataclass(frozen=True)
-class Claim:
-    """What a claim found: items, or why there are none (``waiting``: others hold the rest)."""
-
-    state: ClaimState
-    items: list[BatchItem] = field(default_factory=list)
-
-    @property
-    def item(self) -> BatchItem | None:
-        return self.items[0] if self.items else None
-
-
 # -- statements built once ----------------------------------------------------------------------------
 _JOB = sa.select(jobs_t).where(jobs_t.c.id == _b("b_job"))
 _JOB_LOCKED = _JOB.with_for_update()
 _JOB_ROW_LOCK = sa.select(jobs_t.c.id).where(jobs_t.c.id == _b("b_job")).with_for_update()
 _LIVE = sa.select(sa.func.count()).select_from(items_t)
-_IN_FLIGHT = _LIVE.where(items_t.c.job_id == _b("b_job"), items_t.c.status == "processing")
+_IN_FLIGHT = _LIVE.where(items_t.c.job_id == _b("b_job"), items_t.c.status == Item.PROCESSING)
 _IN_FLIGHT_LIVE = _IN_FLIGHT.where(items_t.c.lease_expires_at >= _b("b_now"))
 _QUEUED = (
     sa.select(items_t)
-    .where(items_t.c.job_id == _b("b_job"), items_t.c.status == "queued")
+    .where(items_t.c.job_id == _b("b_job"), items_t.c.status == Item.QUEUED)
     .order_by(items_t.c.position)
     .limit(_b("b_n"))
 )
 _EXPIRED = (
     sa.select(items_t)
-    .where(items_t.c.job_id == _b("b_job"), items_t.c.status == "processing", items_t.c.lease_expires_at < _b("b_now"))
+    .where(
+        items_t.c.job_id == _b("b_job"), items_t.c.status == Item.PROCESSING, items_t.c.lease_expires_at < _b("b_now")
+    )
     .order_by(items_t.c.position)
     .limit(_b("b_n"))
 )
@@ -113,7 +103,7 @@ _TAKE = (
     sa.update(items_t)
     .where(items_t.c.id == _b("b_id"))
     .values(
-        status="processing",
+        status=Item.PROCESSING,
         attempt_token=_b("b_token"),
         lease_owner=_b("b_owner"),
         lease_expires_at=_b("b_expires"),
@@ -124,12 +114,12 @@ _TAKE = (
 )
 _START_JOB = (
     sa.update(jobs_t)
-    .where(jobs_t.c.id == _b("b_job"), jobs_t.c.status == "queued")
-    .values(status="processing", started_at=_b("b_now"), updated_at=_b("b_now"))
+    .where(jobs_t.c.id == _b("b_job"), jobs_t.c.status == Job.QUEUED)
+    .values(status=Job.PROCESSING, started_at=_b("b_now"), updated_at=_b("b_now"))
 )
 _HELD = sa.and_(
     items_t.c.id == _b("b_id"),
-    items_t.c.status == "processing",
+    items_t.c.status == Item.PROCESSING,
     sa.func.coalesce(items_t.c.attempt_token, "") == _b("b_token"),
 )
 _FENCE = {
@@ -166,11 +156,7 @@ _COUNT_FINISHED = (
         updated_at=_b("b_now"),
     )
 )
-_OPEN_ITEM = (
-    sa.select(items_t.c.id)
-    .where(items_t.c.job_id == _b("b_job"), items_t.c.status.in_(["queued", "processing"]))
-    .limit(1)
-)
+_OPEN_ITEM = sa.select(items_t.c.id).where(items_t.c.job_id == _b("b_job"), items_t.c.status.in_(RUNNABLE)).limit(1)
 
 
 def new_token() -> str:
@@ -235,34 +221,34 @@ def claim(
     job = lock_job(conn, job_id)
     now = now or utcnow()
     if job is None or job.status not in RUNNABLE:
-        return Claim("stopped")
+        return Claim(state=ClaimFound.STOPPED)
     busy = in_flight(conn, job_id, now)
     wanted = n if n is not None else job.total_items
     if job.mode == "online":
         wanted = min(wanted, job.concurrency - busy)
         if wanted <= 0:
-            return Claim("waiting")
+            return Claim(state=ClaimFound.WAITING)
     fit = items_that_fit(job, busy, wanted)
     if fit == 0:
         if busy:
-            return Claim("waiting")  # what is in flight may still fit; decide when it is done
+            return Claim(state=ClaimFound.WAITING)  # what is in flight may still fit; decide when it is done
         stop_budget(conn, lines, job)
-        return Claim("budget")
+        return Claim(state=ClaimFound.BUDGET)
     rows = _claimable(conn, job_id, now, fit)
     if not rows:
         if in_flight(conn, job_id):
-            return Claim("waiting")
+            return Claim(state=ClaimFound.WAITING)
         finalize_if_done(conn, lines, job_id)
-        return Claim("done")
+        return Claim(state=ClaimFound.DONE)
     expires = now + timedelta(seconds=lease_s)
     taken, params = [], []
     for row in rows:
         item = BatchItem.model_validate(dict(row._mapping))
-        if item.status == "processing":
+        if item.status == Item.PROCESSING:
             message = f"Item {item.position}: lease expired, claimed again."
             note(conn, lines, job_id, message, item_id=item.id, level="warning")
         values = {
-            "status": "processing",
+            "status": Item.PROCESSING,
             "attempt_token": new_token(),
             "lease_owner": owner,
             "lease_expires_at": expires,
@@ -283,15 +269,15 @@ def claim(
         )
         taken.append(item.model_copy(update=values))
     conn.execute(_TAKE, params)
-    if job.status == "queued":
+    if job.status == Job.QUEUED:
         conn.execute(_START_JOB, {"b_job": job_id, "b_now": now})
-    return Claim("claimed", taken)
+    return Claim(state=ClaimFound.CLAIMED, items=taken)
 
 
 def release(conn: sa.Connection, items: Sequence[BatchItem], owner: str) -> int:
     """Give claimed items back to the queue untouched (stopped before they were sent). Returns how many."""
     values = {
-        "status": "queued",
+        "status": Item.QUEUED,
         "lease_owner": None,
         "lease_expires_at": None,
         "attempt_token": None,
@@ -308,12 +294,12 @@ def release(conn: sa.Connection, items: Sequence[BatchItem], owner: str) -> int:
 def _held_clause(item: BatchItem) -> sa.ColumnElement[bool]:
     token = items_t.c.attempt_token
     same = token.is_(None) if item.attempt_token is None else token == item.attempt_token
-    return sa.and_(items_t.c.id == item.id, items_t.c.status == "processing", same)
+    return sa.and_(items_t.c.id == item.id, items_t.c.status == Item.PROCESSING, same)
 
 
 def renew_leases(conn: sa.Connection, owner: str, *, lease_s: float) -> int:
     """Extend every lease ``owner`` holds (the heartbeat). Returns how many."""
-    held = sa.and_(items_t.c.lease_owner == owner, items_t.c.status == "processing")
+    held = sa.and_(items_t.c.lease_owner == owner, items_t.c.status == Item.PROCESSING)
     update = sa.update(items_t).where(held).values(lease_expires_at=utcnow() + timedelta(seconds=lease_s))
     return int(conn.execute(update).rowcount)
 
@@ -352,7 +338,7 @@ def finish(conn: sa.Connection, lines: LogLines, item: BatchItem, owner: str, ou
     }
     if conn.execute(_FINISH, params).rowcount == 0:
         return False
-    succeeded, failed = int(outcome.status == "completed"), int(outcome.status == "failed")
+    succeeded, failed = int(outcome.status == Item.COMPLETED), int(outcome.status == Item.FAILED)
     counts = {
         "b_job": item.job_id,
         "b_ok": succeeded,
@@ -364,12 +350,12 @@ def finish(conn: sa.Connection, lines: LogLines, item: BatchItem, owner: str, ou
         "b_now": now,
     }
     conn.execute(_COUNT_FINISHED, counts)
-    if outcome.status == "failed":
+    if outcome.status == Item.FAILED:
         job = lock_job(conn, item.job_id)
         if job is not None:
             note(conn, lines, job.id, f"Item {item.position} failed: {outcome.error_message}", level="error")
             if job.error_handling == "stop" and job.status in RUNNABLE:
-                stop_job(conn, lines, job.id, "failed", f"Stopped on error at item {item.position}.")
+                stop_job(conn, lines, job.id, Job.FAILED, f"Stopped on error at item {item.position}.")
                 recount(conn, item.job_id)  # queued items were cancelled: count them all again
     finalize_if_done(conn, lines, item.job_id)
     return True
@@ -385,20 +371,20 @@ def finish_or_raise(conn: sa.Connection, lines: LogLines, item: BatchItem, owner
 def stop_job(conn: sa.Connection, lines: LogLines, job_id: str, status: str, reason: str) -> None:
     """End a job early: queued items become ``cancelled``; items in flight finish on their own."""
     now = utcnow()
-    queued = sa.and_(items_t.c.job_id == job_id, items_t.c.status == "queued")
-    conn.execute(sa.update(items_t).where(queued).values(status="cancelled", finished_at=now, updated_at=now))
+    queued = sa.and_(items_t.c.job_id == job_id, items_t.c.status == Item.QUEUED)
+    conn.execute(sa.update(items_t).where(queued).values(status=Item.CANCELLED, finished_at=now, updated_at=now))
     conn.execute(
         sa.update(jobs_t)
         .where(jobs_t.c.id == job_id)
         .values(status=status, stop_reason=reason, completed_at=now, updated_at=now)
     )
-    note(conn, lines, job_id, reason, level="warning" if status != "failed" else "error")
+    note(conn, lines, job_id, reason, level="warning" if status != Job.FAILED else "error")
 
 
 def stop_budget(conn: sa.Connection, lines: LogLines, job: BatchJob) -> None:
     """Pause a job whose next item would pass its budget cap; raising the cap and resuming continues it."""
     reason = budget_reason(job)
-    paused = {"status": "paused", "stop_reason": reason, "updated_at": utcnow()}
+    paused = {"status": Job.PAUSED, "stop_reason": reason, "updated_at": utcnow()}
     conn.execute(sa.update(jobs_t).where(jobs_t.c.id == job.id).values(**paused))
     note(conn, lines, job.id, reason, level="warning")
 
@@ -408,10 +394,10 @@ def reap_expired(conn: sa.Connection, job: BatchJob, now: datetime | None = None
     now = now or utcnow()
     if job.status in RUNNABLE:
         return 0  # claims pick these up
-    expired = sa.and_(items_t.c.job_id == job.id, items_t.c.status == "processing", items_t.c.lease_expires_at < now)
-    target = "queued" if job.status == "paused" else "cancelled"
+    expired = sa.and_(items_t.c.job_id == job.id, items_t.c.status == Item.PROCESSING, items_t.c.lease_expires_at < now)
+    target = Item.QUEUED if job.status == Job.PAUSED else Item.CANCELLED
     values: dict[str, Any] = {"status": target, "lease_owner": None, "lease_expires_at": None, "updated_at": now}
-    if target == "cancelled":
+    if target == Item.CANCELLED:
         values["finished_at"] = now
     count = int(conn.execute(sa.update(items_t).where(expired).values(**values)).rowcount)
     if count:
@@ -421,9 +407,9 @@ def reap_expired(conn: sa.Connection, job: BatchJob, now: datetime | None = None
 
 def requeue_failed(conn: sa.Connection, job_id: str) -> int:
     """Failed items back to the queue, their result and Message Batches request forgotten. Returns how many."""
-    failed = sa.and_(items_t.c.job_id == job_id, items_t.c.status == "failed")
+    failed = sa.and_(items_t.c.job_id == job_id, items_t.c.status == Item.FAILED)
     values = {
-        "status": "queued",
+        "status": Item.QUEUED,
         "error_message": None,
         "failure_id": None,
         "finished_at": None,
@@ -436,9 +422,9 @@ def requeue_failed(conn: sa.Connection, job_id: str) -> int:
 
 def cancel_in_flight(conn: sa.Connection, job_id: str) -> int:
     """Items in flight of a cancelled Message Batches job: their results are not waited for."""
-    in_flight_now = sa.and_(items_t.c.job_id == job_id, items_t.c.status == "processing")
+    in_flight_now = sa.and_(items_t.c.job_id == job_id, items_t.c.status == Item.PROCESSING)
     now = utcnow()
-    values = {"status": "cancelled", "lease_owner": None, "finished_at": now, "updated_at": now}
+    values = {"status": Item.CANCELLED, "lease_owner": None, "finished_at": now, "updated_at": now}
     return int(conn.execute(sa.update(items_t).where(in_flight_now).values(**values)).rowcount)
 
 
@@ -462,10 +448,10 @@ def recount(conn: sa.Connection, job_id: str) -> dict[str, int | float]:
         tokens_in, tokens_out = tokens_in + int(i), tokens_out + int(o)
     counters: dict[str, int | float] = {
         "total_items": sum(by_status.values()),
-        "successful_items": by_status.get("completed", 0),
-        "failed_items": by_status.get("failed", 0),
-        "cancelled_items": by_status.get("cancelled", 0),
-        "completed_items": by_status.get("completed", 0) + by_status.get("failed", 0),
+        "successful_items": by_status.get(Item.COMPLETED, 0),
+        "failed_items": by_status.get(Item.FAILED, 0),
+        "cancelled_items": by_status.get(Item.CANCELLED, 0),
+        "completed_items": by_status.get(Item.COMPLETED, 0) + by_status.get(Item.FAILED, 0),
         "input_tokens": tokens_in,
         "output_tokens": tokens_out,
     }
@@ -484,7 +470,7 @@ def finalize_if_done(conn: sa.Connection, lines: LogLines, job_id: str) -> str |
     now = utcnow()
     counted = recount(conn, job_id)  # once per job: the final counters are exact whatever came before
     succeeded, failed = int(counted["successful_items"]), int(counted["failed_items"])
-    status = "failed" if succeeded == 0 and failed > 0 else "completed"
+    status = Job.FAILED if succeeded == 0 and failed > 0 else Job.COMPLETED
     conn.execute(sa.update(jobs_t).where(jobs_t.c.id == job_id).values(status=status, completed_at=now, updated_at=now))
     note(conn, lines, job_id, f"Job {status}: {succeeded} succeeded, {failed} failed.")
     return status
@@ -544,6 +530,81 @@ def mark_submitted(
 def in_batch(conn: sa.Connection, job_id: str, batch_id: str) -> list[BatchItem]:
     """The items of API batch ``batch_id`` still waiting for their result."""
     query = sa.select(items_t).where(
-        items_t.c.job_id == job_id, items_t.c.message_batch_id == batch_id, items_t.c.status == "processing"
+        items_t.c.job_id == job_id, items_t.c.message_batch_id == batch_id, items_t.c.status == Item.PROCESSING
     )
     return [BatchItem.model_validate(dict(row._mapping)) for row in conn.execute(query.order_by(items_t.c.position))]
+
+
+# -- the port --------------------------------------------------------------------------------------------
+class SqlJobQueue:
+    """``core.storage.ports.JobQueue`` over ``db`` (the same statements on SQLite and Postgres)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def claim(self, job_id: str, owner: str, *, n: int | None, lease_s: float, now: datetime | None = None) -> Claim:
+        with self.db.transaction() as conn:
+            return claim(conn, self.db.batch_logs, job_id, owner, n=n, lease_s=lease_s, now=now)
+
+    def finish(self, item: BatchItem, owner: str, outcome: Outcome, *, conn: sa.Connection | None = None) -> bool:
+        if conn is not None:
+            return finish(conn, self.db.batch_logs, item, owner, outcome)
+        with self.db.transaction() as fresh:
+            return finish(fresh, self.db.batch_logs, item, owner, outcome)
+
+    def fence(self, conn: sa.Connection, item: BatchItem) -> None:
+        fence(conn, item)
+
+    def release(self, items: Sequence[BatchItem], owner: str) -> int:
+        with self.db.transaction() as conn:
+            return release(conn, items, owner)
+
+    def renew_leases(self, owner: str, *, lease_s: float) -> int:
+        with self.db.transaction() as conn:
+            return renew_leases(conn, owner, lease_s=lease_s)
+
+    def lock_job(self, conn: sa.Connection, job_id: str) -> BatchJob | None:
+        return lock_job(conn, job_id)
+
+    def in_flight(self, conn: sa.Connection, job_id: str, now: datetime | None = None) -> int:
+        return in_flight(conn, job_id, now)
+
+    def insert_items(self, conn: sa.Connection, rows: Iterable[dict[str, Any]]) -> int:
+        return insert_items(conn, rows)
+
+    def stop_job(self, conn: sa.Connection, job_id: str, status: JobStatus, reason: str) -> None:
+        stop_job(conn, self.db.batch_logs, job_id, status, reason)
+
+    def reap_expired(self, conn: sa.Connection, job: BatchJob, now: datetime | None = None) -> int:
+        return reap_expired(conn, job, now)
+
+    def requeue_failed(self, conn: sa.Connection, job_id: str) -> int:
+        return requeue_failed(conn, job_id)
+
+    def cancel_in_flight(self, conn: sa.Connection, job_id: str) -> int:
+        return cancel_in_flight(conn, job_id)
+
+    def recount(self, conn: sa.Connection, job_id: str) -> dict[str, int | float]:
+        return recount(conn, job_id)
+
+    def finalize_if_done(self, conn: sa.Connection, job_id: str) -> str | None:
+        return finalize_if_done(conn, self.db.batch_logs, job_id)
+
+    def store_requests(self, conn: sa.Connection, frozen: dict[str, dict[str, Any]]) -> None:
+        store_requests(conn, frozen)
+
+    def mark_submitted(
+        self,
+        conn: sa.Connection,
+        job_id: str,
+        owner: str,
+        batch_id: str,
+        item_ids: Sequence[str],
+        *,
+        lease: timedelta,
+    ) -> None:
+        mark_submitted(conn, self.db.batch_logs, job_id, owner, batch_id, item_ids, lease=lease)
+
+    def in_batch(self, job_id: str, batch_id: str) -> list[BatchItem]:
+        with self.db.reading() as conn:
+            return in_batch(conn, job_id, batch_id)

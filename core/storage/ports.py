@@ -12,17 +12,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol, TypeVar
 
 import sqlalchemy as sa
 
 from core.models.conversation import Conversation
 from core.models.failures import FailureFilters, FailurePage
-from core.models.logs import FailedGeneration
+from core.models.jobs import BatchItem, BatchJob, Claim
+from core.models.logs import FailedGeneration, GenerationLog
 from core.models.review import ReviewAction, ReviewGrade, TurnRating, TurnRevision
 from core.models.review_grid import GridFilters, GridPage, GridQuery
 from core.models.scaffolding import EmotionalArc, ExpertProfile, Persona, PromptTemplate, TrainingTopic
+from core.models.statuses import ItemStatus, JobStatus
 from core.models.training import TrainingFile, TrainingFileConversation
 
 #: One open transaction. Services pass it from port to port (``conn=``) so several writes commit together.
@@ -227,12 +229,126 @@ class ScaffoldingRows(Protocol):
         ...
 
 
-# -- batch jobs and model calls (owned by the batch engine: core/batch, core/generation) ---------------------
-# The job queue with its claims, and the generation (call) log, get their ports here when their SQL moves into
-# core/storage. Until then core.batch and core.generation use the repositories of ``Database`` directly.
+# -- batch jobs and model calls (the batch engine: core/batch, core/generation) -----------------------------
+class ItemResult(Protocol):
+    """How an item ended (``core.batch.processor.ItemOutcome``)."""
+
+    @property
+    def status(self) -> ItemStatus: ...
+    @property
+    def conversation_id(self) -> str | None: ...
+    @property
+    def failure_id(self) -> str | None: ...
+    @property
+    def error_message(self) -> str | None: ...
+    @property
+    def cost_usd(self) -> float: ...
+    @property
+    def input_tokens(self) -> int: ...
+    @property
+    def output_tokens(self) -> int: ...
+    @property
+    def charged(self) -> bool:
+        """True when the call log already charged ``cost_usd`` to the job."""
+        ...
+
+
 class JobQueue(Protocol):
-    """Batch jobs and their items: create, claim with a lease, release, finish (to be filled in by the batch engine)."""
+    """Batch items claimed under a lease, finished, given back; the job's counters and end
+    (``core.storage.jobqueue``). Online lanes and Message Batches mode claim through the one ``claim``."""
+
+    def claim(self, job_id: str, owner: str, *, n: int | None, lease_s: float, now: datetime | None = None) -> Claim:
+        """Up to ``n`` items (``None``: all that fit the budget) for ``owner``, lowest positions first; an
+        online job's ``concurrency`` holds across workers; a job with no room in its budget cap pauses."""
+        ...
+
+    def finish(self, item: BatchItem, owner: str, outcome: ItemResult, *, conn: Connection | None = None) -> bool:
+        """Record the outcome if ``owner`` still holds this claim (its attempt token); False changes nothing."""
+        ...
+
+    def fence(self, conn: Connection, item: BatchItem) -> None:
+        """Raise ``LeaseLostError`` when ``item``'s claim was taken over (locks the item row on Postgres)."""
+        ...
+
+    def release(self, items: Sequence[BatchItem], owner: str) -> int:
+        """Claimed items back to the queue untouched (stopped before they were sent)."""
+        ...
+
+    def renew_leases(self, owner: str, *, lease_s: float) -> int:
+        """Extend every lease ``owner`` holds (the heartbeat)."""
+        ...
+
+    def lock_job(self, conn: Connection, job_id: str) -> BatchJob | None:
+        """The job, its row locked until ``conn`` ends (Postgres; SQLite holds the database)."""
+        ...
+
+    def in_flight(self, conn: Connection, job_id: str, now: datetime | None = None) -> int:
+        """Items being worked on; with ``now``, only those whose lease is live."""
+        ...
+
+    def insert_items(self, conn: Connection, rows: Iterable[dict[str, Any]]) -> int:
+        """Item rows (shaped as the table's columns), inserted in bulk."""
+        ...
+
+    def stop_job(self, conn: Connection, job_id: str, status: JobStatus, reason: str) -> None:
+        """End a job early: queued items are cancelled; items in flight finish on their own."""
+        ...
+
+    def reap_expired(self, conn: Connection, job: BatchJob, now: datetime | None = None) -> int:
+        """A paused or cancelled job's items whose worker died: requeued or cancelled."""
+        ...
+
+    def requeue_failed(self, conn: Connection, job_id: str) -> int:
+        """Failed items back to the queue (their result and submitted request forgotten)."""
+        ...
+
+    def cancel_in_flight(self, conn: Connection, job_id: str) -> int:
+        """Items in flight cancelled (a cancelled Message Batches job does not wait for results)."""
+        ...
+
+    def recount(self, conn: Connection, job_id: str) -> dict[str, int | float]:
+        """The job's counters and tokens set from its items (never its spend)."""
+        ...
+
+    def finalize_if_done(self, conn: Connection, job_id: str) -> str | None:
+        """End a running job with nothing queued or in flight; its new status, else ``None``."""
+        ...
+
+    def store_requests(self, conn: Connection, frozen: dict[str, dict[str, Any]]) -> None:
+        """Message Batches: each item's exact request, kept for ingesting its result."""
+        ...
+
+    def mark_submitted(
+        self, conn: Connection, job_id: str, owner: str, batch_id: str, item_ids: Sequence[str], *, lease: timedelta
+    ) -> None:
+        """Message Batches: items sent in API batch ``batch_id``, held by it under a long lease."""
+        ...
+
+    def in_batch(self, job_id: str, batch_id: str) -> list[BatchItem]:
+        """Message Batches: the items of ``batch_id`` still waiting for their result."""
+        ...
 
 
 class GenerationLogPort(Protocol):
-    """One row per model call and the spend it adds up to (to be filled in by the batch engine)."""
+    """One ``generation_logs`` row per model call, and the job spend the rows add up to
+    (``core.storage.calllog``): written ``sent`` before the call, completed after."""
+
+    def insert(self, conn: Connection, entry: GenerationLog) -> None:
+        """Write a call's row and charge its job what the row says it cost."""
+        ...
+
+    def complete(self, conn: Connection, entry: GenerationLog, values: dict[str, Any]) -> None:
+        """Set the call's final columns and charge its job the difference."""
+        ...
+
+    def recent_usage(self, conn: Connection, job_id: str, since: datetime) -> tuple[int, int, int, datetime | None]:
+        """The job's calls logged after ``since``: count, input and output tokens, the oldest's time."""
+        ...
+
+    def throttle(self, job_id: str, until: datetime) -> None:
+        """Every worker of the job waits until ``until`` (never moved earlier)."""
+        ...
+
+    def count_use(self, conn: Connection, persona_id: str, arc_id: str, topic_id: str, template_id: str) -> None:
+        """One more generation from each of these scaffolding records (usage counts)."""
+        ...
