@@ -1,16 +1,17 @@
 """Near-duplicate conversations (MinHash over word 3-grams) and repeated openings, with the passages that match.
 
 ``near_duplicates`` and ``repeated_openings`` work on plain texts keyed by conversation id (fast, for
-thousands). ``matching_passages`` then explains one pair: the two turns that overlap most, as written.
+tens of thousands: the signatures are computed in bulk, see ``core.export.minhash``). ``matching_passages`` then explains one pair: the two turns that overlap most, as written.
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from functools import lru_cache
 
-from datasketch import MinHash, MinHashLSH
+import numpy as np
+
+from core.export.minhash import candidate_pairs, minhash_signatures
 
 WORD = re.compile(r"[a-z0-9']+")
 
@@ -20,33 +21,18 @@ def shingles(text: str) -> set[str]:
     return {" ".join(words[i : i + 3]) for i in range(max(1, len(words) - 2))}
 
 
-@lru_cache(maxsize=4)
-def _template(num_perm: int) -> MinHash:
-    """An empty signature whose permutations every conversation's copies (made once, not per conversation)."""
-    return MinHash(num_perm=num_perm)
-
-
-def _minhash(text: str, num_perm: int) -> MinHash:
-    # A copy of the template, then one vectorised update: the same signature as updating shingle by shingle.
-    signature = _template(num_perm).copy()
-    signature.update_batch([shingle.encode("utf-8") for shingle in shingles(text)])
-    return signature
-
-
 def near_duplicates(
     texts: dict[str, str], *, threshold: float = 0.8, num_perm: int = 128
 ) -> list[tuple[str, str, float]]:
     """Pairs of conversations whose word 3-grams overlap at least ``threshold`` (MinHash estimate)."""
-    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-    signatures = {key: _minhash(text, num_perm) for key, text in texts.items() if text.strip()}
+    keys = [key for key, text in texts.items() if text.strip()]
+    signatures = minhash_signatures([texts[key] for key in keys], num_perm=num_perm)
     found: set[tuple[str, str, float]] = set()
-    for key, signature in signatures.items():
-        for other in lsh.query(signature):
-            similarity = round(signature.jaccard(signatures[other]), 2)
-            if similarity >= threshold:
-                first, second = sorted((key, other))
-                found.add((first, second, similarity))
-        lsh.insert(key, signature)
+    for i, j in candidate_pairs(signatures, threshold):
+        similarity = round(float(np.mean(signatures[i] == signatures[j])), 2)
+        if similarity >= threshold:
+            first, second = sorted((keys[i], keys[j]))
+            found.add((first, second, similarity))
     return sorted(found, key=lambda f: (-f[2], f[0], f[1]))
 
 

@@ -11,7 +11,7 @@ import sys
 
 from tests.support.paths import REPO_ROOT
 
-HEAVY = ("anthropic", "pandas", "datasketch", "pyarrow", "numpy", "streamlit")
+HEAVY = ("anthropic", "pandas", "pyarrow", "numpy", "streamlit")
 
 
 def heavy_modules_after(code: str) -> list[str]:
