@@ -3,6 +3,7 @@ inputs to execution prompts, truncation, estimates before any call, budgets, and
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,8 @@ from typer.testing import CliRunner
 from core.bootstrap import build_services
 from core.cli.main import app
 from core.settings import Settings
+from core.spec import execution
+from core.spec.claude_calls import CallContext, CallOutcome, PlannedCall
 from tests.fakes.anthropic_server import FakeAnthropicServer
 from tests.fakes.fixtures import FAKE_KEY
 from tests.fakes.message_batches import FakeMessageBatches
@@ -156,6 +159,30 @@ def test_budget_below_the_estimate_stops_before_any_call(cli_env: FakeAnthropicS
     assert "The budget of $0.00 would be passed" in result.output
     assert cli_env.request_count == sent
     assert not list(folder.glob("*-execution-prompts.md"))
+
+
+def test_a_run_stops_midway_once_what_was_spent_leaves_no_room_for_the_next_section(
+    cli_env: FakeAnthropicServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _prepared(tmp_path)
+    estimate = runner.invoke(app, ["spec", "execution-prompts", str(folder), "--estimate-only"]).output
+    budget = float(re.search(r"Estimate: about \$([0-9.]+)", estimate).group(1)) + 0.0001  # type: ignore[union-attr]
+    real_call = execution.run_call
+
+    def longer_than_planned(ctx: CallContext, planned: PlannedCall, purpose: str) -> CallOutcome:
+        outcome = real_call(ctx, planned, purpose)  # the real call; the model just wrote far more than planned
+        return outcome.model_copy(update={"cost_usd": budget * 0.8})
+
+    monkeypatch.setattr(execution, "run_call", longer_than_planned)
+    sent = cli_env.request_count
+
+    result = runner.invoke(app, ["spec", "execution-prompts", str(folder), "--budget", str(budget)])
+
+    assert result.exit_code == 1
+    assert cli_env.request_count == sent + 1  # E01 only: nothing was sent for E02 and E03
+    assert (folder / "04f-tiny-build-section-E01-execution-prompts.md").is_file()
+    assert not (folder / "04f-tiny-build-section-E02-execution-prompts.md").exists()
+    assert "E02: not written: The budget of" in result.output and "E03: not written: The budget of" in result.output
 
 
 def test_rerun_of_one_section_leaves_the_others_untouched(cli_env: FakeAnthropicServer, tmp_path: Path) -> None:
