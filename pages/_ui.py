@@ -28,11 +28,14 @@ def _leave_legacy_pages_mode() -> None:
     """Run every page through ``app.py``, even when a link to a page is the server's first request.
 
     Streamlit treats a ``pages/`` folder as an old-style page folder until ``st.navigation`` has run
-    once: a first request straight to ``/conversation?id=…`` after a start runs that page alone (no
-    navigation, no wide layout), and would keep doing so for every later visitor. Switching it off here
-    limits that to the one browser session that made the first request.
+    once: a first request straight to ``/conversation?id=…`` after a start would run that page alone, with
+    a sidebar listing every module in ``pages/``. Switched off here (this module is imported by the first
+    page that runs), and the run starts again through ``app.py``, whose navigation finds the same page by
+    its address.
     """
-    PagesManager.uses_pages_directory = False
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
 
 
 def system_services() -> Services:

@@ -28,6 +28,8 @@ query = current_query()
 conversation_id = str(st.query_params.get("id", ""))
 if not conversation_id or not svc.review.exists(conversation_id):
     st.title("Conversation")
+    if conversation_id:  # a link to a conversation that is gone, or that this person may not see
+        st.warning("This link points to a conversation that is not here (it may have been deleted or archived).")
     st.info("Pick a conversation on the Review page to open it here, or start with the next one waiting for review.")
     st.page_link("pages/review.py", label="Go to Review", icon=":material/arrow_forward:")
     name = reviewer()
@@ -54,7 +56,7 @@ names = svc.review.names()
 
 st.html(STICKY_CSS)
 title = names.title(row.conversation_name, row.persona_key, row.emotional_arc_key)
-topic = names.topic(row.topic_key)
+topic = names.topic(row.topic_key) if row.topic_key else None
 st.title(title, anchor=False)
 quality = f"quality {row.quality_score:.1f}" if row.quality_score is not None else "no quality score"
 flags = " · :red-badge[Cut off]" if row.is_truncated else ""
@@ -63,7 +65,7 @@ st.markdown(
     f"{status_text('enrichment', row.enrichment_status)} · {row.turn_count} turns{flags}"
 )
 
-nav = st.columns([1.1, 1.1, 1.5, 1.4, 3], vertical_alignment="center")
+nav = st.columns([1.3, 1.0, 1.5, 1.5, 2.5], vertical_alignment="center")
 if nav[0].button("Previous", key="detail_prev", icon=":material/chevron_left:", shortcut="K"):
     go(svc.review.step(query, conversation_id, -1))
 if nav[1].button("Next", key="detail_next", icon=":material/chevron_right:", shortcut="J"):

@@ -1,0 +1,54 @@
+"""A link to one conversation works as the very first request a freshly started server gets: the app's own
+navigation and layout, the conversation itself, and a plain message for a link to nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from core.bootstrap import build_services
+from core.settings import Settings
+from tests.e2e.conftest import serve_app
+from tests.e2e.helpers import assert_no_exception, open_page, screenshot, title
+from tests.support.paths import REFERENCE_DIR
+
+
+@pytest.fixture(scope="module")
+def fresh_app(tmp_path_factory: pytest.TempPathFactory, fake_claude_url: str) -> Iterator[tuple[str, str]]:
+    """A server nobody has visited yet, over a store with one imported conversation: (url, its id)."""
+    data = tmp_path_factory.mktemp("deep-link-data")
+    services = build_services(Settings(data_dir=data))
+    [cid] = services.importer.import_path(REFERENCE_DIR / "raw-conversation.json").imported
+    services.close()
+    with serve_app(data, fake_claude_url, tmp_path_factory.mktemp("deep-link-secrets") / "secrets.toml") as url:
+        yield url, cid
+
+
+def _sidebar_pages(page: Any) -> list[str]:
+    return [t.split("\n")[-1].strip() for t in page.locator('[data-testid="stSidebarNav"] a').all_inner_texts()]
+
+
+def test_a_conversation_link_as_the_servers_first_request_opens_inside_the_app(
+    page: Any, fresh_app: tuple[str, str]
+) -> None:
+    url, cid = fresh_app
+    open_page(page, url, f"conversation?id={cid}&reviewer=Ana")
+    assert title(page) != "Conversation"  # the conversation's own title (client · arc), not the empty page
+    pages = _sidebar_pages(page)
+    assert "Home" in pages and "Review" in pages
+    assert not [p for p in pages if "widgets" in p or p in ("app", "charts", "ui")]  # no module list
+    expect(page.get_by_text("Backend", exact=True)).to_be_visible()  # app.py's own sidebar ran
+    expect(page.get_by_role("button", name="Approve")).to_be_visible()
+    assert_no_exception(page)
+    screenshot(page, "deep-link-first-request")
+
+
+def test_a_link_to_a_conversation_that_is_gone_says_so(page: Any, fresh_app: tuple[str, str]) -> None:
+    url, _ = fresh_app
+    open_page(page, url, "conversation?id=00000000-0000-4000-8000-000000000000&reviewer=Ana")
+    expect(page.get_by_text("This link points to a conversation that is not here")).to_be_visible()
+    assert_no_exception(page)
