@@ -4,7 +4,6 @@ navigation and layout, the conversation itself, and a plain message for a link t
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
