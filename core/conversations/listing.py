@@ -7,7 +7,7 @@ from pydantic import BaseModel
 from core.errors import ValidationError
 from core.models.conversation import Conversation
 from core.models.statuses import REVIEW_STATUSES
-from core.storage.database import Database
+from core.storage.ports import ConversationRows
 
 
 class ConversationSummary(BaseModel):
@@ -45,10 +45,10 @@ def review_statuses(value: str | None) -> list[str] | None:
     return statuses
 
 
-def list_conversations(db: Database, statuses: list[str] | None = None) -> list[ConversationSummary]:
+def list_conversations(rows: ConversationRows, statuses: list[str] | None = None) -> list[ConversationSummary]:
     """Active conversations, oldest first, optionally only those in ``statuses`` (review statuses)."""
     where: dict[str, object] = {"is_active": True}
     if statuses is not None:
         where["review_status"] = statuses
-    rows = db.conversations.list(where=where, order_by=("created_at", "conversation_id"))
-    return [ConversationSummary.of(r) for r in rows]
+    found = rows.list(where=where, order_by=("created_at", "conversation_id"))
+    return [ConversationSummary.of(r) for r in found]

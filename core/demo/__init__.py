@@ -71,7 +71,7 @@ def load_demo(importer: Importer, *, created_by: str | None = None) -> DemoLoadR
     for path in demo_files():
         result = importer.import_path(path, created_by=created_by)
         for conversation_id in result.imported:
-            importer.store.db.conversations.update(conversation_id, source="demo")
+            importer.store.rows.update(conversation_id, source="demo")
         for conversation_id in [*result.imported, *result.skipped][:1]:
             by_file[path.stem] = conversation_id
         added += len(result.imported)
