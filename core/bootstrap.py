@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # each service module is imported on first use, so a command 
     from core.review.failures import FailuresService
     from core.review.integrations import Enricher, TrainingFiles
     from core.review.service import ReviewService
-    from core.scaffolding.service import ScaffoldingService
+    from core.scaffolding.service import ScaffoldingService, TemplateCheck
     from core.spec.projects import SpecProjectService
     from core.stats import Stats
     from core.storage.ports import ReviewLog, ScaffoldingRows
@@ -50,9 +50,7 @@ class Services:
 
     @cached_property
     def scaffolding(self) -> ScaffoldingService:
-        from core.scaffolding.service import ScaffoldingService
-
-        return ScaffoldingService(self.db, template_check=check_template)
+        return scaffolding_service(self.db, template_check=check_template)
 
     @cached_property
     def conversations(self) -> ConversationStore:
@@ -183,6 +181,17 @@ class Services:
 
     def close(self) -> None:
         self.db.dispose()
+
+
+def scaffolding_service(db: Database, *, template_check: TemplateCheck | None = None) -> ScaffoldingService:
+    """The scaffolding service over ``db`` (a signed-in user's view, or the system's): its ``ScaffoldingRows`` port,
+    and the unfinished batch jobs that still use a record (deleting one is refused then)."""
+    from core.scaffolding.service import ScaffoldingService, running_jobs_using
+    from core.storage.scaffolding_repo import ScaffoldingRepo
+
+    return ScaffoldingService(
+        ScaffoldingRepo(db), in_use=partial(running_jobs_using, db), template_check=template_check
+    )
 
 
 def review_service(

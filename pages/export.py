@@ -132,7 +132,7 @@ with insight_tab:
     user = signed_in_user()
     insight = run_action(
         "Reading the dataset…",
-        lambda: _insight(insight_version(svc.scaffolding), user.id if user else None, svc),
+        lambda: _insight(insight_version(svc.scaffolding, svc.conversations), user.id if user else None, svc),
     )
     if insight is not None:
         coverage_section(insight)

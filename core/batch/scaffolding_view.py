@@ -24,7 +24,7 @@ class CachedScaffolding(ScaffoldingService):
     """``base``'s scaffolding as ``owner`` sees it (shared + their own), with reads kept for ``ttl_s``."""
 
     def __init__(self, base: ScaffoldingService, owner: str | None, *, ttl_s: float = TTL_S) -> None:
-        super().__init__(base.db, template_check=base.template_check, scope=OwnerScope(owner))
+        super().__init__(base.rows, in_use=base.in_use, template_check=base.template_check, scope=OwnerScope(owner))
         self.ttl_s = ttl_s
         self._kept: dict[tuple[Any, ...], tuple[float, Any]] = {}
         self._lock = threading.Lock()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -22,6 +23,7 @@ from core.models.statuses import Review
 from core.names import Names
 from core.scaffolding.compatibility import check_compatibility
 from core.scaffolding.service import ScaffoldingService
+from core.storage.ports import Rows
 
 Triple = tuple[str, str, str]
 NONE = "(none)"
@@ -215,22 +217,27 @@ def explain_pairs(
     return explained
 
 
-def insight_version(scaffolding: ScaffoldingService) -> tuple[tuple[int, str], ...]:
+def insight_version(scaffolding: ScaffoldingService, store: ConversationStore) -> tuple[tuple[int, str], ...]:
     """A cheap fingerprint of what ``dataset_insight`` reads (counts and latest edits of the conversations and
     the scaffolding): the page recomputes the insight only when this changes."""
-    db = scaffolding.db
+    scaffolding_rows = scaffolding.rows
     parts = []
-    for repo in (db.conversations, db.personas, db.arcs, db.topics, db.expert_profiles):
+    repos: tuple[Rows[Any], ...] = (
+        store.rows,
+        scaffolding_rows.personas,
+        scaffolding_rows.arcs,
+        scaffolding_rows.topics,
+        scaffolding_rows.expert_profiles,
+    )
+    for repo in repos:
         latest = repo.list(order_by="updated_at", descending=True, limit=1)
         parts.append((repo.count(), latest[0].updated_at.isoformat() if latest else ""))
     return tuple(parts)
 
 
-def dataset_insight(
-    scaffolding: ScaffoldingService, store: ConversationStore | None = None, *, threshold: float = 0.8
-) -> Insight:
+def dataset_insight(scaffolding: ScaffoldingService, store: ConversationStore, *, threshold: float = 0.8) -> Insight:
     """Everything the Export page shows about the active conversations."""
-    rows = scaffolding.db.conversations.list(where={"is_active": True}, order_by=("created_at", "conversation_id"))
+    rows = store.rows.list(where={"is_active": True}, order_by=("created_at", "conversation_id"))
     by_id = {r.conversation_id: r for r in rows}
     names = Names.of(scaffolding)
     texts = {r.conversation_id: r.search_text for r in rows}

@@ -158,7 +158,7 @@ class Importer:
         return str(uuid.uuid5(ID_NAMESPACE, f"{user or ''}:{fingerprint}"))
 
     def _provenance(self, params: dict[str, Any]) -> Provenance:
-        db = self.scaffolding.db
+        db = self.scaffolding.rows
         persona = db.personas.find_by(persona_key=params.get("persona_key")) if params.get("persona_key") else None
         arc = db.arcs.find_by(arc_key=params.get("emotional_arc_key")) if params.get("emotional_arc_key") else None
         topic = (

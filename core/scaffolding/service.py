@@ -15,13 +15,15 @@ from core.models.statuses import JOB_UNFINISHED, RUNNABLE
 from core.scaffolding.compatibility import Compatibility, check_compatibility
 from core.scaffolding.fields import KEY_FIELDS, derive_key, field_text
 from core.storage.database import Database
-from core.storage.repository import Repository
+from core.storage.ports import Rows, ScaffoldingRows
 from core.validation import user_error
 
 Kind = Literal["experts", "personas", "arcs", "topics", "templates"]
 KINDS: tuple[Kind, ...] = ("experts", "personas", "arcs", "topics", "templates")
 #: Extra check run before a template is saved (generation plugs in its variable checker here).
 TemplateCheck = Callable[[PromptTemplate], None]
+#: Names of unfinished batch jobs that would still use a record (``running_jobs_using``).
+InUse = Callable[["Kind", Any], list[str]]
 
 
 @dataclass(frozen=True)
@@ -100,17 +102,28 @@ class OwnerScope:
 
 
 class ScaffoldingService:
+    """Scaffolding over the ``ScaffoldingRows`` port; ``in_use`` says which unfinished batch jobs use a record
+    (both given by ``core.bootstrap``; without ``in_use`` nothing counts as in use)."""
+
     def __init__(
-        self, db: Database, *, template_check: TemplateCheck | None = None, scope: OwnerScope | None = None
+        self,
+        rows: ScaffoldingRows,
+        *,
+        in_use: InUse | None = None,
+        template_check: TemplateCheck | None = None,
+        scope: OwnerScope | None = None,
     ) -> None:
-        self.db = db
+        self.rows = rows
+        self.in_use = in_use
         self.template_check = template_check
         self.scope = scope
 
     def for_owner(self, owner: str | None) -> ScaffoldingService:
         """The same service, reading only what ``owner`` may see (shared + their own), as row-level security
         does for a signed-in user. System work done for someone (a batch job) resolves scaffolding with it."""
-        return ScaffoldingService(self.db, template_check=self.template_check, scope=OwnerScope(owner))
+        return ScaffoldingService(
+            self.rows, in_use=self.in_use, template_check=self.template_check, scope=OwnerScope(owner)
+        )
 
     def _visible(self, rows: list[Any]) -> list[Any]:
         if self.scope is None:
@@ -127,17 +140,8 @@ class ScaffoldingService:
         by_id = repo.find(key)
         return by_id if by_id is not None and self._visible([by_id]) else None
 
-    def repo(self, kind: Kind) -> Repository[Any]:
-        return cast(
-            Repository[Any],
-            {
-                "experts": self.db.expert_profiles,
-                "personas": self.db.personas,
-                "arcs": self.db.arcs,
-                "topics": self.db.topics,
-                "templates": self.db.templates,
-            }[kind],
-        )
+    def repo(self, kind: Kind) -> Rows[Any]:
+        return self.rows.rows(kind)
 
     def list(self, kind: Kind, *, active_only: bool = False, include_deleted: bool = False) -> list[Any]:
         where: dict[str, Any] = {} if include_deleted else {"deleted_at": None}
@@ -224,7 +228,7 @@ class ScaffoldingService:
         info = KIND_INFO[kind]
         record = self.get(kind, key)
         name = getattr(record, "name", record.key)
-        if jobs := running_jobs_using(self.db, kind, record):
+        if jobs := (self.in_use(kind, record) if self.in_use is not None else []):
             raise ConflictError(
                 f"“{name}” is used by a batch job that has not finished ({', '.join(jobs)}), so it was not deleted.",
                 hint=f"Wait for the job to finish, or cancel it on the Batch jobs page, then delete the {info.label}.",
@@ -242,7 +246,7 @@ class ScaffoldingService:
         )
 
     def active_expert(self) -> ExpertProfile | None:
-        experts = self.db.expert_profiles.list(where={"is_active": True}, order_by="created_at")
+        experts = self.rows.expert_profiles.list(where={"is_active": True}, order_by="created_at")
         if self.scope is not None:
             experts = [e for e in experts if self.scope.sees(e)]
         return experts[0] if experts else None

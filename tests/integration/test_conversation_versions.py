@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from core.bootstrap import scaffolding_service
 from core.conversations.store import ConversationStore
 from core.conversations.versions import VersionConflict
 from core.errors import ConflictError
@@ -117,12 +118,11 @@ def test_enrichment_racing_a_turn_edit_ends_with_the_edit(
     from core.enrichment import pipeline
     from core.enrichment.pipeline import EnrichmentService
     from core.scaffolding.defaults import install_defaults
-    from core.scaffolding.service import ScaffoldingService
     from core.settings import Settings
     from core.storage.scaffolding_repo import ScaffoldingRepo
 
     c = add_conversation(store, *(t.format(n="rent") for t in TURNS))
-    scaffolding = ScaffoldingService(store.db)
+    scaffolding = scaffolding_service(store.db)
     install_defaults(scaffolding)  # enrichment writes the expert's voice into each pair
     enrichment = EnrichmentService(
         transactions=store.db,

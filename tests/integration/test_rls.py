@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from core.bootstrap import review_service
+from core.bootstrap import review_service, scaffolding_service
 from core.conversations.store import ConversationStore, Provenance
 from core.demo import load_demo
 from core.errors import AccessDeniedError, NotFoundError
@@ -20,7 +20,6 @@ from core.models.review import TurnRating
 from core.models.scaffolding import Persona
 from core.models.training import TrainingFile
 from core.review.service import ReviewService
-from core.scaffolding.service import ScaffoldingService
 from core.storage.blobs import BUCKETS, LocalBlobStore
 from core.storage.database import Database
 from core.storage.migrations import all_migrations
@@ -208,7 +207,7 @@ def test_the_demo_loaded_for_a_user_shares_its_scaffolding_and_gives_them_the_co
     rls: Rls, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     store = ConversationStore(rls.worker, LocalBlobStore(tmp_path_factory.mktemp("blobs")))
-    importer = Importer(store, ScaffoldingService(rls.worker), max_bytes=10**7)
+    importer = Importer(store, scaffolding_service(rls.worker), max_bytes=10**7)
     result = load_demo(importer, created_by=USER_A)
     assert rls.user(USER_A).conversations.count() == result.conversations_added >= 12
     assert rls.user(USER_B).conversations.count() == 0

@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from core.batch.generation_processor import GenerationProcessor
-from core.bootstrap import review_service
+from core.bootstrap import review_service, scaffolding_service
 from core.conversations.store import ConversationStore, Provenance
 from core.demo import load_demo
 from core.errors import AccessDeniedError, ConflictError
@@ -25,7 +25,6 @@ from core.models.scaffolding import ExpertProfile, Persona, PromptTemplate
 from core.review.failures import failure_report
 from core.review.guards import RISKS
 from core.scaffolding.defaults import install_defaults
-from core.scaffolding.service import ScaffoldingService
 from core.settings import Settings
 from core.storage.blobs import CONVERSATION_FILES, TRAINING_FILES, LocalBlobStore, enriched_conversation_path
 from core.storage.database import Database
@@ -54,7 +53,7 @@ def _stored(db: Database, blobs: LocalBlobStore, owner: str, text: str = RAW) ->
 
 # -- 7: the batch worker resolves scaffolding as the job's owner ---------------------------------------
 def _generation(db: Database, blobs: LocalBlobStore, tmp_path: Path) -> GenerationService:
-    scaffolding = ScaffoldingService(db)
+    scaffolding = scaffolding_service(db)
     settings = Settings(data_dir=tmp_path / "data")
     return GenerationService(db, blobs, scaffolding, ConversationStore(db, blobs), settings, llm=lambda: None)  # type: ignore[arg-type,return-value]
 
@@ -62,7 +61,7 @@ def _generation(db: Database, blobs: LocalBlobStore, tmp_path: Path) -> Generati
 def test_a_batch_job_uses_only_the_scaffolding_its_owner_can_see(
     rls: Rls, blobs: LocalBlobStore, tmp_path: Path
 ) -> None:
-    install_defaults(ScaffoldingService(rls.worker))
+    install_defaults(scaffolding_service(rls.worker))
     shared = rls.worker.templates.list()[0]
     # B's private template (same arc and tier, rated higher) and B's expert profile, made before anything else.
     rls.worker.templates.add(
@@ -145,7 +144,7 @@ def test_a_turn_edit_never_overwrites_another_users_file(rls: Rls, blobs: LocalB
 
 def _training_files(db: Database, blobs: LocalBlobStore) -> TrainingFileService:
     store = ConversationStore(db, blobs)
-    return TrainingFileService(ExportService(store, ScaffoldingService(db)), TrainingFilesRepo(db))
+    return TrainingFileService(ExportService(store, scaffolding_service(db)), TrainingFilesRepo(db))
 
 
 def _enriched_conversations(rls: Rls, blobs: LocalBlobStore, owner: str, count: int) -> list[str]:
@@ -201,7 +200,7 @@ def test_a_failure_row_cannot_point_at_another_failures_report(rls: Rls, tmp_pat
 
 # -- 9: uniqueness per owner -----------------------------------------------------------------------
 def test_a_second_users_demo_load_gets_rows_of_its_own(rls: Rls, blobs: LocalBlobStore) -> None:
-    importer = Importer(ConversationStore(rls.worker, blobs), ScaffoldingService(rls.worker), max_bytes=10**7)
+    importer = Importer(ConversationStore(rls.worker, blobs), scaffolding_service(rls.worker), max_bytes=10**7)
     first = load_demo(importer, created_by=USER_A)
     second = load_demo(importer, created_by=USER_B)
     assert second.conversations_added == first.conversations_added >= 12
@@ -216,7 +215,7 @@ def test_importing_a_file_another_user_has_is_not_refused_and_reveals_nothing(
 ) -> None:
     def importer(user: str) -> Importer:
         db = rls.user(user)
-        return Importer(ConversationStore(db, blobs), ScaffoldingService(db), max_bytes=10**7)
+        return Importer(ConversationStore(db, blobs), scaffolding_service(db), max_bytes=10**7)
 
     data = (FIXTURES / fixture).read_bytes()
     first = importer(USER_A).import_bytes(data, source=fixture, created_by=USER_A)

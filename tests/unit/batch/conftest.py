@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from core.batch.service import BatchService
-from core.scaffolding.service import ScaffoldingService
+from core.bootstrap import scaffolding_service
 from core.settings import Settings
 from core.storage.database import Database
 
@@ -11,4 +11,4 @@ from core.storage.database import Database
 @pytest.fixture
 def services_for_db(db: Database, settings: Settings) -> BatchService:
     """The batch service over the parametrised ``db`` (SQLite or Postgres)."""
-    return BatchService(db, ScaffoldingService(db), settings)
+    return BatchService(db, scaffolding_service(db), settings)

@@ -5,14 +5,14 @@ from __future__ import annotations
 import pytest
 
 from core.batch.scaffolding_view import CachedScaffolding
+from core.bootstrap import scaffolding_service
 from core.errors import NotFoundError
 from core.scaffolding.defaults import install_defaults
-from core.scaffolding.service import ScaffoldingService
 from core.storage.database import Database
 
 
 def test_a_read_is_kept_for_the_ttl_and_an_edit_shows_after_it(db: Database) -> None:
-    base = ScaffoldingService(db)
+    base = scaffolding_service(db)
     install_defaults(base)
     persona = base.list("personas")[0]
     view = CachedScaffolding(base, None, ttl_s=60)
@@ -24,7 +24,7 @@ def test_a_read_is_kept_for_the_ttl_and_an_edit_shows_after_it(db: Database) -> 
 
 
 def test_a_missing_key_raises_every_time_and_is_found_once_added(db: Database) -> None:
-    base = ScaffoldingService(db)
+    base = scaffolding_service(db)
     install_defaults(base)
     view = CachedScaffolding(base, None, ttl_s=60)
     with pytest.raises(NotFoundError):
@@ -35,7 +35,7 @@ def test_a_missing_key_raises_every_time_and_is_found_once_added(db: Database) -
 
 
 def test_the_view_sees_only_its_owners_and_shared_records(db: Database) -> None:
-    base = ScaffoldingService(db)
+    base = scaffolding_service(db)
     install_defaults(base)
     data = base.list("topics")[0].model_dump(exclude={"id", "created_at", "updated_at"})
     base.for_owner("alice").save(
