@@ -94,7 +94,7 @@ def iter_rows(
         return
     offset = 0
     while True:
-        page = store.db.conversations.list(
+        page = store.rows.list(
             where=selection.where() | extra, order_by=("created_at", "conversation_id"), limit=page_size, offset=offset
         )
         yield from page
@@ -110,7 +110,7 @@ def _rows_by_id(
     for start in range(0, len(ids), page_size):
         chunk = ids[start : start + page_size]
         where = selection.where() | extra | {"conversation_id": chunk}
-        found = {r.conversation_id: r for r in store.db.conversations.list(where=where)}
+        found = {r.conversation_id: r for r in store.rows.list(where=where)}
         yield from (found[i] for i in chunk if i in found)
 
 
@@ -154,4 +154,4 @@ class TruncationTally:
 def count(store: ConversationStore, selection: Selection) -> int:
     if selection.conversation_ids is not None:
         return sum(1 for _ in iter_rows(store, selection))
-    return store.db.conversations.count(where=selection.where())
+    return store.rows.count(where=selection.where())

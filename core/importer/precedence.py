@@ -29,16 +29,16 @@ class Decision:
 def find_existing(store: ConversationStore, candidate: Candidate, owner: str | None) -> Conversation | None:
     """``owner``'s stored copy of ``candidate``: same turns, or same conversation id."""
     fingerprint = content_fingerprint(candidate.raw.get("turns") or [])
-    found = store.db.conversations.find_by(source_hash=fingerprint, created_by=owner)
+    found = store.rows.find_by(source_hash=fingerprint, created_by=owner)
     if found is None and candidate.conversation_id:
-        by_id = store.db.conversations.find(candidate.conversation_id)
+        by_id = store.rows.find(candidate.conversation_id)
         found = by_id if by_id is not None and by_id.created_by == owner else None
     return found
 
 
 def id_taken(store: ConversationStore, conversation_id: str | None) -> bool:
     """Another owner already has a conversation under this id (the file's id cannot be reused)."""
-    return bool(conversation_id) and store.db.conversations.find(conversation_id or "") is not None
+    return bool(conversation_id) and store.rows.find(conversation_id or "") is not None
 
 
 def imported_kind(row: Conversation) -> str | None:

@@ -191,10 +191,10 @@ class Importer:
         for path in (row.raw_response_path, row.file_path, row.enriched_file_path):
             if path:
                 self.store.blobs.delete(CONVERSATION_FILES, owned_conversation_path(row.created_by, path) or "")
-        self.store.db.conversations.delete(row.conversation_id)
+        self.store.rows.delete(row.conversation_id)
 
     def _undo(self, created: list[str]) -> None:
         for conversation_id in created:
-            row = self.store.db.conversations.find(conversation_id)
+            row = self.store.rows.find(conversation_id)
             if row is not None:
                 self._remove(row)
