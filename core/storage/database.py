@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -44,7 +45,13 @@ def make_engine(url: str) -> sa.Engine:
         def _sqlite_begin_immediate(conn: sa.Connection) -> None:
             # Take the write lock at BEGIN so concurrent writers queue instead of failing mid-transaction.
             # A read (``Database.reading``) begins deferred: in WAL mode it reads the last commit, never waiting.
-            conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
+            # Straight to the driver: this runs before every transaction, and SQLAlchemy's statement path
+            # (events, an execution context, a cursor result) cost as much as a query each time.
+            begin = "BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE"
+            try:
+                conn.connection.driver_connection.execute(begin)  # type: ignore[union-attr]
+            except sqlite3.Error as err:  # e.g. locked past the busy timeout: reported like any statement's error
+                raise sa.exc.OperationalError(begin, None, err) from err
 
         return engine
     return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)

@@ -77,6 +77,14 @@ class LogLines(Protocol):
 # -- statements built once ----------------------------------------------------------------------------
 _JOB = sa.select(jobs_t).where(jobs_t.c.id == _b("b_job"))
 _JOB_LOCKED = _JOB.with_for_update()
+_CLAIM_COLUMNS = [
+    jobs_t.c[name]
+    for name in ("id", "status", "mode", "concurrency", "total_items", "budget_usd", "cost_usd", "completed_items")
+]
+_JOB_FOR_CLAIM = {
+    "sqlite": sa.select(*_CLAIM_COLUMNS).where(jobs_t.c.id == _b("b_job")),
+    "postgresql": sa.select(*_CLAIM_COLUMNS).where(jobs_t.c.id == _b("b_job")).with_for_update(),
+}
 _JOB_ROW_LOCK = sa.select(jobs_t.c.id).where(jobs_t.c.id == _b("b_job")).with_for_update()
 _LIVE = sa.select(sa.func.count()).select_from(items_t)
 _IN_FLIGHT = _LIVE.where(items_t.c.job_id == _b("b_job"), items_t.c.status == Item.PROCESSING)
@@ -192,6 +200,17 @@ def in_flight(conn: sa.Connection, job_id: str, now: datetime | None = None) -> 
     return int(conn.execute(_IN_FLIGHT_LIVE, {"b_job": job_id, "b_now": now}).scalar_one())
 
 
+def _job_for_claim(conn: sa.Connection, job_id: str) -> BatchJob | None:
+    """The job's numbers a claim needs, its row locked (Postgres). The whole row (its parameters, with the
+    estimate) is read only for a job with a budget cap: most claims skip decoding it."""
+    row = conn.execute(_JOB_FOR_CLAIM[conn.dialect.name], {"b_job": job_id}).first()
+    if row is None:
+        return None
+    if row.budget_usd is not None:
+        return lock_job(conn, job_id)
+    return BatchJob.model_construct(**row._mapping)
+
+
 def _claimable(conn: sa.Connection, job_id: str, now: datetime, n: int) -> list[sa.Row[Any]]:
     """The ``n`` lowest-position items that are queued or whose lease expired: two steps down the
     (job_id, status, position) index, so a claim costs the same at item 100,000 as at item 1."""
@@ -218,7 +237,7 @@ def claim(
     leaves room for, counting those in flight at the expected item cost; a job that cannot afford one more
     item and has none in flight is paused (``budget``).
     """
-    job = lock_job(conn, job_id)
+    job = _job_for_claim(conn, job_id)
     now = now or utcnow()
     if job is None or job.status not in RUNNABLE:
         return Claim(state=ClaimFound.STOPPED)

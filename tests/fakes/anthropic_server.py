@@ -149,6 +149,7 @@ class FakeAnthropicServer:
         self._lock = threading.Lock()
         self._script: list[str] = []
         self._cached: set[str] = set()
+        self._messages_answered = 0
         self.requests: list[FakeRequest] = []
         self.routes: list[tuple[str, re.Pattern[str], Handler]] = []
         self.add_route("POST", r"/v1/messages", FakeAnthropicServer.handle_messages)
@@ -213,7 +214,10 @@ class FakeAnthropicServer:
 
     def _next_behaviour(self) -> tuple[str, int]:
         with self._lock:
-            number = len(self.message_requests())
+            # Counted here, under the lock: two requests arriving together never get the same number (the same
+            # conversation twice, which the store refuses as a duplicate).
+            self._messages_answered += 1
+            number = self._messages_answered
             if self._script:
                 return self._script.pop(0), number
             if self.error_rate_429 and self._random.random() < self.error_rate_429:
