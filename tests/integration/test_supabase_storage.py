@@ -67,8 +67,10 @@ def test_a_signed_download_url_fetches_the_file(store: SupabaseBlobStore, server
 
 def test_a_wrong_key_is_a_storage_error_that_names_the_setting(server: FakeSupabaseServer) -> None:
     store = SupabaseBlobStore(server.url, SecretStr("not-the-key"))
-    with pytest.raises(StorageError, match="SUPABASE_KEY"):
+    with pytest.raises(StorageError, match="refused") as caught:
         store.get(CONVERSATION_FILES, "u/c/conversation.json")
+    assert "SUPABASE_KEY" in caught.value.terminal_message  # the command line names the setting
+    assert "SUPABASE_KEY" not in caught.value.user_message  # a page says it in the app's words
 
 
 def test_a_missing_bucket_says_to_run_db_upgrade(server: FakeSupabaseServer) -> None:
@@ -76,7 +78,8 @@ def test_a_missing_bucket_says_to_run_db_upgrade(server: FakeSupabaseServer) -> 
     store = SupabaseBlobStore(server.url, SecretStr(KEY))
     with pytest.raises(NotFoundError, match="Bucket not found") as caught:
         store.put(TRAINING_FILES, "f/training.json", b"{}")
-    assert "db upgrade" in caught.value.user_message
+    assert "db upgrade" in caught.value.terminal_message
+    assert "db upgrade" not in caught.value.user_message
 
 
 def test_an_unreachable_server_is_a_storage_error_with_the_url(server: FakeSupabaseServer) -> None:
