@@ -8,6 +8,7 @@ Batches mode claim through the same ``claim(n, lease)``.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from core.batch.processor import ItemOutcome
@@ -23,6 +24,7 @@ __all__ = [
     "RUNNABLE",
     "TERMINAL",
     "Claim",
+    "ClaimAhead",
     "claim",
     "claim_next",
     "expected_item_cost",
@@ -58,6 +60,16 @@ def finish(db: Database, item: BatchItem, owner: str, outcome: ItemOutcome) -> b
     return queue(db).finish(item, owner, outcome)
 
 
+@dataclass
+class ClaimAhead:
+    """A lane's wish to claim its next item in the transaction that finishes its current one (one
+    transaction per item fewer). ``found`` is that claim once the transaction has committed."""
+
+    owner: str
+    lease_s: float
+    found: Claim | None = None
+
+
 def finishing(db: Database, item: BatchItem, outcome: ItemOutcome) -> Callable[[Connection], None]:
     """A step for the transaction that stores ``item``'s result: finish the item there (its owner is the
     claim's), raising ``LeaseLostError`` when the claim was taken over, so the whole store is refused."""
@@ -66,6 +78,17 @@ def finishing(db: Database, item: BatchItem, outcome: ItemOutcome) -> Callable[[
     def step(conn: Connection) -> None:
         if not jobs.finish(item, item.lease_owner or "", outcome, conn=conn):
             raise LeaseLostError(f"Item {item.position} was claimed again by another worker; this result is dropped.")
+
+    return step
+
+
+def claiming_ahead(db: Database, job_id: str, ahead: ClaimAhead) -> Callable[[Connection], None]:
+    """A step for the end of that transaction: claim the lane's next item there (after the call's real cost
+    is charged, so the budget check sees it)."""
+    jobs = queue(db)
+
+    def step(conn: Connection) -> None:
+        ahead.found = jobs.claim(job_id, ahead.owner, n=1, lease_s=ahead.lease_s, conn=conn)
 
     return step
 

@@ -101,7 +101,7 @@ class GenerationProcessor:
         except LLMError as err:
             self.generation.fail_call(entry, err)
             raise
-        return self.ingest(job, item, plan, reply, batch=False, entry=entry)
+        return self.ingest(job, item, plan, reply, batch=False, entry=entry, ahead=prepared.extra.get("ahead"))
 
     def ingest(
         self,
@@ -112,9 +112,11 @@ class GenerationProcessor:
         *,
         batch: bool,
         entry: GenerationLog | None = None,
+        ahead: claims.ClaimAhead | None = None,
     ) -> ItemOutcome:
         """Store a reply (online or from a Message Batches result) and say how the item ended. The store is
-        fenced by the item's claim: a worker whose lease was taken over gets a dropped outcome instead."""
+        fenced by the item's claim: a worker whose lease was taken over gets a dropped outcome instead.
+        With ``ahead``, the lane's next item is claimed in the same transaction (``ahead.found``)."""
         usage = reply.usage
         tokens = (usage.input_tokens + usage.cache_write_tokens, usage.output_tokens)
         cost = self.generation.reply_cost(plan, reply, batch=batch)
@@ -134,11 +136,16 @@ class GenerationProcessor:
                 # The item is finished in the transaction that stores its conversation: that finish is the
                 # fence (a worker whose claim was taken over stores nothing) and saves a transaction.
                 guard=claims.finishing(self.db, item, stored),
+                then=claims.claiming_ahead(self.db, job.id, ahead) if ahead is not None else None,
             )
         except LeaseLostError as err:
+            if ahead is not None:
+                ahead.found = None  # rolled back with the store
             return ItemOutcome.failure(err.message, charged=True, dropped=True)
         if result.ok:
             return replace(stored, finished=True)
+        if ahead is not None:
+            ahead.found = None  # the store was refused and rolled back: so was the claim
         return outcome_of(result, *tokens)
 
     def give_up(self, prepared: PreparedItem, error: LLMError) -> ItemOutcome:

@@ -20,7 +20,7 @@ from core.batch.processor import ItemOutcome, ItemProcessor, PreparedItem
 from core.batch.ratelimit import RateLimiter
 from core.errors import BrightRunError, LLMError
 from core.llm.retry import backoff_s, is_throttle, is_transient
-from core.models.jobs import BatchItem, BatchJob
+from core.models.jobs import BatchItem, BatchJob, Claim
 from core.storage.database import Database
 
 log = logging.getLogger("core.batch")
@@ -113,41 +113,49 @@ class JobRunner:
                 lanes.limiter.pause_until_wall(job.throttled_until)
 
     def _lane(self, lanes: _Lanes) -> None:
+        claim: Claim | None = None  # the next item, when it was claimed where the last one finished
         while not lanes.stop.is_set():
-            claim = claims.claim_next(self.db, lanes.job.id, self.owner, lease_s=self.options.lease_s)
+            claim = claim or claims.claim_next(self.db, lanes.job.id, self.owner, lease_s=self.options.lease_s)
             if claim.item is not None:
+                item, claim = claim.item, None
                 try:
-                    self._work(lanes, claim.item)
+                    claim = self._work(lanes, item)
                 except Exception:
                     # A storage failure while finishing: the lease lapses and another claim redoes the item.
-                    log.exception("lane failed on item %s", claim.item.id)
+                    log.exception("lane failed on item %s", item.id)
                 continue
             if claim.state != "waiting":
                 lanes.stop.set()  # done, stopped or out of budget: the other lanes end too
                 return
+            claim = None
             lanes.stop.wait(self.options.poll_s)
+        if claim is not None and claim.item is not None:
+            claims.release(self.db, claim.item, self.owner)  # claimed ahead, then told to stop: back to the queue
 
     # -- one item -------------------------------------------------------------------------------------
-    def _work(self, lanes: _Lanes, item: BatchItem) -> None:
+    def _work(self, lanes: _Lanes, item: BatchItem) -> Claim | None:
+        """Work one item; returns the lane's next claim when it was made where this item finished."""
         try:
             prepared = self.processor.prepare(lanes.job, item)
         except BrightRunError as err:
             claims.finish(self.db, item, self.owner, ItemOutcome.failure(err.message))
-            return
+            return None
         except Exception as err:
             log.exception("preparing item %s failed", item.id)
             claims.finish(self.db, item, self.owner, ItemOutcome.failure(f"Unexpected error: {err!r}"))
-            return
+            return None
+        ahead = prepared.extra["ahead"] = claims.ClaimAhead(self.owner, self.options.lease_s)
         outcome = prepared.done or self._call(lanes, prepared)
         if outcome is None:
             claims.release(self.db, item, self.owner)  # stopped before it was sent: back to the queue
-            return
+            return None
         if outcome.finished:  # finished where its result was stored
-            return
+            return ahead.found
         if not claims.finish(self.db, item, self.owner, outcome):
             # Another worker took the item over while this one stalled: drop the result (its cost is recorded).
             message = f"Item {item.position}: claimed again by another worker meanwhile; this result was dropped."
             joblog.write(self.db, item.job_id, message, item_id=item.id)
+        return None
 
     def _call(self, lanes: _Lanes, prepared: PreparedItem) -> ItemOutcome | None:
         """Call with retries; None when the lanes were stopped before the item got a final answer."""

@@ -92,12 +92,14 @@ class GenerationRecorder:
         entry: GenerationLog | None = None,
         attempt: str | None = None,
         guard: Guard | None = None,
+        then: Guard | None = None,
     ) -> GenerationResult:
         """Complete the call's log row, run the fail-fast checks, then store the conversation or the failure.
 
         ``attempt`` and ``guard`` fence a batch item's result (see ``ConversationStore.ingest``): when the
         guard refuses, the files this attempt wrote are removed, the spend stays recorded, and
-        ``LeaseLostError`` is raised for the caller to drop the result quietly.
+        ``LeaseLostError`` is raised for the caller to drop the result quietly. ``then`` runs last in the
+        transaction that stores the conversation (a batch lane claims its next item there).
         """
         conversation_id = conversation_id or new_id()
         cost = self.reply_cost(plan, reply, batch=batch)
@@ -114,6 +116,8 @@ class GenerationRecorder:
                 if entry is not None:
                     self.calls.complete(entry, reply=reply, cost=cost, conn=conn, **_fields(reply, None))
                 self._count_usage(plan, conn)
+                if then is not None:
+                    then(conn)  # last: it sees the call's real cost, not its estimate
 
             try:
                 conversation = self.conversations.ingest(

@@ -561,9 +561,20 @@ class SqlJobQueue:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def claim(self, job_id: str, owner: str, *, n: int | None, lease_s: float, now: datetime | None = None) -> Claim:
-        with self.db.transaction() as conn:
+    def claim(
+        self,
+        job_id: str,
+        owner: str,
+        *,
+        n: int | None,
+        lease_s: float,
+        now: datetime | None = None,
+        conn: sa.Connection | None = None,
+    ) -> Claim:
+        if conn is not None:
             return claim(conn, self.db.batch_logs, job_id, owner, n=n, lease_s=lease_s, now=now)
+        with self.db.transaction() as fresh:
+            return claim(fresh, self.db.batch_logs, job_id, owner, n=n, lease_s=lease_s, now=now)
 
     def finish(self, item: BatchItem, owner: str, outcome: Outcome, *, conn: sa.Connection | None = None) -> bool:
         if conn is not None:

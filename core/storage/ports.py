@@ -257,9 +257,19 @@ class JobQueue(Protocol):
     """Batch items claimed under a lease, finished, given back; the job's counters and end
     (``core.storage.jobqueue``). Online lanes and Message Batches mode claim through the one ``claim``."""
 
-    def claim(self, job_id: str, owner: str, *, n: int | None, lease_s: float, now: datetime | None = None) -> Claim:
+    def claim(
+        self,
+        job_id: str,
+        owner: str,
+        *,
+        n: int | None,
+        lease_s: float,
+        now: datetime | None = None,
+        conn: Connection | None = None,
+    ) -> Claim:
         """Up to ``n`` items (``None``: all that fit the budget) for ``owner``, lowest positions first; an
-        online job's ``concurrency`` holds across workers; a job with no room in its budget cap pauses."""
+        online job's ``concurrency`` holds across workers; a job with no room in its budget cap pauses.
+        With ``conn``, inside that transaction (a lane claims its next item where it finishes one)."""
         ...
 
     def finish(self, item: BatchItem, owner: str, outcome: ItemResult, *, conn: Connection | None = None) -> bool:
