@@ -11,6 +11,7 @@ from core.batch import claims, joblog
 from core.errors import ConflictError, ValidationError
 from core.models.budget import budget_reason, over_budget
 from core.models.jobs import BatchJob
+from core.models.statuses import RUNNABLE, Job
 from core.storage.database import Database
 
 RAISE_CAP = "Give the job a higher budget cap to resume it."
@@ -23,14 +24,14 @@ class JobControls:
         raise NotImplementedError
 
     def pause(self, ref: str) -> BatchJob:
-        return self._transition(ref, ("queued", "processing"), "paused", "Paused.")
+        return self._transition(ref, RUNNABLE, Job.PAUSED, "Paused.")
 
     def resume(self, ref: str, *, budget_usd: float | None = None) -> BatchJob:
         """Run a paused job again. A job at its budget cap resumes only with a higher ``budget_usd``."""
         job = self.get(ref)
         with self.db.transaction() as conn:
             current = claims.lock_job(conn, self.db, job.id)
-            if current is None or current.status != "paused":
+            if current is None or current.status != Job.PAUSED:
                 state = current.status if current else "gone"
                 raise ConflictError(f"The job is {state}; it cannot be resumed.", hint="Only a paused job resumes.")
             if budget_usd is not None:
@@ -48,7 +49,7 @@ class JobControls:
                     hint=RAISE_CAP,
                 )
             fields: dict[str, object] = {
-                "status": "processing" if current.started_at else "queued",
+                "status": Job.PROCESSING if current.started_at else Job.QUEUED,
                 "stop_reason": None,
             }
             if budget_usd is not None:
@@ -66,7 +67,7 @@ class JobControls:
             if current is None or current.status in claims.TERMINAL:
                 state = current.status if current else "gone"
                 raise ConflictError(f"The job is already {state}; it cannot be cancelled.")
-            claims.stop_job(conn, self.db, job.id, "cancelled", "Cancelled.")
+            claims.stop_job(conn, self.db, job.id, Job.CANCELLED, "Cancelled.")
             claims.reap_expired(conn, self.db, self.db.jobs.get(job.id, conn=conn))
             if current.mode == "message_batches":  # results of batches already sent are not waited for
                 claims.queue(self.db).cancel_in_flight(conn, job.id)
@@ -84,9 +85,9 @@ class JobControls:
                 claims.recount(conn, self.db, job.id)
                 capped = over_budget(current, claims.in_flight(conn, self.db, job.id))
                 status = (
-                    {"status": "paused", "stop_reason": budget_reason(current)}
+                    {"status": Job.PAUSED, "stop_reason": budget_reason(current)}
                     if capped
-                    else {"status": "processing", "stop_reason": None}
+                    else {"status": Job.PROCESSING, "stop_reason": None}
                 )
                 self.db.jobs.update(job.id, completed_at=None, conn=conn, **status)
                 note = " The job stays paused at its budget cap." if capped else ""

@@ -20,6 +20,7 @@ from core.generation.service import GenerationService
 from core.llm.types import LLMReply, MessageClient
 from core.models.jobs import BatchItem, BatchJob
 from core.models.logs import GenerationLog
+from core.models.statuses import Call
 from core.storage.database import Database
 from core.storage.ports import Connection
 
@@ -57,7 +58,7 @@ class GenerationProcessor:
         conversation_id = conversation_id_for(item)
         if self.db.conversations.find(conversation_id) is None:
             return None
-        logs = self.db.logs.list(where={"conversation_id": conversation_id, "status": "success"})
+        logs = self.db.logs.list(where={"conversation_id": conversation_id, "status": Call.SUCCESS})
         return ItemOutcome.success(
             conversation_id,
             cost_usd=sum(entry.cost_usd for entry in logs),

@@ -26,6 +26,7 @@ from core.llm.claude import ClaudeClient
 from core.llm.types import MessageBatchResult, MessageRequest
 from core.models.jobs import BatchItem, BatchJob
 from core.models.logs import GenerationLog
+from core.models.statuses import Call
 from core.storage.database import Database
 
 #: The API's limits per batch (requests, bytes of the request body); we keep a margin on bytes.
@@ -192,4 +193,4 @@ class MessageBatchDriver:
         """The call's ``sent`` row written at submission (items sent before it was written there have none)."""
         log_id = (item.submitted_request or {}).get(LOG_ID)
         entry = self.db.logs.find(log_id) if log_id else None
-        return entry if entry is not None and entry.status == "sent" else None
+        return entry if entry is not None and entry.status == Call.SENT else None

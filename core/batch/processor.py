@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 
 from core.errors import LLMError
 from core.models.jobs import BatchItem, BatchJob
+from core.models.statuses import Item, ItemEnd
 
 _NAMESPACE = uuid.UUID("5b1e0a52-6f0e-4c8c-9a51-2f3d6e1c7a10")
 
@@ -27,7 +28,7 @@ def conversation_id_for(item: BatchItem) -> str:
 class ItemOutcome:
     """How an item ended: a stored conversation, or a failure with its reason."""
 
-    status: Literal["completed", "failed"]
+    status: ItemEnd
     conversation_id: str | None = None
     failure_id: str | None = None
     error_message: str | None = None
@@ -44,11 +45,11 @@ class ItemOutcome:
 
     @classmethod
     def success(cls, conversation_id: str, **usage: Any) -> ItemOutcome:
-        return cls("completed", conversation_id=conversation_id, **usage)
+        return cls(Item.COMPLETED, conversation_id=conversation_id, **usage)
 
     @classmethod
     def failure(cls, message: str, **extra: Any) -> ItemOutcome:
-        return cls("failed", error_message=message, **extra)
+        return cls(Item.FAILED, error_message=message, **extra)
 
 
 @dataclass

@@ -19,12 +19,12 @@ from collections import deque
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from core.llm.retry import backoff_s
+
 Clock = Callable[[], float]
 WINDOW_S = 10.0
 MIN_THROTTLES = 3
 THROTTLE_SHARE = 0.25
-BASE_DELAY_S = 1.0
-MAX_DELAY_S = 60.0
 
 
 class TokenBucket:
@@ -155,8 +155,5 @@ class RateLimiter:
                 self.paused_until = max(self.paused_until, self.clock() + left)
 
     def backoff_s(self, attempt: int, retry_after: float | None) -> float:
-        """``retry-after`` when the server gave one, else 1 s × 2^attempt with ±10% jitter, at most 60 s."""
-        if retry_after is not None and retry_after >= 0:
-            return min(retry_after, MAX_DELAY_S)
-        delay = min(BASE_DELAY_S * 2**attempt, MAX_DELAY_S)
-        return delay * (0.9 + 0.2 * self.rng.random())
+        """``core.llm.retry.backoff_s`` with this limiter's random source."""
+        return backoff_s(attempt, retry_after, self.rng)

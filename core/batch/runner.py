@@ -21,6 +21,7 @@ from core.batch.ratelimit import RateLimiter
 from core.errors import BrightRunError, LLMError
 from core.llm.retry import backoff_s, is_throttle, is_transient
 from core.models.jobs import BatchItem, BatchJob, Claim
+from core.models.statuses import ClaimFound
 from core.storage.database import Database
 
 log = logging.getLogger("core.batch")
@@ -124,7 +125,7 @@ class JobRunner:
                     # A storage failure while finishing: the lease lapses and another claim redoes the item.
                     log.exception("lane failed on item %s", item.id)
                 continue
-            if claim.state != "waiting":
+            if claim.state != ClaimFound.WAITING:
                 lanes.stop.set()  # done, stopped or out of budget: the other lanes end too
                 return
             claim = None

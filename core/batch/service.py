@@ -22,6 +22,7 @@ from core.llm.types import LLMUsage
 from core.models.base import new_id, utcnow
 from core.models.jobs import BatchItem, BatchJob, BatchLogLine, ErrorHandling, JobMode, Priority
 from core.models.scaffolding import Tier
+from core.models.statuses import Item
 from core.scaffolding.service import KIND_INFO, Kind, ScaffoldingService
 from core.settings import Settings
 from core.storage.database import Database
@@ -245,7 +246,7 @@ class BatchService(JobControls):
 
     def conversation_ids(self, job_id: str) -> builtins.list[str]:
         """Conversations a job produced (for "Enrich all")."""
-        return [i.conversation_id for i in self.items(job_id, status="completed") if i.conversation_id]
+        return [i.conversation_id for i in self.items(job_id, status=Item.COMPLETED) if i.conversation_id]
 
     def progress(self, ref: str) -> JobProgress:
         """The job (its dead workers' expired leases settled first), with rate and ETA."""
@@ -255,20 +256,20 @@ class BatchService(JobControls):
                 if claims.reap_expired(conn, self.db, job):
                     job = self.db.jobs.get(job.id, conn=conn)
         # The counters say how many finished; only the few in flight are counted (not every item of the job).
-        processing = self.db.items.count(where={"job_id": job.id, "status": "processing"})
+        processing = self.db.items.count(where={"job_id": job.id, "status": Item.PROCESSING})
         queued = max(0, job.total_items - job.completed_items - job.cancelled_items - processing)
-        counts = {"processing": processing, "queued": queued}
+        counts = {Item.PROCESSING: processing, Item.QUEUED: queued}
         rate = eta = None
         if job.started_at and job.completed_items:
             end = job.completed_at or utcnow()
             minutes = max((end - job.started_at) / timedelta(minutes=1), 1e-6)
             rate = job.completed_items / minutes
-            left = counts.get("queued", 0) + counts.get("processing", 0)
+            left = counts.get(Item.QUEUED, 0) + counts.get(Item.PROCESSING, 0)
             eta = left / rate * 60 if job.status in claims.RUNNABLE else None
         return JobProgress(
             job=job,
-            processing=counts.get("processing", 0),
-            queued=counts.get("queued", 0),
+            processing=counts.get(Item.PROCESSING, 0),
+            queued=counts.get(Item.QUEUED, 0),
             items_per_min=rate,
             eta_s=eta,
         )

@@ -15,6 +15,7 @@ from core.batch.generation_processor import GenerationProcessor
 from core.batch.message_batches import MessageBatchDriver
 from core.batch.runner import JobRunner, RunnerOptions
 from core.models.jobs import BatchJob
+from core.models.statuses import JOB_STOPPED
 from core.storage.database import Database
 
 if TYPE_CHECKING:
@@ -52,7 +53,7 @@ class Worker:
 
     def settle_stopped_jobs(self) -> None:
         """Expired leases of paused or cancelled jobs (their worker died): requeue or cancel them."""
-        for job in self.db.jobs.list(where={"status": ["paused", "cancelled"]}):
+        for job in self.db.jobs.list(where={"status": list(JOB_STOPPED)}):
             with self.db.transaction() as conn:
                 claims.reap_expired(conn, self.db, job)
 

@@ -16,6 +16,7 @@ from core.llm.calllog import call_log
 from core.llm.types import LLMReply
 from core.models.base import utcnow
 from core.models.logs import CallStatus, GenerationLog
+from core.models.statuses import Call
 from core.storage.calllog import SqlCallLog
 from core.storage.database import Database
 from core.storage.ports import Connection, GenerationLogPort
@@ -42,7 +43,7 @@ class CallLedger:
             reply=None,
             model=model,
             job_id=job_id,
-            status="sent",
+            status=Call.SENT,
             cost_usd=round(estimate_cost, 8),
             retry_attempt=retry_attempt,
             **fields,

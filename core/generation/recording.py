@@ -22,12 +22,12 @@ from core.llm.redact import redact
 from core.llm.types import LLMReply
 from core.models.base import new_id
 from core.models.logs import CallStatus, FailedGeneration, GenerationLog
+from core.models.statuses import Call, call_status
 from core.settings import Settings
 from core.storage.blobs import BlobStore
 from core.storage.database import Database
 from core.storage.ports import Connection
 
-STATUS_BY_CODE: dict[str, CallStatus] = {"rate_limited": "rate_limited", "timeout": "timeout"}
 Guard = Callable[[Connection], None]
 
 
@@ -72,7 +72,7 @@ class GenerationRecorder:
         self.calls.complete(
             entry,
             reply=None,
-            status=STATUS_BY_CODE.get(err.code or "", "failed"),
+            status=call_status(err.code),
             latency_ms=latency_ms,
             error_message=err.message,
             error_code=err.code,
@@ -141,7 +141,7 @@ class GenerationRecorder:
                     cost=cost,
                     entry=entry,
                     problem=FailureInfo("api_error", f"Result dropped: {err.message}"),
-                    status="success",
+                    status=Call.SUCCESS,
                 )
                 raise
             except BrightRunError as err:  # e.g. the same conversation already exists
@@ -176,7 +176,7 @@ class GenerationRecorder:
         stack = redact("".join(traceback.format_exception(err, limit=5)), key)
         problem = FailureInfo("api_error", redact(err.message, key), details=err.code, stack=stack)
         if not logged:
-            status = STATUS_BY_CODE.get(err.code or "", "failed")
+            status = call_status(err.code)
             self._log(
                 plan,
                 conversation_id,
@@ -256,7 +256,7 @@ def _fields(
 ) -> dict[str, Any]:
     """The columns that complete a call's row: its status, error and response summary."""
     fields: dict[str, Any] = {
-        "status": status or ("failed" if problem else "success"),
+        "status": status or (Call.FAILED if problem else Call.SUCCESS),
         "error_message": problem.message if problem else None,
         "error_code": (error.code if error else problem.failure_type) if problem else None,
         "response_payload": reply.summary() if reply else None,

@@ -25,6 +25,8 @@ EnrichmentStatus = Literal[
 ReviewStatus = Literal["pending_review", "approved", "rejected", "needs_revision", "archived"]
 JobStatus = Literal["queued", "processing", "paused", "completed", "failed", "cancelled"]
 ItemStatus = Literal["queued", "processing", "completed", "failed", "cancelled"]
+#: How working one item ended (``core.batch.processor.ItemResult``).
+ItemEnd = Literal["completed", "failed"]
 QualityTier = Literal["seed_dataset", "production", "experimental", "rejected"]
 TrainingFileStatus = Literal["active", "archived", "processing", "failed"]
 CallStatus = Literal["success", "failed", "rate_limited", "timeout", "sent"]
@@ -188,6 +190,7 @@ VOCABULARIES: dict[str, tuple[str, ...]] = {
     "spec_section": get_args(SpecRunStatus),
     "stage": get_args(StageStatus),
     "outcome": get_args(OutcomeKind),
+    "claim": get_args(ClaimState),
 }
 
 # --- the groups: each set of statuses that code tests against, defined once ------------------------------
