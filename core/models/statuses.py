@@ -176,7 +176,8 @@ TIER_VALUES: tuple[str, ...] = get_args(QualityTier)
 TRAINING_FILE_STATUSES: tuple[str, ...] = get_args(TrainingFileStatus)
 CALL_STATUSES: tuple[str, ...] = get_args(CallStatus)
 
-#: Every vocabulary by the ``status_labels`` field that shows it, plus the enrichment outcome no label shows.
+#: Every vocabulary by the ``status_labels`` field that shows it, plus two no label shows (an enrichment run's
+#: outcome, a batch claim's state). ``tests/unit/test_status_literals.py`` checks code against all of them.
 VOCABULARIES: dict[str, tuple[str, ...]] = {
     "processing": PROCESSING_STATUSES,
     "enrichment": ENRICHMENT_STATUSES,
@@ -196,7 +197,8 @@ VOCABULARIES: dict[str, tuple[str, ...]] = {
 # --- the groups: each set of statuses that code tests against, defined once ------------------------------
 #: Enrichment statuses with an enriched file stored (the review's "enriched" download, approval's guard).
 ENRICHED: tuple[EnrichmentStatus, ...] = (Enrichment.ENRICHED, Enrichment.COMPLETED)
-#: Enrichment statuses ``enrich --all`` still runs (everything neither completed nor failed a check).
+#: Enrichment statuses ``enrich --all`` runs: not started, interrupted part-way (a crash leaves these), or failed
+#: at the enrichment stage. A failed check or normalization waits for "Retry failed" instead.
 ENRICHMENT_TO_RUN: tuple[EnrichmentStatus, ...] = (
     Enrichment.NOT_STARTED,
     Enrichment.VALIDATED,
