@@ -7,12 +7,25 @@ expected to cost is the average so far, else the estimate made at creation.
 
 from __future__ import annotations
 
-from core.models.jobs import BatchJob
+from typing import Any, Protocol
 
 EPSILON = 1e-9
 
 
-def expected_item_cost(job: BatchJob) -> float:
+class JobNumbers(Protocol):
+    """What the budget rules read of a job (a ``BatchJob``, or the few columns a claim reads)."""
+
+    @property
+    def budget_usd(self) -> float | None: ...
+    @property
+    def cost_usd(self) -> float: ...
+    @property
+    def completed_items(self) -> int: ...
+    @property
+    def shared_parameters(self) -> dict[str, Any]: ...
+
+
+def expected_item_cost(job: JobNumbers) -> float:
     """Average spend per finished item so far (retries included), else the estimate made at creation."""
     finished = job.completed_items
     if finished and job.cost_usd > 0:
@@ -20,7 +33,7 @@ def expected_item_cost(job: BatchJob) -> float:
     return float(job.shared_parameters.get("estimated_item_cost_usd") or 0.0)
 
 
-def items_that_fit(job: BatchJob, busy: int, wanted: int) -> int:
+def items_that_fit(job: JobNumbers, busy: int, wanted: int) -> int:
     """How many of ``wanted`` more items fit the cap on top of the ``busy`` ones in flight (all of them when
     the job has no cap or its items cost nothing)."""
     if job.budget_usd is None:
@@ -32,10 +45,10 @@ def items_that_fit(job: BatchJob, busy: int, wanted: int) -> int:
     return max(0, min(wanted, int(room // per_item)))
 
 
-def over_budget(job: BatchJob, busy: int) -> bool:
+def over_budget(job: JobNumbers, busy: int) -> bool:
     """Would one more item (on top of those in flight) push the job's spend past its cap?"""
     return items_that_fit(job, busy, 1) == 0
 
 
-def budget_reason(job: BatchJob) -> str:
+def budget_reason(job: JobNumbers) -> str:
     return f"Budget cap ${job.budget_usd or 0:.2f} reached (spent ${job.cost_usd:.4f}); raise it to resume."

@@ -27,6 +27,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -200,15 +201,30 @@ def in_flight(conn: sa.Connection, job_id: str, now: datetime | None = None) -> 
     return int(conn.execute(_IN_FLIGHT_LIVE, {"b_job": job_id, "b_now": now}).scalar_one())
 
 
-def _job_for_claim(conn: sa.Connection, job_id: str) -> BatchJob | None:
+@dataclass(frozen=True)
+class _ClaimView:
+    """The job's numbers a claim needs (no budget cap, so not its parameters)."""
+
+    id: str
+    status: str
+    mode: str
+    concurrency: int
+    total_items: int
+    budget_usd: float | None
+    cost_usd: float
+    completed_items: int
+    shared_parameters: dict[str, Any] = field(default_factory=dict)
+
+
+def _job_for_claim(conn: sa.Connection, job_id: str) -> _ClaimView | BatchJob | None:
     """The job's numbers a claim needs, its row locked (Postgres). The whole row (its parameters, with the
-    estimate) is read only for a job with a budget cap: most claims skip decoding it."""
+    estimate) is read and decoded only for a job with a budget cap: most claims skip it."""
     row = conn.execute(_JOB_FOR_CLAIM[conn.dialect.name], {"b_job": job_id}).first()
     if row is None:
         return None
     if row.budget_usd is not None:
         return lock_job(conn, job_id)
-    return BatchJob.model_construct(**row._mapping)
+    return _ClaimView(*row)
 
 
 def _claimable(conn: sa.Connection, job_id: str, now: datetime, n: int) -> list[sa.Row[Any]]:
@@ -251,7 +267,7 @@ def claim(
     if fit == 0:
         if busy:
             return Claim(state=ClaimFound.WAITING)  # what is in flight may still fit; decide when it is done
-        stop_budget(conn, lines, job)
+        stop_budget(conn, lines, job.id, budget_reason(job))
         return Claim(state=ClaimFound.BUDGET)
     rows = _claimable(conn, job_id, now, fit)
     if not rows:
@@ -400,12 +416,11 @@ def stop_job(conn: sa.Connection, lines: LogLines, job_id: str, status: str, rea
     note(conn, lines, job_id, reason, level="warning" if status != Job.FAILED else "error")
 
 
-def stop_budget(conn: sa.Connection, lines: LogLines, job: BatchJob) -> None:
+def stop_budget(conn: sa.Connection, lines: LogLines, job_id: str, reason: str) -> None:
     """Pause a job whose next item would pass its budget cap; raising the cap and resuming continues it."""
-    reason = budget_reason(job)
     paused = {"status": Job.PAUSED, "stop_reason": reason, "updated_at": utcnow()}
-    conn.execute(sa.update(jobs_t).where(jobs_t.c.id == job.id).values(**paused))
-    note(conn, lines, job.id, reason, level="warning")
+    conn.execute(sa.update(jobs_t).where(jobs_t.c.id == job_id).values(**paused))
+    note(conn, lines, job_id, reason, level="warning")
 
 
 def reap_expired(conn: sa.Connection, job: BatchJob, now: datetime | None = None) -> int:
