@@ -7,6 +7,7 @@ generating a duplicate. Calls go out with the SDK's own retries off: the runner 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -31,6 +32,17 @@ class GenerationProcessor:
         self.generation = generation
         self.client = client
         self._planners: dict[str | None, GenerationService] = {}
+        self._llm: MessageClient | None = None
+        self._llm_lock = threading.Lock()
+
+    def llm(self) -> MessageClient:
+        """The client, built once for all lanes (16 lanes starting together each built their own, with its
+        own connection pool and TLS set-up). A missing key raises each time, failing the item with the fix."""
+        if self._llm is None:
+            with self._llm_lock:
+                if self._llm is None:
+                    self._llm = self.client()
+        return self._llm
 
     def planner(self, owner: str | None) -> GenerationService:
         """Generation resolving scaffolding as ``owner`` sees it, through a view that keeps what it read for
@@ -98,7 +110,7 @@ class GenerationProcessor:
         )
         prepared.extra["attempt"] = prepared.extra.get("attempt", 0) + 1
         try:
-            reply = self.client().create_message(plan.request, max_retries=0)
+            reply = self.llm().create_message(plan.request, max_retries=0)
         except LLMError as err:
             self.generation.fail_call(entry, err)
             raise
