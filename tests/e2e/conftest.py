@@ -19,12 +19,16 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import IN_CI
 from tests.support.net import free_port
 from tests.support.paths import REPO_ROOT
 
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+# Assertions wait as long as actions do: on a busy 2-core machine a page can take more than the default 5 s.
+# A passing assertion returns as soon as it holds, so this only lengthens a real failure.
+expect.set_options(timeout=30_000)
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
