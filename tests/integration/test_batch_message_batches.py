@@ -10,6 +10,7 @@ from core.batch.runner import worker_id
 from core.batch.service import BatchRequest
 from core.batch.worker import build_worker
 from core.bootstrap import Services
+from core.errors import LLMError
 from core.llm.pricing import cost_usd
 from core.llm.types import LLMUsage, MessageRequest
 from core.models.jobs import BatchJob
@@ -164,3 +165,19 @@ def test_each_call_is_logged_as_sent_when_submitted_and_completed_when_ingested(
     assert all(e.status == "success" and e.cost_usd > 0 for e in done if e is not failed_log[0])
     assert gen_services.db.jobs.get(job.id).cost_usd == pytest.approx(sum(e.cost_usd for e in done))
     assert len(by_conversation) == 6
+
+
+def test_a_batch_the_api_refused_leaves_its_calls_failed_at_no_cost_and_its_items_queued(
+    gen_services: Services, fake_batches: FakeMessageBatches, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    job = gen_services.batch.create(REQUEST)
+
+    def refuse(requests: object) -> None:
+        raise LLMError("Claude is overloaded.", code="overloaded")
+
+    monkeypatch.setattr(gen_services.llm, "create_message_batch", refuse)
+    assert driver_for(gen_services, max_requests=10).submit(gen_services.db.jobs.get(job.id)) == 0
+    logs = gen_services.db.logs.list(where={"job_id": job.id})
+    assert len(logs) == 6 and {(log.status, log.cost_usd) for log in logs} == {("failed", 0.0)}
+    assert gen_services.db.jobs.get(job.id).cost_usd == pytest.approx(0.0)
+    assert {item.status for item in gen_services.batch.items(job.id)} == {"queued"}
