@@ -28,7 +28,6 @@ __all__ = [
     "claim",
     "claim_next",
     "expected_item_cost",
-    "fence",
     "finish",
     "new_token",
     "over_budget",
@@ -91,13 +90,6 @@ def claiming_ahead(db: Database, job_id: str, ahead: ClaimAhead) -> Callable[[Co
         ahead.found = jobs.claim(job_id, ahead.owner, n=1, lease_s=ahead.lease_s, conn=conn)
 
     return step
-
-
-def fence(item: BatchItem, db: Database) -> Callable[[Connection], None]:
-    """A check for the transaction that stores ``item``'s result: raises ``LeaseLostError`` when the claim
-    was taken over (on Postgres it locks the item row until that transaction ends)."""
-    jobs = queue(db)
-    return lambda conn: jobs.fence(conn, item)
 
 
 def release(db: Database, item: BatchItem, owner: str) -> None:

@@ -1,6 +1,7 @@
 """Working a job outside any browser: ``concurrency`` lanes (threads) per process, each claiming one item at
 a time under a lease, calling through the shared rate limiter, retrying transient errors, then finishing
-the item. A heartbeat renews this worker's leases; a monitor stops the lanes when the job is paused,
+the item (the real processor finishes it where it stores the result, and claims the lane's next item in that
+same transaction: two write transactions per item). A heartbeat renews this worker's leases; a monitor stops the lanes when the job is paused,
 cancelled or stopped. Any number of processes may run the same job: claims keep them apart.
 """
 
