@@ -89,7 +89,7 @@ def new_job(services: Services, items: int, concurrency: int) -> str:
         for item_id in extra:
             services.db.items.delete(item_id)
         with services.db.transaction() as conn:
-            claims.recount(conn, services.db, job.id)
+            claims.recount(conn, services.job_queue, job.id)
     return job.id
 
 
@@ -105,7 +105,7 @@ def first_request(services: Services, job_id: str) -> dict[str, Any]:
 
     job = services.db.jobs.get(job_id)
     item = services.db.items.list(where={"job_id": job_id}, order_by="position")[0]
-    processor = GenerationProcessor(services.db, services.generation, lambda: services.llm)
+    processor = GenerationProcessor(services.db, services.job_queue, services.generation, lambda: services.llm)
     return processor.plan(job, item).request.to_params()
 
 

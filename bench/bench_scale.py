@@ -111,7 +111,7 @@ def mark_done(services: Services, job_id: str, share: float) -> None:
         total = conn.execute(sa.select(sa.func.count()).where(items.c.job_id == job_id)).scalar_one()
         done = sa.and_(items.c.job_id == job_id, items.c.position <= int(total * share))
         conn.execute(sa.update(items).where(done).values(status="completed", input_tokens=1, output_tokens=1))
-        claims.recount(conn, services.db, job_id)
+        claims.recount(conn, services.job_queue, job_id)
 
 
 def work_window(services: Services, job_id: str, window: int) -> Window:

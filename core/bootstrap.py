@@ -32,7 +32,7 @@ if TYPE_CHECKING:  # each service module is imported on first use, so a command 
     from core.scaffolding.service import ScaffoldingService, TemplateCheck
     from core.spec.projects import SpecProjectService
     from core.stats import Stats
-    from core.storage.ports import ReviewLog, ScaffoldingRows
+    from core.storage.ports import JobQueue, ReviewLog, ScaffoldingRows
 
 
 @dataclass
@@ -108,11 +108,22 @@ class Services:
         return FailuresService(FailuresRepo(self.db), self.blobs)
 
     @cached_property
+    def job_queue(self) -> JobQueue:
+        """The batch engine's queue (claims, leases, the job's end), shared by the batch service and workers."""
+        from core.storage.jobqueue import SqlJobQueue
+
+        return SqlJobQueue(self.db)
+
+    @cached_property
     def batch(self) -> BatchService:
         from core.batch.service import BatchService, generation_usage
 
         return BatchService(
-            self.db, self.scaffolding, self.settings, usage_for=generation_usage(lambda: self.generation)
+            self.db,
+            self.job_queue,
+            self.scaffolding,
+            self.settings,
+            usage_for=generation_usage(lambda: self.generation),
         )
 
     @cached_property

@@ -13,12 +13,14 @@ from core.models.budget import budget_reason, over_budget
 from core.models.jobs import BatchJob
 from core.models.statuses import RUNNABLE, Job
 from core.storage.database import Database
+from core.storage.ports import JobQueue
 
 RAISE_CAP = "Give the job a higher budget cap to resume it."
 
 
 class JobControls:
     db: Database
+    jobs: JobQueue
 
     def get(self, ref: str) -> BatchJob:  # implemented by BatchService
         raise NotImplementedError
@@ -30,7 +32,7 @@ class JobControls:
         """Run a paused job again. A job at its budget cap resumes only with a higher ``budget_usd``."""
         job = self.get(ref)
         with self.db.transaction() as conn:
-            current = claims.lock_job(conn, self.db, job.id)
+            current = claims.lock_job(conn, self.jobs, job.id)
             if current is None or current.status != Job.PAUSED:
                 state = current.status if current else "gone"
                 raise ConflictError(f"The job is {state}; it cannot be resumed.", hint="Only a paused job resumes.")
@@ -42,7 +44,7 @@ class JobControls:
                         hint="Choose a higher cap.",
                     )
                 current = current.model_copy(update={"budget_usd": budget_usd})
-            if over_budget(current, claims.in_flight(conn, self.db, job.id)):
+            if over_budget(current, claims.in_flight(conn, self.jobs, job.id)):
                 cap = f"${current.budget_usd or 0:.2f}"
                 raise ConflictError(
                     f"The job has spent ${current.cost_usd:.4f} of its {cap} budget cap; the next item would pass it.",
@@ -63,15 +65,15 @@ class JobControls:
         """Cancel: queued items become ``cancelled`` now; items in flight finish and count as they end."""
         job = self.get(ref)
         with self.db.transaction() as conn:
-            current = claims.lock_job(conn, self.db, job.id)
+            current = claims.lock_job(conn, self.jobs, job.id)
             if current is None or current.status in claims.TERMINAL:
                 state = current.status if current else "gone"
                 raise ConflictError(f"The job is already {state}; it cannot be cancelled.")
-            claims.stop_job(conn, self.db, job.id, Job.CANCELLED, "Cancelled.")
-            claims.reap_expired(conn, self.db, self.db.jobs.get(job.id, conn=conn))
+            claims.stop_job(conn, self.jobs, job.id, Job.CANCELLED, "Cancelled.")
+            claims.reap_expired(conn, self.jobs, self.db.jobs.get(job.id, conn=conn))
             if current.mode == "message_batches":  # results of batches already sent are not waited for
-                claims.queue(self.db).cancel_in_flight(conn, job.id)
-            claims.recount(conn, self.db, job.id)
+                self.jobs.cancel_in_flight(conn, job.id)
+            claims.recount(conn, self.jobs, job.id)
         return self.db.jobs.get(job.id)
 
     def resubmit_failed(self, ref: str) -> int:
@@ -79,11 +81,11 @@ class JobControls:
         earlier calls cost stays spent; a job at its budget cap stays paused until the cap is raised."""
         job = self.get(ref)
         with self.db.transaction() as conn:
-            current = claims.lock_job(conn, self.db, job.id)
-            count = claims.queue(self.db).requeue_failed(conn, job.id)
+            current = claims.lock_job(conn, self.jobs, job.id)
+            count = self.jobs.requeue_failed(conn, job.id)
             if count and current is not None:
-                claims.recount(conn, self.db, job.id)
-                capped = over_budget(current, claims.in_flight(conn, self.db, job.id))
+                claims.recount(conn, self.jobs, job.id)
+                capped = over_budget(current, claims.in_flight(conn, self.jobs, job.id))
                 status = (
                     {"status": Job.PAUSED, "stop_reason": budget_reason(current)}
                     if capped
@@ -97,7 +99,7 @@ class JobControls:
     def _transition(self, ref: str, allowed: tuple[str, ...], target: str, message: str) -> BatchJob:
         job = self.get(ref)
         with self.db.transaction() as conn:
-            current = claims.lock_job(conn, self.db, job.id)
+            current = claims.lock_job(conn, self.jobs, job.id)
             if current is None or current.status not in allowed:
                 state = current.status if current else "gone"
                 raise ConflictError(

@@ -23,12 +23,15 @@ from core.models.jobs import BatchItem, BatchJob
 from core.models.logs import GenerationLog
 from core.models.statuses import Call
 from core.storage.database import Database
-from core.storage.ports import Connection
+from core.storage.ports import Connection, JobQueue
 
 
 class GenerationProcessor:
-    def __init__(self, db: Database, generation: GenerationService, client: Callable[[], MessageClient]) -> None:
+    def __init__(
+        self, db: Database, jobs: JobQueue, generation: GenerationService, client: Callable[[], MessageClient]
+    ) -> None:
         self.db = db
+        self.jobs = jobs
         self.generation = generation
         self.client = client
         self._planners: dict[str | None, GenerationService] = {}
@@ -148,8 +151,8 @@ class GenerationProcessor:
                 attempt=item.attempt_token,
                 # The item is finished in the transaction that stores its conversation: that finish is the
                 # fence (a worker whose claim was taken over stores nothing) and saves a transaction.
-                guard=claims.finishing(self.db, item, stored),
-                then=claims.claiming_ahead(self.db, job.id, ahead) if ahead is not None else None,
+                guard=claims.finishing(self.jobs, item, stored),
+                then=claims.claiming_ahead(self.jobs, job.id, ahead) if ahead is not None else None,
             )
         except LeaseLostError as err:
             if ahead is not None:

@@ -28,6 +28,7 @@ from core.models.jobs import BatchItem, BatchJob
 from core.models.logs import GenerationLog
 from core.models.statuses import Call
 from core.storage.database import Database
+from core.storage.ports import JobQueue
 
 #: The API's limits per batch (requests, bytes of the request body); we keep a margin on bytes.
 MAX_REQUESTS = 100_000
@@ -61,6 +62,7 @@ class MessageBatchDriver:
     def __init__(
         self,
         db: Database,
+        jobs: JobQueue,
         processor: GenerationProcessor,
         client: Callable[[], ClaudeClient],
         *,
@@ -74,7 +76,7 @@ class MessageBatchDriver:
         self.owner = owner
         self.max_requests = max_requests
         self.max_bytes = max_bytes
-        self.queue = claims.queue(db)
+        self.jobs = jobs
 
     def step(self, job: BatchJob) -> None:
         self.submit(job)
@@ -84,7 +86,7 @@ class MessageBatchDriver:
     def claim_queued(self, job_id: str) -> list[BatchItem]:
         """Claim the queued items that fit the budget (the engine's one ``claim``), under a short lease while
         they are being sent."""
-        return claims.claim(self.db, job_id, self.owner, n=None, lease_s=SUBMIT_LEASE.total_seconds()).items
+        return claims.claim(self.jobs, job_id, self.owner, n=None, lease_s=SUBMIT_LEASE.total_seconds()).items
 
     def submit(self, job: BatchJob) -> int:
         """Send the queued items; returns how many went out. Each call's log row is written (``sent``, its
@@ -95,7 +97,7 @@ class MessageBatchDriver:
             try:
                 plans[item.id] = (item, self.processor.plan(job, item))
             except BrightRunError as err:
-                claims.finish(self.db, item, self.owner, ItemOutcome.failure(err.message))
+                claims.finish(self.jobs, item, self.owner, ItemOutcome.failure(err.message))
         entries = self._log_sent(job, plans)
         requests = [(item_id, plan.request) for item_id, (_, plan) in plans.items()]
         sent = 0
@@ -108,7 +110,7 @@ class MessageBatchDriver:
                 joblog.write(self.db, job.id, f"Could not create a message batch: {err.message}", level="error")
                 break
             with self.db.transaction() as conn:
-                self.queue.mark_submitted(conn, job.id, self.owner, info.id, ids, lease=BATCH_LEASE)
+                self.jobs.mark_submitted(conn, job.id, self.owner, info.id, ids, lease=BATCH_LEASE)
             sent += len(chunk)
         return sent
 
@@ -129,7 +131,7 @@ class MessageBatchDriver:
                     conn=conn,
                 )
                 frozen[item_id] = freeze_plan(plan) | {LOG_ID: entries[item_id].id}
-            self.queue.store_requests(conn, frozen)
+            self.jobs.store_requests(conn, frozen)
         return entries
 
     def _release(self, job: BatchJob, items: list[BatchItem], entries: list[GenerationLog], err: LLMError) -> None:
@@ -137,7 +139,7 @@ class MessageBatchDriver:
         nothing) and the items go back to the queue."""
         for entry in entries:
             self.processor.generation.fail_call(entry, err)
-        self.queue.release(items, self.owner)
+        self.jobs.release(items, self.owner)
 
     # -- polling and ingesting ------------------------------------------------------------------------
     def poll(self, job: BatchJob) -> int:
@@ -146,7 +148,7 @@ class MessageBatchDriver:
             return 0
         ingested = 0
         for batch_id in job.message_batch_ids:
-            waiting = self.queue.in_batch(job.id, batch_id)
+            waiting = self.jobs.in_batch(job.id, batch_id)
             if not waiting:
                 continue
             try:
@@ -166,9 +168,9 @@ class MessageBatchDriver:
         for result in results:
             item = by_id.pop(result.custom_id, None)
             if item is not None and not (outcome := self._outcome(job, item, result)).finished:
-                claims.finish(self.db, item, owner, outcome)
+                claims.finish(self.jobs, item, owner, outcome)
         for item in by_id.values():  # the API returned nothing for these
-            claims.finish(self.db, item, owner, ItemOutcome.failure("The message batch returned no result."))
+            claims.finish(self.jobs, item, owner, ItemOutcome.failure("The message batch returned no result."))
         joblog.write(self.db, job.id, f"Message batch {batch_id} ended: {len(results)} result(s) ingested.")
         return len(results)
 

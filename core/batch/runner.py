@@ -24,6 +24,7 @@ from core.llm.retry import backoff_s, is_throttle, is_transient
 from core.models.jobs import BatchItem, BatchJob, Claim
 from core.models.statuses import ClaimFound
 from core.storage.database import Database
+from core.storage.ports import JobQueue
 
 log = logging.getLogger("core.batch")
 
@@ -64,16 +65,18 @@ class JobRunner:
     def __init__(
         self,
         db: Database,
+        jobs: JobQueue,
         processor: ItemProcessor,
         *,
         owner: str | None = None,
         options: RunnerOptions | None = None,
     ) -> None:
         self.db = db
+        self.jobs = jobs
         self.processor = processor
         self.owner = owner or worker_id()
         self.options = options or RunnerOptions()
-        self.admission = JobAdmission(db, self.options.rate_window_s)
+        self.admission = JobAdmission(db, jobs, self.options.rate_window_s)
 
     # -- one job --------------------------------------------------------------------------------------
     def run(self, job_id: str, *, stop: threading.Event | None = None) -> BatchJob:
@@ -104,7 +107,7 @@ class JobRunner:
             try:
                 if renewed >= renew_every:
                     renewed = 0.0
-                    claims.renew_leases(self.db, self.owner, lease_s=self.options.lease_s)
+                    claims.renew_leases(self.jobs, self.owner, lease_s=self.options.lease_s)
                 job = self.db.jobs.find(job_id)
             except BrightRunError:
                 log.exception("heartbeat failed; retrying")
@@ -117,7 +120,7 @@ class JobRunner:
     def _lane(self, lanes: _Lanes) -> None:
         claim: Claim | None = None  # the next item, when it was claimed where the last one finished
         while not lanes.stop.is_set():
-            claim = claim or claims.claim_next(self.db, lanes.job.id, self.owner, lease_s=self.options.lease_s)
+            claim = claim or claims.claim_next(self.jobs, lanes.job.id, self.owner, lease_s=self.options.lease_s)
             if claim.item is not None:
                 item, claim = claim.item, None
                 try:
@@ -132,7 +135,7 @@ class JobRunner:
             claim = None
             lanes.stop.wait(self.options.poll_s)
         if claim is not None and claim.item is not None:
-            claims.release(self.db, claim.item, self.owner)  # claimed ahead, then told to stop: back to the queue
+            claims.release(self.jobs, claim.item, self.owner)  # claimed ahead, then told to stop: back to the queue
 
     # -- one item -------------------------------------------------------------------------------------
     def _work(self, lanes: _Lanes, item: BatchItem) -> Claim | None:
@@ -140,20 +143,20 @@ class JobRunner:
         try:
             prepared = self.processor.prepare(lanes.job, item)
         except BrightRunError as err:
-            claims.finish(self.db, item, self.owner, ItemOutcome.failure(err.message))
+            claims.finish(self.jobs, item, self.owner, ItemOutcome.failure(err.message))
             return None
         except Exception as err:
             log.exception("preparing item %s failed", item.id)
-            claims.finish(self.db, item, self.owner, ItemOutcome.failure(f"Unexpected error: {err!r}"))
+            claims.finish(self.jobs, item, self.owner, ItemOutcome.failure(f"Unexpected error: {err!r}"))
             return None
         ahead = prepared.extra["ahead"] = claims.ClaimAhead(self.owner, self.options.lease_s)
         outcome = prepared.done or self._call(lanes, prepared)
         if outcome is None:
-            claims.release(self.db, item, self.owner)  # stopped before it was sent: back to the queue
+            claims.release(self.jobs, item, self.owner)  # stopped before it was sent: back to the queue
             return None
         if outcome.finished:  # finished where its result was stored
             return ahead.found
-        if not claims.finish(self.db, item, self.owner, outcome):
+        if not claims.finish(self.jobs, item, self.owner, outcome):
             # Another worker took the item over while this one stalled: drop the result (its cost is recorded).
             message = f"Item {item.position}: claimed again by another worker meanwhile; this result was dropped."
             joblog.write(self.db, item.job_id, message, item_id=item.id)

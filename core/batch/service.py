@@ -26,6 +26,7 @@ from core.models.statuses import Item
 from core.scaffolding.service import KIND_INFO, Kind, ScaffoldingService
 from core.settings import Settings
 from core.storage.database import Database
+from core.storage.ports import JobQueue
 
 Keys = list[str] | Literal["all"]
 UsageForArc = Callable[[str, str, str, Tier | None, str | None], LLMUsage]
@@ -87,11 +88,13 @@ class BatchService(JobControls):
     def __init__(
         self,
         db: Database,
+        jobs: JobQueue,
         scaffolding: ScaffoldingService,
         settings: Settings,
         usage_for: UsageForArc | None = None,
     ) -> None:
         self.db = db
+        self.jobs = jobs
         self.scaffolding = scaffolding
         self.settings = settings
         self.usage_for = usage_for
@@ -211,7 +214,7 @@ class BatchService(JobControls):
         )
         with self.db.transaction() as conn:
             self.db.jobs.add(job, conn=conn)
-            claims.queue(self.db).insert_items(conn, rows)
+            self.jobs.insert_items(conn, rows)
             joblog.write(self.db, job.id, f"Created: {estimate.formula}, mode {job.mode}.", conn=conn)
             for warning in estimate.warnings:
                 joblog.write(self.db, job.id, warning, level="warning", conn=conn)
@@ -253,7 +256,7 @@ class BatchService(JobControls):
         job = self.get(ref)
         if job.status not in claims.RUNNABLE:  # a running job's expired leases are claimed again instead
             with self.db.transaction() as conn:
-                if claims.reap_expired(conn, self.db, job):
+                if claims.reap_expired(conn, self.jobs, job):
                     job = self.db.jobs.get(job.id, conn=conn)
         # The counters say how many finished; only the few in flight are counted (not every item of the job).
         processing = self.db.items.count(where={"job_id": job.id, "status": Item.PROCESSING})

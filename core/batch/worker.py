@@ -17,6 +17,7 @@ from core.batch.runner import JobRunner, RunnerOptions
 from core.models.jobs import BatchJob
 from core.models.statuses import JOB_STOPPED
 from core.storage.database import Database
+from core.storage.ports import JobQueue
 
 if TYPE_CHECKING:
     from core.bootstrap import Services
@@ -35,6 +36,7 @@ class Worker:
     def __init__(
         self,
         db: Database,
+        jobs: JobQueue,
         runner: JobRunner,
         message_batches: MessageBatchStep | None = None,
         *,
@@ -42,6 +44,7 @@ class Worker:
         batch_poll_s: float = 10.0,
     ) -> None:
         self.db = db
+        self.jobs = jobs
         self.runner = runner
         self.message_batches = message_batches
         self.poll_s = poll_s
@@ -55,7 +58,7 @@ class Worker:
         """Expired leases of paused or cancelled jobs (their worker died): requeue or cancel them."""
         for job in self.db.jobs.list(where={"status": list(JOB_STOPPED)}):
             with self.db.transaction() as conn:
-                claims.reap_expired(conn, self.db, job)
+                claims.reap_expired(conn, self.jobs, job)
 
     def work_once(self, job: BatchJob, stop: threading.Event) -> None:
         if job.mode == "message_batches":
@@ -105,8 +108,9 @@ def build_worker(services: Services, options: WorkerOptions | None = None) -> Wo
     """A worker wired to real generation (the Claude client is built on first call, so a missing key
     fails the items with a clear message instead of failing the worker)."""
     options = options or WorkerOptions()
-    processor = GenerationProcessor(services.db, services.generation, lambda: services.llm)
+    db, jobs = services.db, services.job_queue  # one queue, built by the composition root, for every part
+    processor = GenerationProcessor(db, jobs, services.generation, lambda: services.llm)
     runner_options = RunnerOptions(lease_s=options.lease_s, poll_s=options.poll_s, rate_window_s=options.rate_window_s)
-    runner = JobRunner(services.db, processor, options=runner_options)
-    driver = MessageBatchDriver(services.db, processor, lambda: services.llm, owner=runner.owner)
-    return Worker(services.db, runner, driver, poll_s=options.poll_s, batch_poll_s=options.batch_poll_s)
+    runner = JobRunner(db, jobs, processor, options=runner_options)
+    driver = MessageBatchDriver(db, jobs, processor, lambda: services.llm, owner=runner.owner)
+    return Worker(db, jobs, runner, driver, poll_s=options.poll_s, batch_poll_s=options.batch_poll_s)

@@ -35,6 +35,7 @@ def driver_for(services: Services, *, max_requests: int = 4) -> MessageBatchDriv
     assert isinstance(worker.message_batches, MessageBatchDriver)
     return MessageBatchDriver(
         services.db,
+        services.job_queue,
         worker.message_batches.processor,
         lambda: services.llm,
         owner=worker_id(),

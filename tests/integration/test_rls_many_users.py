@@ -29,6 +29,7 @@ from core.settings import Settings
 from core.storage.blobs import CONVERSATION_FILES, TRAINING_FILES, LocalBlobStore, enriched_conversation_path
 from core.storage.database import Database
 from core.storage.failures_repo import FailuresRepo
+from core.storage.jobqueue import SqlJobQueue
 from core.storage.rls import as_anon
 from core.storage.training_files_repo import TrainingFilesRepo
 from tests.integration.conftest import USER_A, USER_B, Rls
@@ -81,7 +82,9 @@ def test_a_batch_job_uses_only_the_scaffolding_its_owner_can_see(
     )
     persona, topic = rls.worker.personas.list()[0], rls.worker.topics.list()[0]
     params = {"persona_key": persona.persona_key, "arc_key": shared.emotional_arc_type, "topic_key": topic.topic_key}
-    processor = GenerationProcessor(rls.worker, _generation(rls.worker, blobs, tmp_path), client=lambda: None)  # type: ignore[arg-type,return-value]
+    processor = GenerationProcessor(
+        rls.worker, SqlJobQueue(rls.worker), _generation(rls.worker, blobs, tmp_path), client=lambda: None
+    )  # type: ignore[arg-type,return-value]
     plans = {}
     for owner in (USER_A, USER_B):
         job = rls.worker.jobs.add(BatchJob(name="nightly", created_by=owner, tier=shared.tier))
