@@ -50,7 +50,7 @@ class Services:
 
     @cached_property
     def scaffolding(self) -> ScaffoldingService:
-        return scaffolding_service(self.db, template_check=check_template)
+        return scaffolding_service(self.db, template_check=check_template, jobs=self.job_queue)
 
     @cached_property
     def conversations(self) -> ConversationStore:
@@ -194,14 +194,19 @@ class Services:
         self.db.dispose()
 
 
-def scaffolding_service(db: Database, *, template_check: TemplateCheck | None = None) -> ScaffoldingService:
+def scaffolding_service(
+    db: Database, *, template_check: TemplateCheck | None = None, jobs: JobQueue | None = None
+) -> ScaffoldingService:
     """The scaffolding service over ``db`` (a signed-in user's view, or the system's): its ``ScaffoldingRows`` port,
-    and the unfinished batch jobs that still use a record (deleting one is refused then)."""
+    and the unfinished batch jobs that still use a record, asked of the ``JobQueue`` port (``jobs``, the app's
+    queue; else one over ``db``): deleting such a record is refused."""
     from core.scaffolding.service import ScaffoldingService, running_jobs_using
+    from core.storage.jobqueue import SqlJobQueue
     from core.storage.scaffolding_repo import ScaffoldingRepo
 
+    queue = jobs if jobs is not None else SqlJobQueue(db)
     return ScaffoldingService(
-        ScaffoldingRepo(db), in_use=partial(running_jobs_using, db), template_check=template_check
+        ScaffoldingRepo(db), in_use=partial(running_jobs_using, queue), template_check=template_check
     )
 
 

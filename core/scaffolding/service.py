@@ -11,11 +11,9 @@ import pydantic
 from core.errors import ConflictError, NotFoundError, ValidationError
 from core.models.base import Record, utcnow
 from core.models.scaffolding import EmotionalArc, ExpertProfile, Persona, PromptTemplate, TrainingTopic
-from core.models.statuses import JOB_UNFINISHED, RUNNABLE
 from core.scaffolding.compatibility import Compatibility, check_compatibility
 from core.scaffolding.fields import KEY_FIELDS, derive_key, field_text
-from core.storage.database import Database
-from core.storage.ports import Rows, ScaffoldingRows
+from core.storage.ports import JobQueue, Rows, ScaffoldingRows
 from core.validation import user_error
 
 Kind = Literal["experts", "personas", "arcs", "topics", "templates"]
@@ -71,13 +69,12 @@ class Deleted:
     was_active: bool
 
 
-def running_jobs_using(db: Database, kind: Kind, record: Any) -> list[str]:
+def running_jobs_using(jobs: JobQueue, kind: Kind, record: Any) -> list[str]:
     """Names of unfinished batch jobs (waiting, running or paused) with work left that uses ``record``."""
     field = {"personas": "persona_key", "arcs": "arc_key", "topics": "topic_key"}.get(kind)
     arc = getattr(record, "emotional_arc_type", None)
     found = []
-    for job in db.jobs.list(where={"status": list(JOB_UNFINISHED)}):
-        items = db.items.list(where={"job_id": job.id, "status": list(RUNNABLE)})
+    for job, items in jobs.unfinished_work():
         if kind == "experts":
             uses = bool(items)  # every conversation is written in the active expert's voice
         elif kind == "templates":

@@ -34,7 +34,7 @@ import sqlalchemy as sa
 from core.models.base import utcnow
 from core.models.budget import budget_reason, items_that_fit
 from core.models.jobs import BatchItem, BatchJob, Claim
-from core.models.statuses import RUNNABLE, ClaimFound, Item, Job, JobStatus
+from core.models.statuses import JOB_UNFINISHED, RUNNABLE, ClaimFound, Item, Job, JobStatus
 from core.storage import job_batches, job_ending
 from core.storage.job_finish import fence, finish
 from core.storage.job_rows import LogLines, Outcome, b, in_flight, items_t, jobs_t, lock_job, new_token, note
@@ -310,3 +310,7 @@ class SqlJobQueue:
     def in_batch(self, job_id: str, batch_id: str) -> list[BatchItem]:
         with self.db.reading() as conn:
             return job_batches.in_batch(conn, job_id, batch_id)
+
+    def unfinished_work(self) -> list[tuple[BatchJob, list[BatchItem]]]:
+        jobs = self.db.jobs.list(where={"status": list(JOB_UNFINISHED)})
+        return [(job, self.db.items.list(where={"job_id": job.id, "status": list(RUNNABLE)})) for job in jobs]

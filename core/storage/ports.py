@@ -338,6 +338,11 @@ class JobQueue(Protocol):
         """Message Batches: the items of ``batch_id`` still waiting for their result."""
         ...
 
+    def unfinished_work(self) -> list[tuple[BatchJob, list[BatchItem]]]:
+        """Each unfinished job (queued, processing or paused) with its items that still have work left (queued
+        or in flight): what a scaffolding record must not be deleted from under."""
+        ...
+
 
 class GenerationLogPort(Protocol):
     """One ``generation_logs`` row per model call, and the job spend the rows add up to

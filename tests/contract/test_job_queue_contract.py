@@ -142,3 +142,18 @@ def test_message_batches_requests_and_submission(db: Database, queue: JobQueue) 
     with db.transaction() as conn:
         assert queue.cancel_in_flight(conn, job.id) == 2
     assert queue.in_batch(job.id, "msgbatch_1") == []
+
+
+def test_unfinished_work_lists_unfinished_jobs_with_only_their_items_left_to_do(db: Database, queue: JobQueue) -> None:
+    running = new_job(db, queue, 3, concurrency=3)
+    first, second = queue.claim(running.id, "w", n=2, lease_s=30).items
+    queue.finish(first, "w", ItemOutcome.success("c1"))  # done: no longer work left
+    paused = new_job(db, queue, 1)
+    db.jobs.update(paused.id, status=Job.PAUSED)  # as a person pausing it leaves it: its item still queued
+    cancelled = new_job(db, queue, 2)
+    with db.transaction() as conn:
+        queue.stop_job(conn, cancelled.id, Job.CANCELLED, "Cancelled.")
+    work = {job.id: sorted(i.position for i in items) for job, items in queue.unfinished_work()}
+    assert work[running.id] == [2, 3]  # one in flight (``second``), one queued; the finished one is gone
+    assert second.position == 2
+    assert work[paused.id] == [1] and cancelled.id not in work
