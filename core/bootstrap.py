@@ -6,6 +6,7 @@ it with settings pointing at a temporary folder (or a test Postgres).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property, partial
@@ -43,6 +44,8 @@ class Services:
     db: Database
     blobs: BlobStore
     extras: dict[str, object] = field(default_factory=dict)
+    #: Guards building the Claude client: batch lanes ask for it concurrently, and exactly one is built.
+    _llm_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False, compare=False)
 
     @property
     def backend_label(self) -> str:
@@ -66,13 +69,22 @@ class Services:
 
     @property
     def llm(self) -> ClaudeClient:
-        """The Claude client, built on first use; no key raises ``LLMUnavailableError`` saying how to add one."""
+        """The Claude client, built once on first use (under a lock: lanes of a batch ask for it together);
+        no key raises ``LLMUnavailableError`` saying how to add one, and the next use asks again."""
         client = self.extras.get("llm")
         if client is None:
-            from core.llm.claude import ClaudeClient  # the SDK is loaded only by what calls Claude
+            with self._llm_lock:
+                client = self.extras.get("llm")
+                if client is None:
+                    from core.llm.claude import ClaudeClient  # the SDK is loaded only by what calls Claude
 
-            client = self.extras["llm"] = ClaudeClient.from_settings(self.settings)
+                    client = self.extras["llm"] = ClaudeClient.from_settings(self.settings)
         return cast("ClaudeClient", client)
+
+    def forget_llm(self) -> None:
+        """Drop the Claude client (a new key or model was saved): the next use builds it again."""
+        with self._llm_lock:
+            self.extras.pop("llm", None)
 
     @cached_property
     def generation(self) -> GenerationService:

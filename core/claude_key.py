@@ -182,7 +182,7 @@ def refresh(svc: Services, fresh: Settings) -> bool:
             setattr(current, name, getattr(fresh, name))
             changed = True
     if changed:
-        svc.extras.pop("llm", None)  # the Claude client is rebuilt with the new key on next use
+        svc.forget_llm()  # the Claude client is rebuilt with the new key on next use
     return changed
 
 
