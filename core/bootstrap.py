@@ -33,7 +33,7 @@ if TYPE_CHECKING:  # each service module is imported on first use, so a command 
     from core.scaffolding.service import ScaffoldingService, TemplateCheck
     from core.spec.projects import SpecProjectService
     from core.stats import Stats
-    from core.storage.ports import JobQueue, ReviewLog, ScaffoldingRows
+    from core.storage.ports import GenerationLogPort, JobQueue, ReviewLog, ScaffoldingRows
 
 
 @dataclass
@@ -120,6 +120,13 @@ class Services:
         return FailuresService(FailuresRepo(self.db), self.blobs)
 
     @cached_property
+    def call_log(self) -> GenerationLogPort:
+        """One ``generation_logs`` row per model call, and the job spend they add up to."""
+        from core.storage.calllog import SqlCallLog
+
+        return SqlCallLog(self.db)
+
+    @cached_property
     def job_queue(self) -> JobQueue:
         """The batch engine's queue (claims, leases, the job's end), shared by the batch service and workers."""
         from core.storage.jobqueue import SqlJobQueue
@@ -151,7 +158,7 @@ class Services:
             scaffolding=self.scaffolding,
             settings=self.settings,
             # The judge shares the app's Claude client, built (and the adapter loaded) only when judging.
-            judge_factory=lambda: ClaudeJudge(self.llm, self.db, self.settings),
+            judge_factory=lambda: ClaudeJudge(self.llm, self.db, self.call_log, self.settings),
         )
 
     @cached_property

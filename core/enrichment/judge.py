@@ -30,7 +30,7 @@ from core.models.logs import GenerationLog
 from core.models.scaffolding import EmotionalArc, ExpertProfile
 from core.models.statuses import Call
 from core.settings import Settings
-from core.storage.database import Database
+from core.storage.ports import GenerationLogPort, Transactions
 
 SYSTEM = prompts.template_source("enrichment/judge_system.md.j2").strip()
 MAX_ATTEMPTS = 2
@@ -100,11 +100,12 @@ def estimate_cost(conversations: Iterable[dict[str, Any]], settings: Settings) -
 class ClaudeJudge:
     """Scores one conversation per call; every call is logged with its cost."""
 
-    def __init__(self, client: MessageClient, db: Database, settings: Settings) -> None:
+    def __init__(
+        self, client: MessageClient, transactions: Transactions, calls: GenerationLogPort, settings: Settings
+    ) -> None:
         self.client = client
-        self.db = db
         self.settings = settings
-        self.ledger = CallLedger(db)
+        self.ledger = CallLedger(transactions, calls)  # each call's row, written before it goes out
         self.retry_delay: Callable[[int, float | None], float] = backoff_s
 
     def judge(

@@ -19,13 +19,20 @@ from core.models.logs import CallStatus, GenerationLog
 from core.models.statuses import Call
 from core.storage.calllog import SqlCallLog
 from core.storage.database import Database
-from core.storage.ports import Connection, GenerationLogPort
+from core.storage.ports import Connection, GenerationLogPort, Transactions
 
 
 class CallLedger:
-    def __init__(self, db: Database) -> None:
-        self.db = db
-        self.log: GenerationLogPort = SqlCallLog(db)
+    """Call rows written through the ``GenerationLogPort`` (``log``), each in a transaction of ``transactions``."""
+
+    def __init__(self, transactions: Transactions, log: GenerationLogPort) -> None:
+        self.transactions = transactions
+        self.log = log
+
+    @classmethod
+    def over(cls, db: Database) -> CallLedger:
+        """The ledger over ``db`` and its call log."""
+        return cls(db, SqlCallLog(db))
 
     def begin(
         self,
@@ -51,7 +58,7 @@ class CallLedger:
         if conn is not None:
             self._insert(conn, entry)
         else:
-            with self.db.transaction() as fresh:
+            with self.transactions.transaction() as fresh:
                 self._insert(fresh, entry)
         return entry
 
@@ -96,7 +103,7 @@ class CallLedger:
         if conn is not None:
             self._update(conn, entry, values)
         else:
-            with self.db.transaction() as fresh:
+            with self.transactions.transaction() as fresh:
                 self._update(fresh, entry, values)
         return entry.model_copy(update=values)
 

@@ -37,7 +37,7 @@ class GenerationRecorder:
         self.blobs = blobs
         self.conversations = conversations
         self.settings = settings
-        self.calls = CallLedger(db)
+        self.calls = CallLedger.over(db)
 
     # -- step 2: the call's log row, written before the call ------------------------------------------
     def begin_call(

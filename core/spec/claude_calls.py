@@ -227,7 +227,7 @@ def _send(
     transient errors are retried here (not inside the SDK), each retry with a row of its own."""
     retries = ctx.settings.max_retries
     for retry in range(retries + 1):
-        entry = CallLedger(ctx.db).begin(
+        entry = CallLedger.over(ctx.db).begin(
             model=request.model,
             estimate_cost=0.0,
             purpose=purpose,
@@ -240,7 +240,7 @@ def _send(
             return ctx.client().stream_message(request, max_retries=0), entry
         except LLMError as err:
             latency = round((time.perf_counter() - started) * 1000)
-            CallLedger(ctx.db).complete(
+            CallLedger.over(ctx.db).complete(
                 entry,
                 reply=None,
                 status=call_status(err.code),
@@ -294,7 +294,7 @@ def _log(
     entry: GenerationLog | None = None,
 ) -> None:
     """Complete the call's ``sent`` row; a Message Batches reply (no row yet) gets its row now."""
-    ledger = CallLedger(ctx.db)
+    ledger = CallLedger.over(ctx.db)
     if entry is None:
         entry = ledger.begin(
             model=request.model,
