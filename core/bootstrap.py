@@ -57,9 +57,7 @@ class Services:
 
     @cached_property
     def conversations(self) -> ConversationStore:
-        from core.conversations.store import ConversationStore
-
-        return ConversationStore(self.db, self.blobs)
+        return conversation_store(self.db, self.blobs)
 
     @cached_property
     def importer(self) -> Importer:
@@ -97,7 +95,11 @@ class Services:
     @cached_property
     def review(self) -> ReviewService:
         return review_service(
-            self.conversations, enricher=lambda: self.enrichment, training_files=lambda: self.training_files
+            self.db,
+            self.blobs,
+            store=self.conversations,
+            enricher=lambda: self.enrichment,
+            training_files=lambda: self.training_files,
         )
 
     @cached_property
@@ -229,13 +231,24 @@ def scaffolding_service(
     )
 
 
+def conversation_store(db: Database, blobs: BlobStore) -> ConversationStore:
+    """The conversation store over ``db`` (a signed-in user's view, or the system's): its transactions, its
+    ``ConversationRows`` port, and the files in ``blobs``."""
+    from core.conversations.store import ConversationStore
+
+    return ConversationStore(db, db.conversations, blobs)
+
+
 def review_service(
-    store: ConversationStore,
+    db: Database,
+    blobs: BlobStore,
     *,
+    store: ConversationStore | None = None,
     enricher: Callable[[], Enricher] | None = None,
     training_files: Callable[[], TrainingFiles] | None = None,
 ) -> ReviewService:
-    """The review service over ``store``'s database (a signed-in user's view, or the system's), with its ports.
+    """The review service over ``db`` (a signed-in user's view, or the system's) and ``blobs``, with its ports
+    (``store``: the app's conversation store over them, else one is built).
 
     Without ``enricher`` and ``training_files`` it is for reads, decisions and ratings only (tools, tests)."""
     from core.review.service import ReviewService
@@ -243,9 +256,8 @@ def review_service(
     from core.storage.review_log_repo import ReviewLogRepo
     from core.storage.scaffolding_repo import ScaffoldingRepo
 
-    db = store.db
     return ReviewService(
-        store,
+        store if store is not None else conversation_store(db, blobs),
         transactions=db,
         conversations=db.conversations,
         log=ReviewLogRepo(db),

@@ -25,19 +25,18 @@ from core.storage.blobs import (
     parsed_conversation_path,
     raw_conversation_path,
 )
-from core.storage.database import Database
-from core.storage.ports import Connection, ConversationRows
+from core.storage.ports import Connection, ConversationRows, Transactions
 
 __all__ = ["ConversationStore", "Provenance", "content_fingerprint", "parse_reply", "search_text"]
 
 
 class ConversationStore:
-    """Conversations as files and rows. ``db`` is the unit of work (``Transactions``); the rows are its
-    ``ConversationRows`` port (``rows``)."""
+    """Conversations as files and rows: ``transactions`` is the unit of work, ``rows`` the ``ConversationRows``
+    port, ``blobs`` the files (all given by ``core.bootstrap.conversation_store``)."""
 
-    def __init__(self, db: Database, blobs: BlobStore) -> None:
-        self.db = db
-        self.rows: ConversationRows = db.conversations
+    def __init__(self, transactions: Transactions, rows: ConversationRows, blobs: BlobStore) -> None:
+        self.transactions = transactions
+        self.rows = rows
         self.blobs = blobs
 
     def find_duplicate(self, turns: list[Any], *, created_by: str | None = None) -> Conversation | None:
@@ -126,7 +125,7 @@ class ConversationStore:
     ) -> Conversation:
         """Insert the row (after ``guard``, in one transaction); on failure remove the files this call wrote."""
         try:
-            with self.db.transaction() as conn:
+            with self.transactions.transaction() as conn:
                 if guard is not None:
                     guard(conn)
                 return self.rows.add(row, conn=conn)

@@ -92,7 +92,7 @@ def _save(
     )
     store.blobs.put(CONVERSATION_FILES, path, after)
     try:
-        with store.db.transaction() as conn:
+        with store.transactions.transaction() as conn:
             store.rows.write_if_unchanged(
                 conn,
                 row,

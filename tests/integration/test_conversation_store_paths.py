@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from core.conversations.store import ConversationStore, Provenance
+from core.bootstrap import conversation_store
+from core.conversations.store import Provenance
 from core.errors import ConflictError
 from core.models.base import new_id
 from core.storage.blobs import CONVERSATION_FILES, LocalBlobStore
@@ -16,7 +17,7 @@ from tests.support.review_data import raw_reply
 
 
 def test_a_failed_second_store_of_one_id_leaves_the_first_ones_files(db: Database, tmp_path: Path) -> None:
-    store = ConversationStore(db, LocalBlobStore(tmp_path / "buckets"))
+    store = conversation_store(db, LocalBlobStore(tmp_path / "buckets"))
     conversation_id = new_id()
     first = store.ingest(raw_reply("First words.", "First answer."), Provenance(), conversation_id=conversation_id)
     raw_before = store.blobs.get(CONVERSATION_FILES, first.raw_response_path or "")
@@ -28,7 +29,7 @@ def test_a_failed_second_store_of_one_id_leaves_the_first_ones_files(db: Databas
 
 
 def test_storing_the_same_text_twice_keeps_the_stored_files(db: Database, tmp_path: Path) -> None:
-    store = ConversationStore(db, LocalBlobStore(tmp_path / "buckets"))
+    store = conversation_store(db, LocalBlobStore(tmp_path / "buckets"))
     conversation_id, text = new_id(), raw_reply("Same words.", "Same answer.")
     first = store.ingest(text, Provenance(), conversation_id=conversation_id)
     with pytest.raises(ConflictError):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from core.bootstrap import scaffolding_service
+from core.bootstrap import conversation_store, scaffolding_service
 from core.conversations.store import ConversationStore
 from core.conversations.versions import VersionConflict
 from core.errors import ConflictError
@@ -25,16 +25,16 @@ TURNS = ("I am worried about {n}.", "Let us look at it.", "What should I do firs
 
 @pytest.fixture
 def store(db: Database, tmp_path: Path) -> ConversationStore:
-    return ConversationStore(db, LocalBlobStore(tmp_path / "buckets"))
+    return conversation_store(db, LocalBlobStore(tmp_path / "buckets"))
 
 
 def turns_of(store: ConversationStore, conversation_id: str) -> list[str]:
-    row = store.db.conversations.get(conversation_id)
+    row = store.rows.get(conversation_id)
     return [t["content"] for t in (store.read_json(row.file_path) or {})["turns"]]
 
 
 def test_an_edit_that_lost_the_race_is_applied_again_on_the_fresh_file(
-    store: ConversationStore, monkeypatch: pytest.MonkeyPatch
+    store: ConversationStore, db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     c = add_conversation(store, *(t.format(n="rent") for t in TURNS))
     read = store.read_json
@@ -44,21 +44,19 @@ def test_an_edit_that_lost_the_race_is_applied_again_on_the_fresh_file(
         data = read(path)
         if not raced:  # between A's read and A's write, B edits another turn
             raced.append(path)
-            revisions.edit_turn(
-                store, ReviewLogRepo(store.db), c.conversation_id, 4, "B: start with the fixed costs.", "B"
-            )
+            revisions.edit_turn(store, ReviewLogRepo(db), c.conversation_id, 4, "B: start with the fixed costs.", "B")
         return data
 
     monkeypatch.setattr(store, "read_json", read_then_someone_else_edits)
-    revisions.edit_turn(store, ReviewLogRepo(store.db), c.conversation_id, 2, "A: let us look at it together.", "A")
+    revisions.edit_turn(store, ReviewLogRepo(db), c.conversation_id, 2, "A: let us look at it together.", "A")
     turns = turns_of(store, c.conversation_id)
     assert turns[1] == "A: let us look at it together." and turns[3] == "B: start with the fixed costs."
-    assert len(store.db.turn_revisions.list(where={"conversation_id": c.conversation_id})) == 2
-    assert store.db.conversations.get(c.conversation_id).row_version == c.row_version + 2
+    assert len(db.turn_revisions.list(where={"conversation_id": c.conversation_id})) == 2
+    assert store.rows.get(c.conversation_id).row_version == c.row_version + 2
 
 
 def test_an_edit_of_a_turn_someone_else_just_changed_is_a_conflict(
-    store: ConversationStore, monkeypatch: pytest.MonkeyPatch
+    store: ConversationStore, db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     c = add_conversation(store, *(t.format(n="rent") for t in TURNS))
     read = store.read_json
@@ -68,21 +66,21 @@ def test_an_edit_of_a_turn_someone_else_just_changed_is_a_conflict(
         data = read(path)
         if not raced:
             raced.append(path)
-            revisions.edit_turn(store, ReviewLogRepo(store.db), c.conversation_id, 2, "B's words.", "B")
+            revisions.edit_turn(store, ReviewLogRepo(db), c.conversation_id, 2, "B's words.", "B")
         return data
 
     monkeypatch.setattr(store, "read_json", read_then_same_turn_edited)
     with pytest.raises(ConflictError, match="changed by someone else"):
-        revisions.edit_turn(store, ReviewLogRepo(store.db), c.conversation_id, 2, "A's words.", "A")
+        revisions.edit_turn(store, ReviewLogRepo(db), c.conversation_id, 2, "A's words.", "A")
     assert turns_of(store, c.conversation_id)[1] == "B's words."  # B's edit is kept, A's is not applied
     files = store.blobs.list(CONVERSATION_FILES)
-    row = store.db.conversations.get(c.conversation_id)
+    row = store.rows.get(c.conversation_id)
     assert row.file_path in files and all(
         "A's words" not in store.blobs.get(CONVERSATION_FILES, f).decode() for f in files
     )
 
 
-def edit_at_once(store: ConversationStore, conversation_id: str) -> list[Exception]:
+def edit_at_once(store: ConversationStore, db: Database, conversation_id: str) -> list[Exception]:
     """Turn 2 by A and turn 4 by B, released at the same moment from two threads."""
     barrier = threading.Barrier(2)
     errors: list[Exception] = []
@@ -90,9 +88,7 @@ def edit_at_once(store: ConversationStore, conversation_id: str) -> list[Excepti
     def edit(turn: int, who: str) -> None:
         barrier.wait()
         try:
-            revisions.edit_turn(
-                store, ReviewLogRepo(store.db), conversation_id, turn, f"{who} edited turn {turn}.", who
-            )
+            revisions.edit_turn(store, ReviewLogRepo(db), conversation_id, turn, f"{who} edited turn {turn}.", who)
         except Exception as err:
             errors.append(err)
 
@@ -104,16 +100,16 @@ def edit_at_once(store: ConversationStore, conversation_id: str) -> list[Excepti
     return errors
 
 
-def test_two_editors_at_once_never_lose_an_edit(store: ConversationStore) -> None:
+def test_two_editors_at_once_never_lose_an_edit(store: ConversationStore, db: Database) -> None:
     for round_number in range(6):
         c = add_conversation(store, *(t.format(n=f"round {round_number}") for t in TURNS))
-        assert edit_at_once(store, c.conversation_id) == []
+        assert edit_at_once(store, db, c.conversation_id) == []
         turns = turns_of(store, c.conversation_id)
         assert (turns[1], turns[3]) == ("A edited turn 2.", "B edited turn 4.")
 
 
 def test_enrichment_racing_a_turn_edit_ends_with_the_edit(
-    store: ConversationStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    store: ConversationStore, db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from core.enrichment import pipeline
     from core.enrichment.pipeline import EnrichmentService
@@ -122,12 +118,12 @@ def test_enrichment_racing_a_turn_edit_ends_with_the_edit(
     from core.storage.scaffolding_repo import ScaffoldingRepo
 
     c = add_conversation(store, *(t.format(n="rent") for t in TURNS))
-    scaffolding = scaffolding_service(store.db)
+    scaffolding = scaffolding_service(db)
     install_defaults(scaffolding)  # enrichment writes the expert's voice into each pair
     enrichment = EnrichmentService(
-        transactions=store.db,
+        transactions=db,
         conversations=store.rows,
-        scaffolding_rows=ScaffoldingRepo(store.db),
+        scaffolding_rows=ScaffoldingRepo(db),
         blobs=store.blobs,
         scaffolding=scaffolding,
         settings=Settings(),
@@ -138,15 +134,13 @@ def test_enrichment_racing_a_turn_edit_ends_with_the_edit(
     def slow_scoring(*args: object, **kwargs: object) -> object:  # a slow judge: an edit lands meanwhile
         if not edited:
             edited.append(
-                revisions.edit_turn(
-                    store, ReviewLogRepo(store.db), c.conversation_id, 2, "Edited while enriching.", "A"
-                )
+                revisions.edit_turn(store, ReviewLogRepo(db), c.conversation_id, 2, "Edited while enriching.", "A")
             )
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(pipeline, "score_and_build", slow_scoring)
     outcome = enrichment.run_one(c.conversation_id)
-    row = store.db.conversations.get(c.conversation_id)
+    row = store.rows.get(c.conversation_id)
     assert (outcome.outcome, outcome.error, row.enrichment_status) == ("succeeded", None, "completed")
     enriched = store.blobs.get(CONVERSATION_FILES, row.enriched_file_path or "").decode()
     assert outcome.outcome == "succeeded" and row.enrichment_status == "completed"
@@ -155,8 +149,8 @@ def test_enrichment_racing_a_turn_edit_ends_with_the_edit(
 
 def test_a_write_on_an_old_version_is_refused(store: ConversationStore) -> None:
     c = add_conversation(store)
-    with store.db.transaction() as conn:
+    with store.transactions.transaction() as conn:
         store.rows.write_if_unchanged(conn, c, review_notes="first")
-    with pytest.raises(VersionConflict), store.db.transaction() as conn:
+    with pytest.raises(VersionConflict), store.transactions.transaction() as conn:
         store.rows.write_if_unchanged(conn, c, review_notes="second, on the old version")
-    assert store.db.conversations.get(c.conversation_id).review_notes == "first"
+    assert store.rows.get(c.conversation_id).review_notes == "first"

@@ -12,7 +12,7 @@ from tests.support.review_data import add_conversation, add_ready, review_fixtur
 def test_approve_records_status_reviewer_time_and_history(review: ReviewService) -> None:
     c = add_ready(review.store)
     review.decide(c.conversation_id, "approve", "Ana", comment="Warm and clear")
-    row = review.store.db.conversations.get(c.conversation_id)
+    row = review.store.rows.get(c.conversation_id)
     assert (row.review_status, row.reviewed_by, row.review_notes) == ("approved", "Ana", "Warm and clear")
     assert row.reviewed_at is not None
     [entry] = review.history(c.conversation_id)
@@ -29,7 +29,7 @@ def test_reject_requires_a_reason_and_keeps_it(review: ReviewService) -> None:
     with pytest.raises(ValidationError, match="needs a reason"):
         review.decide(c.conversation_id, "reject", "Ana")
     review.decide(c.conversation_id, "reject", "Ana", reasons=["Off-voice"], comment="too salesy")
-    row = review.store.db.conversations.get(c.conversation_id)
+    row = review.store.rows.get(c.conversation_id)
     assert (row.review_status, row.review_notes) == ("rejected", "Off-voice — too salesy")
     assert review.history(c.conversation_id)[0].reasons == ["Off-voice"]
 
@@ -48,7 +48,7 @@ def test_approving_a_rejected_conversation_is_refused_and_changes_nothing(review
     with pytest.raises(ConflictError, match="Cannot approve") as err:
         review.decide(c.conversation_id, "approve", "Ben")
     assert err.value.hint == "Move it back to review first."
-    assert review.store.db.conversations.get(c.conversation_id).review_status == "rejected"
+    assert review.store.rows.get(c.conversation_id).review_status == "rejected"
     assert len(review.history(c.conversation_id)) == 1
 
 
@@ -58,7 +58,7 @@ def test_archive_and_move_back_to_review(review: ReviewService) -> None:
     with pytest.raises(ConflictError, match="already archived"):
         review.decide(c.conversation_id, "archive", "Ana")
     review.decide(c.conversation_id, "move_to_review", "Ben")
-    assert review.store.db.conversations.get(c.conversation_id).review_status == "pending_review"
+    assert review.store.rows.get(c.conversation_id).review_status == "pending_review"
 
 
 def test_a_parse_failed_conversation_cannot_be_approved(review: ReviewService) -> None:
@@ -93,12 +93,12 @@ def test_bulk_reject_checks_the_reason_before_touching_any_row(review: ReviewSer
     c = add_ready(review.store)
     with pytest.raises(ValidationError):
         review.bulk([c.conversation_id], "reject", "Ana")
-    assert review.store.db.conversations.get(c.conversation_id).review_status == "pending_review"
+    assert review.store.rows.get(c.conversation_id).review_status == "pending_review"
 
 
 def test_a_stale_status_is_refused_by_compare_and_set(review: ReviewService) -> None:
     c = add_ready(review.store)
-    stale = review.store.db.conversations.get(c.conversation_id)
+    stale = review.store.rows.get(c.conversation_id)
     review.decide(c.conversation_id, "approve", "Ana")
-    with review.store.db.transaction() as conn, pytest.raises(ConflictError, match="changed by someone else"):
+    with review.store.transactions.transaction() as conn, pytest.raises(ConflictError, match="changed by someone else"):
         review._apply(conn, stale, "reject", "Ben", "late", [])

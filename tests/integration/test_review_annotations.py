@@ -12,6 +12,7 @@ from core.conversations.store import Provenance
 from core.errors import ConfigError, ConflictError, ValidationError
 from core.review.service import ReviewService
 from core.storage.blobs import CONVERSATION_FILES
+from core.storage.database import Database
 from tests.support.review_data import add_conversation, review_fixture  # noqa: F401 (the "review" fixture)
 
 
@@ -57,7 +58,7 @@ def test_editing_a_turn_keeps_the_original_and_the_raw_reply(review: ReviewServi
     )
     result = review.edit_turn(c.conversation_id, 2, "Let us begin with your fixed costs.", "Ana")
     assert result.revision.original_content == "Let us start with the rent."
-    row = review.store.db.conversations.get(c.conversation_id)
+    row = review.store.rows.get(c.conversation_id)
     parsed = review.store.read_json(row.file_path) or {}
     assert parsed["turns"][1]["content"] == "Let us begin with your fixed costs."
     assert row.row_version == c.row_version + 1 and row.file_path != c.file_path  # each version its own file
@@ -69,18 +70,18 @@ def test_editing_a_turn_keeps_the_original_and_the_raw_reply(review: ReviewServi
 def test_editing_a_turn_updates_search_text_and_resets_enrichment(review: ReviewService) -> None:
     c = add_conversation(review.store, "My budget is a mess.", "Start with rent.", enrichment_status="completed")
     result = review.edit_turn(c.conversation_id, 2, "Start with groceries.", "Ana")
-    row = review.store.db.conversations.get(c.conversation_id)
+    row = review.store.rows.get(c.conversation_id)
     assert "groceries" in row.search_text and "rent" not in row.search_text
     assert row.enrichment_status == "not_started"
     assert not result.re_enriched and "no enrichment connected" in result.message
 
 
-def test_editing_a_turn_re_enriches_when_enrichment_exists(review: ReviewService) -> None:
+def test_editing_a_turn_re_enriches_when_enrichment_exists(review: ReviewService, db: Database) -> None:
     c = add_conversation(review.store)
     asked: list[list[str]] = []
     done = SimpleNamespace(text=lambda: "1 succeeded")
     enricher = SimpleNamespace(run_many=lambda ids: asked.append(ids) or done)
-    review = review_service(review.store, enricher=lambda: enricher)
+    review = review_service(db, review.store.blobs, store=review.store, enricher=lambda: enricher)
     result = review.edit_turn(c.conversation_id, 1, "A new first line.", "Ana")
     assert result.re_enriched and asked == [[c.conversation_id]]
 
@@ -109,11 +110,11 @@ def test_bulk_enrich_and_training_file_say_when_the_feature_is_missing(review: R
     assert review.history(c.conversation_id) == []
 
 
-def test_add_to_training_file_records_who_added_it(review: ReviewService) -> None:
+def test_add_to_training_file_records_who_added_it(review: ReviewService, db: Database) -> None:
     c = add_conversation(review.store)
     change = SimpleNamespace(summary=lambda: "added 1")
     files = SimpleNamespace(add_or_create=lambda *a, **k: change)
-    review = review_service(review.store, training_files=lambda: files)
+    review = review_service(db, review.store.blobs, store=review.store, training_files=lambda: files)
     assert review.add_to_training_file([c.conversation_id], "Ana", file_name="Q3") == "added 1"
     [entry] = review.history(c.conversation_id)
     assert (entry.action, entry.performed_by, entry.details) == ("added_to_training_file", "Ana", {"file_name": "Q3"})

@@ -11,6 +11,7 @@ from core.models.logs import FailedGeneration
 from core.review.failures import FailureFilters, failure_report
 from core.review.queries import GridFilters, GridQuery, neighbours
 from core.review.service import ReviewService
+from core.storage.database import Database
 from core.storage.failures_repo import FailuresRepo
 from tests.support.review_data import add_conversation, review_fixture  # noqa: F401 (the "review" fixture)
 
@@ -94,37 +95,33 @@ def test_filter_options_list_the_keys_of_active_rows(review: ReviewService) -> N
     assert options["emotional_arc_key"] == ["fear_to_calm"]
 
 
-def test_the_review_indexes_exist_after_migration(review: ReviewService) -> None:
-    names = {i["name"] for i in sa.inspect(review.store.db.engine).get_indexes("conversations")}
+def test_the_review_indexes_exist_after_migration(db: Database) -> None:
+    names = {i["name"] for i in sa.inspect(db.engine).get_indexes("conversations")}
     assert {"ix_conversations_active_created", "ix_conversations_active_review_created"} <= names
 
 
-def _failure(review: ReviewService, **fields: object) -> FailedGeneration:
-    return review.store.db.failures.add(FailedGeneration.model_validate({"prompt": "p", "model": "m", **fields}))
+def _failure(db: Database, **fields: object) -> FailedGeneration:
+    return db.failures.add(FailedGeneration.model_validate({"prompt": "p", "model": "m", **fields}))
 
 
-def test_failed_generations_filter_by_type_stop_reason_pattern_and_job(review: ReviewService) -> None:
-    a = _failure(
-        review, failure_type="truncation", stop_reason="max_tokens", truncation_pattern="mid_word", job_id="j1"
-    )
-    b = _failure(review, failure_type="parse_error", stop_reason="end_turn", job_id="j2")
-    assert [r.id for r in FailuresRepo(review.store.db).page(FailureFilters(failure_type=["truncation"])).rows] == [
-        a.id
-    ]
-    assert [r.id for r in FailuresRepo(review.store.db).page(FailureFilters(stop_reason=["end_turn"])).rows] == [b.id]
-    assert FailuresRepo(review.store.db).page(FailureFilters(truncation_pattern=["mid_word"], job_id=["j2"])).total == 0
-    assert FailuresRepo(review.store.db).filter_options()["job_id"] == ["j1", "j2"]
+def test_failed_generations_filter_by_type_stop_reason_pattern_and_job(db: Database) -> None:
+    a = _failure(db, failure_type="truncation", stop_reason="max_tokens", truncation_pattern="mid_word", job_id="j1")
+    b = _failure(db, failure_type="parse_error", stop_reason="end_turn", job_id="j2")
+    assert [r.id for r in FailuresRepo(db).page(FailureFilters(failure_type=["truncation"])).rows] == [a.id]
+    assert [r.id for r in FailuresRepo(db).page(FailureFilters(stop_reason=["end_turn"])).rows] == [b.id]
+    assert FailuresRepo(db).page(FailureFilters(truncation_pattern=["mid_word"], job_id=["j2"])).total == 0
+    assert FailuresRepo(db).filter_options()["job_id"] == ["j1", "j2"]
 
 
-def test_failure_report_is_the_stored_file_or_the_row_as_json(review: ReviewService) -> None:
-    kept = _failure(review, id="x", raw_file_path="2025/03/failed-x-2025.json")  # report paths name their failure
+def test_failure_report_is_the_stored_file_or_the_row_as_json(review: ReviewService, db: Database) -> None:
+    kept = _failure(db, id="x", raw_file_path="2025/03/failed-x-2025.json")  # report paths name their failure
     review.store.blobs.put("failed-generation-files", "2025/03/failed-x-2025.json", b'{"kept": true}')
-    assert failure_report(FailuresRepo(review.store.db), review.store.blobs, kept.id) == (
+    assert failure_report(FailuresRepo(db), review.store.blobs, kept.id) == (
         "failed-x-2025.json",
         b'{"kept": true}',
     )
-    bare = _failure(review, error_message="boom")
-    name, data = failure_report(FailuresRepo(review.store.db), review.store.blobs, bare.id)
+    bare = _failure(db, error_message="boom")
+    name, data = failure_report(FailuresRepo(db), review.store.blobs, bare.id)
     assert name == f"failed-{bare.id}.json" and b'"boom"' in data
 
 

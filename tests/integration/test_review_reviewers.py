@@ -50,7 +50,7 @@ def test_approving_an_unenriched_conversation_needs_a_recorded_confirmation(revi
     with pytest.raises(ConfirmationNeeded) as err:
         review.decide(c.conversation_id, "approve", "Ana")
     assert err.value.risks == ["not_enriched", "not_scored", "truncated"]
-    assert review.store.db.conversations.get(c.conversation_id).review_status == "pending_review"
+    assert review.store.rows.get(c.conversation_id).review_status == "pending_review"
     review.decide(c.conversation_id, "approve", "Ana", confirm=RISKS)
     [entry] = review.history(c.conversation_id)
     assert entry.action == "approved" and entry.details == {
@@ -71,9 +71,9 @@ def test_undo_puts_each_conversation_back_and_keeps_the_history(review: ReviewSe
     review.bulk([a.conversation_id, b.conversation_id], "approve", "Ana")
     result = review.undo([a.conversation_id, b.conversation_id], "Ana")
     assert result.done == [a.conversation_id, b.conversation_id]
-    assert review.store.db.conversations.get(a.conversation_id).review_status == "pending_review"
-    assert review.store.db.conversations.get(a.conversation_id).reviewed_by is None
-    assert review.store.db.conversations.get(b.conversation_id).review_status == "needs_revision"
+    assert review.store.rows.get(a.conversation_id).review_status == "pending_review"
+    assert review.store.rows.get(a.conversation_id).reviewed_by is None
+    assert review.store.rows.get(b.conversation_id).review_status == "needs_revision"
     assert review.history(a.conversation_id)[0].details == {"undo_of": review.history(a.conversation_id)[1].id}
 
 
@@ -82,7 +82,7 @@ def test_undo_refuses_a_conversation_moved_again_since(review: ReviewService) ->
     review.decide(a.conversation_id, "approve", "Ana")
     review.decide(a.conversation_id, "archive", "Ben")
     review.undo([a.conversation_id], "Ana")  # undoes the archive, back to approved
-    assert review.store.db.conversations.get(a.conversation_id).review_status == "approved"
+    assert review.store.rows.get(a.conversation_id).review_status == "approved"
     fresh = add_ready(review.store)
     assert review.undo([fresh.conversation_id], "Ana").refused[0].reason == "there is no decision to undo"
 

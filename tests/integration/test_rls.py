@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from core.bootstrap import review_service, scaffolding_service
+from core.bootstrap import conversation_store, review_service, scaffolding_service
 from core.conversations.store import ConversationStore, Provenance
 from core.demo import load_demo
 from core.errors import AccessDeniedError, NotFoundError
@@ -169,7 +169,7 @@ def _parsed_conversation(
     rls: Rls, tmp_path_factory: pytest.TempPathFactory, owner: str
 ) -> tuple[str, ConversationStore]:
     """A conversation of ``owner`` with a parsed file, stored by the worker (system work)."""
-    store = ConversationStore(rls.worker, LocalBlobStore(tmp_path_factory.mktemp("blobs")))
+    store = conversation_store(rls.worker, LocalBlobStore(tmp_path_factory.mktemp("blobs")))
     raw = '{"conversation_metadata": {"client_persona": "Ann", "session_context": "s", "conversation_phase": "p"},'
     raw += ' "turns": [{"turn_number": 1, "role": "user", "content": "Hello there, I need help.",'
     raw += ' "emotional_context": {"primary_emotion": "worry", "intensity": 0.7}}]}'
@@ -179,14 +179,14 @@ def _parsed_conversation(
 
 def _view(user_db: Database, store: ConversationStore) -> ReviewService:
     """The review service as a signed-in user sees it (what a page holds)."""
-    return review_service(ConversationStore(user_db, store.blobs))
+    return review_service(user_db, store.blobs)
 
 
 def test_a_reviewer_edits_a_turn_of_another_users_conversation(
     rls: Rls, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     conversation_id, store = _parsed_conversation(rls, tmp_path_factory, USER_A)
-    system_review = review_service(store)
+    system_review = review_service(rls.worker, store.blobs, store=store)
     result = system_review.edit_turn_for(
         _view(rls.reviewer(), store), conversation_id, 1, "Hello, I could use some help.", "rev"
     )
@@ -199,14 +199,16 @@ def test_a_user_cannot_edit_a_turn_of_someone_elses_conversation(
 ) -> None:
     conversation_id, store = _parsed_conversation(rls, tmp_path_factory, USER_A)
     with pytest.raises(NotFoundError):
-        review_service(store).edit_turn_for(_view(rls.user(USER_B), store), conversation_id, 1, "Changed by B.", "b")
+        review_service(rls.worker, store.blobs, store=store).edit_turn_for(
+            _view(rls.user(USER_B), store), conversation_id, 1, "Changed by B.", "b"
+        )
     assert rls.worker.turn_revisions.count() == 0
 
 
 def test_the_demo_loaded_for_a_user_shares_its_scaffolding_and_gives_them_the_conversations(
     rls: Rls, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    store = ConversationStore(rls.worker, LocalBlobStore(tmp_path_factory.mktemp("blobs")))
+    store = conversation_store(rls.worker, LocalBlobStore(tmp_path_factory.mktemp("blobs")))
     importer = Importer(store, scaffolding_service(rls.worker), max_bytes=10**7)
     result = load_demo(importer, created_by=USER_A)
     assert rls.user(USER_A).conversations.count() == result.conversations_added >= 12

@@ -11,8 +11,8 @@ import pytest
 import sqlalchemy as sa
 
 from core.batch.generation_processor import GenerationProcessor
-from core.bootstrap import review_service, scaffolding_service
-from core.conversations.store import ConversationStore, Provenance
+from core.bootstrap import conversation_store, review_service, scaffolding_service
+from core.conversations.store import Provenance
 from core.demo import load_demo
 from core.errors import AccessDeniedError, ConflictError
 from core.export import ExportService, TrainingFileService
@@ -49,14 +49,14 @@ def blobs(tmp_path: Path) -> LocalBlobStore:
 
 
 def _stored(db: Database, blobs: LocalBlobStore, owner: str, text: str = RAW) -> Conversation:
-    return ConversationStore(db, blobs).ingest(text, Provenance(), created_by=owner)
+    return conversation_store(db, blobs).ingest(text, Provenance(), created_by=owner)
 
 
 # -- 7: the batch worker resolves scaffolding as the job's owner ---------------------------------------
 def _generation(db: Database, blobs: LocalBlobStore, tmp_path: Path) -> GenerationService:
     scaffolding = scaffolding_service(db)
     settings = Settings(data_dir=tmp_path / "data")
-    return GenerationService(db, blobs, scaffolding, ConversationStore(db, blobs), settings, llm=lambda: None)  # type: ignore[arg-type,return-value]
+    return GenerationService(db, blobs, scaffolding, conversation_store(db, blobs), settings, llm=lambda: None)  # type: ignore[arg-type,return-value]
 
 
 def test_a_batch_job_uses_only_the_scaffolding_its_owner_can_see(
@@ -124,7 +124,7 @@ def _planted(rls: Rls, blobs: LocalBlobStore) -> tuple[Conversation, Conversatio
 
 def test_a_download_never_follows_a_row_to_another_users_file(rls: Rls, blobs: LocalBlobStore) -> None:
     _theirs, mine = _planted(rls, blobs)
-    review_as_a = review_service(ConversationStore(rls.user(USER_A), blobs))
+    review_as_a = review_service(rls.user(USER_A), blobs)
     with pytest.raises(AccessDeniedError, match="outside its owner's folder"):
         review_as_a.download(mine.conversation_id, "raw")
 
@@ -132,10 +132,10 @@ def test_a_download_never_follows_a_row_to_another_users_file(rls: Rls, blobs: L
 def test_a_turn_edit_never_overwrites_another_users_file(rls: Rls, blobs: LocalBlobStore) -> None:
     theirs, mine = _planted(rls, blobs)
     before = blobs.get(CONVERSATION_FILES, theirs.file_path or "")
-    system_review = review_service(ConversationStore(rls.worker, blobs))
+    system_review = review_service(rls.worker, blobs)
     with pytest.raises(AccessDeniedError):
         system_review.edit_turn_for(
-            review_service(ConversationStore(rls.user(USER_A), blobs)),
+            review_service(rls.user(USER_A), blobs),
             mine.conversation_id,
             1,
             "Overwritten by A.",
@@ -146,7 +146,7 @@ def test_a_turn_edit_never_overwrites_another_users_file(rls: Rls, blobs: LocalB
 
 
 def _training_files(db: Database, blobs: LocalBlobStore) -> TrainingFileService:
-    store = ConversationStore(db, blobs)
+    store = conversation_store(db, blobs)
     return TrainingFileService(ExportService(store, scaffolding_service(db)), TrainingFilesRepo(db))
 
 
@@ -203,7 +203,7 @@ def test_a_failure_row_cannot_point_at_another_failures_report(rls: Rls, tmp_pat
 
 # -- 9: uniqueness per owner -----------------------------------------------------------------------
 def test_a_second_users_demo_load_gets_rows_of_its_own(rls: Rls, blobs: LocalBlobStore) -> None:
-    importer = Importer(ConversationStore(rls.worker, blobs), scaffolding_service(rls.worker), max_bytes=10**7)
+    importer = Importer(conversation_store(rls.worker, blobs), scaffolding_service(rls.worker), max_bytes=10**7)
     first = load_demo(importer, created_by=USER_A)
     second = load_demo(importer, created_by=USER_B)
     assert second.conversations_added == first.conversations_added >= 12
@@ -218,7 +218,7 @@ def test_importing_a_file_another_user_has_is_not_refused_and_reveals_nothing(
 ) -> None:
     def importer(user: str) -> Importer:
         db = rls.user(user)
-        return Importer(ConversationStore(db, blobs), scaffolding_service(db), max_bytes=10**7)
+        return Importer(conversation_store(db, blobs), scaffolding_service(db), max_bytes=10**7)
 
     data = (FIXTURES / fixture).read_bytes()
     first = importer(USER_A).import_bytes(data, source=fixture, created_by=USER_A)
@@ -248,14 +248,10 @@ def test_scaffolding_keys_and_training_file_names_are_unique_per_owner(rls: Rls)
 def test_a_plain_user_cannot_approve_their_own_conversation(rls: Rls, blobs: LocalBlobStore) -> None:
     mine = _stored(rls.worker, blobs, USER_A)
     with pytest.raises(AccessDeniedError, match="only reviewers decide"):
-        review_service(ConversationStore(rls.user(USER_A), blobs)).decide(
-            mine.conversation_id, "approve", "Ann", confirm=RISKS
-        )
+        review_service(rls.user(USER_A), blobs).decide(mine.conversation_id, "approve", "Ann", confirm=RISKS)
     assert rls.worker.conversations.get(mine.conversation_id).review_status == "pending_review"
     assert rls.worker.review_actions.count() == 0
-    review_service(ConversationStore(rls.reviewer(), blobs)).decide(
-        mine.conversation_id, "approve", "Rita", confirm=RISKS
-    )
+    review_service(rls.reviewer(), blobs).decide(mine.conversation_id, "approve", "Rita", confirm=RISKS)
     assert rls.worker.conversations.get(mine.conversation_id).review_status == "approved"
 
 

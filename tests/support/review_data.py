@@ -55,4 +55,4 @@ def add_ready(store: ConversationStore, *texts: str, name: str | None = None, **
 @pytest.fixture(name="review")
 def review_fixture(db: Database, tmp_path: Path) -> ReviewService:
     """A review service over the parametrised ``db`` (SQLite and Postgres) and local blob buckets."""
-    return review_service(ConversationStore(db, LocalBlobStore(tmp_path / "buckets")))
+    return review_service(db, LocalBlobStore(tmp_path / "buckets"))
