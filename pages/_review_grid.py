@@ -46,7 +46,7 @@ def filter_options(svc: Services) -> dict[str, list[str]]:
 def filter_row(options: dict[str, list[str]], names: Names, query: GridQuery) -> GridQuery:
     """Status, enrichment, search, sort and the rarer filters in a popover; returns the query they describe."""
     current = query.filters
-    cols = st.columns([3, 3, 3, 3.2, 1.4], vertical_alignment="bottom")
+    cols = st.columns([2.8, 2.6, 3, 3, 2.2], vertical_alignment="bottom")
     statuses = cols[0].multiselect(
         "Review status",
         REVIEW_STATUSES,
@@ -191,7 +191,7 @@ def bulk_bar(svc: Services, ids: list[str], reviewer: str) -> list[str] | None:
         comment = st.text_input("Comment (kept in the history)", key="bulk_comment")
         if st.button(f"Reject {len(ids)}", key="bulk_reject", disabled=not ids):
             run = ("reject", {"reasons": reasons, "comment": comment})
-    if cols[3].button("Needs another pass", key="bulk_needs_revision", disabled=not ids):
+    if cols[3].button("Another pass", key="bulk_needs_revision", disabled=not ids):
         run = ("needs_revision", {})
     if cols[4].button("Archive", key="bulk_archive", disabled=not ids):
         run = ("archive", {})
