@@ -10,7 +10,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property, partial
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from core.settings import Settings
 from core.storage.blobs import BlobStore, LocalBlobStore
@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # each service module is imported on first use, so a command 
     from core.review.failures import FailuresService
     from core.review.integrations import Enricher, TrainingFiles
     from core.review.service import ReviewService
-    from core.scaffolding.service import ScaffoldingService, TemplateCheck
+    from core.scaffolding.service import Kind, ScaffoldingService, TemplateCheck
     from core.spec.projects import SpecProjectService
     from core.stats import Stats
     from core.storage.ports import GenerationLogPort, JobQueue, ReviewLog, ScaffoldingRows
@@ -53,7 +53,7 @@ class Services:
 
     @cached_property
     def scaffolding(self) -> ScaffoldingService:
-        return scaffolding_service(self.db, template_check=check_template, jobs=self.job_queue)
+        return scaffolding_service(self.db, template_check=check_template, jobs=lambda: self.job_queue)
 
     @cached_property
     def conversations(self) -> ConversationStore:
@@ -216,19 +216,26 @@ class Services:
 
 
 def scaffolding_service(
-    db: Database, *, template_check: TemplateCheck | None = None, jobs: JobQueue | None = None
+    db: Database, *, template_check: TemplateCheck | None = None, jobs: Callable[[], JobQueue] | None = None
 ) -> ScaffoldingService:
     """The scaffolding service over ``db`` (a signed-in user's view, or the system's): its ``ScaffoldingRows`` port,
-    and the unfinished batch jobs that still use a record, asked of the ``JobQueue`` port (``jobs``, the app's
-    queue; else one over ``db``): deleting such a record is refused."""
+    and the unfinished batch jobs that still use a record, asked of the ``JobQueue`` port (``jobs`` gives the app's
+    queue; else one over ``db``): deleting such a record is refused. The queue is reached only when a deletion
+    asks, so listing scaffolding does not load the batch machinery."""
     from core.scaffolding.service import ScaffoldingService, running_jobs_using
-    from core.storage.jobqueue import SqlJobQueue
     from core.storage.scaffolding_repo import ScaffoldingRepo
 
-    queue = jobs if jobs is not None else SqlJobQueue(db)
-    return ScaffoldingService(
-        ScaffoldingRepo(db), in_use=partial(running_jobs_using, queue), template_check=template_check
-    )
+    def queue() -> JobQueue:
+        if jobs is not None:
+            return jobs()
+        from core.storage.jobqueue import SqlJobQueue
+
+        return SqlJobQueue(db)
+
+    def in_use(kind: Kind, record: Any) -> list[str]:
+        return running_jobs_using(queue(), kind, record)
+
+    return ScaffoldingService(ScaffoldingRepo(db), in_use=in_use, template_check=template_check)
 
 
 def conversation_store(db: Database, blobs: BlobStore) -> ConversationStore:

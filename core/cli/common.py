@@ -6,21 +6,25 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pydantic
 import typer
 from rich.console import Console
 
-from core.bootstrap import Services, build_services
 from core.errors import BrightRunError
 from core.validation import user_error
+
+if TYPE_CHECKING:
+    from core.bootstrap import Services
 
 console = Console()
 err_console = Console(stderr=True)
 
 
 def services() -> Services:
+    from core.bootstrap import build_services  # the storage stack loads only for commands that use it
+
     return build_services()
 
 

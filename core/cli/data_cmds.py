@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from core.cli.common import console, err_console, friendly_errors, print_json, services
 from core.errors import BrightRunError
-from core.importer import ImportResult
+
+if TYPE_CHECKING:
+    from core.importer import ImportResult  # the import machinery loads only for import itself
+
 
 demo_app = typer.Typer(help="The demo dataset.", no_args_is_help=True)
 

@@ -7,6 +7,7 @@ not load the batch machinery, the Claude SDK, the spec splitter or the exporters
 from __future__ import annotations
 
 import importlib
+from typing import ClassVar
 
 import typer
 from typer import _click as click  # typer 0.29 ships its own click
@@ -32,9 +33,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-def load_command(name: str) -> click.Command:
+def load_command(name: str, commands: dict[str, tuple[str, str]] | None = None) -> click.Command:
     """Import the module behind ``name`` and build its click command, exactly as ``add_typer``/``command`` would."""
-    module, attribute = COMMANDS[name]
+    module, attribute = (COMMANDS if commands is None else commands)[name]
     target = getattr(importlib.import_module(module), attribute)
     if isinstance(target, typer.Typer):
         command: click.Command = typer.main.get_group(target)
@@ -47,14 +48,19 @@ def load_command(name: str) -> click.Command:
 
 
 class LazyCommands(TyperGroup):
-    """The root group: knows every command's name, builds a command the first time it is asked for."""
+    """A group that knows its lazy commands' names and builds one the first time it is asked for.
+
+    ``LAZY`` maps a command name to ``(module, attribute)``; the root group's are ``COMMANDS``.
+    """
+
+    LAZY: ClassVar[dict[str, tuple[str, str]]] = COMMANDS
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return list(COMMANDS)
+        return [*super().list_commands(ctx), *(name for name in self.LAZY if name not in self.commands)]
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name not in self.commands and cmd_name in COMMANDS:
-            self.commands[cmd_name] = load_command(cmd_name)
+        if cmd_name not in self.commands and cmd_name in self.LAZY:
+            self.commands[cmd_name] = load_command(cmd_name, self.LAZY)
         return super().get_command(ctx, cmd_name)
 
 

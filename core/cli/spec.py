@@ -12,11 +12,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 import typer
 
-from core.cli import spec_ai
+from core.cli.main import LazyCommands
 from core.errors import BrightRunError
 from core.spec import (
     MERGE_FIELDS,
@@ -43,7 +43,18 @@ from core.spec.meta_prompts import BASE_TEMPLATE
 from core.spec.models import META_PROMPTS_DIR
 from core.spec.section_files import refresh_index
 
+
+class SpecCommands(LazyCommands):
+    """The Claude steps load (with the storage stack for their call log) only when one of them runs."""
+
+    LAZY: ClassVar[dict[str, tuple[str, str]]] = {
+        "integrate": ("core.cli.spec_ai", "integrate"),
+        "execution-prompts": ("core.cli.spec_ai", "execution_prompts"),
+    }
+
+
 app = typer.Typer(
+    cls=SpecCommands,
     help="Spec splitter: integrated spec -> build sections -> meta-prompts; and the merge prompt.",
     no_args_is_help=True,
     add_completion=False,
@@ -254,7 +265,3 @@ def _generic(
     for name in names:
         values[name] = _ask(values.get(name), f"Value for {name}")
     return fill_template(source, values, f"template {template.name}")
-
-
-app.command("integrate")(spec_ai.integrate)
-app.command("execution-prompts")(spec_ai.execution_prompts)

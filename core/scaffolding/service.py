@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import pydantic
 
@@ -13,8 +13,10 @@ from core.models.base import Record, utcnow
 from core.models.scaffolding import EmotionalArc, ExpertProfile, Persona, PromptTemplate, TrainingTopic
 from core.scaffolding.compatibility import Compatibility, check_compatibility
 from core.scaffolding.fields import KEY_FIELDS, derive_key, field_text
-from core.storage.ports import JobQueue, Rows, ScaffoldingRows
 from core.validation import user_error
+
+if TYPE_CHECKING:  # the ports module loads every record model: only the type checker needs it here
+    from core.storage.ports import JobQueue, Rows, ScaffoldingRows
 
 Kind = Literal["experts", "personas", "arcs", "topics", "templates"]
 KINDS: tuple[Kind, ...] = ("experts", "personas", "arcs", "topics", "templates")

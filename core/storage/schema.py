@@ -13,7 +13,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from pydantic import BaseModel
-from sqlalchemy.dialects.postgresql import JSONB
 
 from core.models.conversation import Conversation
 from core.models.jobs import BatchItem, BatchJob, BatchLogLine
@@ -24,7 +23,24 @@ from core.models.spec_project import SpecProject
 from core.models.training import TrainingFile, TrainingFileConversation
 
 metadata = sa.MetaData()
-JSON = sa.JSON().with_variant(JSONB(), "postgresql")
+
+
+class JSONDocument(sa.TypeDecorator[Any]):
+    """JSON, stored as JSONB on Postgres. The Postgres dialect loads only when a Postgres engine uses the
+    type, so a command on the embedded SQLite store starts without it."""
+
+    impl = sa.JSON()
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: sa.Dialect) -> sa.types.TypeEngine[Any]:
+        if dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import JSONB
+
+            return dialect.type_descriptor(JSONB())
+        return dialect.type_descriptor(sa.JSON())
+
+
+JSON = JSONDocument()
 
 
 class UTCDateTime(sa.TypeDecorator[datetime]):
@@ -196,15 +212,29 @@ def owner_unique(table: sa.Table, column: str) -> tuple[sa.Index, sa.Index]:
 
 
 # Names, keys and the content fingerprint are unique per owner: two users may each hold the same file.
-OWNER_UNIQUE_INDEXES = (
-    *owner_unique(conversations, "source_hash"),
-    *owner_unique(expert_profiles, "profile_key"),
-    *owner_unique(personas, "persona_key"),
-    *owner_unique(emotional_arcs, "arc_key"),
-    *owner_unique(training_topics, "topic_key"),
-    *owner_unique(prompt_templates, "template_name"),
-    *owner_unique(training_files, "name"),
+OWNER_UNIQUE = (
+    (conversations, "source_hash"),
+    (expert_profiles, "profile_key"),
+    (personas, "persona_key"),
+    (emotional_arcs, "arc_key"),
+    (training_topics, "topic_key"),
+    (prompt_templates, "template_name"),
+    (training_files, "name"),
 )
+
+
+@sa.event.listens_for(metadata, "before_create")
+def declare_owner_unique_indexes(*_: object, **__: object) -> None:
+    """Declare the per-owner unique indexes (once), just before ``metadata.create_all`` needs them.
+
+    Their ``postgresql_where`` makes SQLAlchemy load its whole Postgres dialect, which every command on
+    the embedded SQLite store would otherwise pay at start-up. Nothing else reads these declarations: the
+    database gets the indexes from migration m0006, whose DDL is written out.
+    """
+    if not any(index.name == "uq_conversations_owner_source_hash" for index in conversations.indexes):
+        for table, column in OWNER_UNIQUE:
+            owner_unique(table, column)
+
 
 # Spec projects (m0012): the spec splitter's pipeline, saved step by step.
 spec_projects = table_for("spec_projects", SpecProject, indexes=("created_by",))

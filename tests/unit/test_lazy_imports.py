@@ -6,8 +6,10 @@ Each check runs in a fresh interpreter, since this test process may already have
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 from tests.support.paths import REPO_ROOT
 
@@ -32,3 +34,31 @@ def test_building_the_commands_that_never_call_claude_loads_no_heavy_library() -
         "import core.bootstrap"
     )
     assert heavy_modules_after(code) == []
+
+
+def test_a_command_on_the_embedded_store_does_not_load_the_postgres_dialect(tmp_path: Path) -> None:
+    code = (
+        "import sys\n"
+        "from core.cli.main import load_command\n"
+        "from core.cli.common import services\n"
+        "load_command('stats'); load_command('scaffolding')\n"
+        "services().stats()\n"
+        "print(sorted(m for m in sys.modules if m.startswith('sqlalchemy.dialects.postgresql')))"
+    )
+    env = {**os.environ, "BRIGHTRUN_DATA_DIR": str(tmp_path)}
+    env.pop("SUPABASE_DB_URL", None)
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO_ROOT, env=env, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_spec_split_loads_no_storage_at_all() -> None:
+    code = (
+        "import sys\n"
+        "from core.cli.main import load_command\n"
+        "load_command('spec')\n"
+        "print(sorted(m for m in ('sqlalchemy', 'core.bootstrap', 'core.storage.database') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "[]"
