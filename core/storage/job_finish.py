@@ -13,7 +13,8 @@ from core.models.base import utcnow
 from core.models.jobs import BatchItem
 from core.models.statuses import RUNNABLE, Item, Job
 from core.storage.job_ending import finalize_if_done, recount, stop_job
-from core.storage.job_rows import LogLines, Outcome, b, items_t, jobs_t, lock_job, note
+from core.storage.job_rows import LogLines, b, items_t, jobs_t, lock_job, note
+from core.storage.ports import ItemResult
 
 _JOB_ROW_LOCK = sa.select(jobs_t.c.id).where(jobs_t.c.id == b("b_job")).with_for_update()
 _HELD = sa.and_(
@@ -66,7 +67,7 @@ def fence(conn: sa.Connection, item: BatchItem) -> None:
         raise LeaseLostError(f"Item {item.position} was claimed again by another worker; this result is dropped.")
 
 
-def finish(conn: sa.Connection, lines: LogLines, item: BatchItem, owner: str, outcome: Outcome) -> bool:
+def finish(conn: sa.Connection, lines: LogLines, item: BatchItem, owner: str, outcome: ItemResult) -> bool:
     """Record an item's outcome if ``owner`` still holds this claim; count it; apply stop-on-error; finalize.
 
     Returns False (and changes nothing) when the lease was lost. Spend the call log has not charged yet

@@ -14,7 +14,7 @@ from typing import Protocol
 import sqlalchemy as sa
 
 from core.models.jobs import BatchJob, BatchLogLine, LogLevel
-from core.models.statuses import Item, ItemStatus
+from core.models.statuses import Item
 from core.storage import schema
 
 items_t = schema.batch_items
@@ -22,27 +22,6 @@ jobs_t = schema.batch_jobs
 log = logging.getLogger("core.batch")
 _LEVELS = {"info": logging.INFO, "warning": logging.WARNING, "error": logging.ERROR}
 b = sa.bindparam
-
-
-class Outcome(Protocol):
-    """How an item ended (``core.batch.processor.ItemOutcome``)."""
-
-    @property
-    def status(self) -> ItemStatus: ...
-    @property
-    def conversation_id(self) -> str | None: ...
-    @property
-    def failure_id(self) -> str | None: ...
-    @property
-    def error_message(self) -> str | None: ...
-    @property
-    def cost_usd(self) -> float: ...
-    @property
-    def input_tokens(self) -> int: ...
-    @property
-    def output_tokens(self) -> int: ...
-    @property
-    def charged(self) -> bool: ...
 
 
 class LogLines(Protocol):

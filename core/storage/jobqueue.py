@@ -37,7 +37,8 @@ from core.models.jobs import BatchItem, BatchJob, Claim
 from core.models.statuses import JOB_UNFINISHED, RUNNABLE, ClaimFound, Item, Job, JobStatus
 from core.storage import job_batches, job_ending
 from core.storage.job_finish import fence, finish
-from core.storage.job_rows import LogLines, Outcome, b, in_flight, items_t, jobs_t, lock_job, new_token, note
+from core.storage.job_rows import LogLines, b, in_flight, items_t, jobs_t, lock_job, new_token, note
+from core.storage.ports import ItemResult
 
 if TYPE_CHECKING:
     from core.storage.database import Database
@@ -248,7 +249,7 @@ class SqlJobQueue:
         with self.db.transaction() as fresh:
             return claim(fresh, self.db.batch_logs, job_id, owner, n=n, lease_s=lease_s, now=now)
 
-    def finish(self, item: BatchItem, owner: str, outcome: Outcome, *, conn: sa.Connection | None = None) -> bool:
+    def finish(self, item: BatchItem, owner: str, outcome: ItemResult, *, conn: sa.Connection | None = None) -> bool:
         if conn is not None:
             return finish(conn, self.db.batch_logs, item, owner, outcome)
         with self.db.transaction() as fresh:
