@@ -198,6 +198,9 @@ def worker(
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
     with friendly_errors():
         svc = services()
+        from core.claude_key import require_key
+
+        require_key(svc.settings)  # as in ``batch run``: without a key every item it claims would fail
         from core.batch.worker import WorkerOptions, build_worker
 
         options = WorkerOptions(lease_s=lease_seconds, poll_s=poll_seconds, rate_window_s=rate_window_seconds)
@@ -235,7 +238,8 @@ def _print_progress(progress: JobProgress) -> None:
         f"Items: {job.total_items} total, {job.completed_items} done ({job.successful_items} ok, "
         f"{job.failed_items} failed), {job.cancelled_items} cancelled, {progress.processing} in flight, "
         f"{progress.queued} queued",
-        f"Cost: ${job.cost_usd:.4f}" + (f" of ${job.budget_usd:.2f} cap" if job.budget_usd is not None else ""),
+        f"Cost: ${max(job.cost_usd, 0.0):.4f}"
+        + (f" of ${job.budget_usd:.2f} cap" if job.budget_usd is not None else ""),
     ]
     if progress.items_per_min:
         lines.append(

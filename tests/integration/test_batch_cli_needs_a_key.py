@@ -36,3 +36,14 @@ def test_run_without_a_key_starts_nothing_and_says_where_to_add_one() -> None:
     assert (job.status, job.failed_items) == ("queued", 0)
     assert {i.status for i in services.batch.items(job_id)} == {"queued"}
     services.close()
+
+
+def test_a_worker_without_a_key_claims_nothing() -> None:
+    services = build_services(Settings())
+    install_defaults(services.scaffolding)
+    job_id = runner.invoke(app, CREATE).stdout.strip()
+    result = runner.invoke(app, ["worker", "--job", job_id])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "needs a working Claude key" in result.stderr and "ANTHROPIC_API_KEY" in result.stderr
+    assert {i.status for i in services.batch.items(job_id)} == {"queued"}
+    services.close()
