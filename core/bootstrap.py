@@ -33,7 +33,7 @@ if TYPE_CHECKING:  # each service module is imported on first use, so a command 
     from core.scaffolding.service import Kind, ScaffoldingService, TemplateCheck
     from core.spec.projects import SpecProjectService
     from core.stats import Stats
-    from core.storage.ports import GenerationLogPort, JobQueue, ReviewLog, ScaffoldingRows
+    from core.storage.ports import ConversationRows, GenerationLogPort, JobQueue, ReviewLog, ScaffoldingRows
 
 
 @dataclass
@@ -58,6 +58,11 @@ class Services:
     @cached_property
     def conversations(self) -> ConversationStore:
         return conversation_store(self.db, self.blobs)
+
+    @property
+    def conversation_rows(self) -> ConversationRows:
+        """The conversations' ``ConversationRows`` port alone, for readers that need no files (a listing)."""
+        return self.db.conversations
 
     @cached_property
     def importer(self) -> Importer:

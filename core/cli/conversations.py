@@ -24,7 +24,7 @@ def list_command(
 ) -> None:
     """Conversations, oldest first, with their review and enrichment status."""
     with friendly_errors():
-        rows = list_conversations(services().conversations.rows, review_statuses(status))
+        rows = list_conversations(services().conversation_rows, review_statuses(status))
     if as_json:
         print_json([r.model_dump() for r in rows])
         return

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pydantic import BaseModel
 
 from core.errors import ValidationError
 from core.models.conversation import Conversation
 from core.models.statuses import REVIEW_STATUSES
-from core.storage.ports import ConversationRows
+
+if TYPE_CHECKING:
+    from core.storage.ports import ConversationRows
 
 
 class ConversationSummary(BaseModel):
