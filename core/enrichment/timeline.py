@@ -43,23 +43,23 @@ class StageView(BaseModel):
     detail: str | None = None
 
 
+def _split_stage(error: str) -> tuple[str | None, str]:
+    """The stage an error names first (``pipeline`` writes ``"validation: 2 blocking problems"``) and the
+    error without it, for the column that already names the stage; ``(None, error)`` when it names none."""
+    stage, _, rest = error.partition(":")
+    if stage in dict(STAGES):
+        return stage, rest.strip() or error
+    return None, error
+
+
 def _failed_stage(row: Conversation) -> str | None:
     if row.enrichment_status == Enrichment.VALIDATION_FAILED:
         return "validation"
     if row.enrichment_status == Enrichment.NORMALIZATION_FAILED:
         return "normalization"
     if row.enrichment_error and row.enrichment_status != Enrichment.COMPLETED:
-        stage = row.enrichment_error.split(":", 1)[0]
-        return stage if stage in dict(STAGES) else None
+        return _split_stage(row.enrichment_error)[0]
     return None
-
-
-def _without_stage(error: str | None) -> str | None:
-    """``"validation: 2 blocking problems"`` reads ``"2 blocking problems"``: the column already names the stage."""
-    if not error:
-        return error
-    stage, sep, rest = error.partition(":")
-    return rest.strip() if sep and stage in dict(STAGES) and rest.strip() else error
 
 
 def timeline(row: Conversation) -> list[StageView]:
@@ -76,7 +76,7 @@ def timeline(row: Conversation) -> list[StageView]:
         elif index == reached and row.enrichment_status == Enrichment.IN_PROGRESS and failed is None:
             status = Stage.IN_PROGRESS
         at = row.raw_stored_at if key == "generation" else row.enriched_at if key in ("storage", "finalize") else None
-        detail = _without_stage(row.enrichment_error) if status == Stage.FAILED else None
+        detail = _split_stage(row.enrichment_error)[1] if status == Stage.FAILED and row.enrichment_error else None
         views.append(
             StageView(key=key, label=label, status=status, at=at if status == Stage.COMPLETED else None, detail=detail)
         )
