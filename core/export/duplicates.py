@@ -1,19 +1,17 @@
 """Near-duplicate conversations (MinHash over word 3-grams) and repeated openings, with the passages that match.
 
 ``near_duplicates`` and ``repeated_openings`` work on plain texts keyed by conversation id (fast, for
-tens of thousands: the signatures are computed in bulk, see ``core.export.minhash``). ``matching_passages`` then explains one pair: the two turns that overlap most, as written.
+tens of thousands: the signatures are computed in bulk, see ``core.export.minhash``).
+``matching_passages`` then explains one pair: the two turns that overlap most, as written.
 """
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 
 import numpy as np
 
-from core.export.minhash import candidate_pairs, minhash_signatures
-
-WORD = re.compile(r"[a-z0-9']+")
+from core.export.minhash import WORD, candidate_pairs, minhash_signatures
 
 
 def shingles(text: str) -> set[str]:

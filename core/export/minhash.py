@@ -18,7 +18,7 @@ from functools import lru_cache
 
 import numpy as np
 
-WORD = re.compile(r"[a-z0-9']+")
+WORD = re.compile(r"[a-z0-9']+")  # a word, for shingles here and in ``duplicates`` (the same words both ways)
 SEED = 1
 MIX = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F))
 
