@@ -104,17 +104,10 @@ class Database:
         process queue for it on a Python lock, woken the moment it is free, rather than in SQLite's busy
         handler, which sleeps and polls; other processes still queue in the busy handler.
         """
-        with self._local_turn():
-            try:
-                with self.engine.begin() as conn:
-                    if self.transaction_hook is not None:
-                        self.transaction_hook(conn)
-                    yield conn
-            except sa.exc.OperationalError as err:
-                raise StorageError(
-                    "The database could not be reached or refused the operation.",
-                    hint=str(err.orig).splitlines()[0] if err.orig else None,
-                ) from err
+        with self._local_turn(), _unreachable_as_storage_error(), self.engine.begin() as conn:
+            if self.transaction_hook is not None:
+                self.transaction_hook(conn)
+            yield conn
 
     @contextmanager
     def reading(self) -> Iterator[sa.Connection]:
@@ -124,14 +117,12 @@ class Database:
             with self.transaction() as conn:
                 yield conn
             return
-        try:
-            with self.engine.connect().execution_options(**{READ_ONLY: True}) as conn, conn.begin():
-                yield conn
-        except sa.exc.OperationalError as err:
-            raise StorageError(
-                "The database could not be reached or refused the operation.",
-                hint=str(err.orig).splitlines()[0] if err.orig else None,
-            ) from err
+        with (
+            _unreachable_as_storage_error(),
+            self.engine.connect().execution_options(**{READ_ONLY: True}) as conn,
+            conn.begin(),
+        ):
+            yield conn
 
     @contextmanager
     def _local_turn(self) -> Iterator[None]:
@@ -154,3 +145,15 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+@contextmanager
+def _unreachable_as_storage_error() -> Iterator[None]:
+    """A database that cannot be reached, or refuses an operation, as a ``StorageError`` a person can read."""
+    try:
+        yield
+    except sa.exc.OperationalError as err:
+        raise StorageError(
+            "The database could not be reached or refused the operation.",
+            hint=str(err.orig).splitlines()[0] if err.orig else None,
+        ) from err
