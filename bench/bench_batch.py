@@ -25,21 +25,20 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 import anthropic  # noqa: E402
+from _fake_api import fake_api  # noqa: E402
 
 from core.batch import claims  # noqa: E402
 from core.batch.service import BatchRequest  # noqa: E402
@@ -57,26 +56,18 @@ class Scenario:
     retry_after_s: float
     target: float  # runner wall / pool wall
 
+    def fake_api_options(self) -> tuple[str, ...]:
+        return (
+            *("--latency-ms", str(self.latency_ms), "--error-rate-429", str(self.error_rate_429)),
+            *("--retry-after-s", str(self.retry_after_s)),
+        )
+
 
 SCENARIOS = (
     Scenario("0.5 s latency, clean", 500.0, 0.0, 1.0, 1.10),
     Scenario("0.5 s latency, 10% 429s (retry-after 1 s)", 500.0, 0.1, 1.0, 1.25),
     Scenario("zero latency (throughput ≥ 1/3 of the pool)", 0.0, 0.0, 1.0, 3.0),
 )
-
-
-@contextmanager
-def fake_api(scenario: Scenario) -> Iterator[str]:
-    command = [sys.executable, "-m", "tests.fakes.anthropic_server", "--port", "0"]
-    command += ["--latency-ms", str(scenario.latency_ms), "--error-rate-429", str(scenario.error_rate_429)]
-    command += ["--retry-after-s", str(scenario.retry_after_s)]
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
-    assert process.stdout is not None
-    try:
-        yield process.stdout.readline().strip()
-    finally:
-        process.terminate()
-        process.wait()
 
 
 def new_job(services: Services, items: int, concurrency: int) -> str:
@@ -150,7 +141,7 @@ def main() -> int:
     rows, failed = [], False
     scenarios = SCENARIOS if args.only is None else (SCENARIOS[args.only],)
     for scenario in scenarios:
-        with fake_api(scenario) as url, tempfile.TemporaryDirectory(prefix="bench-batch-") as tmp:
+        with fake_api(*scenario.fake_api_options()) as url, tempfile.TemporaryDirectory(prefix="bench-batch-") as tmp:
             wall, summary, params = runner(url, Path(tmp) / "data", args.items, args.concurrency)
             retries = 10 if scenario.error_rate_429 else 0
             pool = bare_pool(url, params, args.items, args.concurrency, retries)

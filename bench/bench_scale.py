@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import subprocess
 import sys
 import tempfile
 import threading
@@ -42,6 +41,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from _browser import rss_mb  # noqa: E402
+from _fake_api import fake_api  # noqa: E402
 
 from core.batch import claims  # noqa: E402
 from core.batch.service import BatchRequest  # noqa: E402
@@ -62,18 +62,6 @@ class Window:
     rss_start_mb: float
     rss_end_mb: float
     slowest_status_s: float
-
-
-@contextmanager
-def fake_api() -> Iterator[str]:
-    command = [sys.executable, "-m", "tests.fakes.anthropic_server", "--port", "0", "--latency-ms", "0"]
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
-    assert process.stdout is not None
-    try:
-        yield process.stdout.readline().strip()
-    finally:
-        process.terminate()
-        process.wait()
 
 
 @contextmanager
@@ -143,7 +131,11 @@ def work_window(services: Services, job_id: str, window: int) -> Window:
 
 
 def run_backend(name: str, window: int) -> tuple[bool, list[str]]:
-    with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp, fake_api() as url, backend(name, Path(tmp)) as pg:
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp,
+        fake_api("--latency-ms", "0") as url,
+        backend(name, Path(tmp)) as pg,
+    ):
         settings = Settings(
             data_dir=Path(tmp) / "data",
             anthropic_api_key="sk-ant-bench",
