@@ -6,13 +6,13 @@ no scaffolding row left is shown in words ("Fear to calm").
 
 from __future__ import annotations
 
-from core.names import Names
+from core.names import Names, humanize
 from core.storage.ports import ScaffoldingRows
 
 
 def words(key: str | None) -> str:
-    """``"fear_to_calm"`` -> ``"Fear to calm"``; ``None`` -> ``""``."""
-    return key.replace("_", " ").strip().capitalize() if key else ""
+    """``"fear_to_calm"`` -> ``"Fear to calm"`` (``core.names.humanize``); ``None`` -> ``""`` (a blank grid cell)."""
+    return humanize(key) if key else ""
 
 
 def load_names(scaffolding: ScaffoldingRows) -> Names:
