@@ -22,14 +22,18 @@ system:
 run: install
 	$(VENV)/bin/streamlit run app.py
 
-## Every test: unit, integration (real SQLite + a real PostgreSQL the suite starts), UI, end-to-end.
-test: install system
+## Every check, then every test: ruff, the formatter, mypy and the import contracts first (fail fast, in
+## seconds), then unit, integration (real SQLite + a real PostgreSQL the suite starts), UI, end-to-end.
+test: install
+	$(MAKE) --no-print-directory check
+	$(MAKE) --no-print-directory system
 	$(PY) -m pytest
 
 ## Quick loop while coding: no browser tests.
 test-fast: install
 	$(PY) -m pytest -m "not e2e" -x -q
 
+## Lint, format, types and import contracts (also the first step of `make test`, so CI runs them).
 check: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
