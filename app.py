@@ -51,6 +51,19 @@ def navigation() -> dict[str, list[st.Page]]:
     }
 
 
+def menu(sections: dict[str, list[st.Page]]) -> None:
+    """The app's own menu. Streamlit's built-in one is switched off (``client.showSidebarNavigation``):
+    on a server's first request it lists every module of ``pages/`` before this script has run."""
+    with st.sidebar:
+        for section, pages in sections.items():
+            if not pages:
+                continue
+            if len(sections) > 1:
+                st.caption(section)
+            for entry in pages:
+                st.page_link(entry, label=entry.title, icon=entry.icon)
+
+
 def sidebar() -> None:
     svc = system_services()
     with st.sidebar:
@@ -73,8 +86,10 @@ def sidebar() -> None:
 SIGN_IN = ("pages/sign_in.py", "Sign in", ":material/login:")
 if system_services().settings.backend == "supabase" and signed_in_user() is None:
     # On Supabase every page is behind sign-in; the embedded backend has no accounts.
-    page = st.navigation([st.Page(SIGN_IN[0], title=SIGN_IN[1], icon=SIGN_IN[2])])
+    SECTIONS = {"": [st.Page(SIGN_IN[0], title=SIGN_IN[1], icon=SIGN_IN[2])]}
 else:
-    page = st.navigation(navigation())
+    SECTIONS = navigation()
+page = st.navigation(SECTIONS, position="hidden")
+menu(SECTIONS)
 sidebar()
 page.run()

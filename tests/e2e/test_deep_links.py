@@ -27,19 +27,41 @@ def fresh_app(tmp_path_factory: pytest.TempPathFactory, fake_claude_url: str) ->
         yield url, cid
 
 
+# Records every text the sidebar's links show from the first paint on, so a menu that is there for only a
+# moment (Streamlit's own list of ``pages/`` on a server's first request) is caught too.
+WATCH_SIDEBAR = """
+window.__sidebarTexts = new Set();
+new MutationObserver(() => {
+  for (const a of document.querySelectorAll('[data-testid="stSidebar"] a, [data-testid="stSidebarNav"] a')) {
+    window.__sidebarTexts.add(a.innerText.split("\\n").pop().trim());
+  }
+}).observe(document, {subtree: true, childList: true, characterData: true});
+"""
+MODULE_WORDS = ("ui", "charts", "widgets", "review grid", "review panel", "app", "jobs widgets", "spec steps")
+
+
 def _sidebar_pages(page: Any) -> list[str]:
-    return [t.split("\n")[-1].strip() for t in page.locator('[data-testid="stSidebarNav"] a').all_inner_texts()]
+    return [t.split("\n")[-1].strip() for t in page.locator('[data-testid="stSidebar"] a').all_inner_texts()]
+
+
+def _ever_shown(page: Any) -> list[str]:
+    return list(page.evaluate("() => [...window.__sidebarTexts]"))
 
 
 def test_a_conversation_link_as_the_servers_first_request_opens_inside_the_app(
     page: Any, fresh_app: tuple[str, str]
 ) -> None:
     url, cid = fresh_app
+    page.add_init_script(WATCH_SIDEBAR)
     open_page(page, url, f"conversation?id={cid}&reviewer=Ana")
     assert title(page) != "Conversation"  # the conversation's own title (client · arc), not the empty page
+    expect(page.locator('[data-testid="stSidebar"] a', has_text="Review").first).to_be_visible()
     pages = _sidebar_pages(page)
     assert "Home" in pages and "Review" in pages
-    assert not [p for p in pages if "widgets" in p or p in ("app", "charts", "ui")]  # no module list
+    assert not [p for p in pages if "widgets" in p or p in MODULE_WORDS]  # no module list
+    ever = _ever_shown(page)
+    assert "Review" in ever
+    assert not [p for p in ever if "widgets" in p.lower() or p.lower() in MODULE_WORDS], ever  # not even briefly
     expect(page.get_by_text("Backend", exact=True)).to_be_visible()  # app.py's own sidebar ran
     expect(page.get_by_role("button", name="Approve")).to_be_visible()
     assert_no_exception(page)
