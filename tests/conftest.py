@@ -25,7 +25,7 @@ SECRET_VARS = (
     "BRIGHTRUN_DATA_DIR",
     "BRIGHTRUN_SECRETS_FILE",
 )
-pytest_plugins = ["tests.fakes.fixtures"]
+pytest_plugins = ["tests.fakes.fixtures", "tests.support.training_fixtures"]
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 

@@ -13,11 +13,13 @@ from core.models.statuses import (
     Enrichment,
     Item,
     Job,
+    Phase,
     Processing,
     Review,
     SpecStep,
     Stage,
     Tier,
+    Training,
     TrainingFileState,
 )
 
@@ -33,6 +35,8 @@ StatusField = Literal[
     "spec_step",
     "spec_section",
     "stage",
+    "training_job",
+    "training_phase",
 ]
 Colour = Literal["green", "orange", "red", "violet", "blue", "gray"]
 
@@ -119,6 +123,22 @@ LABELS: dict[StatusField, dict[str, StatusLabel]] = {
         Stage.IN_PROGRESS: StatusLabel("In progress", "blue"),
         Stage.COMPLETED: StatusLabel("Done", "green"),
         Stage.FAILED: StatusLabel("Failed", "red"),
+    },
+    "training_job": {  # a training job (core.models.training_jobs)
+        Training.QUEUED: StatusLabel("Waiting to start", "gray"),
+        Training.RUNNING: StatusLabel("Training", "blue"),
+        Training.COMPLETED: StatusLabel("Ready", "green"),
+        Training.FAILED: StatusLabel("Failed", "red"),
+        Training.CANCELLED: StatusLabel("Cancelled", "gray"),
+    },
+    "training_phase": {  # the job view's steps
+        Phase.UPLOADING: StatusLabel("Uploading", "blue"),
+        Phase.QUEUED: StatusLabel("Queued", "gray"),
+        Phase.TRAINING: StatusLabel("Training", "blue"),
+        Phase.SAVING: StatusLabel("Saving", "blue"),
+        Phase.READY: StatusLabel("Ready", "green"),
+        Phase.FAILED: StatusLabel("Failed", "red"),
+        Phase.CANCELLED: StatusLabel("Cancelled", "gray"),
     },
 }
 

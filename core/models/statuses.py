@@ -40,6 +40,23 @@ SpecSectionStatus = Literal["done", "failed"]
 StageStatus = Literal["pending", "in_progress", "completed", "failed"]
 #: What one enrichment run of one conversation did (``core.enrichment.models.EnrichmentOutcome``).
 OutcomeKind = Literal["succeeded", "failed", "skipped"]
+#: A training job (``core.models.training_jobs.TrainingJob.status``): what ``train status --json`` prints.
+TrainingJobStatus = Literal["queued", "running", "completed", "failed", "cancelled"]
+#: Where a training job is, as a person follows it (Uploading → Queued → Training → Saving → Ready).
+TrainingPhase = Literal["uploading", "queued", "training", "saving", "ready", "failed", "cancelled"]
+#: A fine-tuning job's status as the hosted service (Together) reports it; mapped by ``core.training.hosted``.
+HostedJobStatus = Literal[
+    "pending",
+    "queued",
+    "running",
+    "compressing",
+    "uploading",
+    "cancel_requested",
+    "cancelled",
+    "error",
+    "user_error",
+    "completed",
+]
 
 
 class Processing:
@@ -167,6 +184,43 @@ class Outcome:
     SKIPPED: Final = "skipped"
 
 
+class Training:
+    """``TrainingJob.status``."""
+
+    QUEUED: Final = "queued"
+    RUNNING: Final = "running"
+    COMPLETED: Final = "completed"
+    FAILED: Final = "failed"
+    CANCELLED: Final = "cancelled"
+
+
+class Phase:
+    """``TrainingJob.phase``: the steps a person sees on the job view."""
+
+    UPLOADING: Final = "uploading"
+    QUEUED: Final = "queued"
+    TRAINING: Final = "training"
+    SAVING: Final = "saving"
+    READY: Final = "ready"
+    FAILED: Final = "failed"
+    CANCELLED: Final = "cancelled"
+
+
+class Hosted:
+    """``HostedJobStatus``: the hosted fine-tuning service's own words for a job."""
+
+    PENDING: Final = "pending"
+    QUEUED: Final = "queued"
+    RUNNING: Final = "running"
+    COMPRESSING: Final = "compressing"
+    UPLOADING: Final = "uploading"
+    CANCEL_REQUESTED: Final = "cancel_requested"
+    CANCELLED: Final = "cancelled"
+    ERROR: Final = "error"
+    USER_ERROR: Final = "user_error"
+    COMPLETED: Final = "completed"
+
+
 PROCESSING_STATUSES: tuple[str, ...] = get_args(ProcessingStatus)
 ENRICHMENT_STATUSES: tuple[str, ...] = get_args(EnrichmentStatus)
 REVIEW_STATUSES: tuple[str, ...] = get_args(ReviewStatus)
@@ -175,9 +229,12 @@ ITEM_STATUSES: tuple[str, ...] = get_args(ItemStatus)
 TIER_VALUES: tuple[str, ...] = get_args(QualityTier)
 TRAINING_FILE_STATUSES: tuple[str, ...] = get_args(TrainingFileStatus)
 CALL_STATUSES: tuple[str, ...] = get_args(CallStatus)
+TRAINING_JOB_STATUSES: tuple[str, ...] = get_args(TrainingJobStatus)
+TRAINING_PHASES: tuple[str, ...] = get_args(TrainingPhase)
 
 #: Every vocabulary by the ``status_labels`` field that shows it, plus two no label shows (an enrichment run's
 #: outcome, a batch claim's state). ``tests/unit/test_status_literals.py`` checks code against all of them.
+#: The hosted service's own words (``HostedJobStatus``) are not ours and stay out.
 VOCABULARIES: dict[str, tuple[str, ...]] = {
     "processing": PROCESSING_STATUSES,
     "enrichment": ENRICHMENT_STATUSES,
@@ -192,6 +249,8 @@ VOCABULARIES: dict[str, tuple[str, ...]] = {
     "stage": get_args(StageStatus),
     "outcome": get_args(OutcomeKind),
     "claim": get_args(ClaimState),
+    "training_job": TRAINING_JOB_STATUSES,
+    "training_phase": TRAINING_PHASES,
 }
 
 # --- the groups: each set of statuses that code tests against, defined once ------------------------------
@@ -228,6 +287,15 @@ JOB_UNFINISHED: tuple[JobStatus, ...] = (Job.QUEUED, Job.PROCESSING, Job.PAUSED)
 JOB_STOPPED: tuple[JobStatus, ...] = (Job.PAUSED, Job.CANCELLED)
 #: Job and item statuses nothing changes any more.
 TERMINAL: tuple[ItemStatus, ...] = (Item.COMPLETED, Item.FAILED, Item.CANCELLED)
+#: Training job statuses a worker still works on (or picks up again after a crash).
+TRAINING_UNFINISHED: tuple[TrainingJobStatus, ...] = (Training.QUEUED, Training.RUNNING)
+#: Training job statuses nothing changes any more.
+TRAINING_TERMINAL: tuple[TrainingJobStatus, ...] = (Training.COMPLETED, Training.FAILED, Training.CANCELLED)
+#: The phases shown as the job view's steps, in order (a failed or cancelled job stops at one of them).
+TRAINING_STEPS: tuple[TrainingPhase, ...] = (Phase.UPLOADING, Phase.QUEUED, Phase.TRAINING, Phase.SAVING, Phase.READY)
+#: Hosted statuses of a job that is over, and those that mean it failed.
+HOSTED_OVER: tuple[HostedJobStatus, ...] = (Hosted.COMPLETED, Hosted.CANCELLED, Hosted.ERROR, Hosted.USER_ERROR)
+HOSTED_FAILED: tuple[HostedJobStatus, ...] = (Hosted.ERROR, Hosted.USER_ERROR)
 #: The call status each ``ClaudeError.code`` is logged as; any other error is ``Call.FAILED``.
 CALL_STATUS_BY_ERROR_CODE: dict[str, CallStatus] = {"rate_limited": Call.RATE_LIMITED, "timeout": Call.TIMEOUT}
 

@@ -17,6 +17,7 @@ from core.models.review import ReviewAction, ReviewGrade, TurnRating, TurnRevisi
 from core.models.scaffolding import EmotionalArc, ExpertProfile, Persona, PromptTemplate, TrainingTopic
 from core.models.spec_project import SpecProject
 from core.models.training import TrainingFile, TrainingFileConversation
+from core.models.training_jobs import TrainedModel, TrainingJob, TrainingMetric
 from core.storage import migrations, schema
 from core.storage.conversations_repo import ConversationsRepo
 from core.storage.repository import Repository
@@ -86,6 +87,9 @@ class Database:
         self.turn_revisions = Repository(self, schema.turn_revisions, TurnRevision, label="turn revision")
         self.review_grades = Repository(self, schema.review_grades, ReviewGrade, label="review grade")
         self.spec_projects = Repository(self, schema.spec_projects, SpecProject, label="spec project")
+        self.training_jobs = Repository(self, schema.training_jobs, TrainingJob, label="training job")
+        self.training_metrics = Repository(self, schema.training_metrics, TrainingMetric, label="training point")
+        self.trained_models = Repository(self, schema.trained_models, TrainedModel, label="trained model")
 
     @property
     def acting_user(self) -> str | None:

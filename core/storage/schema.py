@@ -21,6 +21,7 @@ from core.models.review import ReviewAction, ReviewGrade, TurnRating, TurnRevisi
 from core.models.scaffolding import EmotionalArc, ExpertProfile, Persona, PromptTemplate, TrainingTopic
 from core.models.spec_project import SpecProject
 from core.models.training import TrainingFile, TrainingFileConversation
+from core.models.training_jobs import TrainedModel, TrainingJob, TrainingMetric
 
 metadata = sa.MetaData()
 
@@ -238,6 +239,11 @@ def declare_owner_unique_indexes(*_: object, **__: object) -> None:
 
 # Spec projects (m0012): the spec splitter's pipeline, saved step by step.
 spec_projects = table_for("spec_projects", SpecProject, indexes=("created_by",))
+
+# Training (m0015): training jobs, their learning-progress points and the trained models (LoRA adapters).
+training_jobs = table_for("training_jobs", TrainingJob, indexes=("project_id", "created_by", "status"))
+training_metrics = table_for("training_metrics", TrainingMetric, indexes=("project_id", "job_id"))
+trained_models = table_for("trained_models", TrainedModel, indexes=("project_id", "created_by", "training_job_id"))
 
 schema_migrations = sa.Table(
     "schema_migrations",
