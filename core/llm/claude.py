@@ -7,7 +7,9 @@ when set. Retries are the SDK's (it honours ``retry-after``); a caller that does
 
 SDK errors become project errors:
 - ``LLMUnavailableError``: no or refused key, network down, timeout, rate limit or overload after retries;
-- ``LLMError``: any other refused request (bad request, unknown model, server error).
+- ``LLMError``: any other refused request (bad request, unknown model, server error), and an answer that broke
+  off: a stream cut before Claude said why it stopped, a stream answered with something else (a proxy's plain
+  JSON body), a body cut midway. These carry code ``bad_reply``, which callers retry like a 5xx.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import anthropic
+import httpx
 from anthropic.resources.messages.messages import DEPRECATED_MODELS
 from anthropic.types.model_param import ModelParam
 from pydantic import BaseModel
@@ -27,9 +30,12 @@ from pydantic import BaseModel
 from core.errors import LLMError, LLMUnavailableError
 from core.jsonutil import strip_nul
 from core.llm.redact import redact
+from core.llm.retry import backoff_s
 from core.llm.types import LLMReply, LLMUsage, MessageBatchInfo, MessageBatchResult, MessageRequest
 from core.settings import Settings
 
+#: The first pause before an answer that broke off is sent again (doubling after), as the SDK's own retries.
+BAD_REPLY_RETRY_S = 0.5
 KEY_HINT = "Set ANTHROPIC_API_KEY in the environment or in .streamlit/secrets.toml, then try again."
 
 
@@ -151,7 +157,38 @@ class ClaudeClient:
         self, request: MessageRequest, *, max_retries: int | None = None, timeout_s: float | None = None
     ) -> LLMReply:
         """Send one request and return the reply; ``max_retries=0`` turns the SDK's retries off."""
+        return self._with_retries(self._create, request, max_retries, timeout_s)
+
+    def stream_message(
+        self, request: MessageRequest, *, max_retries: int | None = None, timeout_s: float | None = None
+    ) -> LLMReply:
+        """Send one request as a stream and return the whole reply (long outputs need streaming).
+
+        The same errors and options as :meth:`create_message`; the reply's ``stop_reason`` says whether it
+        was cut off at ``max_tokens``. A stream that broke off raises ``LLMError`` (code ``bad_reply``).
+        """
+        return self._with_retries(self._stream, request, max_retries, timeout_s)
+
+    def _with_retries(
+        self,
+        send: typing.Callable[[anthropic.Anthropic, MessageRequest, float | None], LLMReply],
+        request: MessageRequest,
+        max_retries: int | None,
+        timeout_s: float | None,
+    ) -> LLMReply:
+        """The SDK retries what the server refused; an answer that broke off (which the SDK never retries) is
+        retried here as often, so a caller that leaves retries to the client gets them for both."""
         client = self._options(max_retries, timeout_s)
+        for attempt in range(client.max_retries + 1):
+            try:
+                return send(client, request, timeout_s)
+            except LLMError as err:
+                if err.code != "bad_reply" or attempt >= client.max_retries:
+                    raise
+                time.sleep(backoff_s(attempt, None, base_s=BAD_REPLY_RETRY_S))
+        raise AssertionError("not reached: the last attempt returns or raises")
+
+    def _create(self, client: anthropic.Anthropic, request: MessageRequest, timeout_s: float | None) -> LLMReply:
         started = time.perf_counter()
         params = request.to_params()
         with _api_errors(self._secret, timeout_s or self._client.timeout), warnings.catch_warnings():
@@ -164,22 +201,16 @@ class ClaudeClient:
                 message, latency_ms=latency_ms, request_id=raw.request_id, retries=raw.retries_taken
             )
 
-    def stream_message(
-        self, request: MessageRequest, *, max_retries: int | None = None, timeout_s: float | None = None
-    ) -> LLMReply:
-        """Send one request as a stream and return the whole reply (long outputs need streaming).
-
-        The same errors and options as :meth:`create_message`; the reply's ``stop_reason`` says whether it
-        was cut off.
-        """
-        client = self._options(max_retries, timeout_s)
+    def _stream(self, client: anthropic.Anthropic, request: MessageRequest, timeout_s: float | None) -> LLMReply:
         started = time.perf_counter()
         params = request.to_params()
         with _api_errors(self._secret, timeout_s or self._client.timeout), warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)
-            with client.messages.stream(**params) as stream:
+            with _stream_faults(), client.messages.stream(**params) as stream:
                 message = stream.get_final_message()
                 request_id = stream.request_id
+            if message.stop_reason is None:  # the events ended before message_delta: a connection closed early
+                raise _cut_off()
             latency_ms = round((time.perf_counter() - started) * 1000)
             return reply_from_message(message, latency_ms=latency_ms, request_id=request_id)
 
@@ -223,6 +254,32 @@ class ClaudeClient:
         return found
 
 
+#: What every answer that broke off says, streamed or not (the plain words of a failure record).
+CUT_OFF_MESSAGE = "The connection closed before Claude finished, so Claude's answer could not be read."
+
+
+def _cut_off() -> LLMError:
+    """What went wrong technically stays out of the message: it is read by people, on pages and in failure
+    records, and says nothing they can act on."""
+    return LLMError(
+        CUT_OFF_MESSAGE,
+        hint="This is usually a proxy or network fault; it is retried, and recorded if it persists.",
+        code="bad_reply",
+    )
+
+
+@contextmanager
+def _stream_faults() -> Iterator[None]:
+    """A stream that breaks: the SDK asserts on events it did not expect (a proxy's plain JSON body answering a
+    stream), and a connection dropped mid-stream surfaces as httpx's own error, not the SDK's."""
+    try:
+        yield
+    except AssertionError:
+        raise _cut_off() from None
+    except httpx.TransportError:
+        raise _cut_off() from None
+
+
 #: What a reply that is not a Messages API body raises while the SDK or we read it (a cut JSON body, an HTML
 #: page from a proxy, a body with fields missing).
 BAD_REPLY_ERRORS = (anthropic.APIResponseValidationError, ValueError, TypeError, AttributeError, KeyError)
@@ -249,13 +306,8 @@ def _api_errors(secret: str | None, timeout_s: object = None) -> Iterator[None]:
             terminal_hint="Check the network connection (and ANTHROPIC_BASE_URL if you set one).",
             code="connection",
         ) from None
-    except BAD_REPLY_ERRORS as err:
-        what = redact(f"{type(err).__name__}: {err}", secret)[:160]
-        raise LLMError(
-            f"Claude's answer could not be read: it was cut off or was not a Claude reply at all ({what}).",
-            hint="This is usually a proxy or network fault; it is retried, and recorded if it persists.",
-            code="bad_reply",
-        ) from None
+    except BAD_REPLY_ERRORS:
+        raise _cut_off() from None
 
 
 def _batch_info(batch: Any) -> MessageBatchInfo:

@@ -9,6 +9,9 @@ Replies that are not a Messages API body (a broken proxy, a cut connection): cut
 ends midway), html_page (a 200 HTML page), bare_message (``{"type": "message"}`` and nothing else),
 nul_byte (a valid reply whose text holds NUL characters), echo_key (a 502 whose body echoes the API key,
 as a misconfigured proxy at ANTHROPIC_BASE_URL may do).
+Streams that break: stream_cut (the events stop halfway, before the stop reason: a connection closed early; a
+plain request gets a JSON body cut halfway), stream_as_json (a misbehaving proxy: a stream request answered
+with a plain JSON body, a plain request with the event stream).
 
 ``"stream": true`` requests get the same reply as server-sent events (message_start, text deltas,
 message_delta with the stop reason, message_stop). Spec-pipeline requests (the merge prompt, a
@@ -51,6 +54,8 @@ BEHAVIOURS = (
     "bare_message",
     "nul_byte",
     "echo_key",
+    "stream_cut",
+    "stream_as_json",
 )
 
 
@@ -284,6 +289,18 @@ class FakeAnthropicServer:
         if behaviour == "cut_body":
             whole = json.dumps(self._message(body, json.dumps(conversation_for(body, number)), "end_turn", number))
             return FakeResponse(200, whole[: len(whole) // 2].encode(), {}, self.latency_s)
+        if behaviour == "stream_cut":
+            whole = sse_events(self._message(body, json.dumps(conversation_for(body, number)), "end_turn", number))
+            if not body.get("stream"):
+                whole = json.dumps(self._message(body, "x" * 400, "end_turn", number)).encode()
+                return FakeResponse(200, whole[: len(whole) // 2], {}, self.latency_s)
+            cut = whole[: whole.index(b"event: content_block_stop")]
+            return FakeResponse(200, cut, {"content-type": "text/event-stream"}, self.latency_s)
+        if behaviour == "stream_as_json":
+            message = self._message(body, json.dumps(conversation_for(body, number)), "end_turn", number)
+            if not body.get("stream"):
+                return FakeResponse(200, sse_events(message), {"content-type": "text/event-stream"}, self.latency_s)
+            return FakeResponse(200, message, {}, self.latency_s)
         if behaviour == "html_page":
             page = b"<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1></body></html>"
             return FakeResponse(200, page, {}, self.latency_s, content_type="text/html")
