@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 import time
@@ -97,6 +98,7 @@ class ExportService:
         """
         if fmt not in FORMATS:
             raise ValidationError(f"Unknown export format '{fmt}'.", hint=f"Use one of: {', '.join(FORMATS)}.")
+        check_destination(fmt, out)
         selection = self.selection(fmt, status, conversation_ids, include_truncated=include_truncated)
         # Left out: counted here (their files are read only for that). Included: counted while they stream past.
         left_out = (0, 0) if include_truncated else truncated_counts(self.store, selection)
@@ -110,7 +112,10 @@ class ExportService:
             )
         tally = TruncationTally()
         items = tally.watch(iter_items(self.store, iter_rows(self.store, selection)))
-        result = self._write(fmt, out, items, per_turn=per_turn, split=split, seed=seed, file_name=file_name)
+        try:
+            result = self._write(fmt, out, items, per_turn=per_turn, split=split, seed=seed, file_name=file_name)
+        except OSError as err:
+            raise _unwritable(out, err.strerror or type(err).__name__) from None
         result.truncated_included = include_truncated
         if include_truncated:
             result.truncated_conversations, result.truncated_answers = tally.conversations, tally.answers
@@ -152,6 +157,35 @@ class ExportService:
 
     def validate(self, result: ExportResult, *, load_with_datasets: bool = True) -> ValidationReport:
         return validate_export(result, load_with_datasets=load_with_datasets)
+
+
+def check_destination(fmt: str, out: Path) -> None:
+    """Refuse, before anything is read, a destination that cannot take the export: a folder where a file goes
+    (or a file where the Hugging Face folder goes), a place under a file, or one without write permission."""
+    if fmt == "hf":
+        if out.exists() and not out.is_dir():
+            raise ExportError(f"{out} is a file, not a folder.", hint=_ELSEWHERE)
+        folder = out
+    else:
+        targets = [out, jsonl_path_for(out)] if fmt == "brightrun-v4" else [out]
+        for target in targets:
+            if target.is_dir():
+                raise ExportError(f"{target} is a folder, not a file.", hint="Name a file to write, e.g. train.jsonl.")
+        folder = out.parent
+    probe = folder
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    if not probe.is_dir():
+        raise _unwritable(out, f"{probe} is a file, not a folder")
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise _unwritable(out, f"no permission to write in {probe}")
+
+
+_ELSEWHERE = "Choose a place you can write in."
+
+
+def _unwritable(out: Path, why: str) -> ExportError:
+    return ExportError(f"{out} cannot be written: {why}.", hint=_ELSEWHERE)
 
 
 class Download(NamedTuple):

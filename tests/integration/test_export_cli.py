@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+from click.testing import Result
 from typer.testing import CliRunner
 
 from core.bootstrap import build_services
@@ -63,3 +65,39 @@ def test_training_file_create_add_list_archive(tmp_path: Path) -> None:
     assert again.exit_code == 1 and "already in 'Set'" in again.output
     assert runner.invoke(app, ["training-file", "archive", "Set"]).exit_code == 0
     assert "No training files yet" in runner.invoke(app, ["training-file", "list"]).output
+
+
+def _one_line_error(result: Result) -> str:
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output and not isinstance(result.exception, OSError)
+    return " ".join(result.output.split())
+
+
+@pytest.mark.parametrize("fmt", ["openai", "brightrun-v4", "kto"])
+def test_export_out_at_a_folder_is_a_one_line_error(tmp_path: Path, fmt: str) -> None:
+    _import()
+    (tmp_path / "folder.jsonl").mkdir()
+    result = runner.invoke(app, ["export", "--format", fmt, "--out", str(tmp_path / "folder.jsonl"), "--status", "all"])
+    assert "is a folder, not a file" in _one_line_error(result)
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        "/proc/brightrun-export/train.jsonl",  # a place the system refuses
+        "{tmp}/a-file.txt/train.jsonl",  # under a file
+    ],
+)
+def test_export_out_at_an_unwritable_place_is_a_one_line_error(tmp_path: Path, where: str) -> None:
+    _import()
+    (tmp_path / "a-file.txt").write_text("x")
+    out = where.format(tmp=tmp_path)
+    result = runner.invoke(app, ["export", "--format", "openai", "--out", out, "--status", "all"])
+    assert "cannot be written" in _one_line_error(result)
+
+
+def test_export_hf_out_at_a_file_is_a_one_line_error(tmp_path: Path) -> None:
+    _import()
+    (tmp_path / "ds").write_text("x")
+    result = runner.invoke(app, ["export", "--format", "hf", "--out", str(tmp_path / "ds"), "--status", "all"])
+    assert "is a file, not a folder" in _one_line_error(result)
