@@ -57,6 +57,10 @@ HostedJobStatus = Literal[
     "user_error",
     "completed",
 ]
+#: ``EvaluationRun.status``: a held-out scorecard run of a trained model.
+EvaluationStatus = Literal["running", "completed", "budget_reached", "failed"]
+#: ``EvaluationJudgment.outcome``: which answer the judge preferred for one client turn, or that it failed.
+VerdictOutcome = Literal["tuned", "base", "tie", "failed"]
 
 
 class Processing:
@@ -221,6 +225,26 @@ class Hosted:
     COMPLETED: Final = "completed"
 
 
+class Evaluation:
+    """``EvaluationRun.status``: how a held-out scorecard run ended (``budget_reached``: stopped between
+    calls at its spending limit)."""
+
+    RUNNING: Final = "running"
+    COMPLETED: Final = "completed"
+    BUDGET_REACHED: Final = "budget_reached"
+    FAILED: Final = "failed"
+
+
+class Verdict:
+    """``EvaluationJudgment.outcome``: the tuned model's answer won, the base model's did, a tie, or the judge
+    failed (never counted as a win or a loss)."""
+
+    TUNED: Final = "tuned"
+    BASE: Final = "base"
+    TIE: Final = "tie"
+    FAILED: Final = "failed"
+
+
 PROCESSING_STATUSES: tuple[str, ...] = get_args(ProcessingStatus)
 ENRICHMENT_STATUSES: tuple[str, ...] = get_args(EnrichmentStatus)
 REVIEW_STATUSES: tuple[str, ...] = get_args(ReviewStatus)
@@ -251,6 +275,7 @@ VOCABULARIES: dict[str, tuple[str, ...]] = {
     "claim": get_args(ClaimState),
     "training_job": TRAINING_JOB_STATUSES,
     "training_phase": TRAINING_PHASES,
+    "evaluation": get_args(EvaluationStatus),
 }
 
 # --- the groups: each set of statuses that code tests against, defined once ------------------------------

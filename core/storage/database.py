@@ -11,6 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from core.errors import StorageError
+from core.models.evaluation import EvaluationJudgment, EvaluationRun, PreferencePick
 from core.models.jobs import BatchItem, BatchJob, BatchLogLine
 from core.models.logs import FailedGeneration, GenerationLog
 from core.models.review import ReviewAction, ReviewGrade, TurnRating, TurnRevision
@@ -90,6 +91,11 @@ class Database:
         self.training_jobs = Repository(self, schema.training_jobs, TrainingJob, label="training job")
         self.training_metrics = Repository(self, schema.training_metrics, TrainingMetric, label="training point")
         self.trained_models = Repository(self, schema.trained_models, TrainedModel, label="trained model")
+        self.evaluation_runs = Repository(self, schema.evaluation_runs, EvaluationRun, label="scorecard")
+        self.evaluation_judgments = Repository(
+            self, schema.evaluation_judgments, EvaluationJudgment, label="judged answer"
+        )
+        self.preference_picks = Repository(self, schema.preference_picks, PreferencePick, label="A/B pick")
 
     @property
     def acting_user(self) -> str | None:

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from pydantic import BaseModel
 
 from core.models.conversation import Conversation
+from core.models.evaluation import EvaluationJudgment, EvaluationRun, PreferencePick
 from core.models.jobs import BatchItem, BatchJob, BatchLogLine
 from core.models.logs import FailedGeneration, GenerationLog
 from core.models.review import ReviewAction, ReviewGrade, TurnRating, TurnRevision
@@ -244,6 +245,16 @@ spec_projects = table_for("spec_projects", SpecProject, indexes=("created_by",))
 training_jobs = table_for("training_jobs", TrainingJob, indexes=("project_id", "created_by", "status"))
 training_metrics = table_for("training_metrics", TrainingMetric, indexes=("project_id", "job_id"))
 trained_models = table_for("trained_models", TrainedModel, indexes=("project_id", "created_by", "training_job_id"))
+# Held-out scorecards and blind A/B picks (m0016).
+evaluation_runs = table_for("evaluation_runs", EvaluationRun, indexes=("project_id", "model_id", "created_by"))
+evaluation_judgments = table_for(
+    "evaluation_judgments",
+    EvaluationJudgment,
+    indexes=("project_id", "run_id", "model_id", "content_key", "created_by"),
+)
+preference_picks = table_for(
+    "preference_picks", PreferencePick, indexes=("project_id", "model_id", "judgment_id", "created_by")
+)
 
 schema_migrations = sa.Table(
     "schema_migrations",

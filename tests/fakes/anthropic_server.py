@@ -5,6 +5,9 @@ Scripted behaviours (``server.script("rate_limited", "success")``; an empty scri
 success, rate_limited (429 + retry-after), overloaded (529), server_error (500), auth_error (401),
 slow (sleeps past the client timeout), max_tokens, escaped_quote, malformed_json (repairable),
 garbage (not JSON), schema_violation.
+The pairwise judge of the held-out scorecard (its schema asks for ``better``) prefers the longer answer
+(a tie when both are as long); ``always_a`` makes it pick the answer shown first (position bias);
+``max_tokens``, ``garbage`` and ``schema_violation`` give a cut, a non-JSON and an incomplete verdict.
 Replies that are not a Messages API body (a broken proxy, a cut connection): cut_body (a 200 whose JSON body
 ends midway), html_page (a 200 HTML page), bare_message (``{"type": "message"}`` and nothing else),
 nul_byte (a valid reply whose text holds NUL characters), echo_key (a 502 whose body echoes the API key,
@@ -56,6 +59,7 @@ BEHAVIOURS = (
     "echo_key",
     "stream_cut",
     "stream_as_json",
+    "always_a",
 )
 
 
@@ -132,6 +136,39 @@ def judge_reply_for(body: dict[str, Any]) -> dict[str, Any]:
     ]
     scores = {"empathy": 5, "clarity": 4, "appropriateness": 4, "expert_voice_alignment": 4, "arc_adherence": 4}
     return scores | {"arc_adherence_per_turn": per_turn, "rationale": "Fake judge: warm, clear, on the arc."}
+
+
+def is_pair_judge_request(body: dict[str, Any]) -> bool:
+    schema = ((body.get("output_config") or {}).get("format") or {}).get("schema") or {}
+    return "better" in (schema.get("properties") or {})
+
+
+def pair_judge_reply_for(body: dict[str, Any], behaviour: str) -> tuple[str, str]:
+    """The pairwise verdict (text, stop reason): the longer answer is better, or ``A`` when ``always_a``."""
+    prompt = "".join(str(m.get("content", "")) for m in body.get("messages", []))
+    found = re.search(r"## Answer A\n(.*?)\n\n## Answer B\n(.*?)\n\n## Rubric", prompt, re.S)
+    answer_a, answer_b = (found.group(1), found.group(2)) if found else ("", "")
+    if behaviour == "always_a":
+        better = "A"
+    elif len(answer_a.split()) == len(answer_b.split()):
+        better = "tie"
+    else:
+        better = "A" if len(answer_a.split()) > len(answer_b.split()) else "B"
+    high = dict.fromkeys(("empathy", "clarity", "appropriateness", "expert_voice_alignment"), 5)
+    low = dict.fromkeys(high, 3)
+    even = dict.fromkeys(high, 4)
+    scores = {"A": (high, low), "B": (low, high), "tie": (even, even)}[better]
+    reply: dict[str, Any] = {"answer_a": scores[0], "answer_b": scores[1], "better": better}
+    reply["reason"] = f"Fake judge: answer {better} is fuller." if better != "tie" else "Fake judge: as good."
+    text = json.dumps(reply)
+    if behaviour == "max_tokens":
+        return text[: len(text) // 2], "max_tokens"
+    if behaviour == "garbage":
+        return "I would rather not choose.", "end_turn"
+    if behaviour == "schema_violation":
+        del reply["better"]
+        return json.dumps(reply), "end_turn"
+    return text, "end_turn"
 
 
 class FakeAnthropicServer:
@@ -251,6 +288,9 @@ class FakeAnthropicServer:
         broken = self._broken_reply(behaviour, request, body, number)
         if broken is not None:
             return broken
+        if is_pair_judge_request(body):  # the held-out scorecard's pairwise judge
+            text, stop = pair_judge_reply_for(body, behaviour)
+            return self._reply(body, self._message(body, text, stop, number), self.latency_s)
         if is_judge_request(body):  # the enrichment quality judge (its schema asks for "empathy")
             text = "I cannot score this." if behaviour == "garbage" else json.dumps(judge_reply_for(body))
             return self._reply(body, self._message(body, text, "end_turn", number), self.latency_s)
