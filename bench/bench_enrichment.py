@@ -8,6 +8,9 @@ pipeline chunk by chunk (so load from other processes hits both alike): for each
 JSON work no enrichment can avoid. Also printed: the stricter floor of parsing and re-serialising only the
 input bytes (the enriched file is ~7x the input: every pair repeats the history). Target: ratio ≤ 5.
 
+The work is checked before the time counts: every conversation must come out succeeded (none failed or
+skipped), be stored as enrichment completed, and its enriched file must hold training pairs.
+
 Run: ``.venv/bin/python bench/bench_enrichment.py [--count 2000]``
 """
 
@@ -27,6 +30,7 @@ from core.bootstrap import build_services
 from core.conversations.store import Provenance
 from core.demo import demo_files
 from core.enrichment.models import EnrichmentSummary
+from core.models.statuses import Enrichment
 from core.scaffolding.defaults import install_defaults
 from core.settings import PROJECT_ROOT, Settings
 from core.storage.blobs import CONVERSATION_FILES
@@ -64,6 +68,17 @@ def seed(count: int, data_dir: Path) -> tuple[Any, list[str]]:
     return services, ids
 
 
+def unfinished(services: Any, ids: list[str]) -> list[str]:
+    """The conversations of ``ids`` not enriched for real: not completed, or an enriched file without pairs."""
+    missing = []
+    for cid in ids:
+        row = services.db.conversations.get(cid)
+        raw = services.blobs.get(CONVERSATION_FILES, row.enriched_file_path) if row.enriched_file_path else b"{}"
+        if row.enrichment_status != Enrichment.COMPLETED or not json.loads(raw).get("training_pairs"):
+            missing.append(cid)
+    return missing
+
+
 def floor(services: Any, ids: list[str]) -> tuple[float, float]:
     """Seconds for the JSON floor over the same files: (input + output, input only)."""
     blobs, db = services.blobs, services.db
@@ -94,25 +109,32 @@ def main() -> int:
         services, ids = seed(args.count, Path(folder) / "data")
         # Pipeline and floor alternate chunk by chunk, so load from other processes hits both alike.
         summary, elapsed, io_floor, input_floor = EnrichmentSummary(), 0.0, 0.0, 0.0
+        not_done: list[str] = []
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start : start + CHUNK]
             started = time.perf_counter()
             summary.outcomes += services.enrichment.run_many(chunk).outcomes
             elapsed += time.perf_counter() - started
+            not_done += unfinished(services, chunk)
+            if not_done:
+                break
             chunk_io, chunk_input = floor(services, chunk)
             io_floor, input_floor = io_floor + chunk_io, input_floor + chunk_input
         services.close()
+    print(f"enriched: {summary.text()}")
+    if not_done or summary.succeeded != args.count:
+        print(f"FAIL: {summary.succeeded} of {args.count} enriched; not enriched for real: {not_done[:5]}")
+        return 1
     per = elapsed / args.count * 1000
     ratio = elapsed / io_floor
-    print(f"enriched: {summary.text()}")
     print(f"pipeline: {per:.3f} ms per conversation ({elapsed:.2f} s total)")
     print(f"floor (parse input + serialise enriched output): {io_floor / args.count * 1000:.3f} ms per conversation")
     print(
         f"floor (parse + re-serialise the input bytes only): {input_floor / args.count * 1000:.3f} ms per conversation"
     )
-    ok = ratio <= TARGET and summary.failed == 0
+    ok = ratio <= TARGET
     print(f"ratio to floor: {ratio:.2f} (target ≤ {TARGET}); ratio to input-only floor: {elapsed / input_floor:.2f}")
-    print("PASS" if ok else f"FAIL (ratio {ratio:.2f} > {TARGET} or {summary.failed} failed)")
+    print("PASS" if ok else f"FAIL (ratio {ratio:.2f} > {TARGET})")
     return 0 if ok else 1
 
 
