@@ -177,6 +177,16 @@ def exception_on_page(page: Any) -> str | None:
     return str(errors.first.inner_text())[:300] if errors.count() else None
 
 
+def empty_or_failed(page: Any) -> str | None:
+    """What keeps the page from showing its data: an empty state ("nothing to show yet") or an error message."""
+    if page.locator(".st-key-empty_state").count():
+        return "an empty state: " + str(page.locator(".st-key-empty_state").first.inner_text())[:200]
+    errors = page.locator('[data-testid="stAlertContentError"]')
+    if errors.count():
+        return "an error message: " + str(errors.first.inner_text())[:200]
+    return exception_on_page(page)
+
+
 def rss_mb(pid: int) -> float:
     """Resident memory of process ``pid`` (VmRSS) in MB."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():

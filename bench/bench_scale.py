@@ -6,8 +6,13 @@ API at zero latency, concurrency 16) works a window of ``--window`` items twice,
 - the small job: 1,000 items (the default scaffolding plus 5 topics copied from its own: 1,000
   combinations), the window from its start;
 - the large job: 100,000 items (× 100 variations), created through ``BatchService.create`` (timed), with the first
-  90% marked done in one SQL update (as late in a real run: the cost of a claim or a finish must not
-  grow with the items already finished), then the window.
+  90% finished as the worker leaves them (as late in a real run: the cost of a claim or a finish must not
+  grow with the items already finished, nor with the conversations and log rows they stored): each of
+  those items completed and pointing at its own stored conversation row, with its call-log row and a
+  job-log line, all cloned from what the worker stored for the small job; then the window.
+
+Only items that succeeded count as finished: each window must end with ``--window`` more successful
+items, no failed one, and as many more conversations stored; else the run fails before any ratio.
 
 Printed per backend: creation time of the large job; time per item in each window and their ratio;
 the worker process's resident memory at the start and end of the large window; and the slowest of
@@ -47,12 +52,15 @@ from core.batch import claims  # noqa: E402
 from core.batch.service import BatchRequest  # noqa: E402
 from core.batch.worker import WorkerOptions, build_worker  # noqa: E402
 from core.bootstrap import Services, build_services  # noqa: E402
+from core.models.base import new_id  # noqa: E402
+from core.models.statuses import Item  # noqa: E402
 from core.scaffolding.defaults import install_defaults  # noqa: E402
 from core.settings import Settings  # noqa: E402
 from core.storage import schema  # noqa: E402
 
 CREATE_TARGET_S, PER_ITEM_TARGET, MEMORY_TARGET, STATUS_TARGET_S = 10.0, 1.3, 1.10, 0.5
 SMALL_VARIATIONS, LARGE_VARIATIONS, DONE_SHARE = 1, 100, 0.9
+CHUNK = 2000  # rows per insert while marking items done
 EXTRA_TOPICS = 5  # 5 personas × 10 arcs × 20 topics = 1,000 combinations; × 100 variations = 100,000 items
 
 
@@ -92,19 +100,62 @@ def add_topics(services: Services, count: int) -> None:
         services.scaffolding.save("topics", data)
 
 
-def mark_done(services: Services, job_id: str, share: float) -> None:
-    """The first ``share`` of the job's items finished, as if the worker had done them (one UPDATE)."""
-    items = schema.batch_items
-    with services.db.transaction() as conn:
-        total = conn.execute(sa.select(sa.func.count()).where(items.c.job_id == job_id)).scalar_one()
-        done = sa.and_(items.c.job_id == job_id, items.c.position <= int(total * share))
-        conn.execute(sa.update(items).where(done).values(status="completed", input_tokens=1, output_tokens=1))
+def mark_done(services: Services, job_id: str, share: float, like_job: str) -> int:
+    """The first ``share`` of the job's items finished as the worker leaves them: each completed, with its own
+    stored conversation row, call-log row and job-log line, cloned from what the worker stored for ``like_job``.
+    Returns how many items were marked."""
+    db, items = services.db, schema.batch_items
+    done_item = db.items.list(where={"job_id": like_job, "status": Item.COMPLETED}, limit=1)[0]
+    conversation = db.conversations.get(done_item.conversation_id or "")
+    call = db.logs.list(where={"conversation_id": conversation.conversation_id}, limit=1)[0]
+    line = db.batch_logs.list(where={"job_id": like_job}, limit=1)[0]
+    total = db.items.count(where={"job_id": job_id})
+    done, prefix = int(total * share), f"bench-{job_id[:8]}-"
+    # Rows as the repositories write them (each model turned into a row once), inserted in chunks.
+    clones = (
+        (schema.conversations, db.conversations.to_row(conversation), {"conversation_id", "source_hash"}),
+        (schema.generation_logs, db.logs.to_row(call), {"conversation_id"}),
+        (schema.batch_logs, db.batch_logs.to_row(line), set()),
+    )
+    for start in range(1, done + 1, CHUNK):
+        ids = [f"{prefix}{position}" for position in range(start, min(start + CHUNK, done + 1))]
+        with db.transaction() as conn:
+            for table, row, per_item in clones:
+                rows = [row | {"id": new_id(), "job_id": job_id} | dict.fromkeys(per_item, cid) for cid in ids]
+                conn.execute(sa.insert(table), rows)
+    with db.transaction() as conn:
+        finished = sa.and_(items.c.job_id == job_id, items.c.position <= done)
+        values = {
+            "status": Item.COMPLETED,
+            "conversation_id": sa.literal(prefix) + sa.cast(items.c.position, sa.String),
+            "input_tokens": done_item.input_tokens,
+            "output_tokens": done_item.output_tokens,
+            "cost_usd": done_item.cost_usd,
+            "finished_at": done_item.finished_at,
+        }
+        conn.execute(sa.update(items).where(finished).values(**values))
         claims.recount(conn, services.job_queue, job_id)
+    return done
+
+
+@dataclass
+class Tally:
+    successful: int
+    failed: int
+    conversations: int
+
+
+def tally(services: Services, job_id: str) -> Tally:
+    job = services.db.jobs.get(job_id)
+    return Tally(job.successful_items, job.failed_items, services.db.conversations.count())
 
 
 def work_window(services: Services, job_id: str, window: int) -> Window:
-    """Run the real worker on ``job_id`` until ``window`` more items are finished; time and watch it."""
-    start_done = services.db.jobs.get(job_id).completed_items
+    """Run the real worker on ``job_id`` until ``window`` more items have succeeded; time and watch it.
+
+    Raises if any item failed or an item's conversation was not stored: a fast failure is not a finish."""
+    before = tally(services, job_id)
+    start_done = before.successful
     stop = threading.Event()
     status_times: list[float] = []
 
@@ -113,7 +164,7 @@ def work_window(services: Services, job_id: str, window: int) -> Window:
             began = time.perf_counter()
             progress = services.batch.progress(job_id)
             status_times.append(time.perf_counter() - began)
-            if progress.job.completed_items - start_done >= window:
+            if progress.job.successful_items - start_done >= window or progress.job.failed_items > before.failed:
                 stop.set()
             stop.wait(0.2)
 
@@ -126,11 +177,17 @@ def work_window(services: Services, job_id: str, window: int) -> Window:
     elapsed = time.perf_counter() - began
     stop.set()
     watcher.join()
-    finished = services.db.jobs.get(job_id).completed_items - start_done
+    after = tally(services, job_id)
+    finished = after.successful - start_done
+    if finished < window or after.failed != before.failed or after.conversations - before.conversations != finished:
+        raise RuntimeError(
+            f"the window did not do its work: {finished} of {window} items succeeded, "
+            f"{after.failed - before.failed} failed, {after.conversations - before.conversations} conversations stored"
+        )
     return Window(elapsed / max(finished, 1) * 1000, rss_start, rss_mb(os.getpid()), max(status_times, default=0.0))
 
 
-def run_backend(name: str, window: int) -> tuple[bool, list[str]]:
+def run_backend(name: str, window: int, variations: int = LARGE_VARIATIONS) -> tuple[bool, list[str]]:
     with (
         tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp,
         fake_api("--latency-ms", "0") as url,
@@ -148,10 +205,12 @@ def run_backend(name: str, window: int) -> tuple[bool, list[str]]:
             add_topics(services, EXTRA_TOPICS)
             small = services.batch.create(BatchRequest(variations=SMALL_VARIATIONS, concurrency=16))
             began = time.perf_counter()
-            large = services.batch.create(BatchRequest(variations=LARGE_VARIATIONS, concurrency=16))
+            large = services.batch.create(BatchRequest(variations=variations, concurrency=16))
             created = time.perf_counter() - began
-            mark_done(services, large.id, DONE_SHARE)
             first = work_window(services, small.id, window)
+            began = time.perf_counter()
+            marked = mark_done(services, large.id, DONE_SHARE, like_job=small.id)
+            print(f"{name}: {marked} items finished with their rows in {time.perf_counter() - began:.0f} s", flush=True)
             second = work_window(services, large.id, window)
         finally:
             services.close()
@@ -193,12 +252,15 @@ def run_backend(name: str, window: int) -> tuple[bool, list[str]]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--window", type=int, default=500)
+    parser.add_argument(
+        "--variations", type=int, default=LARGE_VARIATIONS, help="of the large job (100: 100,000 items)"
+    )
     parser.add_argument("--backends", nargs="+", default=["sqlite", "postgres"], choices=["sqlite", "postgres"])
     args = parser.parse_args()
     print(f"window {args.window} items, concurrency 16, zero latency; load {os.getloadavg()} on {os.cpu_count()} cores")
     ok, table = True, []
     for name in args.backends:
-        passed, lines = run_backend(name, args.window)
+        passed, lines = run_backend(name, args.window, args.variations)
         ok &= passed
         table += lines
         print("\n".join(lines), flush=True)
