@@ -68,7 +68,9 @@ class Services:
     def importer(self) -> Importer:
         from core.importer import Importer
 
-        return Importer(self.conversations, self.scaffolding, max_bytes=self.settings.max_upload_bytes)
+        return Importer(
+            self.conversations, self.scaffolding, max_bytes=self.settings.max_upload_bytes, log=self.review_log
+        )
 
     @property
     def llm(self) -> ClaudeClient:

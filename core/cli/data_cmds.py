@@ -72,8 +72,10 @@ def _print_result(result: ImportResult) -> None:
             if outcome.truncated and outcome.action != "skipped"
             else ""
         )
+        part = f" ({outcome.part})" if outcome.part else ""
+        fixed = f" ({outcome.unescaped} message(s) had escapes written twice, fixed)" if outcome.unescaped else ""
         console.print(
-            f"  {outcome.action:<8} {outcome.conversation_id}: {outcome.reason}{flag}",
+            f"  {outcome.action:<8} {outcome.conversation_id}{part}: {outcome.reason}{flag}{fixed}",
             highlight=False,
             markup=False,
             soft_wrap=True,

@@ -78,8 +78,10 @@ class ExportItem:
 
 
 def _with_review(pair: dict[str, Any], reviewed: bool) -> dict[str, Any]:
+    """The pair saying whether a person reviewed it: a file that says so already (hand-reviewed seed files) is
+    kept as it says, whoever imported it."""
     meta = pair.get("training_metadata")
-    if not isinstance(meta, dict) or meta.get("human_reviewed") == reviewed:
+    if not isinstance(meta, dict) or meta.get("human_reviewed") == reviewed or meta.get("human_reviewed") is True:
         return pair
     return pair | {"training_metadata": meta | {"human_reviewed": reviewed}}
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from core.conversations.truncation import find_truncation
 from core.errors import ImportFormatError
@@ -18,7 +18,8 @@ from core.jsonutil import dumps_pretty
 from core.models.base import utcnow
 from core.models.statuses import Review
 
-Format = Literal["raw", "enriched", "training_file", "jsonl"]
+Format = Literal["raw", "enriched", "training_file", "jsonl", "wrapper"]
+ENRICHED_FORMAT: Final = "enriched"  # the format's name (not the enrichment status of the same spelling)
 UUID_IN_NAME = re.compile(r"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})")
 FORMAT_HELP = (
     "Bright Run imports four kinds of file: a raw conversation (conversation_metadata + turns), "
@@ -30,6 +31,7 @@ FORMAT_NAMES: dict[str, str] = {
     "enriched": "an enriched conversation file",
     "training_file": "a training file",
     "jsonl": "a training file's JSONL",
+    "wrapper": "a file holding several conversations",
 }
 # Computed again on export; every other key of the file rides along (target_model, batch_id, unknown keys).
 V4_FILE_KEYS = {
@@ -88,6 +90,44 @@ class Candidate:
     conversation_id: str | None = None
     enriched: dict[str, Any] | None = None
     overrides: dict[str, Any] | None = None
+    #: The part of a file holding several conversations this one came from (``None`` for a whole file).
+    part: str | None = None
+    #: How many messages had escapes written twice and were un-escaped on import.
+    unescaped: int = 0
+
+    @property
+    def turns(self) -> list[Any]:
+        turns = self.raw.get("turns")
+        return turns if isinstance(turns, list) else []
+
+    @property
+    def pairs(self) -> int:
+        """The number of training pairs this copy holds (0 for a raw conversation)."""
+        pairs = (self.enriched or {}).get("training_pairs")
+        return len(pairs) if isinstance(pairs, list) else 0
+
+    def snapshot(self) -> dict[str, Any] | None:
+        """The expert profile and system prompt the conversation was written with, as its file records them."""
+        enriched = self.enriched or {}
+        pairs = enriched.get("training_pairs")
+        prompt = next(
+            (
+                p["system_prompt"]
+                for p in pairs or []
+                if isinstance(p, dict) and isinstance(p.get("system_prompt"), str)
+            ),
+            None,
+        )
+        profile = enriched.get("consultant_profile")
+        found: dict[str, Any] = {}
+        if prompt and prompt.strip():
+            found["system_prompt"] = prompt
+        if isinstance(profile, dict) and profile:
+            found["consultant_profile"] = profile
+        vertical = (enriched.get("dataset_metadata") or {}).get("vertical")
+        if found and isinstance(vertical, str) and vertical:
+            found["vertical"] = vertical
+        return found or None
 
 
 def detect_format(data: Any, *, source: str) -> Format:
@@ -152,6 +192,8 @@ def from_enriched(data: dict[str, Any], *, source: str) -> Candidate:
         raise refuse(source, "it has no training pairs to import")
     raw = raw_from_pairs(pairs, source=source)
     match = UUID_IN_NAME.search(str(meta.get("dataset_name", "")))
+    stated = (data.get("conversation_metadata") or {}) if isinstance(data.get("conversation_metadata"), dict) else {}
+    cid = conversation_id(stated.get("conversation_id"), source=source, where="conversation_metadata.")
     return _finish(
         Candidate(
             dumps_pretty(raw).decode(),
@@ -159,7 +201,7 @@ def from_enriched(data: dict[str, Any], *, source: str) -> Candidate:
             input_parameters(data, source=source),
             "enriched",
             source,
-            conversation_id=match.group(1) if match else None,
+            conversation_id=cid or (match.group(1) if match else None),
             enriched=data,
         )
     )

@@ -1,4 +1,9 @@
-"""What an import did, per conversation: stored, replaced or kept, and why."""
+"""What an import did, per conversation: stored, replaced, updated or kept, and why.
+
+Each outcome says which copy's content and which copy's review record won (``content_from``,
+``review_from``: this file or the stored copy) and why, in ``reason``; which part of a file holding several
+conversations it came from; and how many messages had escapes written twice and were un-escaped.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,8 @@ from pydantic import BaseModel, Field
 
 from core.importer.formats import FORMAT_NAMES, Format
 
-Action = Literal["imported", "replaced", "skipped"]
+Action = Literal["imported", "replaced", "updated", "skipped"]
+Side = Literal["this file", "the stored copy"]
 
 
 class ImportOutcome(BaseModel):
@@ -16,6 +22,10 @@ class ImportOutcome(BaseModel):
     action: Action
     reason: str = ""
     truncated: bool = False
+    content_from: Side = "this file"
+    review_from: Side = "this file"
+    part: str | None = None
+    unescaped: int = 0
 
 
 class ImportResult(BaseModel):
@@ -40,6 +50,15 @@ class ImportResult(BaseModel):
         return self._ids("skipped")
 
     @property
+    def updated(self) -> list[str]:
+        return self._ids("updated")
+
+    @property
+    def unescaped(self) -> list[str]:
+        """Conversations whose text had escapes written twice, fixed on import."""
+        return [o.conversation_id for o in self.outcomes if o.unescaped]
+
+    @property
     def stored(self) -> list[str]:
         """Ids written by this import (new or replacing an earlier copy)."""
         return [o.conversation_id for o in self.outcomes if o.action != "skipped"]
@@ -52,11 +71,15 @@ class ImportResult(BaseModel):
         """One line in plain words, for a page or a terminal."""
         parts = [f"{len(self.imported)} imported"]
         if self.replaced:
-            parts.append(f"{len(self.replaced)} replaced an earlier, less reviewed copy")
+            parts.append(f"{len(self.replaced)} replaced an earlier, less complete copy")
+        if self.updated:
+            parts.append(f"{len(self.updated)} kept with this file's review record or text added")
         if self.skipped:
             parts.append(f"{len(self.skipped)} already present")
         if self.truncated:
             parts.append(f"{len(self.truncated)} held for review (an answer ends mid-sentence)")
+        if self.unescaped:
+            parts.append(f'{len(self.unescaped)} had text escaped twice (a literal \\n or \\") and were fixed')
         return f"{self.source} ({FORMAT_NAMES[self.format]}): " + ", ".join(parts)
 
     def report(self) -> dict[str, object]:
@@ -66,7 +89,9 @@ class ImportResult(BaseModel):
             "format": self.format,
             "imported": self.imported,
             "replaced": self.replaced,
+            "updated": self.updated,
             "skipped": self.skipped,
+            "unescaped": self.unescaped,
             "truncated": self.truncated,
             "outcomes": [o.model_dump() for o in self.outcomes],
             "warnings": self.warnings,

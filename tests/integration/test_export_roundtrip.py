@@ -9,7 +9,7 @@ from typing import Any
 from core.bootstrap import Services, build_services
 from core.settings import Settings
 from tests.support.paths import REFERENCE_DIR
-from tests.support.reference_copies import complete_training_file
+from tests.support.reference_copies import complete_training_file, with_escapes_fixed
 
 REFERENCE = REFERENCE_DIR / "training-file-brightrun-lora-v4.json"
 
@@ -31,11 +31,15 @@ def _with_original_ids(data: dict) -> dict:
 
 
 def test_reference_training_file_round_trips_with_truncated_ones_included(services: Services, tmp_path: Path) -> None:
-    services.importer.import_path(REFERENCE)
+    report = services.importer.import_path(REFERENCE)
     out = tmp_path / "File 2a.json"
     services.exports.export("brightrun-v4", out, status="all", include_truncated=True)
     exported, reference = json.loads(out.read_text()), json.loads(REFERENCE.read_text())
-    assert _with_original_ids(_without_timestamps(exported)) == _without_timestamps(reference)
+    # Exact, except what the report says it changed (issue 23): text escaped twice ("\\n\\n"), now un-escaped.
+    assert sorted(report.unescaped) == sorted(
+        c["conversation_metadata"]["conversation_id"] for c in reference["conversations"]
+    )
+    assert _with_original_ids(_without_timestamps(exported)) == with_escapes_fixed(_without_timestamps(reference))
     assert list(exported["training_file_metadata"]) == list(reference["training_file_metadata"])
 
 
@@ -75,7 +79,8 @@ def test_round_trip_keeps_persona_name_target_model_batch_id_and_unknown_fields(
     services: Services, tmp_path: Path
 ) -> None:
     path, original = _carrying_extras(tmp_path)
-    services.importer.import_path(path)
+    report = services.importer.import_path(path)
+    assert len(report.unescaped) == 3  # the only change, and the report says so (issue 23)
     out = tmp_path / "out.json"
     services.exports.export("brightrun-v4", out, file_name="extras")
     exported = json.loads(out.read_text())
@@ -96,4 +101,6 @@ def test_round_trip_keeps_persona_name_target_model_batch_id_and_unknown_fields(
         assert conv_meta["scaffolding"]["lens"] == "unknown-to-us"
         assert conv_meta["batch_id"] == f"batch-{index}"
         assert conversation["reviewer_flag"] == ["unknown", index]
-    assert _with_original_ids(_without_timestamps(exported))["conversations"] == original["conversations"]
+    assert _with_original_ids(_without_timestamps(exported))["conversations"] == with_escapes_fixed(
+        original["conversations"]
+    )

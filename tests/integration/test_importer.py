@@ -19,7 +19,7 @@ from core.storage.blobs import CONVERSATION_FILES, LocalBlobStore
 from core.storage.database import Database
 from tests.support import import_files as files
 from tests.support.paths import REFERENCE_DIR
-from tests.support.reference_copies import complete_training_file
+from tests.support.reference_copies import complete_training_file, with_escapes_fixed
 
 REFERENCE = REFERENCE_DIR
 SEED_ID = "5eed0000-0000-4000-8000-000000000001"
@@ -70,7 +70,10 @@ def test_an_enriched_file_keeps_its_real_id_and_enriched_blob(svc: Services) -> 
     row = svc.db.conversations.get(result.imported[0])
     assert row.enrichment_status == "completed" and row.turn_count == 5
     enriched = json.loads(svc.blobs.get(CONVERSATION_FILES, row.enriched_file_path or ""))
-    assert enriched == json.loads((REFERENCE / "enriched-conversation.json").read_text())
+    # Issue 23: one answer (and the history repeating it) holds a literal "\n\n" (escaped twice); the import fixes them and says so.
+    assert enriched == with_escapes_fixed(json.loads((REFERENCE / "enriched-conversation.json").read_text()))
+    assert result.unescaped == result.imported and result.outcomes[0].unescaped == 1
+    assert "escaped twice" in result.summary()
 
 
 def test_a_training_file_imports_whole_conversations_as_approved(svc: Services, tmp_path: Path) -> None:
@@ -150,11 +153,15 @@ def test_order_does_not_decide_the_outcome_and_the_report_says_which_won(svc: Se
     assert svc.db.conversations.count() == 1
     status, enrichment, turns, _pairs = _state(svc, SEED_ID)
     assert (status, enrichment, len(turns)) == ("approved", "completed", 6)
+    # Issue 23 changed the wording: the report says which copy's content and review record won, and why.
     second = results[1].outcomes[0]
     if first == "enriched":
-        assert second.action == "replaced" and "a training file replaced an enriched conversation file" in second.reason
+        assert second.action == "replaced" and second.content_from == "this file"
+        assert second.reason.startswith("content from this file (a training file, 6 turns, 6 pairs): the same turns")
     else:
-        assert second.action == "skipped" and "kept the copy from a training file" in second.reason
+        assert second.action == "skipped" and second.content_from == "the stored copy"
+        assert second.reason.startswith("content kept from the stored copy (a training file, 6 turns, 6 pairs)")
+    assert second.review_from == "the stored copy" if first == "training" else "this file"
 
 
 def test_a_conversation_a_reviewer_worked_on_is_never_replaced(svc: Services) -> None:

@@ -8,7 +8,9 @@ something else use ``complete_training_file``, where those answers end with a fu
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
+from typing import Any
 
 from tests.support.paths import REFERENCE_DIR
 
@@ -27,3 +29,21 @@ def complete_training_file(folder: Path, name: str = "training-file-brightrun-lo
     path = folder / name
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
     return path
+
+
+ESCAPED_TWICE = re.compile(r'\\([nt"\\])')
+
+
+def with_escapes_fixed(data: Any) -> Any:
+    """``data`` with every literal ``\\n``, ``\\t``, ``\\"``, ``\\\\`` in its text turned into what it stands for.
+
+    Every message of the reference files that holds one is clearly escaped twice (a ``\\n\\n`` between
+    paragraphs), so this is what an import stores and reports as fixed.
+    """
+    if isinstance(data, dict):
+        return {k: with_escapes_fixed(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [with_escapes_fixed(v) for v in data]
+    if isinstance(data, str):
+        return ESCAPED_TWICE.sub(lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), data)
+    return data
