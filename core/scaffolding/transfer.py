@@ -10,12 +10,11 @@ Importing checks every row first (``check_import``) and saves only rows without 
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import dataclass, field
 from typing import Any, Literal, cast
 
+from core.csv_cells import CsvRows, write_csv
 from core.errors import BrightRunError, ImportFormatError
 from core.scaffolding.fields import REFERENCES, editable_fields, field_text
 from core.scaffolding.service import KIND_INFO, KINDS, Kind, ScaffoldingService
@@ -65,13 +64,12 @@ def _cell(value: Any) -> str:
 
 def export_csv(service: ScaffoldingService) -> str:
     columns = list(dict.fromkeys(name for kind in KINDS for name in _exportable(kind)))
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=["kind", *columns])
-    writer.writeheader()
-    for kind in KINDS:
-        for record in service.list(kind):
-            writer.writerow({"kind": kind, **{n: _cell(getattr(record, n)) for n in _exportable(kind)}})
-    return out.getvalue()
+    rows = (
+        {"kind": kind, **{n: _cell(getattr(record, n)) for n in _exportable(kind)}}
+        for kind in KINDS
+        for record in service.list(kind)
+    )
+    return write_csv(["kind", *columns], rows)
 
 
 def _from_cell(kind: Kind, name: str, text: str) -> Any:
@@ -109,7 +107,7 @@ def _rows(data: bytes, fmt: Format) -> list[tuple[int, str, dict[str, Any]]]:
                 number += 1
                 rows.append((number, str(kind), record if isinstance(record, dict) else {}))
     else:
-        reader = csv.DictReader(io.StringIO(text))
+        reader = CsvRows(text)
         if not reader.fieldnames or "kind" not in reader.fieldnames:
             raise ImportFormatError(
                 "The CSV file needs a “kind” column.", hint="Export from this page to see the shape."

@@ -94,3 +94,40 @@ def test_delete_is_refused_while_an_unfinished_job_uses_the_record(filled: Servi
     filled.scaffolding.delete("personas", "recently_widowed")  # not in the job
     filled.batch.cancel(job.id)
     filled.scaffolding.delete("personas", "anxious_planner")
+
+
+HOSTILE = {
+    "persona_key": "formula_client",
+    "name": '=HYPERLINK("http://evil.example","click")',
+    "archetype": "+1 the archetype",
+    "age_range": "-35",
+    "occupation": "@SUM(A1:A9)",
+    "income_range": "\tstarts with a tab",
+    "financial_background": "\rstarts with a carriage return",
+    "communication_style": "'=already quoted",
+    "emotional_baseline": "'plain quote, kept",
+    "typical_questions": ["=1+1", "plain"],
+    "demographics": {"=city": "Ohio"},
+}
+DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_escaped_and_import_back_unchanged(filled: Services) -> None:
+    import csv
+    import io
+
+    scaffolding = filled.scaffolding
+    scaffolding.save("personas", HOSTILE)
+    text = export_csv(scaffolding)
+    cells = [cell for row in csv.reader(io.StringIO(text)) for cell in row]
+    assert not [cell for cell in cells if cell.startswith(DANGEROUS)]
+    assert '\'=HYPERLINK("http://evil.example","click")' in cells and "''=already quoted" in cells
+    assert "'plain quote, kept" in cells
+
+    before = scaffolding.get("personas", "formula_client").model_dump(exclude={"updated_at"})
+    report = check_import(scaffolding, text.encode(), "csv")
+    assert all(r.ok for r in report), [r for r in report if not r.ok]
+    apply_import(scaffolding, report)
+    after = scaffolding.get("personas", "formula_client").model_dump(exclude={"updated_at"})
+    assert after == before
+    assert after["name"] == HOSTILE["name"] and after["communication_style"] == "'=already quoted"
