@@ -24,7 +24,8 @@ def generate(
     tier: TierChoice | None = typer.Option(None, "--tier", help="Tier; defaults to the arc's tier."),
     template: str | None = typer.Option(None, "--template", help="Template name; defaults to the best ranked."),
 ) -> None:
-    """Generate one conversation with Claude. Prints its id; on failure, the reason and the report's path."""
+    """Generate one conversation with Claude, and enrich it right after unless BRIGHTRUN_ENRICH_AFTER_GENERATE is
+    off. Prints its id; on failure, the reason and the report's path."""
     with friendly_errors():
         built = services()
         from core.llm.models import model_warning  # loads the SDK: only this command needs it
@@ -32,11 +33,14 @@ def generate(
         warning = model_warning(built.settings.model)
         if warning:
             err_console.print(f"Warning: {warning}", highlight=False, markup=False, soft_wrap=True)
-        result = built.generation.generate(
+        generated = built.actions.generate(
             persona, arc, topic, tier=cast(Tier, tier.value) if tier else None, template_name=template
         )
+    result = generated.result
     if result.ok:
         console.print(result.conversation_id, highlight=False, soft_wrap=True)
+        if generated.enriched is False:  # written, but not enriched: say why (the id stays alone on stdout)
+            err_console.print(generated.message, highlight=False, markup=False, soft_wrap=True)
         return
     err_console.print(result.message, highlight=False, markup=False, soft_wrap=True)
     if result.report_path:

@@ -34,6 +34,18 @@ def test_generate_prints_the_new_conversation_id(cli_env: FakeAnthropicServer) -
     assert services.db.conversations.get(result.stdout.strip()).persona_key == "anxious_planner"
 
 
+@pytest.mark.parametrize(("setting", "expected"), [(None, "completed"), ("false", "not_started")])
+def test_generate_enriches_right_after_writing_unless_the_setting_is_off(
+    cli_env: FakeAnthropicServer, monkeypatch: pytest.MonkeyPatch, setting: str | None, expected: str
+) -> None:
+    if setting is not None:
+        monkeypatch.setenv("BRIGHTRUN_ENRICH_AFTER_GENERATE", setting)
+    result = CliRunner().invoke(app, ARGS)
+    assert result.exit_code == 0, result.output
+    row = build_services(Settings()).db.conversations.get(result.stdout.strip())
+    assert row.enrichment_status == expected
+
+
 def test_generate_failure_names_the_report_and_exits_non_zero(cli_env: FakeAnthropicServer) -> None:
     cli_env.script("max_tokens")
     result = CliRunner().invoke(app, [*ARGS, "--tier", "template"])
