@@ -8,12 +8,14 @@ key (or model) is used at once, without a restart.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import threading
 import time
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pydantic import SecretStr
@@ -30,7 +32,10 @@ CONSOLE_URL = "https://console.anthropic.com/settings/keys"
 TEST_PROMPT = "Reply with one short friendly sentence saying you are ready to help."
 #: How long a successful pre-flight check is trusted before a batch checks the key again.
 PREFLIGHT_TTL_S = 600.0
+#: Keys that worked lately (fingerprint -> when), in this process; a file under the data folder carries them to
+#: the next command-line process (``batch create`` then ``batch run`` check the key once).
 _checked: dict[str, float] = {}
+CHECKS_FILE = "key-checks.json"
 _lock = threading.Lock()
 
 
@@ -136,7 +141,7 @@ def try_key(
     cost = cost_usd(reply.model or model, reply.usage, settings.prices_per_mtok)
     if svc is not None:
         _log(svc, reply, model, cost)
-    _remember(key)
+    _remember(settings, key)
     return KeyTest(answer=reply.text.strip()[:300], model=reply.model or model, cost_usd=cost)
 
 
@@ -146,13 +151,47 @@ def _log(svc: Services, reply: LLMReply, model: str, cost: float) -> None:
     svc.db.logs.add(call_log(reply=reply, model=model, purpose="key_test", cost_usd=cost, status=Call.SUCCESS))
 
 
-def _fingerprint(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
+def _fingerprint(settings: Settings, key: str) -> str:
+    """The key and where it is sent (a key checked against one endpoint says nothing about another); a hash,
+    so the key itself is never kept."""
+    return hashlib.sha256(f"{settings.anthropic_base_url or ''}\n{key}".encode()).hexdigest()
 
 
-def _remember(key: str) -> None:
+def _checks_file(settings: Settings) -> Path:
+    return settings.data_dir / CHECKS_FILE
+
+
+def _remember(settings: Settings, key: str) -> None:
+    now = time.time()
     with _lock:
-        _checked[_fingerprint(key)] = time.monotonic()
+        _checked[_fingerprint(settings, key)] = now
+        fresh = {k: t for k, t in (_read_checks(settings) | _checked).items() if now - t < PREFLIGHT_TTL_S}
+    try:
+        path = _checks_file(settings)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_text(json.dumps(fresh))
+        partial.chmod(0o600)
+        partial.replace(path)
+    except OSError:  # a read-only data folder: the check is then trusted in this process only
+        pass
+
+
+def _read_checks(settings: Settings) -> dict[str, float]:
+    try:
+        data = json.loads(_checks_file(settings).read_text())
+    except (OSError, ValueError):
+        return {}
+    return {str(k): float(v) for k, v in data.items() if isinstance(v, int | float)} if isinstance(data, dict) else {}
+
+
+def _recently_checked(settings: Settings, key: str) -> bool:
+    fingerprint = _fingerprint(settings, key)
+    with _lock:
+        seen = _checked.get(fingerprint)
+    if seen is None:
+        seen = _read_checks(settings).get(fingerprint)
+    return seen is not None and 0 <= time.time() - seen < PREFLIGHT_TTL_S
 
 
 def save_key(key: str) -> None:
@@ -199,11 +238,10 @@ def require_key(settings: Settings) -> str:
 
 
 def preflight(settings: Settings) -> None:
-    """Refuse to start batch work without a working key, saying how to fix it (checked at most every 10 min)."""
+    """Refuse to start batch work without a working key, saying how to fix it (checked at most every 10 min).
+    The page and the command line (``batch create``, ``batch run``) both call this before anything starts."""
     key = require_key(settings)
-    with _lock:
-        seen = _checked.get(_fingerprint(key))
-    if seen is not None and time.monotonic() - seen < PREFLIGHT_TTL_S:
+    if _recently_checked(settings, key):
         return
     try:
         try_key(settings)

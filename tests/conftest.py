@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+import core.claude_key
 import core.settings
 from core.bootstrap import Services, build_services
 from core.settings import Settings
@@ -35,6 +36,7 @@ def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("BRIGHTRUN_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setattr(core.settings, "SECRETS_FILE", tmp_path / "no-secrets.toml")
+    monkeypatch.setattr(core.claude_key, "_checked", {})  # a key checked in one test is not trusted in the next
 
 
 @pytest.fixture

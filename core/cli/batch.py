@@ -77,6 +77,10 @@ def create(
             err_console.print(line, highlight=False, markup=False)
         if estimate_only:
             return
+        if svc.settings.has_claude_key:
+            from core.claude_key import preflight
+
+            preflight(svc.settings)  # one tiny real call (trusted a few minutes): a rejected key creates nothing
         job = svc.create(request)
         if not svc.settings.has_claude_key:
             err_console.print(
@@ -100,9 +104,9 @@ def run(
     with friendly_errors():
         svc = services()
         job_id = svc.batch.get(job).id
-        from core.claude_key import require_key
+        from core.claude_key import preflight
 
-        require_key(svc.settings)  # without a key every item would fail: say so before anything runs
+        preflight(svc.settings)  # without a working key every item would fail: say so before anything runs
         from core.batch.helpers import start_helper
 
         args = ["worker", "--job", job_id, "--lease-seconds", str(lease_seconds), "--poll-seconds", str(poll_seconds)]

@@ -51,7 +51,7 @@ def test_run_works_the_job_to_the_end(fake_claude: FakeAnthropicServer, monkeypa
     result = runner.invoke(app, ["batch", "run", job_id[:8]])
     assert result.exit_code == 0, result.output
     assert "Status: completed" in result.stdout and "4 done (4 ok, 0 failed)" in result.stdout
-    assert fake_claude.request_count == 4
+    assert fake_claude.request_count == 1 + 4  # the key's pre-flight call, then the job
 
 
 def test_pause_resume_and_cancel_change_the_status() -> None:

@@ -41,7 +41,7 @@ def test_helpers_die_with_a_killed_batch_run(tmp_path: Path, request: pytest.Fix
         )
         wait_for(lambda: children_of(run.pid), 20, "the helper process")
         helper = children_of(run.pid)[0]
-        wait_for(lambda: server.request_count >= 2, 30, "calls from both processes")
+        wait_for(lambda: server.request_count >= 3, 30, "calls from both processes (after the key's pre-flight call)")
         run.send_signal(signal.SIGKILL)
         run.wait()
         deadline = time.monotonic() + 10
