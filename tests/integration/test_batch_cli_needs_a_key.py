@@ -8,7 +8,6 @@ import pytest
 from typer.testing import CliRunner
 
 import core.claude_key
-
 from core.bootstrap import build_services
 from core.cli.main import app
 from core.scaffolding.defaults import install_defaults
