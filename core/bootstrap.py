@@ -198,7 +198,12 @@ class Services:
 
         # Per-turn review ratings become loss weights (OpenAI ``weight``, axolotl ``train``). Export reads the
         # ratings table itself, so export does not depend on review (review hands off to training files).
-        return ExportService(self.conversations, self.scaffolding, ratings_for=partial(latest_ratings, self.review_log))
+        return ExportService(
+            self.conversations,
+            self.scaffolding,
+            ratings_for=partial(latest_ratings, self.review_log),
+            picks=self.db.preference_picks.list,
+        )
 
     @cached_property
     def spec_projects(self) -> SpecProjectService:

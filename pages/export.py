@@ -33,6 +33,7 @@ FORMAT_LABELS = {
     "sharegpt": "ShareGPT JSONL (axolotl)",
     "hf": "Hugging Face dataset (parquet + card, zip)",
     "kto": "KTO JSONL (approve/reject as label)",
+    "dpo": "DPO preference pairs JSONL (blind A/B picks, regenerated conversations)",
     "brightrun-v4": "brightrun-lora-v4 (JSON + JSONL)",
 }
 
@@ -96,9 +97,15 @@ with download_tab:
         seed = st.number_input(
             "Split seed", 0, 2**31 - 1, 42, key="export_seed", help="The same seed gives the same split."
         )
-    with friendly_errors():
-        selection = exports.selection(fmt, None if status == "default" else status)
-        st.caption(f"{exports.count(selection)} conversation(s) match.")
+    if fmt == "dpo":
+        st.caption(
+            "Preference pairs: every blind A/B pick that chose an answer, and every regenerated conversation "
+            "approved while the attempt it replaced was archived or rejected."
+        )
+    else:
+        with friendly_errors():
+            selection = exports.selection(fmt, None if status == "default" else status)
+            st.caption(f"{exports.count(selection)} conversation(s) match.")
     if st.button("Export and validate", key="export_run", type="primary"):
         if earlier := st.session_state.pop("export_outcome", None):
             discard_download_folder(earlier[3])  # its buttons go away with this export

@@ -17,10 +17,13 @@ class Format(StrEnum):
     sharegpt = "sharegpt"
     hf = "hf"
     kto = "kto"
+    dpo = "dpo"
 
 
 def export(
-    fmt: Format = typer.Option(..., "--format", help="brightrun-v4, openai, sharegpt, hf (a folder) or kto."),
+    fmt: Format = typer.Option(
+        ..., "--format", help="brightrun-v4, openai, sharegpt, hf (a folder), kto, or dpo (preference pairs)."
+    ),
     out: Path = typer.Option(
         ..., "--out", help="A file (a folder for hf); brightrun-v4 NAME.json also writes NAME.jsonl."
     ),

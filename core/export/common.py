@@ -14,7 +14,7 @@ from core.export.selection import ExportItem
 from core.export.split import DEFAULT_SEED, Split, assign
 from core.jsonutil import dumps_compact
 
-FORMATS: tuple[str, ...] = ("brightrun-v4", "openai", "sharegpt", "hf", "kto")
+FORMATS: tuple[str, ...] = ("brightrun-v4", "openai", "sharegpt", "hf", "kto", "dpo")
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,10 @@ from core.errors import ExportError, ValidationError
 from core.export import kto, openai_chat, sharegpt
 from core.export.brightrun_v4 import V4Defaults, jsonl_path_for, write_v4
 from core.export.common import FORMATS, ExportOptions, ExportResult, write_jsonl
+from core.export.dpo import write_dpo
 from core.export.huggingface import write_hf
 from core.export.messages import RatingsHook, no_ratings
+from core.export.preferences import PicksSource, preference_pairs
 from core.export.selection import (
     ExportItem,
     Selection,
@@ -38,6 +40,7 @@ FILE_NAMES = {
     "openai": "openai.jsonl",
     "sharegpt": "sharegpt.jsonl",
     "kto": "kto.jsonl",
+    "dpo": "dpo.jsonl",
     "hf": "dataset",
 }
 DOWNLOADS_DIR = "export-downloads"  # under the data folder: one sub-folder per export offered for download
@@ -49,11 +52,17 @@ class ExportService:
     """``ratings_for`` is the hook for per-turn review ratings (none until the review feature wires it)."""
 
     def __init__(
-        self, store: ConversationStore, scaffolding: ScaffoldingService, *, ratings_for: RatingsHook = no_ratings
+        self,
+        store: ConversationStore,
+        scaffolding: ScaffoldingService,
+        *,
+        ratings_for: RatingsHook = no_ratings,
+        picks: PicksSource = tuple,
     ) -> None:
         self.store = store
         self.scaffolding = scaffolding
         self.ratings_for = ratings_for
+        self.picks = picks
 
     def selection(
         self,
@@ -99,6 +108,8 @@ class ExportService:
         if fmt not in FORMATS:
             raise ValidationError(f"Unknown export format '{fmt}'.", hint=f"Use one of: {', '.join(FORMATS)}.")
         check_destination(fmt, out)
+        if fmt == "dpo":
+            return self.export_dpo(out)
         selection = self.selection(fmt, status, conversation_ids, include_truncated=include_truncated)
         # Left out: counted here (their files are read only for that). Included: counted while they stream past.
         left_out = (0, 0) if include_truncated else truncated_counts(self.store, selection)
@@ -122,6 +133,20 @@ class ExportService:
         else:
             result.truncated_conversations, result.truncated_answers = left_out
         return result
+
+    def export_dpo(self, out: Path) -> ExportResult:
+        """Preference pairs (blind A/B picks, regenerated conversations) in TRL's DPO format, each pair once."""
+        pairs, sources = preference_pairs(self.store, self.picks)
+        if not pairs:
+            raise ExportError(
+                "No preference pairs to export yet: no blind A/B pick chose an answer, and no regenerated "
+                "conversation was approved while the attempt it replaced was archived or rejected.",
+                hint="Pick the better answers in the blind A/B queue on the Review page first.",
+            )
+        try:
+            return write_dpo(pairs, out, sources=sources)
+        except OSError as err:
+            raise _unwritable(out, err.strerror or type(err).__name__) from None
 
     def _write(
         self,

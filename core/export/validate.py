@@ -20,6 +20,7 @@ from pydantic import BaseModel, Field
 
 from core.errors import ExportError
 from core.export.common import ExportResult
+from core.export.dpo import dpo_problems, repeated_lines
 from core.export.messages import Message, estimate_tokens
 
 MAX_ISSUES = 50
@@ -229,6 +230,7 @@ def validate_export(result: ExportResult, *, load_with_datasets: bool = True) ->
         "openai": openai_problems,
         "sharegpt": sharegpt_problems,
         "kto": kto_problems,
+        "dpo": dpo_problems,
     }
     if result.format in rules:
         report.checks.append(f"{result.format} rules")
@@ -238,6 +240,10 @@ def validate_export(result: ExportResult, *, load_with_datasets: bool = True) ->
             report.warnings.append(
                 f"OpenAI fine-tuning needs at least {OPENAI_MIN_EXAMPLES} examples; this file has {report.examples}"
             )
+        if result.format == "dpo":
+            repeats = sum(repeated_lines(Path(path)) for path in result.paths)
+            if repeats:
+                report.error(f"{repeats} preference pair(s) repeat an earlier line")
         if result.format == "kto" and report.examples and result.total_examples and _one_label(result):
             report.warnings.append("every example has the same label; KTO learns best from both approved and rejected")
     elif result.format == "brightrun-v4":

@@ -65,6 +65,8 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("core/llm/retry.py", "rate_limited"): "ClaudeError.code",
     ("core/llm/retry.py", "timeout"): "ClaudeError.code",
     ("core/storage/database.py", "timeout"): "SQLite's connect argument",
+    # TRL's preference format names its fields "chosen" and "rejected"
+    ("core/export/dpo.py", "rejected"): "the DPO record's key 'rejected' (TRL's preference format)",
     # other words
     ("core/cli/scaffolding.py", "active"): "the column 'active' of `scaffolding list`",
     ("pages/home.py", "processing"): "the status_labels field of the writing column",
