@@ -126,7 +126,7 @@ _CLICK = """(href) => {
     });
     observer.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
     window.__brObserver = observer;
-    const link = [...document.querySelectorAll('[data-testid="stSidebarNavLink"]')]
+    const link = [...document.querySelectorAll('[data-testid="stSidebar"] a[href]')]
         .find(a => new URL(a.href).pathname.replace(/\\/$/, '') === href);
     if (!link) throw new Error('no sidebar link to ' + href);
     link.click();
