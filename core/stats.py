@@ -23,7 +23,7 @@ def _complete(counts: dict[str, int], vocabulary: tuple[str, ...]) -> dict[str, 
 
 def conversation_stats(db: Database) -> Stats:
     where = {"is_active": True}
-    with db.transaction() as conn:
+    with db.reading() as conn:
         return Stats(
             conversations=db.conversations.count(where=where, conn=conn),
             processing_status=_complete(

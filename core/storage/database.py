@@ -21,11 +21,11 @@ from core.models.training import TrainingFile, TrainingFileConversation
 from core.models.training_jobs import TrainedModel, TrainingJob, TrainingMetric
 from core.storage import migrations, schema
 from core.storage.conversations_repo import ConversationsRepo
+from core.storage.migrations import READ_ONLY
 from core.storage.repository import Repository
 
 TransactionHook = Callable[[sa.Connection], None]
 SQLITE_BUSY_TIMEOUT_S = 30
-READ_ONLY = "brightrun_read_only"
 
 
 def make_engine(url: str) -> sa.Engine:

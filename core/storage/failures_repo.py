@@ -38,7 +38,7 @@ class FailuresRepo:
             .offset((max(page, 1) - 1) * page_size)
         )
         count = sa.select(sa.func.count()).select_from(schema.failed_generations).where(*where)
-        with self._db.transaction() as conn:
+        with self._db.reading() as conn:
             total = int(conn.execute(count).scalar_one())
             rows = [FailureRow.model_validate(dict(r._mapping)) for r in conn.execute(select)]
         return FailurePage(rows=rows, total=total, page=page, page_size=page_size)
@@ -47,7 +47,7 @@ class FailuresRepo:
         """The distinct values present for each filter column."""
         c = schema.failed_generations.c
         found: dict[str, list[str]] = {}
-        with self._db.transaction() as conn:
+        with self._db.reading() as conn:
             for name in FILTER_COLUMNS:
                 select = sa.select(c[name]).where(c[name].is_not(None)).distinct().order_by(c[name])
                 found[name] = [str(v) for v in conn.execute(select).scalars()]

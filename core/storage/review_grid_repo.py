@@ -65,7 +65,7 @@ class ReviewGridRepo:
             .offset((query.page - 1) * query.page_size)
         )
         count = sa.select(sa.func.count()).select_from(schema.conversations).where(*where)
-        with self._db.transaction() as conn:
+        with self._db.reading() as conn:
             total = int(conn.execute(count).scalar_one())
             rows = [GridRow.model_validate(dict(r._mapping)) for r in conn.execute(select)]
         return GridPage(rows=rows, total=total, page=query.page, page_size=query.page_size)
@@ -74,7 +74,7 @@ class ReviewGridRepo:
         """Every id of the filtered set in grid order (one narrow column): previous/next navigation."""
         c = schema.conversations.c
         select = sa.select(c.conversation_id).where(*where_clauses(query.filters)).order_by(*_order(query))
-        with self._db.transaction() as conn:
+        with self._db.reading() as conn:
             return [str(v) for v in conn.execute(select).scalars()]
 
     def ordered_statuses(self, query: GridQuery, *, pending_around: str | None = None) -> list[tuple[str, str]]:
@@ -88,7 +88,7 @@ class ReviewGridRepo:
         if pending_around is not None:
             where.append(sa.or_(c.review_status == PENDING, c.conversation_id == pending_around))
         select = sa.select(c.conversation_id, c.review_status).where(*where).order_by(*_order(query))
-        with self._db.transaction() as conn:
+        with self._db.reading() as conn:
             return [(str(i), str(s)) for i, s in conn.execute(select)]
 
     def day_progress(self, filters: GridFilters, since: datetime) -> tuple[int, int]:
@@ -100,7 +100,7 @@ class ReviewGridRepo:
             sa.func.count().filter(reviewed),
             sa.func.count().filter(c.review_status == PENDING),
         ).where(*where)
-        with self._db.transaction() as conn:
+        with self._db.reading() as conn:
             done, waiting = conn.execute(select).one()
         return int(done or 0), int(waiting or 0)
 
@@ -110,14 +110,14 @@ class ReviewGridRepo:
             return set()
         c = schema.conversations.c
         select = sa.select(c.conversation_id).where(*where_clauses(filters), c.conversation_id.in_(ids))
-        with self._db.transaction() as conn:
+        with self._db.reading() as conn:
             return {str(v) for v in conn.execute(select).scalars()}
 
     def filter_options(self) -> dict[str, list[str]]:
         """The distinct persona, arc and topic keys present, for the filter pickers."""
         c = schema.conversations.c
         found: dict[str, list[str]] = {}
-        with self._db.transaction() as conn:
+        with self._db.reading() as conn:
             for name in ("persona_key", "emotional_arc_key", "topic_key"):
                 select = (
                     sa.select(c[name]).where(c.is_active.is_(True), c[name].is_not(None)).distinct().order_by(c[name])

@@ -25,5 +25,5 @@ def spend_rows(db: Database) -> list[SpendRow]:
     table = db.logs.table
     columns = [table.c[name] for name in SpendRow.model_fields]
     query = sa.select(*columns).where(table.c.cost_usd > 0).order_by(table.c.created_at)
-    with db.transaction() as conn:
+    with db.reading() as conn:
         return [SpendRow.model_validate(dict(row._mapping)) for row in conn.execute(query)]

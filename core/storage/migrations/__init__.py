@@ -41,6 +41,8 @@ SCHEMA_MIGRATIONS_DDL = (
     "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT NOT NULL PRIMARY KEY, applied_at {ts} NOT NULL)"
 )
 ADVISORY_LOCK = 727274
+#: Execution option of a connection that only reads: on SQLite its transaction begins deferred (no write lock).
+READ_ONLY = "brightrun_read_only"
 
 
 def migration_names() -> list[str]:
@@ -63,8 +65,12 @@ def applied(conn: sa.Connection) -> set[str]:
 
 
 def pending(engine: sa.Engine) -> list[str]:
-    with engine.begin() as conn:
-        done = applied(conn)
+    """Migrations not applied yet, read without a write lock: the check at every start never waits for a
+    writer (on SQLite a read transaction begins deferred and sees the last commit)."""
+    with engine.connect().execution_options(**{READ_ONLY: True}) as conn, conn.begin():
+        if not sa.inspect(conn).has_table(schema.schema_migrations.name):
+            return migration_names()
+        done = set(conn.execute(sa.select(schema.schema_migrations.c.name)).scalars())
     return [name for name in migration_names() if name not in done]
 
 
