@@ -7,7 +7,7 @@ import shutil
 import tempfile
 import time
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -15,7 +15,7 @@ from core.conversations.store import ConversationStore
 from core.errors import ExportError, ValidationError
 from core.export import kto, openai_chat, sharegpt
 from core.export.brightrun_v4 import V4Defaults, jsonl_path_for, write_v4
-from core.export.common import FORMATS, ExportOptions, ExportResult, write_jsonl
+from core.export.common import FORMATS, ExportOptions, ExportResult, validation_path, write_jsonl
 from core.export.dpo import write_dpo
 from core.export.huggingface import write_hf
 from core.export.messages import RatingsHook, no_ratings
@@ -30,7 +30,7 @@ from core.export.selection import (
     parse_statuses,
     truncated_counts,
 )
-from core.export.split import DEFAULT_SEED, check_ratio
+from core.export.split import DEFAULT_SEED, Split, assign, check_ratio
 from core.export.validate import ValidationReport, validate_export
 from core.models.statuses import Review
 from core.scaffolding.service import ScaffoldingService
@@ -122,9 +122,19 @@ class ExportService:
                 terminal_hint="Approve enriched conversations on the Review page, or pick another --status.",
             )
         tally = TruncationTally()
-        items = tally.watch(iter_items(self.store, iter_rows(self.store, selection)))
+        ratio = check_ratio(split)
+
+        def items(side: Split | None = None) -> Iterator[ExportItem]:
+            found = iter_items(self.store, iter_rows(self.store, selection))
+            return tally.watch(
+                i for i in found if side is None or assign(i.row.conversation_id, ratio, seed=seed) == side
+            )
+
         try:
-            result = self._write(fmt, out, items, per_turn=per_turn, split=split, seed=seed, file_name=file_name)
+            if fmt == "brightrun-v4" and ratio:
+                result = self._write_v4_split(out, items, file_name=file_name or out.stem)
+            else:
+                result = self._write(fmt, out, items(), per_turn=per_turn, split=split, seed=seed, file_name=file_name)
         except OSError as err:
             raise _unwritable(out, err.strerror or type(err).__name__) from None
         result.truncated_included = include_truncated
@@ -172,6 +182,40 @@ class ExportService:
         if fmt == "hf":
             return write_hf(items, out, options, name=file_name or out.name)
         return write_jsonl(fmt, items, out, options, JSONL_RECORDS[fmt])
+
+    def _write_v4_split(
+        self, out: Path, items: Callable[[Split | None], Iterator[ExportItem]], *, file_name: str
+    ) -> ExportResult:
+        """A ``brightrun-v4`` export with ``--split``: a train file and a validation file (each its JSON and JSONL),
+        conversations assigned the same way as every other format's split."""
+        train = write_v4(items("train"), out, jsonl_path_for(out), file_name=file_name, defaults=self.v4_defaults())
+        held_out = validation_path(out)
+        validation = write_v4(
+            items("validation"),
+            held_out,
+            jsonl_path_for(held_out),
+            file_name=f"{file_name} (validation)",
+            defaults=self.v4_defaults(),
+        )
+        result = ExportResult(
+            format="brightrun-v4",
+            paths=[str(out), str(jsonl_path_for(out)), str(held_out), str(jsonl_path_for(held_out))],
+            conversations=train.conversations + validation.conversations,
+            examples={"train": train.jsonl_lines, "validation": validation.jsonl_lines},
+        )
+        if train.conversations == 0:
+            for path in result.paths:
+                Path(path).unlink()
+            raise ExportError(
+                f"The split put all {validation.conversations} conversations in the validation file, none to train on.",
+                hint="Choose a smaller validation share.",
+                terminal_hint="Give a smaller --split (e.g. 0.1), or another --seed.",
+            )
+        if validation.conversations == 0:  # an empty file does not load in trainers: leave it out
+            for path in result.paths[2:]:
+                Path(path).unlink()
+            result.paths, result.examples = result.paths[:2], {"train": train.jsonl_lines}
+        return result
 
     def export_for_download(
         self, fmt: str, folder: Path, **options: Any

@@ -21,6 +21,7 @@ from pydantic import BaseModel, Field
 from core.errors import ExportError
 from core.export.common import ExportResult
 from core.export.dpo import dpo_problems, repeated_lines
+from core.export.escape_check import escape_warning
 from core.export.messages import Message, estimate_tokens
 
 MAX_ISSUES = 50
@@ -185,7 +186,12 @@ def _check_lines(
 
 
 def _check_v4(report: ValidationReport, result: ExportResult) -> None:
-    json_path, jsonl_path = (Path(p) for p in result.paths)
+    """Each JSON and its JSONL (two pairs of files with a train/validation split)."""
+    for index in range(0, len(result.paths) - 1, 2):
+        _check_v4_pair(report, Path(result.paths[index]), Path(result.paths[index + 1]))
+
+
+def _check_v4_pair(report: ValidationReport, json_path: Path, jsonl_path: Path) -> None:
     meta = _check_lines(report, jsonl_path, v4_line_problems, skip_first=True)
     total = (meta[0].get("_meta") or {}).get("total_pairs") if meta and isinstance(meta[0], dict) else None
     if total is None:
@@ -253,6 +259,10 @@ def validate_export(result: ExportResult, *, load_with_datasets: bool = True) ->
         report.checks.append("parquet rows")
         for rows in _parquet_rows(Path(result.paths[0])).values():
             report.examples += rows
+    if result.format != "hf":
+        report.checks.append("no literal escapes in messages")
+        if warning := escape_warning([Path(p) for p in result.paths if p.endswith(".jsonl")]):
+            report.warnings.append(warning)
     if load_with_datasets:
         _check_loads(report, result)
     return report
@@ -262,7 +272,7 @@ def _data_files(result: ExportResult) -> tuple[dict[str, list[str]], str]:
     if result.format == "hf":
         folder = Path(result.paths[0])
         return {split: [str(p)] for split, p in _split_files(folder).items()}, "parquet"
-    paths = [result.paths[1]] if result.format == "brightrun-v4" else result.paths
+    paths = result.paths[1::2] if result.format == "brightrun-v4" else result.paths
     names = ["train", "validation"]
     return {names[i]: [p] for i, p in enumerate(paths)}, "json"
 

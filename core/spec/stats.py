@@ -25,7 +25,16 @@ FILE_PATH = re.compile(
     r"(?:tsx|ts|jsx|js|mjs|py|sql|json|ya?ml|toml|css|scss|html|md|sh))(?![\w/])"
 )
 NEXT_ROUTE_FILE = re.compile(r"(?:^|/)app/(.+)/route\.(?:ts|js)$")
-EXPORTED_COMPONENT = re.compile(r"\bexport\s+(?:default\s+)?(?:function|const)\s+([A-Z][A-Za-z0-9]+)")
+# A UI component is a PascalCase name (a capital, then at least one lower-case letter: never a constant such as
+# HYPERPARAMETER_PRESETS) exported as a function, a class, or a const holding a function or a wrapped one.
+PASCAL = r"([A-Z](?=[A-Za-z0-9]*[a-z])[A-Za-z0-9]*)(?![\w$])"
+EXPORTED_COMPONENT = re.compile(
+    r"\bexport\s+(?:default\s+)?(?:"
+    rf"(?:async\s+)?function\s*\*?\s*{PASCAL}"
+    rf"|class\s+{PASCAL}"
+    rf"|const\s+{PASCAL}\s*(?::[^=\n]+)?=\s*(?:async\s*)?(?:\(|function\b|React\.|forwardRef|memo|styled|<|[a-z]\w*\s*=>)"
+    r")"
+)
 
 # (max lines, max features) -> (complexity, hours, expected prompts); the first row whose
 # line OR feature limit holds wins, as in the earlier script.
@@ -111,7 +120,7 @@ def extract_deliverables(text: str) -> Deliverables:
         for path in files
         if "components/" in path and path.endswith((".tsx", ".jsx"))
     ]
-    components += EXPORTED_COMPONENT.findall(text)
+    components += [name for match in EXPORTED_COMPONENT.findall(text) for name in match if name]
     return Deliverables(
         features=feature_headings(text),
         tables=_unique(tables),

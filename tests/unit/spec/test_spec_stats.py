@@ -76,3 +76,22 @@ def test_route_files_of_next_app_router_become_routes() -> None:
     deliverables = extract_deliverables("Handler in `app/(admin)/api/jobs/[id]/route.ts`.")
 
     assert deliverables.routes == ["/api/jobs/[id]"]
+
+
+def test_components_are_the_sections_ui_components_never_constants() -> None:
+    """Issue 23, finding 9: ``export const HYPERPARAMETER_PRESETS`` is a constant, not a component."""
+    section = """### Overview
+The training settings screen.
+
+```tsx
+export const HYPERPARAMETER_PRESETS = { fast: { epochs: 1 } };
+export const API_TIMEOUT_MS = 3000;
+export const DefaultConfig = { epochs: 3 };
+export function GET(request: Request) {}
+export function useTrainingForm() {}
+export default function TrainingPage() {}
+export const PresetCard = ({ preset }: PresetCardProps) => <div>{preset.name}</div>;
+export const EpochSlider: React.FC<SliderProps> = (props) => null;
+```
+"""
+    assert extract_deliverables(section).components == ["TrainingPage", "PresetCard", "EpochSlider"]
