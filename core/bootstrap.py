@@ -174,6 +174,7 @@ class Services:
     def actions(self) -> ConversationActions:
         """Everyday actions on one conversation: generate and enrich, regenerate, delete and undo."""
         from core.conversations.lifecycle import ConversationActions
+        from core.storage.training_files_repo import TrainingFilesRepo
 
         return ConversationActions(
             self.db.conversations,
@@ -182,6 +183,7 @@ class Services:
             self.enrichment,
             self.review,
             enrich_after_generate=self.settings.enrich_after_generate,
+            training_files=TrainingFilesRepo(self.db),
         )
 
     def cost_report(self) -> CostReport:

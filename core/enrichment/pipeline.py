@@ -21,6 +21,7 @@ import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from core.conversations.deleted import RESTORE_HINT, deleted_message
 from core.conversations.versions import VersionConflict
 from core.enrichment.context import ContextLoader
 from core.enrichment.fetch import fetch
@@ -167,6 +168,14 @@ class EnrichmentService:
         if row is None:
             return EnrichmentOutcome(
                 conversation_id=conversation_id, outcome=Outcome.FAILED, error="No such conversation."
+            )
+        if not row.is_active:
+            return EnrichmentOutcome(
+                conversation_id=conversation_id,
+                outcome=Outcome.SKIPPED,
+                final_status=row.enrichment_status,
+                error=deleted_message(row, "enrich it"),
+                hint=RESTORE_HINT,
             )
         if row.enrichment_status == Enrichment.COMPLETED and not force:
             if row.quality_score is None:  # imported already enriched: measure it, leave its file alone

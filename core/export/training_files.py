@@ -174,7 +174,9 @@ class TrainingFileService:
             found = self.store.rows.find(given) or self.store.rows.find_by(id=given)
             if found is None:
                 problems.append(f"{given}: no such conversation")
-            elif found.enrichment_status != Enrichment.COMPLETED or not found.enriched_file_path or not found.is_active:
+            elif not found.is_active:
+                problems.append(f"'{found.conversation_name}' is deleted; restore it first")
+            elif found.enrichment_status != Enrichment.COMPLETED or not found.enriched_file_path:
                 problems.append(f"{given}: enrichment is {found.enrichment_status}, not completed")
             else:
                 rows.append(found)

@@ -36,6 +36,8 @@ class GenerationLog(Record):
     retry_attempt: int = 0
     request_payload: dict[str, Any] | None = None
     response_payload: dict[str, Any] | None = None
+    #: A row the demo dataset wrote (what its conversations would have cost): never real spend.
+    is_demo: bool = False
 
 
 class FailedGeneration(Record):

@@ -26,6 +26,7 @@ ReviewActionKind = Literal[
     "graded",
     "enrichment_requested",
     "added_to_training_file",
+    "replaced",
 ]
 TurnRatingValue = Literal["good", "needs_work", "bad"]
 TURN_RATINGS: tuple[str, ...] = get_args(TurnRatingValue)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
+from core.conversations.deleted import refuse_if_deleted
 from core.conversations.store import ConversationStore
 from core.errors import BrightRunError, ConfigError
 from core.models.review import ReviewAction, ReviewActionKind, ReviewGrade, TurnRating, TurnRatingValue
@@ -94,6 +95,8 @@ class Annotations:
     def enrich(self, conversation_ids: Iterable[str], reviewer: str) -> str:
         """Run enrichment on the selection (when the enrichment service exists) and note who asked."""
         ids, reviewer = list(conversation_ids), reviewer_name(reviewer)
+        for row in self.conversations.list(where={"conversation_id": ids}):
+            refuse_if_deleted(row, "enrich it")
         message = integrations.enrich(_needed(self._enricher, "enrichment"), ids)
         self._note_all(ids, "enrichment_requested", reviewer, message)
         return message

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from core.conversations.deleted import refuse_if_deleted
 from core.errors import ConflictError, ValidationError
 from core.models.base import utcnow
 from core.models.conversation import Conversation
@@ -43,6 +44,12 @@ def _notes(comment: str | None, reasons: Iterable[str]) -> str | None:
 def _check_inputs(decision: Decision, comment: str | None, reasons: list[str]) -> None:
     if decision == "reject" and not reasons and not (comment or "").strip():
         raise ValidationError("A rejection needs a reason.", hint="Pick a reason or write one in the comment.")
+
+
+def _doing(decision: Decision) -> str:
+    """``"approve it"``, ``"send it back for revision"``: the decision as a refusal names it."""
+    verb, _, rest = TRANSITIONS[decision].label.partition(" ")
+    return f"{verb} it {rest}".strip()
 
 
 class Decisions:
@@ -118,6 +125,7 @@ class Decisions:
         confirm: list[str] | None = None,
     ) -> Conversation:
         name = f"'{row.conversation_name}'"
+        refuse_if_deleted(row, _doing(decision))
         to_status = check_transition(decision, row.review_status, name=name)
         confirmed: list[str] = []
         if decision == "approve":

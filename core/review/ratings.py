@@ -7,6 +7,7 @@ never overwritten. Export reads one rating per turn as a loss weight: the most r
 
 from __future__ import annotations
 
+from core.conversations.deleted import refuse_if_deleted
 from core.errors import ValidationError
 from core.models.review import RUBRIC, ReviewAction, ReviewGrade, TurnRating
 from core.storage.ports import ConversationRows, ReviewLog, Transactions
@@ -21,6 +22,7 @@ def rate_turn(
     """Save ``rated`` (the reviewer's rating of one turn, replacing their earlier one) and a history line."""
     with transactions.transaction() as conn:
         row = conversations.get(rated.conversation_id, conn=conn)
+        refuse_if_deleted(row, "rate its turns")
         if not 1 <= rated.turn_number <= max(row.turn_count, 1):
             raise ValidationError(
                 f"Turn {rated.turn_number} does not exist: the conversation has {row.turn_count} turns."
@@ -82,7 +84,7 @@ def grade(
             "That grade is not valid.", problems=[str(err)], hint="Every score is a whole number from 1 to 5."
         ) from err
     with transactions.transaction() as conn:
-        conversations.get(conversation_id, conn=conn)
+        refuse_if_deleted(conversations.get(conversation_id, conn=conn), "grade it")
         log.add_grade(saved, conn=conn)
         log.add_action(
             ReviewAction(

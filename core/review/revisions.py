@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.conversations.deleted import refuse_if_deleted
 from core.conversations.store import ConversationStore, search_text
 from core.conversations.versions import VersionConflict, versioned_path
 from core.errors import ConflictError, NotFoundError, ValidationError
@@ -43,6 +44,7 @@ def edit_turn(
     seen: str | None = None
     for _ in range(ATTEMPTS):
         row = store.rows.get(conversation_id)
+        refuse_if_deleted(row, "edit its turns")
         if not row.file_path:
             raise ConflictError(
                 f"Cannot edit '{row.conversation_name}': it has no parsed turns ({row.processing_status}).",

@@ -188,6 +188,10 @@ class TrainingFileRows(Protocol):
 
     def member_ids(self, file_id: str) -> list[str]: ...
 
+    def files_holding(self, conversation_id: str) -> list[TrainingFile]:
+        """The training files (any status) that hold ``conversation_id``, oldest first."""
+        ...
+
     def present(self, file_id: str, conversation_ids: list[str]) -> set[str]:
         """Which of ``conversation_ids`` are members already."""
         ...

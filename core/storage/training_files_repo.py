@@ -22,6 +22,13 @@ class TrainingFilesRepo:
         members = self._db.training_members.list(where={"training_file_id": file_id}, order_by="created_at")
         return [m.conversation_id for m in members]
 
+    def files_holding(self, conversation_id: str) -> list[TrainingFile]:
+        members = self._db.training_members.list(where={"conversation_id": conversation_id})
+        if not members:
+            return []
+        ids = list(dict.fromkeys(m.training_file_id for m in members))
+        return self.files.list(where={"id": ids}, order_by="created_at")
+
     def present(self, file_id: str, conversation_ids: list[str]) -> set[str]:
         if not conversation_ids:
             return set()

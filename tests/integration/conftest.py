@@ -49,6 +49,8 @@ def new_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Cal
 
 # -- row-level security: a database with Supabase's pieces, a worker (owner role) and an app login ------
 USER_A, USER_B, REVIEWER = new_id(), new_id(), new_id()
+#: The reviewer's sign-in email: on Postgres the database records reviews under it (m0013).
+REVIEWER_EMAIL = "rita@example.com"
 # The bits of Supabase Storage's schema the migration looks for (on Supabase they exist already).
 STORAGE_SCHEMA = """
 CREATE SCHEMA storage;
@@ -80,7 +82,7 @@ class Rls:
         return as_user(self.app, user_id)
 
     def reviewer(self) -> Database:
-        return as_user(self.app, REVIEWER, role="reviewer")
+        return as_user(self.app, REVIEWER, role="reviewer", email=REVIEWER_EMAIL)
 
 
 @pytest.fixture(scope="session")
@@ -100,7 +102,8 @@ def rls_urls(postgres_server: PostgresServer) -> tuple[str, str]:
                 "DO $$ BEGIN CREATE ROLE app_user LOGIN NOINHERIT; EXCEPTION WHEN duplicate_object THEN NULL; END $$"
             )
         )
-        conn.execute(sa.text("GRANT authenticated TO app_user"))
+        # As PostgREST's login can: the app's login may act as a signed-in user or as nobody in particular.
+        conn.execute(sa.text("GRANT authenticated, anon TO app_user"))
         conn.execute(sa.text("GRANT CONNECT ON DATABASE brightrun_rls TO app_user"))
     worker.dispose()
     return postgres_server.url("brightrun_rls"), postgres_server.url("brightrun_rls", user="app_user")

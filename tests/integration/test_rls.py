@@ -24,7 +24,7 @@ from core.storage.blobs import BUCKETS, LocalBlobStore
 from core.storage.database import Database
 from core.storage.migrations import all_migrations
 from core.storage.rls import as_anon
-from tests.integration.conftest import USER_A, USER_B, Rls
+from tests.integration.conftest import REVIEWER_EMAIL, USER_A, USER_B, Rls
 
 pytestmark = pytest.mark.postgres
 
@@ -120,7 +120,7 @@ def test_batch_items_follow_their_job(rls: Rls) -> None:
 def test_review_records_are_reached_by_reviewers_and_the_conversation_owner(rls: Rls) -> None:
     conv = rls.worker.conversations.add(_conversation(USER_A))
     rls.reviewer().turn_ratings.add(
-        TurnRating(conversation_id=conv.conversation_id, turn_number=1, rating="good", rated_by="rev")
+        TurnRating(conversation_id=conv.conversation_id, turn_number=1, rating="good", rated_by=REVIEWER_EMAIL)
     )
     assert rls.user(USER_A).turn_ratings.count() == 1
     assert rls.user(USER_B).turn_ratings.count() == 0

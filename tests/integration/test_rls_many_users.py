@@ -32,7 +32,7 @@ from core.storage.failures_repo import FailuresRepo
 from core.storage.jobqueue import SqlJobQueue
 from core.storage.rls import as_anon
 from core.storage.training_files_repo import TrainingFilesRepo
-from tests.integration.conftest import USER_A, USER_B, Rls
+from tests.integration.conftest import REVIEWER_EMAIL, USER_A, USER_B, Rls
 
 pytestmark = pytest.mark.postgres
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "reference"
@@ -251,7 +251,7 @@ def test_a_plain_user_cannot_approve_their_own_conversation(rls: Rls, blobs: Loc
         review_service(rls.user(USER_A), blobs).decide(mine.conversation_id, "approve", "Ann", confirm=RISKS)
     assert rls.worker.conversations.get(mine.conversation_id).review_status == "pending_review"
     assert rls.worker.review_actions.count() == 0
-    review_service(rls.reviewer(), blobs).decide(mine.conversation_id, "approve", "Rita", confirm=RISKS)
+    review_service(rls.reviewer(), blobs).decide(mine.conversation_id, "approve", REVIEWER_EMAIL, confirm=RISKS)
     assert rls.worker.conversations.get(mine.conversation_id).review_status == "approved"
 
 
@@ -271,7 +271,7 @@ def test_owners_cannot_rewrite_reviewed_by_or_insert_an_approved_conversation(rl
 def test_review_history_is_append_only_for_owners_and_reviewers(rls: Rls) -> None:
     conv = rls.worker.conversations.add(Conversation(created_by=USER_A))
     line = rls.reviewer().review_actions.add(
-        ReviewAction(conversation_id=conv.conversation_id, action="approved", performed_by="Rita")
+        ReviewAction(conversation_id=conv.conversation_id, action="approved", performed_by=REVIEWER_EMAIL)
     )
     for who in (rls.user(USER_A), rls.reviewer()):
         with pytest.raises(AccessDeniedError, match="permission denied"):
@@ -280,12 +280,12 @@ def test_review_history_is_append_only_for_owners_and_reviewers(rls: Rls) -> Non
             who.review_actions.delete(line.id)
     with pytest.raises(AccessDeniedError, match="row-level security"):
         rls.user(USER_A).review_actions.add(
-            ReviewAction(conversation_id=conv.conversation_id, action="approved", performed_by="me")
+            ReviewAction(conversation_id=conv.conversation_id, action="approved", performed_by=USER_A)
         )
     rls.user(USER_A).review_actions.add(
-        ReviewAction(conversation_id=conv.conversation_id, action="turn_edited", performed_by="me")
+        ReviewAction(conversation_id=conv.conversation_id, action="turn_edited", performed_by=USER_A)
     )
-    assert [a.performed_by for a in rls.worker.review_actions.list()] == ["Rita", "me"]
+    assert [a.performed_by for a in rls.worker.review_actions.list()] == [REVIEWER_EMAIL, USER_A]
 
 
 def test_readme_says_what_a_reviewer_may_change() -> None:
