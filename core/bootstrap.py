@@ -34,6 +34,7 @@ if TYPE_CHECKING:  # each service module is imported on first use, so a command 
     from core.spec.projects import SpecProjectService
     from core.stats import Stats
     from core.storage.ports import ConversationRows, GenerationLogPort, JobQueue, ReviewLog, ScaffoldingRows
+    from core.training.service import TrainingService
 
 
 @dataclass
@@ -219,6 +220,13 @@ class Services:
         from core.storage.training_files_repo import TrainingFilesRepo
 
         return TrainingFileService(self.exports, TrainingFilesRepo(self.db))
+
+    @cached_property
+    def training(self) -> TrainingService:
+        from core.storage.training_repo import TrainingRepo
+        from core.training.service import TrainingService
+
+        return TrainingService(TrainingRepo(self.db), self.blobs, self.training_files, self.settings)
 
     def stats(self) -> Stats:
         from core.stats import conversation_stats

@@ -30,6 +30,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "training-file": ("core.cli.export", "training_file_app"),
     "review": ("core.cli.review", "app"),
     "conversations": ("core.cli.conversations", "app"),
+    "train": ("core.cli.train", "app"),
+    "models": ("core.cli.train", "models_app"),
 }
 
 

@@ -20,7 +20,9 @@ CONVERSATION_FILES = "conversation-files"
 TRAINING_FILES = "training-files"
 FAILED_GENERATION_FILES = "failed-generation-files"
 BATCH_LOGS = "batch-logs"
-BUCKETS = (CONVERSATION_FILES, TRAINING_FILES, FAILED_GENERATION_FILES, BATCH_LOGS)
+ADAPTERS = "adapters"  # trained LoRA adapters: '{model id}/adapter_config.json', weights (m0015)
+TRAINING_INPUTS = "training-inputs"  # a training job's frozen input: '{job id}/train.jsonl', 'validation.jsonl'
+BUCKETS = (CONVERSATION_FILES, TRAINING_FILES, FAILED_GENERATION_FILES, BATCH_LOGS, ADAPTERS, TRAINING_INPUTS)
 
 
 def raw_conversation_path(user_id: str, conversation_id: str, attempt: str | None = None) -> str:

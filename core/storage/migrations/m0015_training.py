@@ -56,6 +56,7 @@ CREATE INDEX IF NOT EXISTS ix_trained_models_created_by ON trained_models (creat
 CREATE INDEX IF NOT EXISTS ix_trained_models_training_job_id ON trained_models (training_job_id);
 """
 TABLES = ("training_jobs", "training_metrics", "trained_models")
+BUCKETS = ("adapters", "training-inputs")
 OWNER = "created_by = (auth.uid())::text"
 
 
@@ -87,8 +88,22 @@ def _row_level_security(conn: sa.Connection, table: str) -> None:
         )
 
 
+def _buckets(conn: sa.Connection) -> None:
+    """Private buckets for adapters and frozen inputs (service role only: no policy for users), on Supabase."""
+    if not _exists(conn, "SELECT to_regclass('storage.buckets')"):
+        return
+    for bucket in BUCKETS:
+        conn.execute(
+            sa.text(
+                "INSERT INTO storage.buckets (id, name, public) VALUES (:b, :b, false) ON CONFLICT (id) DO NOTHING"
+            ),
+            {"b": bucket},
+        )
+
+
 def upgrade(conn: sa.Connection) -> None:
     ddl.run(conn, DDL)
     if conn.dialect.name == "postgresql":
         for table in TABLES:
             _row_level_security(conn, table)
+        _buckets(conn)
