@@ -6,12 +6,14 @@ it with settings pointing at a temporary folder (or a test Postgres).
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 from typing import TYPE_CHECKING, Any, cast
 
+from core.models.base import DEFAULT_PROJECT_ID
 from core.settings import Settings
 from core.storage.blobs import BlobStore, LocalBlobStore
 from core.storage.database import Database
@@ -26,7 +28,9 @@ if TYPE_CHECKING:  # each service module is imported on first use, so a command 
     from core.generation.service import GenerationService
     from core.importer import Importer
     from core.llm.claude import ClaudeClient
+    from core.models.projects import Project
     from core.models.scaffolding import PromptTemplate
+    from core.projects import ProjectService
     from core.review.failures import FailuresService
     from core.review.integrations import Enricher, TrainingFiles
     from core.review.service import ReviewService
@@ -39,7 +43,9 @@ if TYPE_CHECKING:  # each service module is imported on first use, so a command 
 
 @dataclass
 class Services:
-    """Everything a page or a command needs. Services are built lazily, on first use."""
+    """Everything a page or a command needs, inside one project (``project``). Services are built lazily, on
+    first use. ``in_project`` gives the same services inside another project (same engine, files and Claude
+    client); ``projects`` lists, makes and deletes projects."""
 
     settings: Settings
     db: Database
@@ -47,6 +53,43 @@ class Services:
     extras: dict[str, object] = field(default_factory=dict)
     #: Guards building the Claude client: batch lanes ask for it concurrently, and exactly one is built.
     _llm_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False, compare=False)
+    #: The same services inside other projects (``in_project``), made once each.
+    _in_projects: dict[str, Services] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    @cached_property
+    def projects(self) -> ProjectService:
+        from core.projects import ProjectService
+        from core.storage.projects_repo import ProjectsRepo
+
+        return ProjectService(ProjectsRepo(self.db), self.blobs)
+
+    @property
+    def project_id(self) -> str:
+        """The id of the project these services work in."""
+        return self.db.project_id or DEFAULT_PROJECT_ID
+
+    @property
+    def project(self) -> Project:
+        """The project these services work in (read each time: its name or description may change)."""
+        return self.projects.by_id(self.project_id)
+
+    def in_project(self, slug_or_id: str) -> Services:
+        """These services inside another project (found by slug or id; ``NotFoundError`` when there is none),
+        sharing the engine, the files and the Claude client. Made once per project and kept."""
+        if slug_or_id in (self.project_id, self.settings.project):
+            return self
+        project = self.projects.get(slug_or_id)
+        if project.id == self.project_id:
+            return self
+        found = self._in_projects.get(project.id)
+        if found is None:
+            found = self._in_projects[project.id] = Services(
+                settings=self.settings.model_copy(update={"project": project.slug}),
+                db=self.db.in_project(project.id),
+                blobs=self.blobs,
+                extras=self.extras,
+            )
+        return found
 
     @property
     def backend_label(self) -> str:
@@ -317,6 +360,9 @@ def build_services(settings: Settings | None = None, *, migrate: bool | None = N
 
     The embedded backend creates its folder and applies migrations on first start; Postgres is
     migrated explicitly with ``python -m core db upgrade`` unless ``migrate=True``.
+
+    The services work in the project ``settings.project`` names (``BRIGHTRUN_PROJECT``; the first project,
+    ``default``, unless told otherwise); an unknown project raises ``NotFoundError``.
     """
     settings = settings or Settings()
     if settings.backend == "embedded":
@@ -324,4 +370,12 @@ def build_services(settings: Settings | None = None, *, migrate: bool | None = N
     db = Database(settings.database_url)
     if migrate if migrate is not None else settings.backend == "embedded":
         db.upgrade()
-    return Services(settings=settings, db=db, blobs=build_blob_store(settings))
+    services = Services(settings=settings, db=db, blobs=build_blob_store(settings))
+    if settings.project in ("", DEFAULT_PROJECT_ID):  # the first project needs no look-up (nor its table yet)
+        return services
+    try:
+        project = services.projects.get(settings.project)
+    except BaseException:
+        db.dispose()
+        raise
+    return dataclasses.replace(services, db=db.in_project(project.id))

@@ -72,6 +72,9 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("data_dir", "BRIGHTRUN_DATA_DIR"),
     )
 
+    # The project commands and pages work in (its slug); without one, the first project.
+    project: str = Field(default="default", validation_alias=AliasChoices("project", "BRIGHTRUN_PROJECT"))
+
     # Claude (the SDK reads ANTHROPIC_API_KEY / ANTHROPIC_BASE_URL itself; we mirror them to report state).
     anthropic_api_key: SecretStr | None = None
     anthropic_base_url: str | None = None

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 import core.claude_key
 import core.settings
 from core.bootstrap import Services, build_services
+from core.models.projects import DEFAULT_PROJECT_ID, DEFAULT_PROJECT_NAME, DEFAULT_PROJECT_SLUG, Project
 from core.settings import Settings
 from core.storage import schema
 from core.storage.database import Database
@@ -27,6 +28,7 @@ SECRET_VARS = (
     "BRIGHTRUN_SECRETS_FILE",
 )
 pytest_plugins = ["tests.fakes.fixtures", "tests.support.training_fixtures"]
+FIRST_PROJECT = Project(id=DEFAULT_PROJECT_ID, slug=DEFAULT_PROJECT_SLUG, name=DEFAULT_PROJECT_NAME)
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
@@ -35,6 +37,8 @@ def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     for name in SECRET_VARS:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("BRIGHTRUN_DATA_DIR", str(tmp_path / "data"))
+    # The global ``--project`` sets this for the commands it runs (and their helpers): undone after each test.
+    monkeypatch.setenv("BRIGHTRUN_PROJECT", "default")
     monkeypatch.setattr(core.settings, "SECRETS_FILE", tmp_path / "no-secrets.toml")
     monkeypatch.setattr(core.claude_key, "_checked", {})  # a key checked in one test is not trusted in the next
 
@@ -88,6 +92,8 @@ def _truncate_all(db: Database) -> None:
             for table in reversed(schema.metadata.sorted_tables):
                 if table.name != "schema_migrations":
                     conn.execute(table.delete())
+        # The first project (m0014) is part of every migrated database.
+        conn.execute(schema.projects.insert().values(**FIRST_PROJECT.model_dump()))
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

@@ -70,17 +70,22 @@ class Worker:
             self.runner.run(job.id, stop=stop)
 
     def serve(self, stop: threading.Event) -> None:
-        """Work every runnable job, highest priority first, until ``stop`` is set."""
+        """Work every runnable job of this worker's project, highest priority first, until ``stop`` is set."""
         log.info("worker %s serving all jobs", self.runner.owner)
         while not stop.is_set():
-            self.settle_stopped_jobs()
-            jobs = self.runnable_jobs()
-            for job in jobs:
-                if stop.is_set():
-                    break
-                self.work_once(job, stop)
+            jobs = self.round(stop)
             online_left = any(j.mode == "online" for j in jobs)
             stop.wait(self.poll_s if online_left or not jobs else self.batch_poll_s)
+
+    def round(self, stop: threading.Event) -> list[BatchJob]:
+        """One pass: settle stopped jobs, then work each runnable job once. Returns the jobs it found."""
+        self.settle_stopped_jobs()
+        jobs = self.runnable_jobs()
+        for job in jobs:
+            if stop.is_set():
+                break
+            self.work_once(job, stop)
+        return jobs
 
     def run_until_done(self, job_id: str, stop: threading.Event) -> BatchJob:
         """Work one job until it is no longer runnable (completed, failed, cancelled or paused)."""
@@ -102,6 +107,25 @@ class WorkerOptions:
     poll_s: float = 1.0
     batch_poll_s: float = 10.0
     rate_window_s: float = 60.0
+
+
+def serve_every_project(services: Services, stop: threading.Event, options: WorkerOptions | None = None) -> None:
+    """Work the runnable jobs of every project until ``stop`` is set. Each project gets its own worker,
+    built on its own services, so a job's items run in the job's project (its scaffolding, its rows)."""
+    options = options or WorkerOptions()
+    workers: dict[str, Worker] = {}
+    log.info("worker serving the jobs of every project")
+    while not stop.is_set():
+        jobs: list[BatchJob] = []
+        for project in services.projects.list():
+            if stop.is_set():
+                break
+            worker = workers.get(project.id)
+            if worker is None:
+                worker = workers[project.id] = build_worker(services.in_project(project.id), options)
+            jobs += worker.round(stop)
+        online_left = any(j.mode == "online" for j in jobs)
+        stop.wait(options.poll_s if online_left or not jobs else options.batch_poll_s)
 
 
 def build_worker(services: Services, options: WorkerOptions | None = None) -> Worker:

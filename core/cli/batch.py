@@ -198,26 +198,26 @@ def worker(
         float, typer.Option("--rate-window-seconds", hidden=True, help="Window of the per-minute limits (tests).")
     ] = 60.0,
 ) -> None:
-    """Serve every batch job (highest priority first) until stopped with Ctrl+C or SIGTERM."""
+    """Serve every batch job of every project (highest priority first) until stopped with Ctrl+C or SIGTERM;
+    each job's items run in its own project. With --job, work that job of the current project only."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
     with friendly_errors():
         svc = services()
         from core.claude_key import require_key
 
         require_key(svc.settings)  # as in ``batch run``: without a key every item it claims would fail
-        from core.batch.worker import WorkerOptions, build_worker
+        from core.batch.worker import WorkerOptions, build_worker, serve_every_project
 
         options = WorkerOptions(lease_s=lease_seconds, poll_s=poll_seconds, rate_window_s=rate_window_seconds)
-        built = build_worker(svc, options)
         with _stop_on_signals() as stop:
             if parent_pid is not None:
                 from core.batch.helpers import watch_parent
 
                 watch_parent(parent_pid, stop)
             if job:
-                built.run_until_done(svc.batch.get(job).id, stop)
+                build_worker(svc, options).run_until_done(svc.batch.get(job).id, stop)
             else:
-                built.serve(stop)
+                serve_every_project(svc, stop, options)
 
 
 @contextmanager

@@ -7,7 +7,8 @@ not load the batch machinery, the Claude SDK, the spec splitter or the exporters
 from __future__ import annotations
 
 import importlib
-from typing import ClassVar
+import os
+from typing import Annotated, ClassVar
 
 import typer
 from typer import _click as click  # typer 0.29 ships its own click
@@ -16,6 +17,7 @@ from typer.core import TyperGroup
 # Command name -> (module, attribute): a ``typer.Typer`` (a group of commands) or a function (one command).
 # Help lists them in this order.
 COMMANDS: dict[str, tuple[str, str]] = {
+    "project": ("core.cli.projects", "app"),
     "db": ("core.cli.db", "app"),
     "batch": ("core.cli.batch", "app"),
     "worker": ("core.cli.batch", "worker"),
@@ -77,8 +79,34 @@ app = typer.Typer(
 
 
 @app.callback()
-def main() -> None:
+def main(
+    ctx: typer.Context,
+    project: Annotated[
+        str | None,
+        typer.Option(
+            "--project",
+            envvar="BRIGHTRUN_PROJECT",
+            help="Work in this project (its slug, see `project list`); default: the first project, 'default'.",
+        ),
+    ] = None,
+) -> None:
     """Bright Run Studio: scaffolding, generation, enrichment, review and export from the command line."""
+    if project is not None and project.strip():
+        # Every command builds its services from the settings, which read this; helper processes inherit it.
+        # Put back when the command ends (a command run in-process, as tests do, leaves nothing behind).
+        before = os.environ.get("BRIGHTRUN_PROJECT")
+        os.environ["BRIGHTRUN_PROJECT"] = project.strip()
+        ctx.call_on_close(lambda: _restore_project(before))
+        from core.cli.projects import check_project
+
+        check_project(project.strip())
+
+
+def _restore_project(value: str | None) -> None:
+    if value is None:
+        os.environ.pop("BRIGHTRUN_PROJECT", None)
+    else:
+        os.environ["BRIGHTRUN_PROJECT"] = value
 
 
 def run() -> None:

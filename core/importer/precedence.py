@@ -23,6 +23,7 @@ from typing import Any, Literal
 
 from core.conversations.store import ConversationStore, content_fingerprint
 from core.importer.formats import FORMAT_NAMES, KEPT, Candidate
+from core.models.base import DEFAULT_PROJECT_ID
 from core.models.conversation import Conversation
 from core.models.statuses import Review
 from core.storage.blobs import owned_conversation_path
@@ -33,9 +34,11 @@ REVIEW_FIELDS = ("review_status", "reviewed_by", "reviewed_at", "review_notes")
 Side = Literal["file", "stored"]
 
 
-def derived_id(fingerprint: str, owner: str | None) -> str:
-    """Same content, same owner, same id: a re-run import finds (and overwrites) what it wrote before."""
-    return str(uuid.uuid5(ID_NAMESPACE, f"{owner or ''}:{fingerprint}"))
+def derived_id(fingerprint: str, owner: str | None, project_id: str | None = None) -> str:
+    """Same content, same owner, same project, same id: a re-run import finds (and overwrites) what it wrote
+    before; the same file imported into another project gets another id (the first project keeps its ids)."""
+    project = "" if project_id in (None, DEFAULT_PROJECT_ID) else f"{project_id}:"
+    return str(uuid.uuid5(ID_NAMESPACE, f"{owner or ''}:{project}{fingerprint}"))
 
 
 @dataclass(frozen=True)
@@ -122,7 +125,7 @@ def imported_kind(row: Conversation) -> str | None:
 def _final_id(store: ConversationStore, candidate: Candidate, row: Conversation, owner: str | None) -> str:
     """The earlier system's id when this file carries one and the stored copy has only a derived id."""
     wanted = candidate.conversation_id
-    derived = row.conversation_id == derived_id(row.source_hash or "", owner)
+    derived = row.conversation_id == derived_id(row.source_hash or "", owner, store.rows.project_id)
     if wanted and wanted != row.conversation_id and derived and not id_taken(store, wanted):
         return wanted
     return row.conversation_id

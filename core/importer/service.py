@@ -68,7 +68,10 @@ class Importer:
             raise _too_big(source, len(data), self.max_bytes)
         found, result = self.read(data, source=source)
         blobs = self.store.blobs
-        ids = [c.conversation_id or derived_id(content_fingerprint(c.turns), created_by) for c in found]
+        ids = [
+            c.conversation_id or derived_id(content_fingerprint(c.turns), created_by, self.store.rows.project_id)
+            for c in found
+        ]
         earlier = marker.start(blobs, created_by, source, ids)
         if earlier is not None:
             done = marker.stored_count(self.store.rows, earlier.conversation_ids)
@@ -107,7 +110,7 @@ class Importer:
             row = self._update(existing, candidate, decision) if decision.action == "update" else existing
             self._outcome(result, candidate, decision, row, "updated" if decision.action == "update" else "skipped")
             return
-        derived = derived_id(content_fingerprint(candidate.turns), user)
+        derived = derived_id(content_fingerprint(candidate.turns), user, self.store.rows.project_id)
         conversation_id = candidate.conversation_id
         if not conversation_id or id_taken(self.store, conversation_id):
             conversation_id = derived  # another owner holds the file's id

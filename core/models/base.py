@@ -34,7 +34,11 @@ SnakeKey = Annotated[str, Field(min_length=2, max_length=100), AfterValidator(_s
 Unit = Annotated[float, Field(ge=0.0, le=1.0)]
 
 
-class Record(BaseModel):
+#: The project every row made before projects existed belongs to (m0014), and the one used when none is named.
+DEFAULT_PROJECT_ID = "default"
+
+
+class Stored(BaseModel):
     """A stored row: a UUID string id and audit timestamps."""
 
     model_config = ConfigDict(validate_assignment=True, extra="ignore", defer_build=True)
@@ -43,3 +47,10 @@ class Record(BaseModel):
     created_by: str | None = None
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Record(Stored):
+    """A stored row of one project: a database bound to a project (``Database.in_project``) reads only its
+    project's rows and stamps its id on every row it writes."""
+
+    project_id: str = DEFAULT_PROJECT_ID

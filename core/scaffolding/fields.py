@@ -19,7 +19,17 @@ RefKind = Literal["personas", "arcs", "topics"]
 
 #: Fields filled by the app, never typed by a person.
 SYSTEM_FIELDS = frozenset(
-    {"id", "created_by", "created_at", "updated_at", "usage_count", "last_used_at", "is_active", "deleted_at"}
+    {
+        "id",
+        "project_id",
+        "created_by",
+        "created_at",
+        "updated_at",
+        "usage_count",
+        "last_used_at",
+        "is_active",
+        "deleted_at",
+    }
 )
 #: Fields that are long free text (a text area, not a one-line box).
 LONG_TEXT = frozenset(

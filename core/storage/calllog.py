@@ -93,6 +93,8 @@ class SqlCallLog:
         self.db = db
 
     def insert(self, conn: sa.Connection, entry: GenerationLog) -> None:
+        if self.db.project_id is not None and entry.project_id != self.db.project_id:
+            entry = entry.model_copy(update={"project_id": self.db.project_id})
         insert(conn, entry)
 
     def complete(self, conn: sa.Connection, entry: GenerationLog, values: dict[str, Any]) -> None:

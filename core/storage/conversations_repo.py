@@ -30,12 +30,13 @@ class ConversationsRepo(Repository[Conversation]):
         super().__init__(db, schema.conversations, Conversation, label="conversation")
         c = self.table.c
         # One precompiled UPDATE for the hot path (several status writes per conversation while enriching).
-        self._set = sa.update(self.table).where(c.conversation_id == sa.bindparam("match_conversation_id"))
+        match = c.conversation_id == sa.bindparam("match_conversation_id")
+        self._set = sa.update(self.table).where(match, *self.in_scope())
 
     def write_if_unchanged(self, conn: sa.Connection, row: Conversation, **values: Any) -> int:
         c = self.table.c
         new_version = row.row_version + 1
-        where = sa.and_(c.conversation_id == row.conversation_id, c.row_version == row.row_version)
+        where = sa.and_(c.conversation_id == row.conversation_id, c.row_version == row.row_version, *self.in_scope())
         update = sa.update(self.table).where(where).values(**values, row_version=new_version, updated_at=utcnow())
         if conn.execute(update).rowcount != 1:
             raise VersionConflict(

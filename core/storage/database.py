@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -11,9 +12,11 @@ from typing import Any
 import sqlalchemy as sa
 
 from core.errors import StorageError
+from core.models.base import DEFAULT_PROJECT_ID
 from core.models.evaluation import EvaluationJudgment, EvaluationRun, PreferencePick
 from core.models.jobs import BatchItem, BatchJob, BatchLogLine
 from core.models.logs import FailedGeneration, GenerationLog
+from core.models.projects import Project
 from core.models.review import ReviewAction, ReviewGrade, TurnRating, TurnRevision
 from core.models.scaffolding import EmotionalArc, ExpertProfile, Persona, PromptTemplate, TrainingTopic
 from core.models.spec_project import SpecProject
@@ -60,14 +63,41 @@ def make_engine(url: str) -> sa.Engine:
 
 
 class Database:
-    """Tables of one backend. ``transaction()`` is the unit of work; repositories join it via ``conn=``."""
+    """Tables of one backend. ``transaction()`` is the unit of work; repositories join it via ``conn=``.
 
-    def __init__(self, url: str, *, engine: sa.Engine | None = None) -> None:
+    A database is bound to one project (``project_id``, the first project unless told otherwise): its
+    repositories read only that project's rows and stamp it on every row they write. ``in_project`` gives
+    the same database (engine, lock, signed-in user) bound to another project, or to none (``None``: every
+    project, for workers that serve all of them and for deleting a project).
+    """
+
+    def __init__(
+        self, url: str, *, engine: sa.Engine | None = None, project_id: str | None = DEFAULT_PROJECT_ID
+    ) -> None:
         self.url = url
         self.engine = engine or make_engine(url)
+        self.project_id = project_id
         self.transaction_hook: TransactionHook | None = None
         # Reentrant: a nested transaction on the same thread behaves as before (SQLite's own busy timeout).
         self._write_lock = threading.RLock() if self.engine.dialect.name == "sqlite" else None
+        self._add_repositories()
+
+    def in_project(self, project_id: str | None) -> Database:
+        """This database bound to ``project_id`` (``None``: every project), sharing its engine and lock."""
+        if project_id == self.project_id:
+            return self
+        bound = copy.copy(self)
+        bound.project_id = project_id
+        bound._add_repositories()
+        return bound
+
+    def project_scope(self, table: sa.Table) -> list[sa.ColumnElement[bool]]:
+        """The condition keeping a hand-written statement on ``table`` inside the bound project."""
+        if self.project_id is None or "project_id" not in table.c:
+            return []
+        return [table.c.project_id == self.project_id]
+
+    def _add_repositories(self) -> None:
         self.expert_profiles = Repository(self, schema.expert_profiles, ExpertProfile, label="expert profile")
         self.personas = Repository(self, schema.personas, Persona, label="persona")
         self.arcs = Repository(self, schema.emotional_arcs, EmotionalArc, label="emotional arc")
@@ -96,6 +126,7 @@ class Database:
             self, schema.evaluation_judgments, EvaluationJudgment, label="judged answer"
         )
         self.preference_picks = Repository(self, schema.preference_picks, PreferencePick, label="A/B pick")
+        self.projects = Repository(self, schema.projects, Project, label="project")
 
     @property
     def acting_user(self) -> str | None:

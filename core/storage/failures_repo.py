@@ -29,7 +29,7 @@ class FailuresRepo:
     def page(self, filters: FailureFilters, *, page: int = 1, page_size: int = 25) -> FailurePage:
         """Newest failures first, ``page_size`` at a time."""
         c = schema.failed_generations.c
-        where = _where(filters)
+        where = [*self._db.project_scope(schema.failed_generations), *_where(filters)]
         select = (
             sa.select(*(c[name] for name in FailureRow.model_fields))
             .where(*where)
@@ -49,6 +49,7 @@ class FailuresRepo:
         found: dict[str, list[str]] = {}
         with self._db.reading() as conn:
             for name in FILTER_COLUMNS:
-                select = sa.select(c[name]).where(c[name].is_not(None)).distinct().order_by(c[name])
+                present = [c[name].is_not(None), *self._db.project_scope(schema.failed_generations)]
+                select = sa.select(c[name]).where(*present).distinct().order_by(c[name])
                 found[name] = [str(v) for v in conn.execute(select).scalars()]
         return found

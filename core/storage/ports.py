@@ -21,6 +21,7 @@ from core.models.conversation import Conversation
 from core.models.failures import FailureFilters, FailurePage
 from core.models.jobs import BatchItem, BatchJob, Claim
 from core.models.logs import FailedGeneration, GenerationLog
+from core.models.projects import Project
 from core.models.review import ReviewAction, ReviewGrade, TurnRating, TurnRevision
 from core.models.review_grid import GridFilters, GridPage, GridQuery
 from core.models.scaffolding import EmotionalArc, ExpertProfile, Persona, PromptTemplate, TrainingTopic
@@ -86,7 +87,12 @@ class Rows(Protocol[M]):
 
 # -- conversations ------------------------------------------------------------------------------------
 class ConversationRows(Rows[Conversation], Protocol):
-    """Conversation rows and their versions (``row_version``: optimistic concurrency)."""
+    """Conversation rows and their versions (``row_version``: optimistic concurrency), of one project."""
+
+    @property
+    def project_id(self) -> str | None:
+        """The project whose rows these are (``None``: every project)."""
+        ...
 
     def write_if_unchanged(self, conn: Connection, row: Conversation, **values: Any) -> int:
         """Set ``values`` if the row still has ``row.row_version``; returns the new version, else raises
@@ -370,4 +376,26 @@ class GenerationLogPort(Protocol):
 
     def count_use(self, conn: Connection, persona_id: str, arc_id: str, topic_id: str, template_id: str) -> None:
         """One more generation from each of these scaffolding records (usage counts)."""
+        ...
+
+
+class ProjectRows(Protocol):
+    """Projects (a table of no project) and what each one holds."""
+
+    @property
+    def rows(self) -> Rows[Project]: ...
+
+    @property
+    def acting_user(self) -> str | None: ...
+
+    def unfinished_jobs(self, project_id: str) -> list[BatchJob]:
+        """The project's batch jobs that are queued, running or paused."""
+        ...
+
+    def file_paths(self, project_id: str) -> dict[str, list[str]]:
+        """What the project's rows know of their files (see ``core.storage.projects_repo``)."""
+        ...
+
+    def delete_everything(self, project_id: str) -> dict[str, int]:
+        """Delete the project's rows from every table and the project itself (one transaction)."""
         ...

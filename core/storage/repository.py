@@ -24,6 +24,11 @@ class Repository(Generic[M]):
 
     ``where`` arguments map a column to a value (equality), a list/tuple/set (IN), or ``None`` (IS NULL).
     Every method takes an optional ``conn`` so callers can compose several writes in one transaction.
+
+    Projects: when the database is bound to a project (``Database.in_project``) and the table has a
+    ``project_id`` column, every read and change sees only that project's rows and every row written is
+    stamped with it. A database bound to no project (``project_id`` ``None``: workers finding jobs, deleting
+    a project) sees every project and writes each row's own ``project_id``.
     """
 
     def __init__(self, db: Database, table: sa.Table, model: type[M], *, label: str) -> None:
@@ -32,17 +37,31 @@ class Repository(Generic[M]):
         self.model = model
         self.label = label
         self.pk = next(iter(table.primary_key.columns))
+        self._project_column = table.c.get("project_id")
+
+    @property
+    def project_id(self) -> str | None:
+        """The project this repository reads and writes (``None``: every project, or a table of none)."""
+        return self.db.project_id if self._project_column is not None else None
+
+    def in_scope(self) -> list[sa.ColumnElement[bool]]:
+        """The condition that keeps a statement inside the bound project (none when unbound)."""
+        project = self.project_id
+        return [] if project is None or self._project_column is None else [self._project_column == project]
 
     # -- conversion ---------------------------------------------------------------------------
     def to_row(self, obj: M) -> dict[str, Any]:
         data = obj.model_dump(mode="python")
-        return {c.name: data[c.name] for c in self.table.columns if c.name in data}
+        row = {c.name: data[c.name] for c in self.table.columns if c.name in data}
+        if (project := self.project_id) is not None:
+            row["project_id"] = project
+        return row
 
     def from_row(self, row: sa.Row[Any] | Mapping[str, Any]) -> M:
         return self.model.model_validate(dict(row._mapping if isinstance(row, sa.Row) else row))
 
     def clause(self, where: Where | None) -> list[sa.ColumnElement[bool]]:
-        clauses: list[sa.ColumnElement[bool]] = []
+        clauses: list[sa.ColumnElement[bool]] = self.in_scope()
         for name, value in (where or {}).items():
             column = self.table.c[name]
             if value is None:
@@ -73,7 +92,7 @@ class Repository(Generic[M]):
     # -- reads ----------------------------------------------------------------------------------
     def find(self, key: str, *, conn: sa.Connection | None = None) -> M | None:
         with self._read(conn) as c:
-            row = c.execute(sa.select(self.table).where(self.pk == key)).first()
+            row = c.execute(sa.select(self.table).where(self.pk == key, *self.in_scope())).first()
         return self.from_row(row) if row else None
 
     def get(self, key: str, *, conn: sa.Connection | None = None) -> M:
@@ -145,7 +164,7 @@ class Repository(Generic[M]):
             new = self.model.model_validate(data)
             values = {k: v for k, v in self.to_row(new).items() if k in fields or k == "updated_at"}
             try:
-                c.execute(sa.update(self.table).where(self.pk == key).values(**values))
+                c.execute(sa.update(self.table).where(self.pk == key, *self.in_scope()).values(**values))
             except sa.exc.IntegrityError as err:
                 raise ConflictError(f"That change to the {self.label} conflicts: {_constraint_hint(err)}.") from err
             return new
@@ -159,7 +178,7 @@ class Repository(Generic[M]):
 
     def delete(self, key: str, *, conn: sa.Connection | None = None) -> None:
         with self._conn(conn) as c:
-            c.execute(sa.delete(self.table).where(self.pk == key))
+            c.execute(sa.delete(self.table).where(self.pk == key, *self.in_scope()))
 
 
 def _constraint_hint(err: sa.exc.IntegrityError) -> str:

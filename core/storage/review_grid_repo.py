@@ -24,10 +24,13 @@ def _escape_like(term: str) -> str:
     return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def where_clauses(filters: GridFilters) -> list[sa.ColumnElement[bool]]:
-    """The SQL conditions of ``filters`` (active rows only, as every list of the earlier system)."""
+def where_clauses(
+    filters: GridFilters, scope: list[sa.ColumnElement[bool]] | None = None
+) -> list[sa.ColumnElement[bool]]:
+    """The SQL conditions of ``filters`` (active rows only, as every list of the earlier system) inside
+    ``scope`` (the bound project's condition)."""
     c = schema.conversations.c
-    clauses: list[sa.ColumnElement[bool]] = [c.is_active.is_(True)]
+    clauses: list[sa.ColumnElement[bool]] = [*(scope or []), c.is_active.is_(True)]
     for name in ("review_status", "tier", "enrichment_status", "persona_key", "emotional_arc_key", "topic_key"):
         values = getattr(filters, name)
         if values:
@@ -52,11 +55,12 @@ def _order(query: GridQuery) -> list[sa.ColumnElement[Any]]:
 class ReviewGridRepo:
     def __init__(self, db: Database) -> None:
         self._db = db
+        self._scope = db.project_scope(schema.conversations)
 
     def page(self, query: GridQuery) -> GridPage:
         """One page of the grid and the total count of the filtered set."""
         c = schema.conversations.c
-        where = where_clauses(query.filters)
+        where = where_clauses(query.filters, self._scope)
         select = (
             sa.select(*(c[name] for name in GRID_COLUMNS))
             .where(*where)
@@ -73,7 +77,7 @@ class ReviewGridRepo:
     def ordered_ids(self, query: GridQuery) -> list[str]:
         """Every id of the filtered set in grid order (one narrow column): previous/next navigation."""
         c = schema.conversations.c
-        select = sa.select(c.conversation_id).where(*where_clauses(query.filters)).order_by(*_order(query))
+        select = sa.select(c.conversation_id).where(*where_clauses(query.filters, self._scope)).order_by(*_order(query))
         with self._db.reading() as conn:
             return [str(v) for v in conn.execute(select).scalars()]
 
@@ -84,7 +88,7 @@ class ReviewGridRepo:
         pending" starts from) are read.
         """
         c = schema.conversations.c
-        where = where_clauses(query.filters)
+        where = where_clauses(query.filters, self._scope)
         if pending_around is not None:
             where.append(sa.or_(c.review_status == PENDING, c.conversation_id == pending_around))
         select = sa.select(c.conversation_id, c.review_status).where(*where).order_by(*_order(query))
@@ -94,7 +98,7 @@ class ReviewGridRepo:
     def day_progress(self, filters: GridFilters, since: datetime) -> tuple[int, int]:
         """``(reviewed since `since`, still waiting)`` in the filtered set, whatever its status filter says."""
         c = schema.conversations.c
-        where = where_clauses(filters.model_copy(update={"review_status": []}))
+        where = where_clauses(filters.model_copy(update={"review_status": []}), self._scope)
         reviewed = sa.and_(c.reviewed_at >= since, c.review_status != PENDING)
         select = sa.select(
             sa.func.count().filter(reviewed),
@@ -109,7 +113,7 @@ class ReviewGridRepo:
         if not ids:
             return set()
         c = schema.conversations.c
-        select = sa.select(c.conversation_id).where(*where_clauses(filters), c.conversation_id.in_(ids))
+        select = sa.select(c.conversation_id).where(*where_clauses(filters, self._scope), c.conversation_id.in_(ids))
         with self._db.reading() as conn:
             return {str(v) for v in conn.execute(select).scalars()}
 
@@ -120,7 +124,10 @@ class ReviewGridRepo:
         with self._db.reading() as conn:
             for name in ("persona_key", "emotional_arc_key", "topic_key"):
                 select = (
-                    sa.select(c[name]).where(c.is_active.is_(True), c[name].is_not(None)).distinct().order_by(c[name])
+                    sa.select(c[name])
+                    .where(*self._scope, c.is_active.is_(True), c[name].is_not(None))
+                    .distinct()
+                    .order_by(c[name])
                 )
                 found[name] = [str(v) for v in conn.execute(select).scalars()]
         return found

@@ -54,7 +54,7 @@ class UserDatabase(Database):
     """A ``Database`` whose transactions run as one signed-in user; refusals become ``AccessDeniedError``."""
 
     def __init__(self, base: Database, user_claims: dict[str, Any], pg_role: PgRole = "authenticated") -> None:
-        super().__init__(base.url, engine=base.engine)
+        super().__init__(base.url, engine=base.engine, project_id=base.project_id)
         self.claims = user_claims
         self.transaction_hook = user_hook(user_claims, pg_role)
 

@@ -18,6 +18,7 @@ from core.models.conversation import Conversation
 from core.models.evaluation import EvaluationJudgment, EvaluationRun, PreferencePick
 from core.models.jobs import BatchItem, BatchJob, BatchLogLine
 from core.models.logs import FailedGeneration, GenerationLog
+from core.models.projects import Project
 from core.models.review import ReviewAction, ReviewGrade, TurnRating, TurnRevision
 from core.models.scaffolding import EmotionalArc, ExpertProfile, Persona, PromptTemplate, TrainingTopic
 from core.models.spec_project import SpecProject
@@ -108,6 +109,8 @@ def table_for(
 ) -> sa.Table:
     """Build the table whose columns are ``model``'s fields."""
     columns: list[sa.schema.SchemaItem] = []
+    if "project_id" in model.model_fields:
+        indexes = (*indexes, "project_id")  # every project-scoped read filters on it (m0014)
     for field_name, field in model.model_fields.items():
         allowed = _literal_values(field.annotation)
         if allowed:
@@ -199,12 +202,15 @@ BATCH_CLAIM_INDEX = sa.Index(
 
 
 def owner_unique(table: sa.Table, column: str) -> tuple[sa.Index, sa.Index]:
-    """``column`` is unique per owner (``created_by``), and among rows without an owner (m0006)."""
+    """``column`` is unique per owner (``created_by``), and among rows without an owner (m0006); within a
+    project when the table belongs to projects (m0014)."""
     unowned = table.c.created_by.is_(None)
+    scope = [table.c.project_id] if "project_id" in table.c else []
     return (
-        sa.Index(f"uq_{table.name}_owner_{column}", table.c.created_by, table.c[column], unique=True),
+        sa.Index(f"uq_{table.name}_owner_{column}", table.c.created_by, *scope, table.c[column], unique=True),
         sa.Index(
             f"uq_{table.name}_unowned_{column}",
+            *scope,
             table.c[column],
             unique=True,
             sqlite_where=unowned,
@@ -213,8 +219,13 @@ def owner_unique(table: sa.Table, column: str) -> tuple[sa.Index, sa.Index]:
     )
 
 
-# Names, keys and the content fingerprint are unique per owner: two users may each hold the same file.
+# Projects (m0014): each expert's work in its own workspace; its slug is unique per owner.
+projects = table_for("projects", Project, indexes=("created_by",))
+
+# Names, keys and the content fingerprint are unique per owner and project: two users, or two projects of
+# one user, may each hold the same file.
 OWNER_UNIQUE = (
+    (projects, "slug"),
     (conversations, "source_hash"),
     (expert_profiles, "profile_key"),
     (personas, "persona_key"),

@@ -24,6 +24,6 @@ def spend_rows(db: Database) -> list[SpendRow]:
     """One row per logged model call with a cost, oldest first."""
     table = db.logs.table
     columns = [table.c[name] for name in SpendRow.model_fields]
-    query = sa.select(*columns).where(table.c.cost_usd > 0).order_by(table.c.created_at)
+    query = sa.select(*columns).where(table.c.cost_usd > 0, *db.project_scope(table)).order_by(table.c.created_at)
     with db.reading() as conn:
         return [SpendRow.model_validate(dict(row._mapping)) for row in conn.execute(query)]

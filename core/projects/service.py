@@ -1,0 +1,129 @@
+"""Projects: list, create, find by slug, delete with everything in it.
+
+Every other service works inside one project (``Services.in_project``); this one works across them. A slug
+is made from the name (``slugify``) and kept unique among the projects the user can see.
+"""
+
+from __future__ import annotations
+
+import builtins
+import logging
+from typing import Any
+
+from core.errors import ConflictError, NotFoundError, StorageError, ValidationError
+from core.models.projects import DEFAULT_PROJECT_ID, Project, slugify
+from core.storage.blobs import CONVERSATION_FILES, FAILED_GENERATION_FILES, TRAINING_FILES, BlobStore
+from core.storage.ports import ProjectRows
+
+log = logging.getLogger(__name__)
+NAME_MAX = 120
+
+
+class ProjectService:
+    def __init__(self, rows: ProjectRows, blobs: BlobStore) -> None:
+        self._rows = rows
+        self._blobs = blobs
+
+    # -- reads --------------------------------------------------------------------------------------
+    def list(self) -> builtins.list[Project]:
+        """Every project the user can see, the first project first, then oldest first."""
+        found = self._rows.rows.list(order_by="created_at")
+        return sorted(found, key=lambda p: p.id != DEFAULT_PROJECT_ID)
+
+    def get(self, slug: str) -> Project:
+        """The project with this slug (or id); ``NotFoundError`` in plain words when there is none."""
+        wanted = slug.strip()
+        found = self._rows.rows.find_by(slug=wanted) or (self._rows.rows.find(wanted) if wanted else None)
+        if found is None:
+            names = ", ".join(p.slug for p in self.list())
+            raise NotFoundError(f"There is no project '{wanted}'" + (f" (projects: {names})." if names else "."))
+        return found
+
+    def by_id(self, project_id: str) -> Project:
+        found = self._rows.rows.find(project_id)
+        if found is None:
+            raise NotFoundError("That project no longer exists.")
+        return found
+
+    # -- changes ------------------------------------------------------------------------------------
+    def create(self, name: str, *, description: str = "", domain: str = "", is_demo: bool = False) -> Project:
+        """A new, empty project; its slug comes from the name (``-2``, ``-3``… when taken)."""
+        clean = " ".join(name.split())
+        if not clean:
+            raise ValidationError("Give the project a name.", hint="For example “Career coaching”.")
+        if len(clean) > NAME_MAX:
+            raise ValidationError(f"A project name has at most {NAME_MAX} characters.")
+        taken = {p.slug for p in self._rows.rows.list()}
+        base = slugify(clean)
+        slug, n = base, 1
+        while slug in taken:
+            n += 1
+            slug = f"{base}-{n}"
+        project = Project(
+            slug=slug,
+            name=clean,
+            description=description.strip(),
+            domain=" ".join(domain.split()),
+            is_demo=is_demo,
+            created_by=self._rows.acting_user,
+        )
+        try:
+            return self._rows.rows.add(project)
+        except ConflictError as err:  # made at the same moment elsewhere
+            raise ConflictError(f"A project called '{clean}' was just made; try again.") from err
+
+    def update(self, slug: str, **changes: Any) -> Project:
+        """Change the name, description, domain or sharing of a project (its slug stays)."""
+        allowed = {"name", "description", "domain", "shared_with_reviewers"}
+        unknown = set(changes) - allowed
+        if unknown:
+            raise ValidationError(f"A project has no setting {', '.join(sorted(unknown))}.")
+        project = self.get(slug)
+        return self._rows.rows.update(project.id, **changes)
+
+    def delete(self, slug: str, *, confirm_name: str) -> dict[str, int]:
+        """Delete the project and everything in it (rows and files). Refused unless ``confirm_name`` is the
+        project's name, and while one of its batch jobs is queued, running or paused."""
+        project = self.get(slug)
+        if project.id == DEFAULT_PROJECT_ID:
+            raise ValidationError(
+                f"'{project.name}' is the first project and stays.",
+                hint="Delete the clients, conversations and files inside it instead.",
+            )
+        if " ".join(confirm_name.split()) != project.name:
+            raise ValidationError(f"Type the project's name, “{project.name}”, to delete it.")
+        jobs = self._rows.unfinished_jobs(project.id)
+        if jobs:
+            listed = ", ".join(f"'{j.name}'" for j in jobs[:3])
+            raise ConflictError(
+                f"'{project.name}' still has a batch job that is not finished ({listed}).",
+                hint="Cancel it on the Batch jobs page (or wait for it to end), then delete the project.",
+            )
+        files = self._rows.file_paths(project.id)
+        deleted = self._rows.delete_everything(project.id)
+        self._delete_files(files)
+        return deleted
+
+    def _delete_files(self, files: dict[str, builtins.list[str]]) -> None:
+        """Remove the project's files; one that cannot be removed is logged (its row is already gone)."""
+        conversations = files.get("conversations", [])
+        folders = tuple(f"{c}/" for c in conversations)
+        raw = tuple(f"raw/{c}{end}" for c in conversations for end in (".", "-"))
+        wanted = {
+            CONVERSATION_FILES: folders + raw,
+            TRAINING_FILES: tuple(f"{f}/" for f in files.get("training_files", [])),
+        }
+        for bucket, prefixes in wanted.items():
+            if not prefixes:
+                continue
+            for path in self._blobs.list(bucket):
+                if path.startswith(prefixes):
+                    self._remove(bucket, path)
+        for path in files.get("failures", []):
+            self._remove(FAILED_GENERATION_FILES, path)
+
+    def _remove(self, bucket: str, path: str) -> None:
+        try:
+            self._blobs.delete(bucket, path)
+        except StorageError:
+            log.warning("could not delete %s/%s of a deleted project", bucket, path)
