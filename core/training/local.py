@@ -79,6 +79,7 @@ class LocalBackend:
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
+                preexec_fn=_die_with_parent,
             )
         self._children[job.id] = child
         return {"child_pid": child.pid}
@@ -149,6 +150,16 @@ class LocalBackend:
     def forget(self, job: TrainingJob) -> None:
         self._children.pop(job.id, None)
         shutil.rmtree(self.folder(job) / "out", ignore_errors=True)
+
+
+def _die_with_parent() -> None:
+    """In the child, before it runs: Linux kills it the moment its worker dies (the child also checks itself)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
 
 
 def stop_process(child: subprocess.Popen[bytes]) -> None:
