@@ -9,7 +9,6 @@ import streamlit as st
 from core.bootstrap import Services
 from core.generation.plan import GenerationPlan
 from core.generation.template_selection import RankedTemplate
-from core.generation.variables import TEMPLATE_VARIABLES
 from core.models.conversation import Conversation
 from core.models.scaffolding import TIERS, EmotionalArc, Persona, Tier, TrainingTopic
 from core.models.status_labels import status_badge, status_text
@@ -76,8 +75,7 @@ def show_plan(plan: GenerationPlan) -> None:
         st.code(plan.system_prompt, language="markdown", wrap_lines=True)
         st.markdown("**User prompt**")
         st.code(plan.user_prompt, language="markdown", wrap_lines=True)
-        st.markdown("**Template variables** (templates may use these names and no others)")
-        st.code("\n".join(sorted(TEMPLATE_VARIABLES)), language="text")
+        st.caption("The placeholders a prompt may use are listed under its text on Scaffolding → Prompts.")
 
 
 def show_chat(turns: list[Any]) -> None:

@@ -105,11 +105,18 @@ def _widget(name: str, annotation: Any, value: Any, key: str, names: Names) -> A
 
 
 def record_form(
-    model: type[BaseModel], record: BaseModel | None, *, form_key: str, names: Names, submit: str = "Save"
+    model: type[BaseModel],
+    record: BaseModel | None,
+    *,
+    form_key: str,
+    names: Names,
+    submit: str = "Save",
+    skip: frozenset[str] = frozenset(),
 ) -> dict[str, Any] | None:
-    """Render the fields of ``model`` (pre-filled from ``record``); return the values when submitted."""
+    """Render the fields of ``model`` (pre-filled from ``record``) but those in ``skip`` (the page draws
+    them itself); return the values when submitted."""
     values: dict[str, Any] = {}
-    fields = editable_fields(model)
+    fields = {n: f for n, f in editable_fields(model).items() if n not in skip}
     with st.form(form_key):
         for name, field in fields.items():
             if name in KEY_FIELDS:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.scaffolding.defaults import install_defaults
+from core.scaffolding.defaults import install_starter
 from core.scaffolding.fields import COMPATIBILITY_HELP
 from core.scaffolding.service import KIND_INFO, KINDS, Kind
 from pages._scaffolding_form import Names, record_form
 from pages._scaffolding_widgets import delete_button, transfer_section, undo_banner
+from pages._template_editor import prompt_text_editor
 from pages._ui import friendly_errors, run_action, services
 
 TAB_TITLES = {
@@ -30,10 +31,13 @@ st.caption(
 if notice := st.session_state.pop("scaffolding_notice", None):
     st.toast(notice, icon=":material/check_circle:")  # a toast leaves the layout (and the open tab) as it was
 
-if not scaffolding.list("personas"):
-    st.info("No scaffolding yet. Install the defaults to start from a complete example you can edit.")
-    installed = st.button("Install default scaffolding", key="install_defaults", type="primary")
-    if installed and run_action("Installing…", lambda: install_defaults(scaffolding)) is not None:
+if not scaffolding.list("arcs"):
+    st.info(
+        "No emotional journeys yet. Start from ten ready-made journeys, each with its prompt (they suit any "
+        "field of work; edit them freely), or add your own below."
+    )
+    installed = st.button("Add the starter journeys and prompts", key="install_defaults", type="primary")
+    if installed and run_action("Adding…", lambda: install_starter(scaffolding)) is not None:
         st.rerun()
 
 
@@ -94,14 +98,21 @@ def kind_tab(kind: Kind, names: Names) -> None:
                 st.rerun()
         delete_button(scaffolding, kind, record, right)
     nonce = st.session_state.get(f"form_nonce_{kind}", 0)
+    prompt_text = None
+    if kind == "templates":  # outside the form: a placeholder click and the preview answer at once
+        current = record.template_text if record is not None else ""
+        prompt_text = prompt_text_editor(svc, current, key=f"prompt_text_{choice or 'new'}_{nonce}")
     values = record_form(
         info.model,
         record,
         form_key=f"form_{kind}_{choice or 'new'}_{nonce}",
         names=names,
         submit="Save" if record is not None else f"Add {info.label}",
+        skip=frozenset({"template_text"}) if prompt_text is not None else frozenset(),
     )
     if values is not None:
+        if prompt_text is not None:
+            values["template_text"] = prompt_text
         with friendly_errors():
             saved = scaffolding.save(kind, values)
             st.session_state["scaffolding_notice"] = f"Saved {info.label} “{getattr(saved, 'name', saved.key)}”."

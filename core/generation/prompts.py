@@ -14,7 +14,7 @@ from typing import Any
 
 from core import prompts
 from core.errors import ValidationError
-from core.generation.variables import TEMPLATE_VARIABLES, sample_variables
+from core.generation.variables import TEMPLATE_VARIABLES, fill_custom, is_custom_placeholder, sample_variables
 from core.llm.types import SystemBlock
 from core.models.scaffolding import PromptTemplate
 
@@ -30,20 +30,21 @@ def variables_used(text: str) -> set[str]:
 def check_template(template: PromptTemplate) -> None:
     """Refuse a template that uses a variable generation does not provide, naming each one, or that goes
     past a render limit with sample values (a template that loops forever is refused when saved)."""
-    unknown = sorted(variables_used(template.template_text) - TEMPLATE_VARIABLES)
+    used = variables_used(template.template_text)
+    unknown = sorted(n for n in used - TEMPLATE_VARIABLES if not is_custom_placeholder(n))
     if unknown:
         raise ValidationError(
-            f"The template '{template.template_name}' uses variables that generation does not provide:",
-            problems=[f"unknown variable '{name}'" for name in unknown],
-            hint="Use only the variables listed under 'Template variables' on the Generate page, "
-            "or remove these placeholders.",
+            f"The prompt '{template.template_name}' uses placeholders the app does not know:",
+            problems=[f"unknown placeholder '{name}'" for name in unknown],
+            hint="Pick placeholders from the list under the prompt text (Scaffolding, Prompts tab), or remove these.",
         )
     render_user_prompt(template, sample_variables())
 
 
 def render_text(text: str, variables: Mapping[str, Any], *, name: str) -> str:
     """Render template ``text``; a missing variable, an unsafe expression or a limit raises ``ValidationError``."""
-    return prompts.render(text, variables, label=f"template '{name}'")
+    filled = fill_custom(variables, variables_used(text))  # a custom field this client lacks: "Not specified"
+    return prompts.render(text, filled, label=f"template '{name}'")
 
 
 def render_user_prompt(template: PromptTemplate, variables: Mapping[str, Any]) -> str:

@@ -17,13 +17,13 @@ from core.generation.checks import check_reply
 from core.generation.plan import Estimate, GenerationPlan, GenerationResult, conversation_schema
 from core.generation.recording import GenerationRecorder
 from core.generation.template_selection import choose_template, rank_templates
-from core.generation.variables import build_variables, default_temperature
+from core.generation.variables import Placeholder, build_variables, default_temperature, placeholders
 from core.llm.models import model_warning
 from core.llm.pricing import cost_usd, estimate_usage
 from core.llm.retry import backoff_s, is_transient
 from core.llm.types import MessageClient, MessageRequest
 from core.models.base import new_id
-from core.models.scaffolding import Tier
+from core.models.scaffolding import ExpertProfile, Tier
 from core.scaffolding.service import ScaffoldingService
 from core.settings import Settings
 from core.storage.blobs import BlobStore
@@ -119,6 +119,21 @@ class GenerationService(GenerationRecorder):
         )
 
     preview = build_request
+
+    # -- the prompt editor ---------------------------------------------------------------------------
+    def placeholders(self) -> list[Placeholder]:
+        """The placeholders a prompt of this project may use: the general ones and each client custom field."""
+        return placeholders(k for p in self.scaffolding.list("personas") for k in p.demographics)
+
+    def render_draft(self, text: str, persona_key: str, arc_key: str, topic_key: str) -> str:
+        """``text`` (a prompt being written) as Claude would get it for this client, journey and topic.
+        An unknown placeholder or a syntax error raises ``ValidationError`` in plain words."""
+        expert = self.scaffolding.active_expert() or ExpertProfile(profile_key="expert", name="Your expert")
+        persona = self.scaffolding.get("personas", persona_key)
+        arc = self.scaffolding.get("arcs", arc_key)
+        topic = self.scaffolding.get("topics", topic_key)
+        variables = build_variables(expert, persona, arc, topic, tier=arc.tier)
+        return prompts.render_text(text, variables, name="draft")
 
     # -- all steps -----------------------------------------------------------------------------------
     def generate(

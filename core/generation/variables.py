@@ -1,12 +1,18 @@
-"""The variables a generation template can use: every key the earlier system produced or its templates
-asked for (earlier-system.md §2.5–2.6), plus the expert profile. All of them always resolve.
+"""The variables (placeholders) a generation template can use. All of them always resolve.
 
-Lists render as ``- item`` lines; numbers as plain strings; a missing optional text as "Not specified".
+The ones offered to a person (``placeholders``) follow the fields of the expert, the client, the emotional
+journey and the topic: ``client_*`` for the client's general fields, plus ``client_<name>`` for each custom
+field a project gives its clients. Every key the earlier system produced or its templates asked for
+(earlier-system.md §2.5–2.6, ``persona_*``…) still resolves, so old templates keep working; they are not
+offered. Lists render as ``- item`` lines; numbers as plain strings; a missing optional text as "Not specified".
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from core.models.scaffolding import EmotionalArc, ExpertProfile, Persona, Tier, TrainingTopic
@@ -54,16 +60,72 @@ def expert_variables(expert: ExpertProfile) -> dict[str, Any]:
     }
 
 
+#: The general client fields' placeholders and what each holds (custom fields are added per project).
+CLIENT_PLACEHOLDERS: dict[str, str] = {
+    "client_name": "The client's name",
+    "client_who_they_are": "Who they are, in a few words",
+    "client_age": "Their age range",
+    "client_occupation": "What they do for a living",
+    "client_situation": "Their situation today",
+    "client_background": "Their background",
+    "client_goals": "What they want",
+    "client_how_they_talk": "How they talk",
+    "client_usual_mood": "How they usually feel",
+    "client_typical_questions": "Questions they often ask (a list)",
+    "client_worries": "What worries them (a list)",
+    "client_phrases": "Phrases they use (a list)",
+    "client_custom_fields": "All their custom fields, on one line",
+}
+
+
+#: A custom field's placeholder prefix: ``client_<name>`` (name in snake case).
+CUSTOM_PREFIX = "client_"
+
+
+def custom_placeholder(field_name: str) -> str:
+    """``"Career stage"`` -> ``"client_career_stage"``."""
+    text = unicodedata.normalize("NFKD", field_name).encode("ascii", "ignore").decode().lower()
+    return CUSTOM_PREFIX + (re.sub(r"[^a-z0-9]+", "_", text).strip("_") or "field")
+
+
+def is_custom_placeholder(name: str) -> bool:
+    """A ``client_*`` name that is not a general client field: a custom field (blank when a client lacks it)."""
+    return name.startswith(CUSTOM_PREFIX) and name not in CLIENT_PLACEHOLDERS
+
+
+def client_variables(persona: Persona) -> dict[str, Any]:
+    """The client's general fields and each of its custom fields, by their offered names."""
+    details = "; ".join(f"{k.replace('_', ' ')}: {v}" for k, v in persona.demographics.items() if v)
+    general = {
+        "client_name": persona.name,
+        "client_who_they_are": persona.archetype,
+        "client_age": persona.age_range or NOT_SPECIFIED,
+        "client_occupation": persona.occupation or NOT_SPECIFIED,
+        "client_situation": persona.financial_situation or NOT_SPECIFIED,
+        "client_background": persona.financial_background or NOT_SPECIFIED,
+        "client_goals": persona.goals or NOT_SPECIFIED,
+        "client_how_they_talk": persona.communication_style or "conversational",
+        "client_usual_mood": persona.emotional_baseline or NOT_SPECIFIED,
+        "client_typical_questions": bullets(persona.typical_questions),
+        "client_worries": bullets(persona.common_concerns),
+        "client_phrases": bullets(persona.language_patterns),
+        "client_custom_fields": details or NOT_SPECIFIED,
+    }
+    custom = {custom_placeholder(k): v or NOT_SPECIFIED for k, v in persona.demographics.items()}
+    return {**custom, **general}
+
+
 def persona_variables(persona: Persona) -> dict[str, Any]:
     demographics = ", ".join(f"{k}: {v}" for k, v in persona.demographics.items() if v)
     return {
+        **client_variables(persona),
         "persona_name": persona.name,
         "persona_key": persona.persona_key,
         "persona_type": persona.persona_key,
         "persona_archetype": persona.archetype,
         "persona_age": persona.age_range or NOT_SPECIFIED,
         "persona_career": persona.occupation or NOT_SPECIFIED,
-        "persona_income": persona.income_range or NOT_SPECIFIED,
+        "persona_income": persona.demographics.get("income_range") or NOT_SPECIFIED,
         "persona_demographics": demographics or NOT_SPECIFIED,
         "persona_financial_background": persona.financial_background or NOT_SPECIFIED,
         # The earlier system preferred the background here; templates now show both, so the situation wins.
@@ -139,6 +201,82 @@ def build_variables(
         "chunk_context": chunk_context,
         "has_chunk_context": bool(chunk_context),
     }
+
+
+def fill_custom(variables: Mapping[str, Any], used: Iterable[str]) -> dict[str, Any]:
+    """``variables`` with every custom-field placeholder in ``used`` that this client lacks as "Not specified"."""
+    filled = dict(variables)
+    for name in used:
+        if name not in filled and is_custom_placeholder(name):
+            filled[name] = NOT_SPECIFIED
+    return filled
+
+
+@dataclass(frozen=True)
+class Placeholder:
+    name: str
+    meaning: str
+    group: str
+
+
+OFFERED: tuple[tuple[str, dict[str, str]], ...] = (
+    (
+        "Expert",
+        {
+            "expert_name": "The expert's name",
+            "expert_business": "The expert's practice or firm",
+            "expert_expertise": "What the expert knows well",
+            "expert_years_experience": "Years of experience",
+            "expert_principles": "The expert's principles (a list)",
+            "expert_tone": "How the expert sounds",
+            "expert_techniques": "The expert's techniques (a list)",
+            "expert_avoid": "What the expert never does (a list)",
+        },
+    ),
+    ("Client", CLIENT_PLACEHOLDERS),
+    (
+        "Emotional journey",
+        {
+            "emotional_arc_name": "The journey's name",
+            "starting_emotion": "The feeling at the start",
+            "ending_emotion": "The feeling at the end",
+            "arc_strategy": "How the expert guides the client",
+            "arc_key_principles": "What matters most on this journey (a list)",
+            "arc_characteristic_phrases": "Typical phrases (a list)",
+            "arc_response_techniques": "Techniques (a list)",
+            "arc_avoid_tactics": "What would make it worse (a list)",
+            "starting_intensity_min": "Start: lowest intensity (0 to 1)",
+            "starting_intensity_max": "Start: highest intensity (0 to 1)",
+            "ending_intensity_min": "End: lowest intensity (0 to 1)",
+            "ending_intensity_max": "End: highest intensity (0 to 1)",
+        },
+    ),
+    (
+        "Topic",
+        {
+            "topic_name": "The topic's name",
+            "topic_description": "What the topic is about",
+            "topic_category": "The topic's category",
+            "topic_complexity": "Its level (beginner, intermediate, advanced)",
+            "topic_key_concepts": "Ideas a good answer covers (a list)",
+            "topic_example_questions": "How a client might ask (a list)",
+        },
+    ),
+    ("Conversation", {"target_turn_count": "How many turns the conversation should have"}),
+)
+
+
+def placeholders(custom_fields: Iterable[str] = ()) -> list[Placeholder]:
+    """Every placeholder a person is offered: the general ones, then one per custom field of the project's
+    clients (``custom_fields`` are the names the clients use)."""
+    offered = [Placeholder(name, meaning, group) for group, names in OFFERED for name, meaning in names.items()]
+    taken = {p.name for p in offered}
+    for field_name in sorted(set(custom_fields)):
+        name = custom_placeholder(field_name)
+        if name not in taken:
+            taken.add(name)
+            offered.append(Placeholder(name, f"Custom field: {field_name.replace('_', ' ')}", "Client"))
+    return offered
 
 
 def sample_variables() -> dict[str, Any]:

@@ -56,8 +56,18 @@ class ExpertProfile(Record):
         }
 
 
+#: The earlier system's financial client fields that are now custom fields (kept in ``demographics``).
+RETIRED_PERSONA_FIELDS = ("income_range",)
+
+
 class Persona(Record):
-    """A client archetype: who is asking, and how they talk."""
+    """A client: who is asking, their situation and background, what they want, and how they talk.
+
+    The general fields suit any field of work; anything else a project tracks about its clients is a custom
+    field (``demographics``: name -> text). ``financial_background`` / ``financial_situation`` keep the earlier
+    system's column names but hold a client's background and situation in any field. ``income_range`` is read
+    from old files and moved into the custom fields.
+    """
 
     persona_key: SnakeKey
     name: str = Field(min_length=1, max_length=255)
@@ -68,6 +78,8 @@ class Persona(Record):
     demographics: dict[str, str] = Field(default_factory=dict)
     financial_background: str | None = None
     financial_situation: str | None = None
+    #: What the client wants from the conversation.
+    goals: str | None = None
     communication_style: str | None = None
     emotional_baseline: str | None = None
     typical_questions: list[str] = Field(default_factory=list)
@@ -88,6 +100,18 @@ class Persona(Record):
         if isinstance(value, dict):
             return {str(k): str(v) for k, v in value.items() if v is not None}
         return value
+
+    @model_validator(mode="before")
+    @classmethod
+    def _retired_fields_become_custom(cls, data: object) -> object:
+        """An old file's (or row's) ``income_range`` becomes the custom field of that name."""
+        if isinstance(data, dict):
+            for name in RETIRED_PERSONA_FIELDS:
+                if data.get(name):
+                    custom = dict(data.get("demographics") or {})
+                    custom.setdefault(name, data[name])
+                    data = {**data, "demographics": custom, name: None}
+        return data
 
 
 class EmotionalArc(Record):

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from core.models.scaffolding import EmotionalArc, Persona, TrainingTopic
 
-SUGGESTION = "Pick a persona, arc and topic that list each other, or widen their suitable lists."
+SUGGESTION = "Pick a client, emotional journey and topic that suit each other, or widen what each one suits."
 
 
 class Compatibility(BaseModel):
@@ -24,7 +24,7 @@ def check_compatibility(
     persona: Persona | None, arc: EmotionalArc | None, topic: TrainingTopic | None
 ) -> Compatibility:
     if persona is None or arc is None or topic is None:
-        missing = [n for n, v in (("persona", persona), ("arc", arc), ("topic", topic)) if v is None]
+        missing = [n for n, v in (("client", persona), ("emotional journey", arc), ("topic", topic)) if v is None]
         return Compatibility(
             score=0.0, is_compatible=False, warnings=[f"Missing {', '.join(missing)}."], suggestions=[]
         )
@@ -35,16 +35,26 @@ def check_compatibility(
             arc.suitable_personas,
             persona.persona_key,
             0.20,
-            f"Arc '{arc.name}' is not meant for persona '{persona.name}'.",
+            f"The journey '{arc.name}' is not meant for the client '{persona.name}'.",
         ),
-        (arc.suitable_topics, topic.topic_key, 0.20, f"Arc '{arc.name}' is not meant for topic '{topic.name}'."),
+        (
+            arc.suitable_topics,
+            topic.topic_key,
+            0.20,
+            f"The journey '{arc.name}' is not meant for the topic '{topic.name}'.",
+        ),
         (
             topic.suitable_personas,
             persona.persona_key,
             0.15,
-            f"Topic '{topic.name}' is not meant for persona '{persona.name}'.",
+            f"The topic '{topic.name}' is not meant for the client '{persona.name}'.",
         ),
-        (topic.suitable_emotional_arcs, arc.arc_key, 0.15, f"Topic '{topic.name}' is not meant for arc '{arc.name}'."),
+        (
+            topic.suitable_emotional_arcs,
+            arc.arc_key,
+            0.15,
+            f"The topic '{topic.name}' is not meant for the journey '{arc.name}'.",
+        ),
     ]
     for allowed, key, penalty, warning in rules:
         if allowed and key not in allowed:

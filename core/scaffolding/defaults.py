@@ -59,3 +59,26 @@ def install_defaults(service: ScaffoldingService) -> dict[str, int]:
                 count += 1
         added[kind] = count
     return added
+
+
+#: What a new project's starter set holds: the emotional journeys and a prompt for each, which suit any
+#: field of work (the demo's expert, clients and topics are a financial planner's).
+STARTER_KINDS: tuple[Kind, ...] = ("arcs", "templates")
+_SUITABLE = ("suitable_personas", "suitable_topics", "suitable_emotional_arcs")
+
+
+def install_starter(service: ScaffoldingService) -> dict[str, int]:
+    """Add the default emotional journeys and prompts, suited to every client and topic (the demo's client
+    and topic keys are left out). Returns how many were added per kind; idempotent like ``install_defaults``."""
+    added: dict[str, int] = {}
+    for kind in STARTER_KINDS:
+        key_field = KIND_INFO[kind].key_field
+        repo = service.repo(kind)
+        count = 0
+        for record in load_default_records(kind):
+            if repo.first({key_field: record[key_field], "created_by": None}) is None:
+                neutral = {k: v for k, v in record.items() if k not in _SUITABLE}
+                repo.add(service.validate(kind, neutral))
+                count += 1
+        added[kind] = count
+    return added

@@ -1,7 +1,7 @@
 """How scaffolding fields are shown to a person: plain labels, help text, blank values, references, keys.
 
 Pages build their forms from this (and from the pydantic models), so every field has words a
-financial planner understands, and a "New" form starts blank instead of showing internals.
+expert in any field understands, and a "New" form starts blank instead of showing internals.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ LONG_TEXT = frozenset(
         "structure",
         "financial_background",
         "financial_situation",
+        "goals",
         "expertise",
         "arc_strategy",
         "business",
@@ -90,24 +91,26 @@ FIELD_TEXT: dict[str, FieldText] = {
     "business": _T("Business", "Your practice or firm, as a client would hear it named."),
     "expertise": _T("Expertise", "What you know well, in a sentence or two."),
     "years_experience": _T("Years of experience", "How many years you have practised."),
-    "vertical": _T("Field", "Your field of work, as a short code (for example financial_planning)."),
+    "vertical": _T("Field", "Your field of work, as a short code (for example career_coaching)."),
     "principles": _T("Principles", "The beliefs that guide your advice, one per line."),
     "tone": _T("Tone", "How you sound to a client (for example: warm, plain-spoken, patient)."),
     "techniques": _T("Techniques", "Things you do in a conversation that help, one per line."),
     "avoid": _T("Things to avoid", "Things you never say or do with a client, one per line."),
-    "archetype": _T("Type of client", "A few words that sum up this client (for example: the cautious saver)."),
+    "archetype": _T("Who they are", "A few words that sum up this client (for example: the mid-career switcher)."),
     "age_range": _T("Age range", "For example 35-45."),
     "occupation": _T("Occupation", "What this client does for a living."),
-    "income_range": _T("Income range", "For example $80k-$120k a year."),
     "demographics": _T(
-        "Other details", "Anything else about them, one 'name: value' per line (for example 'family: two children')."
+        "Custom fields",
+        "Anything else your project tracks about a client, one 'name: value' per line (for example "
+        "'career stage: mid-career'). Each name becomes a placeholder for prompts ({{ client_career_stage }}).",
     ),
-    "financial_background": _T("Background", "Their history with money, in their own situation."),
-    "financial_situation": _T("Situation today", "Where they stand now: savings, debts, plans."),
+    "financial_background": _T("Background", "What brought them here: their history, in a few sentences."),
+    "financial_situation": _T("Situation", "Where they stand today, in a few sentences."),
+    "goals": _T("What they want", "What they hope to get from talking to you."),
     "communication_style": _T("How they talk", "For example: asks many questions, short sentences, apologetic."),
     "emotional_baseline": _T("Usual mood", "How they usually feel when they come to you."),
     "typical_questions": _T("Typical questions", "Questions this client often asks, one per line."),
-    "common_concerns": _T("Common worries", "What keeps them up at night, one per line."),
+    "common_concerns": _T("Worries", "What keeps them up at night, one per line."),
     "language_patterns": _T("Phrases they use", "Words or phrases this client tends to say, one per line."),
     "starting_emotion": _T(
         "Feeling at the start", "How the client feels when the conversation begins (for example: anxious)."
@@ -137,14 +140,14 @@ FIELD_TEXT: dict[str, FieldText] = {
     "complexity_baseline": _T(
         "Difficulty", "How hard this journey is to handle well, from 1 (easy) to 10 (very hard)."
     ),
-    "tier": _T("Tier", TIER_HELP),
+    "tier": _T("Kind of conversation", TIER_HELP),
     "conversation_category": _T("Kind of journey", "Core: an everyday journey. Edge: a hard or unusual one."),
     "suitable_personas": _T("Suitable clients", "The client types this suits. Leave empty if it suits every client."),
     "suitable_topics": _T("Suitable topics", "The topics this suits. Leave empty if it suits every topic."),
     "suitable_emotional_arcs": _T(
         "Suitable emotional journeys", "The journeys this suits. Leave empty if it suits every journey."
     ),
-    "category": _T("Category", "A group name to keep things tidy (for example: retirement)."),
+    "category": _T("Category", "A group name to keep things tidy (for example: job search)."),
     "description": _T("Description", "What this is about, in a sentence or two."),
     "complexity_level": _T("Level", "How much the client needs to know already to follow the conversation."),
     "typical_question_examples": _T("Example questions", "How a client might ask about this topic, one per line."),
@@ -179,8 +182,12 @@ def blank_value(field: FieldInfo) -> Any:
     return field.get_default(call_default_factory=True)
 
 
+#: Fields kept only to read old files (their values move into the custom fields); never on a form.
+RETIRED_FIELDS = frozenset({"income_range"})
+
+
 def editable_fields(model: type[BaseModel]) -> dict[str, FieldInfo]:
-    return {name: f for name, f in model.model_fields.items() if name not in SYSTEM_FIELDS}
+    return {name: f for name, f in model.model_fields.items() if name not in SYSTEM_FIELDS | RETIRED_FIELDS}
 
 
 def derive_key(name: str, taken: Iterable[str] = ()) -> str:

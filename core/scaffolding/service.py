@@ -35,11 +35,11 @@ class KindInfo:
 
 
 KIND_INFO: dict[Kind, KindInfo] = {
-    "experts": KindInfo(ExpertProfile, "profile_key", "expert profile", "name"),
-    "personas": KindInfo(Persona, "persona_key", "persona", "persona_key"),
-    "arcs": KindInfo(EmotionalArc, "arc_key", "emotional arc", "arc_key"),
-    "topics": KindInfo(TrainingTopic, "topic_key", "training topic", "topic_key"),
-    "templates": KindInfo(PromptTemplate, "template_name", "prompt template", "template_name"),
+    "experts": KindInfo(ExpertProfile, "profile_key", "expert", "name"),
+    "personas": KindInfo(Persona, "persona_key", "client", "persona_key"),
+    "arcs": KindInfo(EmotionalArc, "arc_key", "emotional journey", "arc_key"),
+    "topics": KindInfo(TrainingTopic, "topic_key", "topic", "topic_key"),
+    "templates": KindInfo(PromptTemplate, "template_name", "prompt", "template_name"),
 }
 
 

@@ -80,9 +80,9 @@ def test_the_new_persona_form_starts_blank_and_saves_by_name(page: Any, app_url:
     expect(form.get_by_role("textbox", name="Name", exact=True)).to_have_value("")
     screenshot(page, "expert-new-persona-form")
     form.get_by_role("textbox", name="Name", exact=True).fill("Maya Chen")
-    form.get_by_role("textbox", name="Type of client", exact=True).fill("The first-time investor")
-    click(page, "Add persona")
-    page.get_by_text("Saved persona “Maya Chen”").wait_for()
+    form.get_by_role("textbox", name="Who they are", exact=True).fill("The first-time investor")
+    click(page, "Add client")
+    page.get_by_text("Saved client “Maya Chen”").wait_for()
     assert_no_exception(page)
     screenshot(page, "expert-new-persona-saved")
 
@@ -90,7 +90,7 @@ def test_the_new_persona_form_starts_blank_and_saves_by_name(page: Any, app_url:
 def test_an_empty_name_is_answered_in_plain_words_everywhere(page: Any, app_url: str) -> None:
     load_demo(page, app_url)
     open_page(page, app_url, "scaffolding")
-    for tab, button in (("Clients", "Add persona"), ("Topics", "Add training topic")):
+    for tab, button in (("Clients", "Add client"), ("Topics", "Add topic")):
         page.get_by_role("tab", name=tab).click()
         click(page, button)
         page.get_by_text("Name: this is empty. Fill it in.").first.wait_for()

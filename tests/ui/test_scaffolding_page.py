@@ -47,14 +47,14 @@ def test_every_new_form_starts_blank(svc: Services) -> None:
 def test_the_picker_speaks_in_names_with_a_correct_article(svc: Services) -> None:
     at = _open()
     labels = [s.label for s in at.selectbox]
-    assert "Choose an expert profile to edit, or add a new one" in labels
+    assert "Choose an expert to edit, or add a new one" in labels
     shown = at.selectbox(key="pick_personas").options
-    assert shown[0] == "Add a new persona" and "Evelyn Park" in shown and "recently_widowed" not in shown
+    assert shown[0] == "Add a new client" and "Evelyn Park" in shown and "recently_widowed" not in shown
 
 
 def test_an_empty_new_persona_is_refused_in_plain_words_and_nothing_is_saved(svc: Services) -> None:
     before = len(svc.scaffolding.list("personas"))
-    at = _submit(_open(), "Add persona")
+    at = _submit(_open(), "Add client")
     assert not at.exception, [e.value for e in at.exception]
     errors = " ".join(e.value for e in at.error)
     assert "Name: this is empty" in errors and "Key" not in errors
@@ -70,11 +70,11 @@ def test_a_new_arc_takes_clients_by_name_and_gets_a_key_from_its_name(svc: Servi
     clients = at.multiselect(key=f"{form}_suitable_personas")
     assert "Rachel Abernathy" in clients.options and "anxious_planner" not in clients.options
     clients.set_value(["anxious_planner"])
-    at = _submit(at, "Add emotional arc")
+    at = _submit(at, "Add emotional journey")
     assert not at.exception, [e.value for e in at.exception]
     arc = svc.scaffolding.get("arcs", "fear_to_calm")
     assert arc.suitable_personas == ["anxious_planner"] and arc.name == "Fear to calm"
-    assert any("Saved emotional arc “Fear to calm”" in t.value for t in at.toast)
+    assert any("Saved emotional journey “Fear to calm”" in t.value for t in at.toast)
 
 
 def test_delete_then_undo_from_the_page(svc: Services) -> None:
@@ -83,7 +83,7 @@ def test_delete_then_undo_from_the_page(svc: Services) -> None:
     at = at.button(key="delete_personas").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert "Evelyn Park" not in at.selectbox(key="pick_personas").options
-    assert any("Deleted persona “Evelyn Park”" in i.value for i in at.info)
+    assert any("Deleted client “Evelyn Park”" in i.value for i in at.info)
     at = at.button(key="scaffolding_undo_button").click().run()
     assert not at.exception and "Evelyn Park" in at.selectbox(key="pick_personas").options
     assert svc.scaffolding.get("personas", "recently_widowed").deleted_at is None

@@ -44,7 +44,7 @@ def test_saving_without_a_key_makes_one_from_the_name(services: Services) -> Non
 def test_an_empty_name_is_refused_in_plain_words(services: Services) -> None:
     with pytest.raises(ValidationError) as info:
         services.scaffolding.save("personas", {"name": "", "archetype": ""})
-    assert info.value.problems == ["Name: this is empty. Fill it in.", "Type of client: this is empty. Fill it in."]
+    assert info.value.problems == ["Name: this is empty. Fill it in.", "Who they are: this is empty. Fill it in."]
     assert "PydanticUndefined" not in info.value.user_message and "String should" not in info.value.user_message
 
 

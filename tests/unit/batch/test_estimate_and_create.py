@@ -63,7 +63,7 @@ def test_unknown_keys_are_all_named(services: Services) -> None:
     install_defaults(services.scaffolding)
     with pytest.raises(ValidationError) as caught:
         services.batch.create(BatchRequest(personas=["nobody", "ghost"], arcs="all", topics="all"))
-    assert caught.value.problems == ["no persona 'nobody'", "no persona 'ghost'"]
+    assert caught.value.problems == ["no client 'nobody'", "no client 'ghost'"]
 
 
 def test_planned_combinations_are_counted_one_by_one_not_as_a_product() -> None:
@@ -100,4 +100,4 @@ def test_a_plan_with_an_unknown_key_is_refused_naming_it(services: Services) -> 
     install_defaults(services.scaffolding)
     with pytest.raises(ValidationError) as caught:
         services.batch.create(BatchRequest(combinations=[("anxious_planner", "no_such_arc", "ignored_401k")]))
-    assert caught.value.problems == ["no emotional arc 'no_such_arc'"]
+    assert caught.value.problems == ["no emotional journey 'no_such_arc'"]
