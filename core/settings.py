@@ -93,6 +93,10 @@ class Settings(BaseSettings):
     )
     prices_per_mtok: dict[str, tuple[float, float]] = Field(default_factory=lambda: dict(DEFAULT_PRICES))
 
+    # Together (hosted LoRA fine-tuning). The SDK reads TOGETHER_API_KEY / TOGETHER_BASE_URL too.
+    together_api_key: SecretStr | None = None
+    together_base_url: str | None = None
+
     # Supabase (production backend).
     supabase_url: str | None = None
     supabase_key: SecretStr | None = None
@@ -117,6 +121,10 @@ class Settings(BaseSettings):
     @property
     def backend(self) -> Literal["embedded", "supabase"]:
         return "supabase" if self.supabase_db_url else "embedded"
+
+    @property
+    def has_together_key(self) -> bool:
+        return bool(self.together_api_key and self.together_api_key.get_secret_value().strip())
 
     @property
     def has_claude_key(self) -> bool:

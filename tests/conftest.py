@@ -21,6 +21,8 @@ from tests.support.postgres import PostgresServer, PostgresUnavailable, start_po
 SECRET_VARS = (
     "ANTHROPIC_API_KEY",
     "ANTHROPIC_BASE_URL",
+    "TOGETHER_API_KEY",
+    "TOGETHER_BASE_URL",
     "SUPABASE_URL",
     "SUPABASE_KEY",
     "SUPABASE_DB_URL",

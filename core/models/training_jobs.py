@@ -19,8 +19,6 @@ from pydantic import Field
 from core.models.base import Record
 from core.models.statuses import Phase, Training, TrainingJobStatus, TrainingPhase
 
-#: The project every record belongs to when none is chosen (``core.models.projects.DEFAULT_PROJECT_ID``).
-DEFAULT_PROJECT = "default"
 #: Where trained adapters are stored (a Storage bucket, or a folder under the data folder).
 ADAPTERS_BUCKET = "adapters"
 #: Where a training job's frozen input is stored.
@@ -33,7 +31,6 @@ PresetName = Literal["quick", "standard", "thorough", "custom"]
 class TrainingJob(Record):
     """One training run: its input, its settings, where it is, what it cost."""
 
-    project_id: str = DEFAULT_PROJECT
     name: str = Field(min_length=1, max_length=255)
     backend: BackendName
     base_model: str = Field(min_length=1)
@@ -86,7 +83,6 @@ class TrainingJob(Record):
 class TrainingMetric(Record):
     """One point of a job's learning progress (a logged training step, or an evaluation)."""
 
-    project_id: str = DEFAULT_PROJECT
     job_id: str
     step: int = Field(ge=0)
     epoch: float | None = None
@@ -98,7 +94,6 @@ class TrainingMetric(Record):
 class TrainedModel(Record):
     """A LoRA adapter a training job made, and everything needed to know what it is."""
 
-    project_id: str = DEFAULT_PROJECT
     name: str = Field(min_length=1, max_length=255)
     base_model: str = Field(min_length=1)
     backend: BackendName

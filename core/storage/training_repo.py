@@ -21,6 +21,7 @@ from core.storage.repository import Repository
 
 class TrainingRepo:
     def __init__(self, db: Database) -> None:
+        """Over ``db`` as bound: one project's jobs, or every project's (a worker: ``db.in_project(None)``)."""
         self.db = db
         self.jobs: Repository[TrainingJob] = db.training_jobs
         self.metrics: Repository[TrainingMetric] = db.training_metrics
@@ -45,7 +46,7 @@ class TrainingRepo:
         with self.db.transaction() as conn:
             taken = conn.execute(
                 sa.update(table)
-                .where(table.c.id == job_id, free)
+                .where(table.c.id == job_id, free, *self.db.project_scope(table))
                 .values(
                     lease_owner=owner,
                     lease_expires_at=now + timedelta(seconds=lease_s),
@@ -62,7 +63,7 @@ class TrainingRepo:
             return bool(
                 conn.execute(
                     sa.update(table)
-                    .where(table.c.id == job_id, table.c.lease_owner == owner)
+                    .where(table.c.id == job_id, table.c.lease_owner == owner, *self.db.project_scope(table))
                     .values(lease_expires_at=now + timedelta(seconds=lease_s), updated_at=now, **fields)
                 ).rowcount
             )
@@ -70,7 +71,7 @@ class TrainingRepo:
     def finish(self, job_id: str, owner: str | None, *, model: TrainedModel | None = None, **fields: Any) -> bool:
         """End the job (fenced by the lease when ``owner`` is given) and add its model, in one transaction."""
         table, now = self.jobs.table, utcnow()
-        where = [table.c.id == job_id, table.c.status.in_(TRAINING_UNFINISHED)]
+        where = [table.c.id == job_id, table.c.status.in_(TRAINING_UNFINISHED), *self.db.project_scope(table)]
         if owner is not None:
             where.append(table.c.lease_owner == owner)
         with self.db.transaction() as conn:
@@ -87,6 +88,7 @@ class TrainingRepo:
         """Running jobs whose worker's lease ran out."""
         table = self.jobs.table
         query = sa.select(table).where(
+            *self.db.project_scope(table),
             table.c.status == Training.RUNNING,
             sa.or_(table.c.lease_expires_at.is_(None), table.c.lease_expires_at < utcnow()),
         )

@@ -36,6 +36,8 @@ class Poll(BaseModel):
     message: str | None = None
     #: Every point seen so far, in order (the runner stores the new ones).
     points: list[Point] = Field(default_factory=list)
+    #: The service did not answer this time (busy, unreachable): nothing changed, ask again.
+    transient: bool = False
     #: Anything the backend learned about itself to remember on the job (a hosted model name...).
     remember: dict[str, Any] = Field(default_factory=dict)
 

@@ -99,6 +99,10 @@ class TrainingRunner:
             if stop.is_set():
                 return  # a hosted job goes on; the next worker picks it up
             poll = backend.poll(current)
+            if poll.transient:
+                self._renew(current, message=poll.message)
+                stop.wait(self.poll_s)
+                continue
             recorded = self._record(current, poll, recorded)
             if current.budget_usd is not None and (poll.cost_usd or 0) > current.budget_usd:
                 backend.cancel(current)

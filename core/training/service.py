@@ -86,6 +86,11 @@ class TrainingService:
                     raise ValidationError(f"There is no place to train called '{name}'.", hint="Use local or together.")
             return self._backends[name]
 
+    def forget_backend(self, name: str) -> None:
+        """Drop a backend (a new key was saved): the next use builds it again."""
+        with self._lock:
+            self._backends.pop(name, None)
+
     def available_backends(self) -> list[str]:
         """Where this app can train: here only with the ``[train]`` extra installed."""
         return [name for name in BACKENDS if name != "local" or local_training_available()]
@@ -169,7 +174,9 @@ class TrainingService:
 
     # -- run and follow ----------------------------------------------------------------------------------
     def runner(self, *, lease_s: float = 30.0, poll_s: float = 1.0) -> TrainingRunner:
-        return TrainingRunner(self.repo, self.blobs, self.backend, lease_s=lease_s, poll_s=poll_s)
+        # A worker finds its job by id in any project; each row it writes carries the job's own project.
+        every_project = TrainingRepo(self.repo.db.in_project(None))
+        return TrainingRunner(every_project, self.blobs, self.backend, lease_s=lease_s, poll_s=poll_s)
 
     def run(
         self, job_id: str, *, stop: threading.Event | None = None, lease_s: float = 30.0, poll_s: float = 1.0

@@ -112,13 +112,10 @@ def test_zip_and_delete_of_a_model(run: Run, tmp_path: Path) -> None:
     assert run.svc.training.models() == [] and run.svc.training.adapter_files(run.model) == []
 
 
-def test_a_file_escaped_twice_or_too_small_is_refused_with_the_conversations_named(
+def test_a_file_too_small_for_the_service_is_refused_saying_the_minimum(
     services: Services, tiny_models: TinyModels, tmp_path: Path
 ) -> None:
-    make_training_file(services, tmp_path / "raw", "As it came", clean=False, pairs=None)
-    with pytest.raises(ValidationError) as refused:
-        services.training.plan("As it came", "local", str(tiny_models.path("llama")), "quick")
-    assert any("escaped twice" in p and "'David Chen" in p for p in refused.value.problems)
+    make_training_file(services, tmp_path / "in", "Three")
     with pytest.raises(ValidationError) as small:
-        services.training.plan("As it came", "together", "Qwen/Qwen2.5-7B-Instruct", "quick")
-    assert any("needs at least 10" in p for p in small.value.problems)
+        services.training.plan("Three", "together", "Qwen/Qwen2.5-7B-Instruct", "quick")
+    assert small.value.problems == ["It has 3 conversation(s); training there needs at least 10."]

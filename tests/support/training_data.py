@@ -19,10 +19,29 @@ def unescape(text: str) -> str:
 
 
 def make_training_file(
-    svc: Services, folder: Path, name: str = "Set A", *, clean: bool = True, pairs: int | None = 4
+    svc: Services, folder: Path, name: str = "Set A", *, clean: bool = True, pairs: int | None = 4, copies: int = 1
 ) -> TrainingFile:
+    """``copies`` > 1 imports that many variants of each conversation (their own ids, an answer told apart), for
+    services that need more conversations."""
     path = complete_training_file(folder)
-    data = json.loads(path.read_text(encoding="utf-8"))
+    original = path.read_text(encoding="utf-8")
+    for copy in range(1, copies):
+        variant = json.loads(original)
+        text = json.dumps(variant)
+        for conversation in variant["conversations"]:
+            old = conversation["conversation_metadata"]["conversation_id"]
+            text = text.replace(old, f"{old[:-4]}{copy:04d}")
+        data = json.loads(text)
+        for conversation in data["conversations"]:
+            for pair in conversation["training_pairs"]:
+                if isinstance(pair.get("target_response"), str):
+                    pair["target_response"] += f" (Variant {copy}.)"
+        _write_and_import(svc, data, folder / f"copy-{copy}.json", clean=clean, pairs=pairs)
+    _write_and_import(svc, json.loads(original), path, clean=clean, pairs=pairs)
+    return svc.training_files.create(name)
+
+
+def _write_and_import(svc: Services, data: dict, path: Path, *, clean: bool, pairs: int | None) -> None:
     for conversation in data["conversations"]:
         if pairs is not None:
             conversation["training_pairs"] = conversation["training_pairs"][:pairs]
@@ -35,4 +54,3 @@ def make_training_file(
                     turn["content"] = unescape(turn["content"])
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     svc.importer.import_path(path)
-    return svc.training_files.create(name)
