@@ -60,6 +60,5 @@ def refresh(svc: Services, fresh: Settings) -> bool:
     if old == new:
         return False
     svc.settings.together_api_key = SecretStr(new) if new is not None else None
-    if "training" in svc.__dict__:
-        svc.training.forget_backend("together")
+    svc.training.forget_backend("together")
     return True
