@@ -91,6 +91,12 @@ class Services:
             )
         return found
 
+    def for_record(self, table: str, record_id: str) -> Services:
+        """These services inside the project that holds one row (a batch or training job a worker was started
+        for by id); themselves when no project holds it (the caller then reports it missing)."""
+        project = self.projects.holding(table, record_id)
+        return self.in_project(project.id) if project is not None else self
+
     @property
     def backend_label(self) -> str:
         return "Supabase (Postgres + Storage)" if self.settings.backend == "supabase" else "Embedded (SQLite + files)"
@@ -249,6 +255,7 @@ class Services:
             self.scaffolding,
             ratings_for=partial(latest_ratings, self.review_log),
             picks=self.db.preference_picks.list,
+            project_slug=self.settings.project,
         )
 
     @cached_property
@@ -378,4 +385,6 @@ def build_services(settings: Settings | None = None, *, migrate: bool | None = N
     except BaseException:
         db.dispose()
         raise
-    return dataclasses.replace(services, db=db.in_project(project.id))
+    return dataclasses.replace(
+        services, settings=settings.model_copy(update={"project": project.slug}), db=db.in_project(project.id)
+    )

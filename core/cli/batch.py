@@ -215,6 +215,7 @@ def worker(
 
                 watch_parent(parent_pid, stop)
             if job:
+                svc = svc.for_record("batch_jobs", job)  # started from a page: work in the job's project
                 build_worker(svc, options).run_until_done(svc.batch.get(job).id, stop)
             else:
                 serve_every_project(svc, stop, options)

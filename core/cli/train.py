@@ -182,7 +182,8 @@ def worker(
 ) -> None:
     """Train one job here until it ends (the app starts this in the background)."""
     with friendly_errors():
-        final = services().training.run(job, lease_s=lease_seconds, poll_s=poll_seconds)
+        svc = services().for_record("training_jobs", job)  # started by the app: work in the job's project
+        final = svc.training.run(job, lease_s=lease_seconds, poll_s=poll_seconds)
     console.print(progress_line(final), highlight=False, markup=False)
 
 

@@ -21,9 +21,10 @@ SOURCES = {"generated": "synthetic_platform_generated", "demo": "synthetic_platf
 class ContextLoader:
     """Reads scaffolding rows once per run."""
 
-    def __init__(self, rows: ScaffoldingRows, scaffolding: ScaffoldingService) -> None:
+    def __init__(self, rows: ScaffoldingRows, scaffolding: ScaffoldingService, *, name_prefix: str = "fp") -> None:
         self.rows = rows
         self.scaffolding = scaffolding
+        self.name_prefix = name_prefix
         self._cache: dict[tuple[str, str], Any] = {}
 
     def _find(self, kind: str, key: str | None) -> Any:
@@ -91,4 +92,5 @@ class ContextLoader:
             arc=self._find("arc", conversation.emotional_arc_id),
             topic=self._find("topic", conversation.training_topic_id),
             template=self._find("template", conversation.template_id),
+            name_prefix=self.name_prefix,
         )

@@ -20,8 +20,8 @@ Fixes over the earlier system:
   and nothing measured a confidence (the earlier system wrote a fixed 0.8 / 0.7). ``human_reviewed`` is
   false here and set per pair at export from the conversation's review, as the file header counts it.
 
-Kept for format compatibility: ``dataset_name`` = ``fp_conversation_{id}`` (importers look for the id
-there), ``persona_archetype`` holds the persona key; the confidence keys stay, with ``null``.
+Kept for format compatibility: ``dataset_name`` = ``fp_conversation_{id}`` in the first project, else
+``{project slug}_conversation_{id}`` (importers look for the id there), ``persona_archetype`` holds the persona key; the confidence keys stay, with ``null``.
 """
 
 from __future__ import annotations
@@ -89,6 +89,8 @@ class EnrichmentContext:
     arc: EmotionalArc | None = None
     topic: TrainingTopic | None = None
     template: PromptTemplate | None = None
+    #: Names the conversation in ``dataset_name`` (``{prefix}_conversation_{id}``): the project's slug.
+    name_prefix: str = "fp"
 
 
 def valence(emotion: str) -> str:
@@ -214,7 +216,7 @@ def training_pairs(raw: dict[str, Any], ctx: EnrichmentContext) -> list[dict[str
 def dataset_metadata(raw: dict[str, Any], ctx: EnrichmentContext) -> dict[str, Any]:
     template = ctx.template.template_name if ctx.template else "unknown"
     return {
-        "dataset_name": f"fp_conversation_{ctx.conversation_id}",
+        "dataset_name": f"{ctx.name_prefix}_conversation_{ctx.conversation_id}",
         "version": DATASET_VERSION,
         "created_date": ctx.created_at.date().isoformat(),
         "vertical": ctx.expert.vertical,

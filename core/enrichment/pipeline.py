@@ -35,6 +35,7 @@ from core.enrichment.validate import validate
 from core.errors import BrightRunError
 from core.models.base import utcnow
 from core.models.conversation import Conversation
+from core.models.projects import conversation_prefix
 from core.models.statuses import ENRICHMENT_FAILURES, ENRICHMENT_TO_RUN, Enrichment, Outcome
 from core.scaffolding.service import ScaffoldingService
 from core.settings import Settings
@@ -138,7 +139,9 @@ class EnrichmentService:
     ) -> EnrichmentSummary:
         """Enrich each conversation in turn; ``progress(done, total, outcome)`` after each one."""
         ids = list(dict.fromkeys(ids))
-        loader = ContextLoader(self.scaffolding_rows, self.scaffolding)
+        loader = ContextLoader(
+            self.scaffolding_rows, self.scaffolding, name_prefix=conversation_prefix(self.settings.project)
+        )
         the_judge = self.judge_factory() if judge and self.judge_factory else None
         summary = EnrichmentSummary()
         for start in range(0, len(ids), PREFETCH):

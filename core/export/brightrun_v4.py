@@ -57,7 +57,7 @@ def _created_date(item: ExportItem) -> str:
     return item.row.created_at.date().isoformat()
 
 
-def conversation_entry(item: ExportItem, ids: UniqueIds | None = None) -> dict[str, Any]:
+def conversation_entry(item: ExportItem, ids: UniqueIds | None = None, *, name_prefix: str = "fp") -> dict[str, Any]:
     """One conversation of the file: fields an imported file carried (``batch_id``, unknown keys) ride along."""
     cid = item.row.conversation_id
     ids = ids or UniqueIds()
@@ -67,7 +67,7 @@ def conversation_entry(item: ExportItem, ids: UniqueIds | None = None) -> dict[s
     original: dict[str, Any] = stated if isinstance(stated, dict) else {}
     metadata: dict[str, Any] = {
         "conversation_id": cid,
-        "source_file": f"fp_conversation_{cid}.json",
+        "source_file": f"{name_prefix}_conversation_{cid}.json",
         "created_date": _created_date(item),
         "total_turns": len(pairs),
         "quality_tier": tier_of(item.row, pairs),
@@ -196,6 +196,10 @@ class V4Defaults:
 
     consultant_profile: dict[str, Any] = field(default_factory=dict)
     vertical: str = "general_consulting"
+    #: Names each conversation's ``source_file`` (``{prefix}_conversation_{id}.json``): the project's slug.
+    name_prefix: str = "fp"
+    #: The project's own expert: the header names them, whatever the first conversation's file said.
+    from_project: bool = False
 
 
 def write_v4(
@@ -219,10 +223,11 @@ def write_v4(
         tempfile.TemporaryFile("w+", encoding="utf-8") as lines,
     ):
         for item in items:
-            entry = conversation_entry(item, pair_ids)
-            if summary.conversations == 0:
+            entry = conversation_entry(item, pair_ids, name_prefix=defaults.name_prefix)
+            if summary.conversations == 0 and not defaults.from_project:
                 profile = item.enriched.get("consultant_profile") or profile
                 vertical = (item.enriched.get("dataset_metadata") or {}).get("vertical") or vertical
+            if summary.conversations == 0:
                 kept = kept_from_import(item.enriched).get("training_file_metadata")
                 kept_file = kept if isinstance(kept, dict) else {}
             body.write(("," if summary.conversations else "") + "\n    " + _nested(entry, "    "))

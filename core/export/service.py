@@ -32,6 +32,7 @@ from core.export.selection import (
 )
 from core.export.split import DEFAULT_SEED, Split, assign, check_ratio
 from core.export.validate import ValidationReport, validate_export
+from core.models.projects import DEFAULT_PROJECT_SLUG, conversation_prefix
 from core.models.statuses import Review
 from core.scaffolding.service import ScaffoldingService
 
@@ -58,9 +59,11 @@ class ExportService:
         *,
         ratings_for: RatingsHook = no_ratings,
         picks: PicksSource = tuple,
+        project_slug: str = DEFAULT_PROJECT_SLUG,
     ) -> None:
         self.store = store
         self.scaffolding = scaffolding
+        self.project_slug = project_slug
         self.ratings_for = ratings_for
         self.picks = picks
 
@@ -82,10 +85,18 @@ class ExportService:
         return count(self.store, selection)
 
     def v4_defaults(self) -> V4Defaults:
+        """The file header's expert: the project's (in a project of one's own it wins over what the first
+        conversation's file says; the first project keeps the earlier system's reading, for its old files)."""
+        prefix = conversation_prefix(self.project_slug)
         expert = self.scaffolding.active_expert()
         if expert is None:
-            return V4Defaults()
-        return V4Defaults(consultant_profile=expert.consultant_profile(), vertical=expert.vertical)
+            return V4Defaults(name_prefix=prefix)
+        return V4Defaults(
+            consultant_profile=expert.consultant_profile(),
+            vertical=expert.vertical,
+            name_prefix=prefix,
+            from_project=self.project_slug != DEFAULT_PROJECT_SLUG,
+        )
 
     def export(
         self,

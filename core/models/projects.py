@@ -15,7 +15,14 @@ from pydantic import Field
 
 from core.models.base import DEFAULT_PROJECT_ID, Stored
 
-__all__ = ["DEFAULT_PROJECT_ID", "DEFAULT_PROJECT_NAME", "DEFAULT_PROJECT_SLUG", "Project", "slugify"]
+__all__ = [
+    "DEFAULT_PROJECT_ID",
+    "DEFAULT_PROJECT_NAME",
+    "DEFAULT_PROJECT_SLUG",
+    "Project",
+    "conversation_prefix",
+    "slugify",
+]
 
 DEFAULT_PROJECT_SLUG = "default"
 DEFAULT_PROJECT_NAME = "My first project"
@@ -32,6 +39,14 @@ class Project(Stored):
     is_demo: bool = False
     #: Reviewers may read it (and review its conversations); only its owner changes it.
     shared_with_reviewers: bool = True
+
+
+def conversation_prefix(slug: str) -> str:
+    """What names a project's conversations in files (``{prefix}_conversation_{id}``): the project's slug with
+    underscores; the first project keeps the earlier system's ``fp`` so its files stay as they were."""
+    if slug in ("", DEFAULT_PROJECT_SLUG):
+        return "fp"
+    return slug.replace("-", "_")
 
 
 def slugify(name: str) -> str:

@@ -45,22 +45,30 @@ class ProjectService:
             raise NotFoundError("That project no longer exists.")
         return found
 
+    def holding(self, table: str, record_id: str) -> Project | None:
+        """The project a batch job, training job or other row belongs to (``None``: no such row). For
+        workers started with only an id: they work in that row's project."""
+        project_id = self._rows.project_of(table, record_id)
+        return self._rows.rows.find(project_id) if project_id else None
+
     # -- changes ------------------------------------------------------------------------------------
-    def create(self, name: str, *, description: str = "", domain: str = "", is_demo: bool = False) -> Project:
-        """A new, empty project; its slug comes from the name (``-2``, ``-3``… when taken)."""
+    def create(
+        self, name: str, *, description: str = "", domain: str = "", is_demo: bool = False, slug: str | None = None
+    ) -> Project:
+        """A new, empty project; its slug comes from the name (or ``slug``), with ``-2``, ``-3``… when taken."""
         clean = " ".join(name.split())
         if not clean:
             raise ValidationError("Give the project a name.", hint="For example “Career coaching”.")
         if len(clean) > NAME_MAX:
             raise ValidationError(f"A project name has at most {NAME_MAX} characters.")
         taken = {p.slug for p in self._rows.rows.list()}
-        base = slugify(clean)
-        slug, n = base, 1
-        while slug in taken:
+        base = slugify(slug or clean)
+        made, n = base, 1
+        while made in taken:
             n += 1
-            slug = f"{base}-{n}"
+            made = f"{base}-{n}"
         project = Project(
-            slug=slug,
+            slug=made,
             name=clean,
             description=description.strip(),
             domain=" ".join(domain.split()),

@@ -396,6 +396,10 @@ class ProjectRows(Protocol):
         """What the project's rows know of their files (see ``core.storage.projects_repo``)."""
         ...
 
+    def project_of(self, table: str, record_id: str) -> str | None:
+        """The project of one row (by ``id``) of ``table``, whichever project it is in."""
+        ...
+
     def delete_everything(self, project_id: str) -> dict[str, int]:
         """Delete the project's rows from every table and the project itself (one transaction)."""
         ...

@@ -61,6 +61,15 @@ class ProjectsRepo:
             ]
         return {"conversations": conversations, "training_files": files, "failures": failures}
 
+    def project_of(self, table: str, record_id: str) -> str | None:
+        """The project of one row (by ``id``) of a project's table, whichever project it is in."""
+        found = schema.metadata.tables.get(table)
+        if found is None or "project_id" not in found.c:
+            return None
+        with self._db.reading() as conn:
+            value = conn.execute(sa.select(found.c.project_id).where(found.c.id == record_id)).scalar()
+        return str(value) if value is not None else None
+
     def delete_everything(self, project_id: str) -> dict[str, int]:
         """Delete the project's rows from every table, then the project itself. Returns rows deleted per table."""
         deleted: dict[str, int] = {}

@@ -150,3 +150,20 @@ def test_deleting_a_project_takes_its_rows_and_files_and_nothing_else(services: 
 def test_the_first_project_cannot_be_deleted(services: Services) -> None:
     with pytest.raises(ValidationError, match="first project"):
         services.projects.delete("default", confirm_name="My first project")
+
+
+def test_the_demo_is_its_own_project_loaded_once_and_deleted_in_one_step(services: Services) -> None:
+    from core.projects.demo import DEMO_PROJECT_NAME, load_demo_project
+
+    demo = load_demo_project(services)
+    assert (demo.slug, demo.name, demo.is_demo) == ("demo", DEMO_PROJECT_NAME, True)
+    inside = services.in_project(demo.slug)
+    count = inside.db.conversations.count()
+    assert count >= 12 and inside.db.training_files.count() == 1
+    assert services.db.conversations.count() == services.db.personas.count() == 0
+    again = load_demo_project(services)
+    assert again.id == demo.id and inside.db.conversations.count() == count
+    assert [p.slug for p in services.projects.list()] == ["default", "demo"]
+    services.projects.delete("demo", confirm_name=DEMO_PROJECT_NAME)
+    assert [p.slug for p in services.projects.list()] == ["default"]
+    assert services.db.in_project(demo.id).conversations.count() == 0
