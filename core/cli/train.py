@@ -182,8 +182,7 @@ def worker(
 ) -> None:
     """Train one job here until it ends (the app starts this in the background)."""
     with friendly_errors():
-        svc = services().for_record("training_jobs", job)  # started by the app: work in the job's project
-        final = svc.training.run(job, lease_s=lease_seconds, poll_s=poll_seconds)
+        final = services().training.run(job, lease_s=lease_seconds, poll_s=poll_seconds)
     console.print(progress_line(final), highlight=False, markup=False)
 
 
