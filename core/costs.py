@@ -1,7 +1,9 @@
 """What the work cost: spend over time by model, by job and by template, and per conversation and training file.
 
 Every figure comes from ``generation_logs`` (one row per model call, priced when it was made). Pages
-draw these rows; nothing here knows about charts.
+draw these rows; nothing here knows about charts. Rows the demo dataset wrote (``is_demo``: what its
+conversations would have cost) are never spend: they are left out of every real figure and reported apart,
+as ``CostReport.demo``.
 """
 
 from __future__ import annotations
@@ -45,6 +47,8 @@ class CostReport(BaseModel):
     totals: dict[str, list[CostLine]] = Field(default_factory=dict)
     conversations: list[CostLine] = Field(default_factory=list)
     training_files: list[CostLine] = Field(default_factory=list)
+    #: The demo dataset's figures, apart from real spend (``None`` when the demo is not loaded).
+    demo: CostReport | None = None
 
 
 def _group_name(row: SpendRow, group: GroupBy, names: Names, jobs: dict[str, str]) -> str:
@@ -90,8 +94,17 @@ def conversation_costs(rows: list[SpendRow]) -> dict[str, float]:
 
 
 def cost_report(db: Database, names: Names) -> CostReport:
-    """Everything the cost view shows."""
+    """Everything the cost view shows: real spend, and the demo's figures apart."""
     rows = spend_rows(db)
+    real = [r for r in rows if not r.is_demo]
+    demo = [r for r in rows if r.is_demo]
+    report = _report(db, names, real)
+    if demo:
+        report.demo = _report(db, names, demo)
+    return report
+
+
+def _report(db: Database, names: Names, rows: list[SpendRow]) -> CostReport:
     if not rows:
         return CostReport()
     jobs = {job.id: job.name for job in db.jobs.list()}

@@ -158,16 +158,25 @@ def recent_section(svc: Services, names: Names, recent: list[Conversation], *, h
         disabled=not has_key,
         help="A new attempt from the same client, journey, topic and template; this one is archived and linked.",
     ):
-        with st.spinner("Writing a new attempt…"):
-            done = run_action("Writing a new attempt…", lambda: svc.actions.regenerate(picked, by=who))
-        if done is not None:
-            st.session_state["generate_last"] = {
-                "conversation_id": done.result.conversation_id,
-                "failure": None if done.result.ok else done.result.message,
-                "cost": done.result.cost_usd,
-                "message": done.message,
-            }
-            st.session_state["generate_pick_version"] = st.session_state.get("generate_pick_version", 0) + 1
+        reasons = run_action("Checking…", lambda: svc.actions.replacing_needs(picked))
+        if reasons:  # approved, or in a training file: ask first, nothing is written or paid for yet
+            st.session_state["generate_confirm_replace"] = {"id": picked, "reasons": reasons}
+            st.rerun()
+        elif reasons is not None:
+            _regenerate(svc, picked, who, confirm=False)
+    asked = st.session_state.get("generate_confirm_replace")
+    if asked and asked["id"] == picked:
+        st.warning(
+            f"Regenerating “{names.conversation(row)}” archives it, and {' and '.join(asked['reasons'])}. "
+            "Write a new attempt anyway?",
+            icon=":material/warning:",
+        )
+        yes, no = st.columns(2)
+        if yes.button("Yes, regenerate", key="generate_confirm_replace_yes", type="primary"):
+            st.session_state.pop("generate_confirm_replace", None)
+            _regenerate(svc, picked, who, confirm=True)
+        if no.button("Cancel", key="generate_confirm_replace_no"):
+            st.session_state.pop("generate_confirm_replace", None)
             st.rerun()
     deleted = actions[1].button("Delete", key="generate_delete", icon=":material/delete:", help="You can undo this.")
     if deleted and run_action("Deleting…", lambda: svc.actions.delete(picked)) is not None:
@@ -175,3 +184,17 @@ def recent_section(svc: Services, names: Names, recent: list[Conversation], *, h
         st.rerun()
     with actions[2]:
         open_for_review(picked, "generate_recent_open")
+
+
+def _regenerate(svc: Services, picked: str, who: str, *, confirm: bool) -> None:
+    with st.spinner("Writing a new attempt…"):
+        done = run_action("Writing a new attempt…", lambda: svc.actions.regenerate(picked, by=who, confirm=confirm))
+    if done is not None:
+        st.session_state["generate_last"] = {
+            "conversation_id": done.result.conversation_id,
+            "failure": None if done.result.ok else done.result.message,
+            "cost": done.result.cost_usd,
+            "message": done.message,
+        }
+        st.session_state["generate_pick_version"] = st.session_state.get("generate_pick_version", 0) + 1
+        st.rerun()

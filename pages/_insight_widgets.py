@@ -112,9 +112,10 @@ def duplicates_section(insight: Insight) -> None:
             st.write(" · ".join(group))
 
 
-def agreement_section(agreement: Agreement) -> None:
+def agreement_section(agreement: Agreement, *, names_note: str) -> None:
     st.markdown("#### How alike the reviewers rate")
     st.caption(agreement.summary())
+    st.caption(names_note)
     if agreement.pairs:
         st.dataframe(
             [
@@ -131,16 +132,32 @@ def agreement_section(agreement: Agreement) -> None:
 
 
 def costs_section(report: CostReport) -> None:
-    if not report.calls:
+    demo = report.demo
+    if not report.calls and demo is None:
         st.info("Nothing has been spent yet: costs appear here once Claude writes or judges a conversation.")
         return
+    if report.calls:
+        _spend(report, "Spent so far", key="export_cost")
+    else:
+        st.metric("Spent so far", "$0.00")
+        st.caption("Nothing real has been spent yet: costs appear here once Claude writes or judges a conversation.")
+    if demo is not None:
+        st.markdown("#### Demo data")
+        st.caption(
+            "What the demo's conversations would have cost had Claude written them here. Shown apart: it is never"
+            " added to what you spent, nor to any budget."
+        )
+        _spend(demo, "Demo data (not spent)", key="export_demo_cost")
+
+
+def _spend(report: CostReport, label: str, *, key: str) -> None:
     cols = st.columns(3)
-    cols[0].metric("Spent so far", f"${report.total_usd:,.2f}")
+    cols[0].metric(label, f"${report.total_usd:,.2f}")
     cols[1].metric("Model calls", f"{report.calls:,}")
     days = f"{report.first_day:%d %b} – {report.last_day:%d %b %Y}" if report.first_day and report.last_day else "–"
     cols[2].metric("Period", days)
     group = st.segmented_control(
-        "Spend over time by", list(GROUPS), format_func=GROUPS.__getitem__, default="job", key="export_cost_group"
+        "Spend over time by", list(GROUPS), format_func=GROUPS.__getitem__, default="job", key=f"{key}_group"
     )
     group = group or "job"
     st.altair_chart(spend_chart(report.over_time[group], title=GROUPS[group]), width="stretch", height=380)
@@ -148,20 +165,20 @@ def costs_section(report: CostReport) -> None:
     with left:
         st.markdown(f"**By {GROUPS[group].lower()}**")
         totals = [{GROUPS[group]: t.name, "Calls": t.calls, "Spend": t.cost_usd} for t in report.totals[group]]
-        _cost_table(totals, key="export_cost_totals")
+        _cost_table(totals, key=f"{key}_totals")
         st.markdown("**Training files**")
         rows = [
             {"Training file": f.name, "Conversations": f.conversations, "Spend": f.cost_usd}
             for f in report.training_files
         ]
         if rows:
-            _cost_table(rows, key="export_cost_files")
+            _cost_table(rows, key=f"{key}_files")
         else:
             st.caption("No training files yet.")
     with right:
         st.markdown("**Each conversation**")
         rows = [{"Conversation": c.name, "Calls": c.calls, "Spend": c.cost_usd} for c in report.conversations]
-        _cost_table(rows, key="export_cost_conversations")
+        _cost_table(rows, key=f"{key}_conversations")
 
 
 def _cost_table(rows: list[dict[str, object]], *, key: str) -> None:

@@ -11,6 +11,7 @@ from core.export.selection import Selection
 from core.export.service import discard_download_folder, download_folder
 from core.models.status_labels import status_text
 from core.models.statuses import REVIEW_STATUSES
+from core.review.agreement import names_note
 from pages._export_widgets import download_buttons, show_report, training_files_section
 from pages._insight_widgets import (
     agreement_section,
@@ -145,7 +146,7 @@ with insight_tab:
         coverage_section(insight)
         distributions_section(insight)
         duplicates_section(insight)
-        agreement_section(svc.review.agreement())
+        agreement_section(svc.review.agreement(), names_note=names_note(signed_in=svc.settings.backend == "supabase"))
 
 with costs_tab:
     if costs is not None:

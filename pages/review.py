@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.review.agreement import names_note
 from pages._review_grid import (
     bulk_bar,
     column_chooser,
@@ -94,3 +95,4 @@ st.caption(
 
 with st.expander("Agreement between reviewers", icon=":material/groups:"):
     st.write(svc.review.agreement().summary())
+    st.caption(names_note(signed_in=svc.settings.backend == "supabase"))

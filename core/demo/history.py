@@ -2,7 +2,8 @@
 
 The demo conversations ship as files, so no model call made them here. This records the calls that
 would have: for each conversation the prompt the Generate page builds for its scaffolding (real input
-tokens), the stored reply's own size (output tokens) and the configured prices (cost). The first
+tokens), the stored reply's own size (output tokens) and the configured prices (cost). Each of these rows is
+marked ``is_demo``: the cost view shows them apart as demo data and never counts them as spend. The first
 conversations come from one finished batch job with its items and log; the rest from single
 generations on earlier days. That gives the Jobs page a finished job and the cost view real figures.
 """
@@ -231,6 +232,9 @@ def record_history(
         at = now - timedelta(days=6 - index, hours=3 + index)
         _log(db, call, at=at, job_id=None, created_by=created_by)
         _link(db, call, None)
+    # Every call row written here (the truncated item's too) is demo data: never real spend.
+    db.logs.update_where({"job_id": job.id}, is_demo=True)
+    db.logs.update_where({"conversation_id": [c.conversation.conversation_id for c in singles]}, is_demo=True)
     return True
 
 

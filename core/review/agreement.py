@@ -81,6 +81,22 @@ class Agreement(BaseModel):
         return line + (f" (Cohen's kappa {kappa:.2f})." if kappa is not None else ".")
 
 
+def names_note(*, signed_in: bool) -> str:
+    """What a reviewer's name stands for, in plain words, for wherever agreement is shown.
+
+    On Supabase the database records every rating under the signed-in user's own name (m0013); on the
+    embedded backend a name is whatever was typed in, so the figures are only as good as those labels."""
+    if signed_in:
+        return (
+            "Each reviewer is a signed-in account: every rating is recorded under the name of whoever was signed in,"
+            " so nobody can rate under someone else's name."
+        )
+    return (
+        "Reviewer names are labels typed in on this computer, not accounts: anyone can type any name, so one person"
+        " can count as two reviewers, or two as one. Read these figures with that in mind."
+    )
+
+
 def agreement(ratings: Iterable[TurnRating]) -> Agreement:
     """Agreement of every pair of reviewers over the turns both rated."""
     by_reviewer: dict[str, dict[TurnKey, str]] = defaultdict(dict)

@@ -18,6 +18,7 @@ class SpendRow(BaseModel):
     template_id: str | None
     conversation_id: str | None
     cost_usd: float
+    is_demo: bool = False
 
 
 def spend_rows(db: Database) -> list[SpendRow]:

@@ -268,3 +268,11 @@ def test_a_reviewer_may_put_any_conversation_they_read_in_their_own_file(system:
     theirs = _enriched(system, rls, USER_B, "BEN-WORDS")
     made = signed_in(system, rls, REVIEWER).training_files.create("Rita's", conversation_ids=[theirs])
     assert isinstance(made, TrainingFile) and made.conversation_count == 1
+
+
+def test_readme_says_what_a_plain_user_and_a_reviewer_may_do_including_regenerate() -> None:
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    plain = readme.split("### What a plain user may do", 1)[1].split("### ", 1)[0]
+    reviewer = readme.split("### What a reviewer may change", 1)[1].split("\n## ", 1)[0]
+    assert "regenerate" in plain and "before Claude is called" in plain and "both conversations are kept" in plain
+    assert "Regenerate" in reviewer and "own name" in reviewer and "label" in reviewer

@@ -60,7 +60,10 @@ def test_after_the_demo_the_page_shows_costs_and_charts_with_names(services: Ser
     at = AppTest.from_file(PAGE, default_timeout=60).run()
     assert not at.exception, [e.value for e in at.exception]
     spent = next(m for m in at.metric if m.label == "Spent so far")
-    assert spent.value.startswith("$") and spent.value != "$0.00"
+    assert spent.value == "$0.00"  # the demo's figures are shown apart, never as spend
+    demo = next(m for m in at.metric if m.label == "Demo data (not spent)")
+    assert demo.value.startswith("$") and demo.value != "$0.00"
+    assert any("never added to what you spent" in str(c.value) for c in at.caption)
     charts = at.get("vega_lite_chart")
     assert len(charts) == 8  # heatmap, four histograms, two emotion charts, spend
     page_text = " ".join(str(el.value) for el in at.markdown)
@@ -98,3 +101,5 @@ def test_the_dataset_insight_shows_how_alike_two_reviewers_rate(services: Servic
     table = next(frame.value for frame in at.dataframe if "Cohen's kappa" in frame.value.columns)
     assert table.iloc[0]["Reviewers"] == "ana and ben"
     assert table.iloc[0]["Rated alike"] == 1
+    # On the embedded backend a reviewer's name is a label anyone can type: said where agreement is shown.
+    assert any("labels typed in on this computer" in str(c.value) for c in at.caption)

@@ -82,3 +82,30 @@ def test_regenerate_then_delete_and_undo_from_the_page(
 def test_empty_app_points_to_scaffolding() -> None:
     at = _open_page()
     assert not at.exception and "Install the defaults" in at.info[0].value
+
+
+def test_regenerating_an_approved_conversation_asks_first_and_cancel_writes_nothing(
+    defaults_installed: None, fake_claude: FakeAnthropicServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from core.review.guards import RISKS
+
+    monkeypatch.setenv("ANTHROPIC_API_KEY", FAKE_KEY)
+    monkeypatch.setenv("ANTHROPIC_BASE_URL", fake_claude.url)
+    at = _open_page()
+    at.button(key="generate_run").click().run()
+    first = at.session_state["generate_last"]["conversation_id"]
+    services = build_services(Settings())
+    services.review.decide(first, "approve", "Rita", confirm=RISKS)
+    calls = fake_claude.request_count
+    at.button(key="generate_regenerate").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("it is approved" in str(w.value) and "anyway" in str(w.value) for w in at.warning)
+    assert fake_claude.request_count == calls  # asked first: nothing written, nothing paid
+    at.button(key="generate_confirm_replace_no").click().run()
+    assert fake_claude.request_count == calls and not at.warning
+    assert services.db.conversations.get(first).review_status == "approved"
+    at.button(key="generate_regenerate").click().run()
+    at.button(key="generate_confirm_replace_yes").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    second = at.session_state["generate_last"]["conversation_id"]
+    assert second != first and services.db.conversations.get(first).review_status == "archived"

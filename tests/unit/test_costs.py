@@ -49,10 +49,12 @@ def test_a_conversation_costs_every_call_made_for_it() -> None:
     assert conversation_costs(ROWS) == {"a": 1.5, "b": 2.0, "c": 0.25}
 
 
-def test_the_demo_report_adds_up(services: Services) -> None:
+def test_the_demo_report_adds_up_apart_from_real_spend(services: Services) -> None:
     fill_demo(services)
-    report = cost_report(services.db, Names.of(services.scaffolding))
-    assert report.total_usd > 0 and report.calls == services.db.logs.count()
+    whole = cost_report(services.db, Names.of(services.scaffolding))
+    assert (whole.total_usd, whole.calls) == (0.0, 0)  # the demo spent nothing
+    report = whole.demo
+    assert report is not None and report.total_usd > 0 and report.calls == services.db.logs.count()
     for lines in report.totals.values():
         assert round(sum(line.cost_usd for line in lines), 6) == report.total_usd
     assert {line.name for line in report.totals["job"]} >= {SINGLE}
@@ -62,3 +64,18 @@ def test_the_demo_report_adds_up(services: Services) -> None:
     per_conversation = conversation_costs([r for r in spend_rows(services.db) if r.conversation_id in approved])
     assert training.conversations == len(approved)
     assert abs(training.cost_usd - sum(per_conversation.values())) < 1e-6
+
+
+def test_a_real_call_is_spend_and_the_demo_rows_never_add_to_it(services: Services) -> None:
+    from core.llm.calllog import call_log
+    from core.llm.types import LLMReply, LLMUsage
+    from core.models.statuses import Call
+
+    fill_demo(services)
+    reply = LLMReply(text="hi", stop_reason="end_turn", model="m", usage=LLMUsage(input_tokens=10, output_tokens=5))
+    services.db.logs.add(call_log(reply=reply, model="m", purpose="key_test", cost_usd=0.125, status=Call.SUCCESS))
+    report = cost_report(services.db, Names.of(services.scaffolding))
+    assert (report.total_usd, report.calls) == (0.125, 1)
+    assert [line.name for line in report.totals["purpose"]] == ["Key test"]
+    assert report.demo is not None and report.demo.calls == services.db.logs.count() - 1
+    assert all(row.is_demo for row in services.db.logs.list() if row.purpose != "key_test")
