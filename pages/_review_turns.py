@@ -13,6 +13,7 @@ import streamlit as st
 
 from core.bootstrap import Services
 from core.models.review import TurnRating
+from core.models.statuses import Review
 from core.names import humanize
 from core.review.detail import ConversationDetail, TurnView
 from pages._review_widgets import RATING_LABELS, flash
@@ -64,7 +65,7 @@ def show_turns(svc: Services, detail: ConversationDetail, reviewer: str, current
             st.caption(_caption(turn) + marker)
             if judged := _judge_line(turn):
                 st.caption(judged)
-            _text_or_editor(svc, cid, turn, reviewer)
+            _text_or_editor(svc, cid, turn, reviewer, approved=detail.conversation.review_status == Review.APPROVED)
             _rating_row(svc, cid, turn, mine.get(turn.turn_number), reviewer)
             if others := detail.others_ratings(reviewer, turn.turn_number):
                 st.caption("Other reviewers: " + _others(others))
@@ -97,7 +98,7 @@ def _rating_row(svc: Services, cid: str, turn: TurnView, rating: TurnRating | No
         st.rerun()
 
 
-def _text_or_editor(svc: Services, cid: str, turn: TurnView, reviewer: str) -> None:
+def _text_or_editor(svc: Services, cid: str, turn: TurnView, reviewer: str, *, approved: bool) -> None:
     editing = f"editing_{cid}_{turn.turn_number}"
     if not st.session_state.get(editing):
         st.markdown(turn.content)
@@ -105,12 +106,19 @@ def _text_or_editor(svc: Services, cid: str, turn: TurnView, reviewer: str) -> N
     text = st.text_area(
         f"Turn {turn.turn_number} text", value=turn.content, key=f"text_{cid}_{turn.turn_number}", height=160
     )
+    keep = approved and st.checkbox(
+        "Keep it approved",
+        key=f"keep_approved_{cid}_{turn.turn_number}",
+        help="This conversation is approved. An edit sends it back to review unless you confirm it stays approved.",
+    )
     save, cancel, _ = st.columns([1, 1, 3])
     if save.button("Save edit", key=f"save_edit_{cid}_{turn.turn_number}", type="primary"):
         result = run_action(
-            "Saving and re-enriching…",
+            "Saving the edit and updating its training pairs…",
             # Runs as system work once the signed-in user can see the conversation (see edit_turn_for).
-            lambda: system_services().review.edit_turn_for(svc.review, cid, turn.turn_number, text, reviewer),
+            lambda: system_services().review.edit_turn_for(
+                svc.review, cid, turn.turn_number, text, reviewer, keep_approved=keep
+            ),
         )
         if result is not None:
             st.session_state.pop(editing, None)

@@ -5,6 +5,7 @@ Lookups are cached for one run (a batch of 2,000 conversations shares a handful 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from core.enrichment.enrich import EnrichmentContext, default_system_prompt
@@ -15,7 +16,36 @@ from core.models.statuses import quality_tier
 from core.scaffolding.service import ScaffoldingService
 from core.storage.ports import Rows, ScaffoldingRows
 
+SNAKE = re.compile(r"[a-z][a-z0-9_]*")
 SOURCES = {"generated": "synthetic_platform_generated", "demo": "synthetic_platform_generated", "imported": "imported"}
+
+
+def snapshot_expert(snapshot: dict[str, Any] | None) -> ExpertProfile | None:
+    """The expert profile a conversation's snapshot recorded (``consultant_profile``), as a profile."""
+    profile = (snapshot or {}).get("consultant_profile")
+    if not isinstance(profile, dict) or not isinstance(profile.get("name"), str) or not profile["name"].strip():
+        return None
+    style: dict[str, Any] = profile.get("communication_style") or {}
+    philosophy: dict[str, Any] = profile.get("core_philosophy") or {}
+    if not isinstance(style, dict) or not isinstance(philosophy, dict):
+        return None
+    vertical = (snapshot or {}).get("vertical")
+    years = profile.get("years_experience")
+    try:
+        return ExpertProfile(
+            profile_key="snapshot",
+            name=profile["name"][:255],
+            business=str(profile.get("business") or ""),
+            expertise=str(profile.get("expertise") or ""),
+            years_experience=years if isinstance(years, int) and 0 <= years <= 80 else 0,
+            vertical=vertical if isinstance(vertical, str) and SNAKE.fullmatch(vertical) else "general_consulting",
+            principles=[str(v) for v in philosophy.values()],
+            tone=str(style.get("tone") or "warm, professional, never condescending"),
+            techniques=[str(v) for v in style.get("techniques") or []],
+            avoid=[str(v) for v in style.get("avoid") or []],
+        )
+    except ValueError:  # a profile our model cannot hold: enrich with the stored or active one instead
+        return None
 
 
 class ContextLoader:
@@ -45,7 +75,11 @@ class ContextLoader:
         return self._find("arc", conversation.emotional_arc_id)  # type: ignore[no-any-return]
 
     def expert(self, conversation: Conversation) -> ExpertProfile:
-        """The conversation's own expert profile, else the active one; none at all is a setup problem."""
+        """The conversation's own expert profile (the one its snapshot recorded when it was written or imported,
+        else its stored profile), else the active one; none at all is a setup problem."""
+        kept = snapshot_expert(conversation.scaffolding_snapshot)
+        if kept is not None:
+            return kept
         found = self._find("expert", conversation.expert_profile_id)
         if found is None:
             if ("expert", "") not in self._cache:

@@ -100,6 +100,9 @@ class GenerationPlan:
             "compatibility_score": self.compatibility.score,
             "compatibility_warnings": list(self.compatibility.warnings),
             "system_prompt": self.system_prompt,
+            # The expert's voice as written: an edit re-derives pairs from this, never from today's profile.
+            "consultant_profile": self.expert.consultant_profile(),
+            "vertical": self.expert.vertical,
         }
 
     def provenance(self) -> Provenance:

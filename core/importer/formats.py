@@ -94,6 +94,8 @@ class Candidate:
     part: str | None = None
     #: How many messages had escapes written twice and were un-escaped on import.
     unescaped: int = 0
+    #: The snapshot of a stored copy stored again (its content won): kept as it was.
+    kept_snapshot: dict[str, Any] | None = None
 
     @property
     def turns(self) -> list[Any]:
@@ -108,6 +110,8 @@ class Candidate:
 
     def snapshot(self) -> dict[str, Any] | None:
         """The expert profile and system prompt the conversation was written with, as its file records them."""
+        if self.kept_snapshot is not None:
+            return self.kept_snapshot
         enriched = self.enriched or {}
         pairs = enriched.get("training_pairs")
         prompt = next(

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from core.conversations.store import ConversationStore, Provenance, content_fingerprint
+from core.enrichment.enrich import default_system_prompt
 from core.errors import ConflictError, ImportFormatError
 from core.importer import marker
 from core.importer.formats import PARAM_TEXT, Candidate
@@ -140,7 +141,7 @@ class Importer:
     def _ingest(
         self, candidate: Candidate, conversation_id: str, derived: str, user: str | None, existing: Conversation | None
     ) -> Conversation:
-        provenance = self._provenance(candidate.params, candidate.snapshot())
+        provenance = self._provenance(candidate.params, candidate.snapshot() or self._active_snapshot())
 
         def _ingest(conversation_id: str) -> Conversation:
             return self.store.ingest(
@@ -162,6 +163,17 @@ class Importer:
                 raise
             return _ingest(fallback)
 
+    def _active_snapshot(self) -> dict[str, Any] | None:
+        """For a file that records no expert (a raw conversation): the expert and system prompt of import time."""
+        expert = self.scaffolding.active_expert()
+        if expert is None:
+            return None
+        return {
+            "system_prompt": default_system_prompt(expert),
+            "consultant_profile": expert.consultant_profile(),
+            "vertical": expert.vertical,
+        }
+
     def _as_candidate(self, row: Conversation, like: Candidate) -> Candidate:
         """The stored copy as a candidate, to store again under another id (its content won)."""
         raw_text = self.store.raw_text(row) or ""
@@ -178,6 +190,7 @@ class Importer:
             like.label,
             enriched=enriched,
             overrides=overrides,
+            kept_snapshot=row.scaffolding_snapshot,
         )
 
     def _update(self, row: Conversation, candidate: Candidate, decision: Decision) -> Conversation:

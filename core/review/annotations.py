@@ -61,24 +61,54 @@ class Annotations:
             self.transactions, self.conversations, self.log, conversation_id, who, overall, rubric, comment
         )
 
-    def edit_turn(self, conversation_id: str, turn_number: int, new_content: str, reviewer: str) -> EditResult:
-        """Store the edit as a revision (the original is kept) and re-enrich when enrichment exists."""
+    def edit_turn(
+        self, conversation_id: str, turn_number: int, new_content: str, reviewer: str, *, keep_approved: bool = False
+    ) -> EditResult:
+        """Store the edit as a revision (the original is kept) and bring the training pairs up to date.
+
+        An enriched conversation gets only the edited turn's pairs re-derived, from its own snapshot (system
+        prompt, expert profile, the fields its file carried); one not enriched yet is enriched again when
+        enrichment exists. An approved conversation goes back to review with the reason, unless
+        ``keep_approved`` (the editing reviewer confirms it stays approved).
+        """
         who = reviewer_name(reviewer)
-        revision = revisions.edit_turn(self.store, self.log, conversation_id, turn_number, new_content, who)
+        edit = revisions.edit_turn(
+            self.store, self.log, conversation_id, turn_number, new_content, who, keep_approved=keep_approved
+        )
+        back = " It went back to review: approve it again once checked." if edit.sent_back else ""
+        if edit.pairs_rederived:
+            return EditResult(
+                revision=edit.revision,
+                re_enriched=True,
+                sent_back=edit.sent_back,
+                message=f"Turn {turn_number} saved; its training pairs were updated in the conversation's own voice."
+                + back,
+            )
         try:
             message = integrations.enrich(_needed(self._enricher, "enrichment"), [conversation_id])
         except BrightRunError as err:
             return EditResult(
-                revision=revision,
+                revision=edit.revision,
                 re_enriched=False,
-                message=f"Turn {turn_number} saved; enrichment was reset but did not rerun: {err.message}",
+                sent_back=edit.sent_back,
+                message=f"Turn {turn_number} saved; enrichment was reset but did not rerun: {err.message}" + back,
             )
         return EditResult(
-            revision=revision, re_enriched=True, message=f"Turn {turn_number} saved; enrichment re-ran: {message}"
+            revision=edit.revision,
+            re_enriched=True,
+            sent_back=edit.sent_back,
+            message=f"Turn {turn_number} saved; enrichment re-ran: {message}" + back,
         )
 
     def edit_turn_for(
-        self, user_view: ReviewService, conversation_id: str, turn_number: int, new_content: str, reviewer: str
+        self,
+        user_view: ReviewService,
+        conversation_id: str,
+        turn_number: int,
+        new_content: str,
+        reviewer: str,
+        *,
+        keep_approved: bool = False,
     ) -> EditResult:
         """A turn edit asked for by a signed-in user, run as system work.
 
@@ -89,7 +119,7 @@ class Annotations:
         ``NotFoundError`` and nothing changes.
         """
         user_view.conversations.get(conversation_id)
-        return self.edit_turn(conversation_id, turn_number, new_content, reviewer)
+        return self.edit_turn(conversation_id, turn_number, new_content, reviewer, keep_approved=keep_approved)
 
     # -- hand-offs to other features ----------------------------------------------------------------
     def enrich(self, conversation_ids: Iterable[str], reviewer: str) -> str:

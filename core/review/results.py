@@ -27,5 +27,6 @@ class BulkResult(BaseModel):
 
 class EditResult(BaseModel):
     revision: TurnRevision
-    re_enriched: bool
+    re_enriched: bool  # the training pairs are up to date (re-derived, or enrichment re-ran)
     message: str
+    sent_back: bool = False  # an approved conversation went back to review
