@@ -73,6 +73,8 @@ with left, st.container(border=True):
 with right, st.container(border=True):
     st.subheader("Import conversations")
     st.write("Conversations saved as JSON: single conversations (plain or enriched) or a whole training file.")
+    for stopped in svc.importer.interrupted():  # an import that was stopped midway (closed tab, server restart)
+        st.warning(stopped, icon=":material/warning:")
     limit_mb = max(1, svc.settings.max_upload_bytes // (1024 * 1024))
     uploads = st.file_uploader(
         "JSON or JSONL files",

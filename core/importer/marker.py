@@ -24,6 +24,7 @@ CHUNK = 500
 
 class ImportMarker(BaseModel):
     source: str
+    project_id: str | None = None
     total: int
     conversation_ids: list[str]
     started_at: datetime
@@ -33,8 +34,9 @@ def marker_folder(owner: str | None) -> str:
     return f"{owner or NIL_UUID}/{FOLDER}/"
 
 
-def marker_path(owner: str | None, source: str) -> str:
-    return marker_folder(owner) + hashlib.sha256(source.encode()).hexdigest()[:20] + ".json"
+def marker_path(owner: str | None, source: str, project_id: str | None) -> str:
+    """One marker per owner, project and file name (the same file may be imported into two projects)."""
+    return marker_folder(owner) + hashlib.sha256(f"{project_id}:{source}".encode()).hexdigest()[:20] + ".json"
 
 
 def read(blobs: BlobStore, path: str) -> ImportMarker | None:
@@ -44,17 +46,21 @@ def read(blobs: BlobStore, path: str) -> ImportMarker | None:
         return None
 
 
-def start(blobs: BlobStore, owner: str | None, source: str, ids: list[str]) -> ImportMarker | None:
+def start(
+    blobs: BlobStore, rows: ConversationRows, owner: str | None, source: str, ids: list[str]
+) -> ImportMarker | None:
     """Write the marker of this run; the marker a stopped earlier run of the same file left, if any."""
-    path = marker_path(owner, source)
+    path = marker_path(owner, source, rows.project_id)
     earlier = read(blobs, path) if blobs.exists(CONVERSATION_FILES, path) else None
-    marker = ImportMarker(source=source, total=len(ids), conversation_ids=ids, started_at=utcnow())
+    marker = ImportMarker(
+        source=source, project_id=rows.project_id, total=len(ids), conversation_ids=ids, started_at=utcnow()
+    )
     blobs.put(CONVERSATION_FILES, path, marker.model_dump_json().encode())
     return earlier
 
 
-def finish(blobs: BlobStore, owner: str | None, source: str) -> None:
-    blobs.delete(CONVERSATION_FILES, marker_path(owner, source))
+def finish(blobs: BlobStore, rows: ConversationRows, owner: str | None, source: str) -> None:
+    blobs.delete(CONVERSATION_FILES, marker_path(owner, source, rows.project_id))
 
 
 def stored_count(rows: ConversationRows, ids: list[str]) -> int:
@@ -70,11 +76,11 @@ def sentence(marker: ImportMarker, stored: int) -> str:
 
 
 def interrupted(blobs: BlobStore, rows: ConversationRows, owner: str | None) -> list[str]:
-    """One sentence per import of ``owner`` that was stopped before its file was complete."""
+    """One sentence per import of ``owner`` into this project that was stopped before its file was complete."""
     found = []
     for path in blobs.list(CONVERSATION_FILES, marker_folder(owner)):
         marker = read(blobs, path)
-        if marker is not None:
+        if marker is not None and marker.project_id == rows.project_id:
             found.append(sentence(marker, stored_count(rows, marker.conversation_ids)))
     return found
 

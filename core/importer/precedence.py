@@ -110,8 +110,8 @@ def find_existing(store: ConversationStore, candidate: Candidate, owner: str | N
 
 
 def id_taken(store: ConversationStore, conversation_id: str | None) -> bool:
-    """Another owner already has a conversation under this id (the file's id cannot be reused)."""
-    return bool(conversation_id) and store.rows.find(conversation_id or "") is not None
+    """Another owner or project already has a conversation under this id (the file's id cannot be reused)."""
+    return bool(conversation_id) and store.rows.id_in_use(conversation_id or "")
 
 
 def imported_kind(row: Conversation) -> str | None:

@@ -73,7 +73,7 @@ class Importer:
             c.conversation_id or derived_id(content_fingerprint(c.turns), created_by, self.store.rows.project_id)
             for c in found
         ]
-        earlier = marker.start(blobs, created_by, source, ids)
+        earlier = marker.start(blobs, self.store.rows, created_by, source, ids)
         if earlier is not None:
             done = marker.stored_count(self.store.rows, earlier.conversation_ids)
             result.warnings.append(
@@ -85,14 +85,14 @@ class Importer:
                 self._store(candidate, result, created, created_by)
         except Exception:
             self._undo(created)
-            marker.finish(blobs, created_by, source)
+            marker.finish(blobs, self.store.rows, created_by, source)
             raise
         if earlier is not None:
             stored = sorted({*ids, *earlier.conversation_ids, *(o.conversation_id for o in result.outcomes)})
             removed = marker.remove_orphans(blobs, self.store.rows, created_by, stored)
             if removed:
                 result.warnings.append(f"Removed {removed} file(s) the stopped import had left without a conversation.")
-        marker.finish(blobs, created_by, source)
+        marker.finish(blobs, self.store.rows, created_by, source)
         return result
 
     def interrupted(self, created_by: str | None = None) -> list[str]:

@@ -168,9 +168,13 @@ class LocalBlobStore:
 
     def list(self, bucket: str, prefix: str = "") -> list[str]:
         base = self.root / bucket
-        if not base.is_dir():
+        folder = prefix.rsplit("/", 1)[0] if "/" in prefix else ""
+        if ".." in PurePosixPath(folder).parts:
             return []
-        found = (p.relative_to(base).as_posix() for p in base.rglob("*") if p.is_file())
+        start = base / folder  # walk only the folder the prefix names, not the whole bucket
+        if not start.is_dir():
+            return []
+        found = (p.relative_to(base).as_posix() for p in start.rglob("*") if p.is_file())
         return sorted(p for p in found if p.startswith(prefix) and not PurePosixPath(p).name.startswith(".tmp-"))
 
     def download_url(self, bucket: str, path: str, *, expires_in: int = 3600) -> str:

@@ -44,6 +44,13 @@ class ConversationsRepo(Repository[Conversation]):
             )
         return new_version
 
+    def id_in_use(self, conversation_id: str) -> bool:
+        """Whether a conversation of any project (that this database user may see) has this id: ids are unique
+        across projects, and a conversation's files are stored under its id."""
+        taken = sa.select(sa.literal(1)).where(self.table.c.conversation_id == conversation_id).limit(1)
+        with self._read(None) as c:
+            return c.execute(taken).first() is not None
+
     def set_fields(self, conversation_id: str, *, conn: sa.Connection | None = None, **values: Any) -> None:
         params = {"match_conversation_id": conversation_id, "updated_at": utcnow(), **values}
         with self._conn(conn) as c:

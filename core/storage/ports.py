@@ -103,6 +103,11 @@ class ConversationRows(Rows[Conversation], Protocol):
         """Set columns of one conversation, whatever its version (status writes of the enrichment pipeline)."""
         ...
 
+    def id_in_use(self, conversation_id: str) -> bool:
+        """Whether a conversation of any project (that this user may see) has this id (ids are unique across
+        projects and a conversation's files live under its id: an import must not write there)."""
+        ...
+
 
 # -- review -------------------------------------------------------------------------------------------
 class ReviewLog(Protocol):

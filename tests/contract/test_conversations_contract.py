@@ -94,3 +94,12 @@ def test_a_missing_conversation_is_none_or_not_found(rows: ConversationRows) -> 
     assert rows.find("nope") is None
     with pytest.raises(NotFoundError, match="No conversation with id nope"):
         rows.get("nope")
+
+
+def test_an_id_held_in_another_project_is_in_use_though_not_found(db: Database) -> None:
+    """Ids are unique across projects: an import in one project must not write under another project's id."""
+    other = db.in_project("elsewhere")
+    held = add(other.conversations, "theirs")
+    assert db.conversations.find(held.conversation_id) is None
+    assert db.conversations.id_in_use(held.conversation_id) and other.conversations.id_in_use(held.conversation_id)
+    assert not db.conversations.id_in_use("nope")

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from core.importer.marker import interrupted
 from core.storage.blobs import CONVERSATION_FILES, LocalBlobStore
 from core.storage.database import Database
 from tests.conftest import _truncate_all
@@ -85,10 +86,18 @@ def test_a_killed_import_is_completed_by_running_it_again(database_url: str, tmp
     killed_at = db.conversations.count()
     assert 0 < killed_at < CONVERSATIONS, "the import was not interrupted midway"
 
+    # The stopped run left its marker: the next run and Home say so (issue 23).
+    stopped = interrupted(LocalBlobStore(data_dir / "buckets"), db.conversations, None)
+    assert stopped == [
+        f"The import of big.json stopped at {killed_at} of {CONVERSATIONS} conversations; run it again to finish."
+    ]
+
     second = _import(source, data_dir, database_url)
     out, err = second.communicate(timeout=240)
     assert second.returncode == 0, err.decode()
     [report] = json.loads(out)
+    assert report["warnings"][0].startswith(f"The import of big.json stopped at {killed_at} of {CONVERSATIONS}")
+    assert interrupted(LocalBlobStore(data_dir / "buckets"), db.conversations, None) == []
     assert len(report["skipped"]) >= killed_at and len(report["imported"]) + len(report["skipped"]) == CONVERSATIONS
     assert db.conversations.count() == CONVERSATIONS
     # No orphans: every stored file belongs to a row, and every row has its three files.

@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 from core.bootstrap import Services
 from core.checklist import checklist
 from core.demo import demo_files, fill_demo
+from core.importer import marker
 from core.scaffolding.defaults import install_defaults
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -59,3 +60,13 @@ def test_the_counters_change_right_after_an_import(services: Services) -> None:
     services.importer.import_path(demo_files()[0])  # what the Import button calls, then the page reruns
     at.run()
     assert _metric(at, "Conversations") == "1"
+
+
+def test_home_says_when_an_import_was_stopped_midway(services: Services) -> None:
+    """The marker a run killed midway leaves (issue 23) is reported on Home."""
+    store = services.conversations
+    marker.start(store.blobs, store.rows, None, "big.json", [f"id-{n}" for n in range(800)])
+    at = _home()
+    assert not at.exception
+    said = "The import of big.json stopped at 0 of 800 conversations; run it again to finish."
+    assert said in [w.value for w in at.warning]
