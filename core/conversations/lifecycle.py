@@ -135,6 +135,7 @@ class ConversationActions:
         """A new attempt from the same scaffolding; on success the old one is archived and linked.
 
         Refused before any paid call when it could not finish: see the module's docstring."""
+        by = reviewer_name(by)  # every history line names who did it: checked before the call
         old = self._replaceable(conversation_id, confirm=confirm)
         template = self.scaffolding.templates.find(old.template_id) if old.template_id else None
         owner = self.review.transactions.acting_user
@@ -178,10 +179,16 @@ class ConversationActions:
     def _archive(self, old: Conversation, new_id: str, by: str) -> tuple[str | None, str | None]:
         """Link the new attempt, and archive the old one if nobody changed it meanwhile (compare-and-set on
         its version and status). Returns (the archived id, or why it was kept)."""
+        self.conversations.update(new_id, regenerated_from=old.conversation_id)
+        if old.review_status == Review.ARCHIVED:
+            return old.conversation_id, None
+        try:
+            return self._archive_if_unchanged(old, new_id, by)
+        except AccessDeniedError as err:  # checked before the call; should the database still say no, say so
+            return None, f"the earlier attempt is kept as it is (it could not be archived: {err.message})"
+
+    def _archive_if_unchanged(self, old: Conversation, new_id: str, by: str) -> tuple[str | None, str | None]:
         with self.review.transactions.transaction() as conn:
-            self.conversations.update(new_id, regenerated_from=old.conversation_id, conn=conn)
-            if old.review_status == Review.ARCHIVED:
-                return old.conversation_id, None
             where = {
                 "conversation_id": old.conversation_id,
                 "review_status": old.review_status,
@@ -193,7 +200,7 @@ class ConversationActions:
                     ReviewAction(
                         conversation_id=old.conversation_id,
                         action="replaced",
-                        performed_by=reviewer_name(by),
+                        performed_by=by,
                         comment="Replaced by a new attempt.",
                         from_status=old.review_status,
                         to_status=Review.ARCHIVED,

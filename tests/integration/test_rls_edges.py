@@ -97,6 +97,15 @@ def test_regenerate_is_refused_before_the_paid_call_when_it_could_not_finish(
     assert rls.worker.conversations.count() == 1
 
 
+def test_a_refused_archive_after_the_call_keeps_both_and_says_so(system: Services, rls: Rls) -> None:
+    ann = signed_in(system, rls, USER_A)
+    first = ann.actions.generate(*KEYS, created_by=USER_A, enrich=False).result.conversation_id
+    again = ann.actions.regenerate(first, by="Not Ann", enrich=False)  # a name the database refuses
+    assert again.result.ok and again.replaced is None and "could not be archived" in again.message
+    assert rls.worker.conversations.get(first).review_status == "pending_review"
+    assert rls.worker.conversations.get(again.result.conversation_id).regenerated_from == first
+
+
 # -- 2: a decision made during the call wins ------------------------------------------------------------------
 def test_a_reviewers_decision_during_regenerate_is_kept_on_postgres(
     system: Services, rls: Rls, fake_claude: FakeAnthropicServer
