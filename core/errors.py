@@ -155,3 +155,8 @@ class SpecError(BrightRunError):
 
 class ExportError(BrightRunError):
     """A training file could not be written or failed validation."""
+
+
+class ModelUnavailableError(BrightRunError):
+    """A model cannot answer here: its base model is not on this machine, the local-model libraries are not
+    installed, or the hosted service cannot be reached."""
