@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # each service module is imported on first use, so a command 
     from core.conversations.store import ConversationStore
     from core.costs import CostReport
     from core.enrichment.pipeline import EnrichmentService
+    from core.evaluation.service import EvaluationService
     from core.export import ExportService, TrainingFileService
     from core.generation.service import GenerationService
     from core.importer import Importer
@@ -263,6 +264,20 @@ class Services:
         from core.spec.projects import SpecProjectService
 
         return SpecProjectService(self.db, self.blobs, self.settings, llm=lambda: self.llm)
+
+    @cached_property
+    def evaluation(self) -> EvaluationService:
+        """Trying a trained model beside its base, the held-out scorecard, and blind A/B picks."""
+        from core.evaluation.service import EvaluationService
+
+        return EvaluationService(
+            self.db,
+            self.blobs,
+            self.settings,
+            self.scaffolding,
+            llm=lambda: self.llm,
+            call_log=lambda: self.call_log,
+        )
 
     @cached_property
     def training_files(self) -> TrainingFileService:

@@ -34,6 +34,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "conversations": ("core.cli.conversations", "app"),
     "train": ("core.cli.train", "app"),
     "models": ("core.cli.train", "models_app"),
+    "try": ("core.cli.evaluate", "try_model"),
+    "evaluate": ("core.cli.evaluate", "evaluate"),
 }
 
 

@@ -32,6 +32,8 @@ def _libraries() -> tuple[Any, Any, Any]:
             hint=INSTALL_HINT,
             terminal_hint=INSTALL_TERMINAL,
         ) from None
+    transformers.utils.logging.disable_progress_bar()  # no loading bars in a page's log or a --json output
+    transformers.utils.logging.set_verbosity_error()
     return torch, transformers, peft
 
 

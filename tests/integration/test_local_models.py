@@ -10,26 +10,13 @@ import pytest
 
 pytest.importorskip("peft")
 
-from core.errors import ModelUnavailableError  # noqa: E402
-from core.evaluation.local import LocalModels  # noqa: E402
-from core.evaluation.responder import GenerationSettings  # noqa: E402
-from tests.support.tiny_models import build_tiny_model  # noqa: E402
+from core.errors import ModelUnavailableError
+from core.evaluation.local import LocalModels
+from core.evaluation.responder import GenerationSettings
+from tests.support.tiny_models import build_tiny_model
+from tests.support.trained_models import make_adapter
 
 CONTEXT = 256
-
-
-def make_adapter(base: Path, out: Path) -> Path:
-    """A LoRA adapter with nonzero B weights (PEFT's random init), so it changes the model without training."""
-    import torch
-    from peft import LoraConfig, get_peft_model
-    from transformers import AutoModelForCausalLM
-
-    torch.manual_seed(3)
-    model = AutoModelForCausalLM.from_pretrained(base, local_files_only=True)
-    config = LoraConfig(r=4, lora_alpha=8, target_modules=["q_proj", "v_proj"], init_lora_weights=False)
-    peft_model = get_peft_model(model, config)
-    peft_model.save_pretrained(out)
-    return out
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +62,9 @@ def test_the_adapter_changes_the_logits_and_switching_it_off_restores_the_base(
     assert torch.allclose(base.logits(chat), reference, atol=1e-5)  # switched off again after the tuned call
 
 
-def test_a_long_conversation_is_cut_to_the_base_context_with_a_note(tiny: tuple[Path, Path], models: LocalModels) -> None:
+def test_a_long_conversation_is_cut_to_the_base_context_with_a_note(
+    tiny: tuple[Path, Path], models: LocalModels
+) -> None:
     base_dir, adapter = tiny
     base, tuned = models.responders(str(base_dir), "m1", adapter)
     chat = [{"role": "system", "content": "You are a calm planner."}]
