@@ -27,7 +27,6 @@ DIMENSIONS: tuple[str, ...] = ("empathy", "clarity", "appropriateness", "expert_
 
 
 class EvaluationRun(Record):
-    project_id: str = "default"
     model_id: str
     judge_model: str
     status: EvaluationStatus
@@ -50,7 +49,6 @@ class EvaluationRun(Record):
 
 
 class EvaluationJudgment(Record):
-    project_id: str = "default"
     run_id: str
     model_id: str
     content_key: str
@@ -73,7 +71,6 @@ class EvaluationJudgment(Record):
 
 
 class PreferencePick(Record):
-    project_id: str = "default"
     model_id: str | None = None
     judgment_id: str | None = None
     conversation_id: str | None = None

@@ -1,4 +1,4 @@
-"""Held-out scorecards and blind A/B picks (``core.models.evaluation``), with row-level security on Postgres.
+"""Held-out scorecards and blind A/B picks (the evaluation records), with row-level security on Postgres.
 
 Frozen DDL (see ``core.storage.migrations``). Every row belongs to the user who made it: on Postgres only
 its owner reads or changes it (the owner connection and the service role bypass RLS, as for every table of
