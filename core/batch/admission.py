@@ -7,6 +7,12 @@ window in ``generation_logs`` (every call has its row from before it is sent, wi
 completes) and, when there is room, writes the call's own ``sent`` row in that same transaction, so two
 workers can never both take the last slot. A full window answers how long to wait.
 
+Requests are also paced evenly: a token bucket refilled continuously that holds one call, so consecutive calls
+of the job (from any worker) are at least ``60 / RPM`` seconds apart: at 60 RPM one a second, never a window's
+worth in a burst and then a long idle (which the API, enforcing its limit over shorter spans, would refuse).
+The bucket needs no state of its own: the newest ``sent`` row, read by the same query that counts the window,
+is when it was last emptied.
+
 Adaptive backoff is shared the same way: frequent throttling sets the job's ``throttled_until``, and every
 worker's admissions wait for it. The window is a minute (the limits are per minute); tests may shorten it,
 scaling the limits with it.
@@ -61,7 +67,11 @@ class JobAdmission:
 
     def _window_wait(self, conn: Connection, job: BatchJob, tokens: tuple[int, int], now: datetime) -> float:
         since = now - timedelta(seconds=self.window_s)
-        calls, tokens_in, tokens_out, oldest = self.calls.recent_usage(conn, job.id, since)
+        calls, tokens_in, tokens_out, oldest, newest = self.calls.recent_usage(conn, job.id, since)
+        if job.requests_per_minute and newest is not None:
+            paced = (newest + timedelta(seconds=60.0 / job.requests_per_minute) - now).total_seconds()
+            if paced > 0:
+                return max(paced, MIN_WAIT_S)
         scale = self.window_s / 60.0
         full = any(
             limit and used + amount > max(limit * scale, amount if used == 0 else 0)

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from core.models.logs import GenerationLog
 from core.storage import schema
+from core.storage.ports import RecentUsage
 from core.storage.usage_counts import UsageCounts
 
 if TYPE_CHECKING:
@@ -63,21 +64,27 @@ def complete(conn: sa.Connection, entry: GenerationLog, values: dict[str, Any]) 
     charge(conn, entry.job_id, float(values.get("cost_usd", entry.cost_usd)) - entry.cost_usd)
 
 
-def recent_usage(conn: sa.Connection, job_id: str, since: datetime) -> tuple[int, int, int, datetime | None]:
-    """The job's calls logged after ``since``: how many, their input and output tokens, the oldest's time."""
+def recent_usage(conn: sa.Connection, job_id: str, since: datetime) -> RecentUsage:
+    """The job's calls logged after ``since``: how many, their input and output tokens, the oldest's and the
+    newest's time (one query: admission runs it before every call)."""
     recent = sa.and_(logs_t.c.job_id == job_id, logs_t.c.created_at > since)
     query = sa.select(
         sa.func.count(),
         sa.func.coalesce(sa.func.sum(logs_t.c.input_tokens), 0),
         sa.func.coalesce(sa.func.sum(logs_t.c.output_tokens), 0),
         sa.func.min(logs_t.c.created_at),
+        sa.func.max(logs_t.c.created_at),
     ).where(recent)
-    calls, tokens_in, tokens_out, oldest = conn.execute(query).one()
-    if oldest is not None and not isinstance(oldest, datetime):
-        oldest = datetime.fromisoformat(str(oldest))
-    if oldest is not None and oldest.tzinfo is None:
-        oldest = oldest.replace(tzinfo=UTC)
-    return int(calls), int(tokens_in), int(tokens_out), oldest
+    calls, tokens_in, tokens_out, oldest, newest = conn.execute(query).one()
+    return RecentUsage(int(calls), int(tokens_in), int(tokens_out), _aware(oldest), _aware(newest))
+
+
+def _aware(value: object) -> datetime | None:
+    """A timestamp from an aggregate (SQLite gives text), UTC-aware."""
+    if value is None:
+        return None
+    stamp = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return stamp if stamp.tzinfo is not None else stamp.replace(tzinfo=UTC)
 
 
 def throttle(conn: sa.Connection, job_id: str, until: datetime) -> None:
@@ -100,7 +107,7 @@ class SqlCallLog:
     def complete(self, conn: sa.Connection, entry: GenerationLog, values: dict[str, Any]) -> None:
         complete(conn, entry, values)
 
-    def recent_usage(self, conn: sa.Connection, job_id: str, since: datetime) -> tuple[int, int, int, datetime | None]:
+    def recent_usage(self, conn: sa.Connection, job_id: str, since: datetime) -> RecentUsage:
         return recent_usage(conn, job_id, since)
 
     def throttle(self, job_id: str, until: datetime) -> None:

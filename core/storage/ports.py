@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
-from typing import Any, Protocol, TypeVar
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 import sqlalchemy as sa
 
@@ -359,6 +359,16 @@ class JobQueue(Protocol):
         ...
 
 
+class RecentUsage(NamedTuple):
+    """A job's calls in a recent window (``GenerationLogPort.recent_usage``)."""
+
+    calls: int
+    input_tokens: int
+    output_tokens: int
+    oldest: datetime | None
+    newest: datetime | None
+
+
 class GenerationLogPort(Protocol):
     """One ``generation_logs`` row per model call, and the job spend the rows add up to
     (``core.storage.calllog``): written ``sent`` before the call, completed after."""
@@ -371,8 +381,8 @@ class GenerationLogPort(Protocol):
         """Set the call's final columns and charge its job the difference."""
         ...
 
-    def recent_usage(self, conn: Connection, job_id: str, since: datetime) -> tuple[int, int, int, datetime | None]:
-        """The job's calls logged after ``since``: count, input and output tokens, the oldest's time."""
+    def recent_usage(self, conn: Connection, job_id: str, since: datetime) -> RecentUsage:
+        """The job's calls logged after ``since``: count, input and output tokens, the oldest's and newest's time."""
         ...
 
     def throttle(self, job_id: str, until: datetime) -> None:

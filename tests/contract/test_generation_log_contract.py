@@ -61,9 +61,10 @@ def test_recent_usage_counts_the_jobs_calls_in_the_window(
     with db.transaction() as conn:
         for entry in (old, sent(job, 0.1, (10, 5)), sent(job, 0.1, (20, 6)), sent(other, 0.1)):
             calls.insert(conn, entry)
-        count, tokens_in, tokens_out, oldest = calls.recent_usage(conn, job.id, utcnow() - timedelta(minutes=1))
+        count, tokens_in, tokens_out, oldest, newest = calls.recent_usage(conn, job.id, utcnow() - timedelta(minutes=1))
     assert (count, tokens_in, tokens_out) == (2, 30, 11)
     assert oldest is not None and oldest.tzinfo is not None and oldest > utcnow() - timedelta(minutes=1)
+    assert newest is not None and newest.tzinfo is not None and newest >= oldest
 
 
 def test_throttle_only_moves_later(db: Database, calls: GenerationLogPort, job: BatchJob) -> None:
