@@ -8,15 +8,14 @@ cancelled or stopped. Any number of processes may run the same job: claims keep 
 from __future__ import annotations
 
 import logging
-import os
-import socket
 import threading
-import uuid
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from core.batch import claims, joblog
 from core.batch.admission import WINDOW_S, JobAdmission, has_limits
+from core.batch.liveness import gone_here, worker_id
 from core.batch.processor import ItemOutcome, ItemProcessor, PreparedItem
 from core.batch.ratelimit import RateLimiter
 from core.errors import BrightRunError, LLMError
@@ -29,9 +28,9 @@ from core.storage.ports import JobQueue
 log = logging.getLogger("core.batch")
 
 
-def worker_id() -> str:
-    """A lease owner name that is unique per process start and says where it runs."""
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+#: How often a lane that finds every slot taken looks for claims of workers gone from this machine.
+RECLAIM_EVERY_S = 2.0
+__all__ = ["JobRunner", "RunnerOptions", "worker_id"]
 
 
 @dataclass
@@ -77,6 +76,8 @@ class JobRunner:
         self.owner = owner or worker_id()
         self.options = options or RunnerOptions()
         self.admission = JobAdmission(db, jobs, self.options.rate_window_s)
+        self._reclaim_lock = threading.Lock()
+        self._reclaimed_at = float("-inf")
 
     # -- one job --------------------------------------------------------------------------------------
     def run(self, job_id: str, *, stop: threading.Event | None = None) -> BatchJob:
@@ -87,6 +88,7 @@ class JobRunner:
         outer = stop or threading.Event()
         lanes = _Lanes(job, threading.Event())
         joblog.write(self.db, job_id, f"Worker {self.owner} started {job.concurrency} lane(s).")
+        self._reclaim_dead(job_id)  # a restarted job: a killed worker's claims must not hold every slot
         watcher = threading.Thread(target=self._watch, args=(job_id, lanes, outer), daemon=True)
         watcher.start()
         try:
@@ -133,9 +135,25 @@ class JobRunner:
                 lanes.stop.set()  # done, stopped or out of budget: the other lanes end too
                 return
             claim = None
+            self._reclaim_dead(lanes.job.id)
             lanes.stop.wait(self.options.poll_s)
         if claim is not None and claim.item is not None:
             claims.release(self.jobs, claim.item, self.owner)  # claimed ahead, then told to stop: back to the queue
+
+    def _reclaim_dead(self, job_id: str) -> None:
+        """Claims of workers whose process is gone from this machine: their leases end now, so the next claim
+        takes them (``core.batch.liveness``). At most every few seconds, and only when slots are all taken."""
+        now = time.monotonic()
+        with self._reclaim_lock:
+            if now - self._reclaimed_at < RECLAIM_EVERY_S:
+                return
+            self._reclaimed_at = now
+        try:
+            for owner in self.jobs.lease_owners(job_id):
+                if owner != self.owner and gone_here(owner):
+                    self.jobs.expire_leases(job_id, [owner], f"Worker {owner} on this machine is gone")
+        except BrightRunError:
+            log.exception("looking for claims of workers that are gone failed; leases still run out")
 
     # -- one item -------------------------------------------------------------------------------------
     def _work(self, lanes: _Lanes, item: BatchItem) -> Claim | None:

@@ -52,6 +52,25 @@ def reap_expired(conn: sa.Connection, job: BatchJob, now: datetime | None = None
     return count
 
 
+def lease_owners(conn: sa.Connection, job_id: str) -> list[str]:
+    """The workers holding the job's items in flight (one short read of the job's processing items)."""
+    held = sa.and_(items_t.c.job_id == job_id, items_t.c.status == Item.PROCESSING, items_t.c.lease_owner.is_not(None))
+    return [str(owner) for owner in conn.execute(sa.select(items_t.c.lease_owner).where(held).distinct()).scalars()]
+
+
+def expire_leases(conn: sa.Connection, lines: LogLines, job_id: str, owners: list[str], why: str) -> int:
+    """End the leases ``owners`` hold on the job's items now, so the next claim takes them (their attempt tokens
+    stay: should an owner still answer, its result is fenced off). Returns how many."""
+    if not owners:
+        return 0
+    now = utcnow()
+    held = sa.and_(items_t.c.job_id == job_id, items_t.c.status == Item.PROCESSING, items_t.c.lease_owner.in_(owners))
+    count = int(conn.execute(sa.update(items_t).where(held).values(lease_expires_at=now, updated_at=now)).rowcount)
+    if count:
+        note(conn, lines, job_id, f"{why}: its {count} item(s) are claimed again at once.", level="warning")
+    return count
+
+
 def requeue_failed(conn: sa.Connection, job_id: str) -> int:
     """Failed items back to the queue, their result and Message Batches request forgotten. Returns how many."""
     failed = sa.and_(items_t.c.job_id == job_id, items_t.c.status == Item.FAILED)

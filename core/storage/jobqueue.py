@@ -281,6 +281,14 @@ class SqlJobQueue:
     def reap_expired(self, conn: sa.Connection, job: BatchJob, now: datetime | None = None) -> int:
         return job_ending.reap_expired(conn, job, now)
 
+    def lease_owners(self, job_id: str) -> list[str]:
+        with self.db.reading() as conn:
+            return job_ending.lease_owners(conn, job_id)
+
+    def expire_leases(self, job_id: str, owners: list[str], why: str) -> int:
+        with self.db.transaction() as conn:
+            return job_ending.expire_leases(conn, self.db.batch_logs, job_id, owners, why)
+
     def requeue_failed(self, conn: sa.Connection, job_id: str) -> int:
         return job_ending.requeue_failed(conn, job_id)
 

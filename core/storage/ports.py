@@ -323,6 +323,14 @@ class JobQueue(Protocol):
         """A paused or cancelled job's items whose worker died: requeued or cancelled."""
         ...
 
+    def lease_owners(self, job_id: str) -> list[str]:
+        """The workers (lease owners) holding the job's items in flight."""
+        ...
+
+    def expire_leases(self, job_id: str, owners: list[str], why: str) -> int:
+        """End the leases ``owners`` hold on the job's items now (a log line says ``why``); returns how many."""
+        ...
+
     def requeue_failed(self, conn: Connection, job_id: str) -> int:
         """Failed items back to the queue (their result and submitted request forgotten)."""
         ...
