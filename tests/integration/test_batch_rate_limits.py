@@ -27,7 +27,7 @@ def test_two_workers_share_one_jobs_requests_per_minute(backend: Backend, tmp_pa
     with FakeAnthropicServer(latency_ms=20) as server:
         workers = [core_process(backend, server, args, tmp_path / f"worker{n}.log") for n in (1, 2)]
         try:
-            wait_for(lambda: server.request_count >= 1, 30, "the first call")
+            wait_for(lambda: server.request_count >= 1, 90, "the first call")  # workers start slowly on a busy machine
             first = server.message_requests()[0].at
             time.sleep(max(0.0, first + 2 * WINDOW_S + 1.0 - time.monotonic()))  # into the third window
             arrivals = [r.at - first for r in server.message_requests()]
@@ -57,7 +57,7 @@ def test_calls_are_paced_evenly_across_workers_never_in_a_burst(backend: Backend
     with FakeAnthropicServer(latency_ms=20) as server:
         workers = [core_process(backend, server, args, tmp_path / f"worker{n}.log") for n in (1, 2)]
         try:
-            wait_for(lambda: server.request_count >= 1, 30, "the first call")
+            wait_for(lambda: server.request_count >= 1, 90, "the first call")  # workers start slowly on a busy machine
             first = server.message_requests()[0].at
             time.sleep(max(0.0, first + 4.0 - time.monotonic()))
         finally:
