@@ -135,6 +135,13 @@ def test_review_shows_the_day_progress(services: Services) -> None:
     assert "1 of 2 reviewed today" in _texts(at)
 
 
+def test_agreement_says_a_reviewer_name_is_only_a_label_here(services: Services) -> None:
+    add_conversation(services.conversations)
+    at = _page(REVIEW)
+    assert not at.exception
+    assert "labels typed in on this computer" in _texts(at)  # the embedded backend has no sign-in
+
+
 def _detail(services: Services, *texts: str, **row: object) -> tuple[AppTest, str]:
     c = add_conversation(services.conversations, *texts, **row)
     return _page(DETAIL, id=c.conversation_id), c.conversation_id
