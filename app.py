@@ -6,13 +6,14 @@ from pathlib import Path
 
 import streamlit as st
 
-from pages._ui import sign_out, signed_in_user, system_services
+from pages._ui import PROJECT_PARAM, services, sign_out, signed_in_user, switch_project, system_services
 
 st.set_page_config(page_title="Bright Run Studio", page_icon=":material/auto_awesome:", layout="wide")
 
 PAGES = {
     "Start": [
         ("pages/home.py", "Home", ":material/home:"),
+        ("pages/projects.py", "Projects", ":material/folder_open:"),
         ("pages/scaffolding.py", "Scaffolding", ":material/category:"),
     ],
     "Create": [
@@ -51,7 +52,30 @@ def navigation() -> dict[str, list[st.Page]]:
     }
 
 
-def menu(sections: dict[str, list[st.Page]]) -> None:
+def project_picker() -> dict[str, str]:
+    """The current project, and a switch to another one; returns the address parameter every link carries."""
+    svc = services()
+    current = svc.settings.project
+    projects = svc.projects.list()
+    names = {p.slug: p.name for p in projects}
+    with st.sidebar:
+        chosen = st.selectbox(
+            "Project",
+            list(names),
+            index=list(names).index(current) if current in names else 0,
+            format_func=lambda slug: names[slug],
+            key=f"sidebar_project_{current}",
+            help="Each project holds one expert's clients, journeys, topics, conversations and training files.",
+        )
+        if notice := st.session_state.pop("project_notice", None):
+            st.warning(notice, icon=":material/folder_off:")
+    if chosen != current:
+        switch_project(chosen)
+        st.rerun()
+    return {PROJECT_PARAM: current}
+
+
+def menu(sections: dict[str, list[st.Page]], params: dict[str, str] | None = None) -> None:
     """The app's own menu. Streamlit's built-in one is switched off (``client.showSidebarNavigation``):
     on a server's first request it lists every module of ``pages/`` before this script has run."""
     with st.sidebar:
@@ -61,7 +85,7 @@ def menu(sections: dict[str, list[st.Page]]) -> None:
             if len(sections) > 1:
                 st.caption(section)
             for entry in pages:
-                st.page_link(entry, label=entry.title, icon=entry.icon)
+                st.page_link(entry, label=entry.title, icon=entry.icon, query_params=params)
 
 
 def sidebar() -> None:
@@ -86,10 +110,10 @@ def sidebar() -> None:
 SIGN_IN = ("pages/sign_in.py", "Sign in", ":material/login:")
 if system_services().settings.backend == "supabase" and signed_in_user() is None:
     # On Supabase every page is behind sign-in; the embedded backend has no accounts.
-    SECTIONS = {"": [st.Page(SIGN_IN[0], title=SIGN_IN[1], icon=SIGN_IN[2])]}
+    page = st.navigation([st.Page(SIGN_IN[0], title=SIGN_IN[1], icon=SIGN_IN[2])], position="hidden")
 else:
-    SECTIONS = navigation()
-page = st.navigation(SECTIONS, position="hidden")
-menu(SECTIONS)
+    sections = navigation()
+    page = st.navigation(sections, position="hidden")
+    menu(sections, project_picker())
 sidebar()
 page.run()

@@ -40,10 +40,10 @@ def checklist(svc: Services) -> list[Step]:
             title="Describe the expert and their clients",
             done=scaffolded,
             detail=(
-                f"{expert.name if expert else 'No expert'}: {_plural(counts['personas'], 'persona')}, "
-                f"{_plural(counts['arcs'], 'emotional arc')}, {_plural(counts['topics'], 'topic')}"
+                f"{expert.name if expert else 'No expert'}: {_plural(counts['personas'], 'client')}, "
+                f"{_plural(counts['arcs'], 'emotional journey')}, {_plural(counts['topics'], 'topic')}"
                 if scaffolded
-                else "Add an expert profile, personas, emotional arcs and topics."
+                else "Describe the expert, then add clients, emotional journeys and topics."
             ),
         ),
         Step(

@@ -116,8 +116,10 @@ def _text_or_editor(svc: Services, cid: str, turn: TurnView, reviewer: str, *, a
         result = run_action(
             "Saving the edit and updating its training pairs…",
             # Runs as system work once the signed-in user can see the conversation (see edit_turn_for).
-            lambda: system_services().review.edit_turn_for(
-                svc.review, cid, turn.turn_number, text, reviewer, keep_approved=keep
+            lambda: (
+                system_services()
+                .in_project(svc.project_id)
+                .review.edit_turn_for(svc.review, cid, turn.turn_number, text, reviewer, keep_approved=keep)
             ),
         )
         if result is not None:

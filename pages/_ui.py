@@ -14,7 +14,8 @@ from streamlit.runtime.pages_manager import PagesManager
 from core.auth import AuthUser, SupabaseAuth, anonymous_services, user_services
 from core.bootstrap import Services, build_services
 from core.claude_key import refresh
-from core.errors import BrightRunError
+from core.errors import BrightRunError, NotFoundError
+from core.models.projects import DEFAULT_PROJECT_SLUG
 from core.settings import Settings
 from core.validation import user_error
 
@@ -49,9 +50,46 @@ def system_services() -> Services:
     return built
 
 
+#: The address parameter naming the current project: every address carries it, so a link opens its project.
+PROJECT_PARAM = "project"
+SWITCHED = "project_switched_to"
+
+
+def current_project_slug() -> str:
+    """The project this browser works in: one just switched to, else the address's ``?project=``, else the one
+    chosen last, else the first."""
+    if switched := st.session_state.get(SWITCHED):
+        return str(switched)
+    from_url = str(st.query_params.get(PROJECT_PARAM, "")).strip()
+    return from_url or str(st.session_state.get(PROJECT_PARAM) or DEFAULT_PROJECT_SLUG)
+
+
+def switch_project(slug: str) -> None:
+    """Work in another project from the next run on (the address follows)."""
+    st.session_state[SWITCHED] = slug
+    st.query_params[PROJECT_PARAM] = slug
+
+
 def services() -> Services:
-    """The services a page uses. On Supabase every transaction runs as the signed-in user (row-level
-    security applies), and as the role ``anon`` (which reaches no table) when nobody is signed in."""
+    """The services a page uses, inside the current project (``?project=``). On Supabase every transaction
+    runs as the signed-in user (row-level security applies), and as the role ``anon`` (which reaches no table)
+    when nobody is signed in. A link to a project that is not there opens the first project and says so."""
+    base = _user_services()
+    wanted = current_project_slug()
+    try:
+        scoped = base.in_project(wanted)
+    except NotFoundError:
+        st.session_state["project_notice"] = f"There is no project “{wanted}” here (it may have been deleted)."
+        scoped = base.in_project(DEFAULT_PROJECT_SLUG)
+    slug = scoped.settings.project
+    st.session_state.pop(SWITCHED, None)
+    st.session_state[PROJECT_PARAM] = slug
+    if st.query_params.get(PROJECT_PARAM) != slug:
+        st.query_params[PROJECT_PARAM] = slug
+    return scoped
+
+
+def _user_services() -> Services:
     base = system_services()
     if base.settings.backend != "supabase":
         return base
@@ -156,7 +194,7 @@ def require_reviewer() -> str:
 def page_link(page: str, *, label: str, icon: str | None = None) -> None:
     """A link to another page of the app; run on its own (tests), outside app.py's navigation, a hint."""
     try:
-        st.page_link(page, label=label, icon=icon)
+        st.page_link(page, label=label, icon=icon, query_params={PROJECT_PARAM: current_project_slug()})
     except StreamlitPageNotFoundError:
         st.caption(f"Open **{label.removeprefix('Open ').removeprefix('Go to ')}** from the menu.")
 

@@ -7,22 +7,25 @@ from functools import partial
 import streamlit as st
 
 from core.checklist import checklist
-from core.demo import fill_demo
+from core.demo.project import load_demo_project
 from core.models.status_labels import StatusField, status_text
 from core.models.statuses import Enrichment, Review
-from pages._ui import attempt, page_link, run_action, services, signed_in_user, system_services
+from pages._ui import attempt, page_link, run_action, services, signed_in_user, switch_project, system_services
 
+# Short labels: five columns at 1280 pixels leave little room, and a label must never be cut.
 STEP_PAGES = {
-    "scaffold": ("pages/scaffolding.py", "Open Scaffolding"),
-    "generate": ("pages/generate.py", "Open Generate"),
-    "enrich": ("pages/enrich.py", "Open Enrich"),
-    "review": ("pages/review.py", "Open Review"),
-    "export": ("pages/export.py", "Open Export"),
+    "scaffold": ("pages/scaffolding.py", "Scaffolding"),
+    "generate": ("pages/generate.py", "Generate"),
+    "enrich": ("pages/enrich.py", "Enrich"),
+    "review": ("pages/review.py", "Review"),
+    "export": ("pages/export.py", "Export"),
 }
 
 svc = services()
 st.title("Bright Run Studio")
-st.caption("Turn an expert's know-how into conversations a model can be fine-tuned on.")
+st.caption(
+    f"Project: **{svc.project.name}** · turn an expert's know-how into conversations a model can be fine-tuned on."
+)
 
 for key in ("home_message", "demo_message"):
     if message := st.session_state.pop(key, None):
@@ -41,7 +44,7 @@ steps = checklist(svc)
 done = sum(step.done for step in steps)
 st.subheader(f"Getting started · {done} of {len(steps)} done")
 if stats.conversations == 0:
-    st.info("Nothing here yet. **Load the demo dataset** below to see every page with data, or start at step 1.")
+    st.info("Nothing here yet. **Open the demo project** below to see every page with data, or start at step 1.")
 step_cols = st.columns(len(steps))
 for number, (col, step) in enumerate(zip(step_cols, steps, strict=True), start=1):
     with col.container(border=True):
@@ -54,21 +57,23 @@ for number, (col, step) in enumerate(zip(step_cols, steps, strict=True), start=1
 
 left, right = st.columns(2)
 with left, st.container(border=True):
-    st.subheader("Demo dataset")
+    st.subheader("Demo project")
     st.write(
         "A fee-only financial planner with her clients, their emotional journeys and topics, and 13 realistic "
         "conversations, already enriched, partly reviewed and exported, so every page has something to show. "
-        "Loading it again adds nothing."
+        "It is a project of its own: your work stays apart, and you can delete it in one click on Projects."
     )
-    if st.button("Load demo dataset", key="load_demo", type="primary", icon=":material/rocket_launch:"):
+    if st.button("Open the demo project", key="load_demo", type="primary", icon=":material/rocket_launch:"):
         # System work: the defaults are shared (no owner); the demo conversations belong to whoever asked.
         user = signed_in_user()
-        result = run_action(
+        loaded = run_action(
             "Loading the demo: importing, enriching, reviewing, building a training file…",
-            lambda: fill_demo(system_services(), created_by=user.id if user else None),
+            lambda: load_demo_project(system_services(), created_by=user.id if user else None),
         )
-        if result is not None:
+        if loaded is not None:
+            project, result = loaded
             st.session_state["demo_message"] = result.summary()
+            switch_project(project.slug)
             st.rerun()
 with right, st.container(border=True):
     st.subheader("Import conversations")

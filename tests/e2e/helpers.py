@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from tests.e2e.conftest import SCREENSHOTS
 
@@ -32,6 +33,10 @@ def wait_until_idle(page: Any, *, timeout: float = 60_000) -> None:
 
 
 def open_page(page: Any, base_url: str, path: str = "") -> None:
+    """Go to ``path`` in the project the tab is in now (its address's ``?project=``), as the app's own links do."""
+    current = parse_qs(urlsplit(page.url).query).get("project") if page.url.startswith(base_url) else None
+    if current and "project=" not in path:
+        path += ("&" if "?" in path else "?") + urlencode({"project": current[0]})
     page.goto(f"{base_url}/{path}")
     wait_until_idle(page)
 

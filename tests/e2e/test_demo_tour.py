@@ -1,4 +1,4 @@
-"""After "Load demo dataset", every page has something to show: no exception, no empty state, a screenshot each.
+"""After "Open the demo project", every page has something to show: no exception, no empty state, a screenshot each.
 
 The screenshots (``tests/e2e/screenshots/tour-*.png``, 1440 wide) are what a stakeholder sees in a demo;
 look at them after any change to a page.
@@ -37,7 +37,7 @@ def tour(browser: Any, app_url: str) -> Iterator[Any]:
     context.set_default_timeout(30_000)
     page = context.new_page()
     open_page(page, app_url)
-    page.get_by_role("button", name="Load demo dataset").click()
+    page.get_by_role("button", name="Open the demo project").click()
     page.get_by_text("Demo loaded").first.wait_for(timeout=90_000)
     wait_until_idle(page)
     yield page

@@ -31,7 +31,7 @@ def click(page: Any, name: str) -> None:
 
 def load_demo(page: Any, url: str) -> None:
     open_page(page, url)
-    click(page, "Load demo dataset")
+    click(page, "Open the demo project")
     page.get_by_text("Demo loaded").first.wait_for(timeout=120_000)
 
 

@@ -30,7 +30,7 @@ TITLES = {
 def demo_loaded(shared_tab: Any, app_url: str) -> None:
     """Load the demo once from Home (the button is idempotent: a second load adds nothing)."""
     open_page(shared_tab, app_url)
-    shared_tab.get_by_role("button", name="Load demo dataset").click()
+    shared_tab.get_by_role("button", name="Open the demo project").click()
     shared_tab.get_by_text("Demo loaded").first.wait_for()
     assert title(shared_tab) == "Bright Run Studio"
     screenshot(shared_tab, "home")

@@ -44,7 +44,9 @@ def test_each_step_is_ticked_from_the_data(services: Services) -> None:
     assert steps[3].detail.endswith("approved") and steps[4].detail == "1 training file"
 
 
-def test_loading_the_demo_from_home_ticks_all_five_steps(services: Services) -> None:
+def test_the_demo_button_makes_the_demo_project_and_opens_it_leaving_the_first_one_empty(
+    services: Services,
+) -> None:
     at = _home()
     at.button(key="load_demo").click().run()
     assert not at.exception
@@ -52,6 +54,10 @@ def test_loading_the_demo_from_home_ticks_all_five_steps(services: Services) -> 
     assert "Demo loaded" in at.success[0].value
     assert _metric(at, "Conversations") == str(len(demo_files()))
     assert int(_metric(at, "Approved")) >= 1
+    assert "Demo: a fee-only financial planner" in at.caption[0].value
+    assert services.stats().conversations == 0  # the first project holds none of it
+    [demo] = [p for p in services.projects.list() if p.is_demo]
+    assert at.query_params["project"] == demo.slug
 
 
 def test_the_counters_change_right_after_an_import(services: Services) -> None:

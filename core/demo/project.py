@@ -1,0 +1,32 @@
+"""The demo as its own project ("Demo: a fee-only financial planner"): made by Home's demo button, filled by
+``fill_demo`` inside it, deletable in one click, and never mixed with an expert's own work."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from core.demo import DemoLoadResult, fill_demo
+
+if TYPE_CHECKING:
+    from core.bootstrap import Services
+    from core.models.projects import Project
+
+DEMO_PROJECT_NAME = "Demo: a fee-only financial planner"
+DEMO_PROJECT_DESCRIPTION = (
+    "Maya Lindqvist, a fee-only financial planner, with her clients, their emotional journeys and money topics, and 13 "
+    "realistic conversations, already enriched, partly reviewed and exported."
+)
+DEMO_PROJECT_DOMAIN = "Financial planning"
+
+
+def demo_project(services: Services) -> Project | None:
+    """The demo project, when there is one."""
+    return next((p for p in services.projects.list() if p.is_demo), None)
+
+
+def load_demo_project(services: Services, *, created_by: str | None = None) -> tuple[Project, DemoLoadResult]:
+    """Make the demo project (once) and fill it (``fill_demo``: loading again adds nothing)."""
+    project = demo_project(services) or services.projects.create(
+        DEMO_PROJECT_NAME, description=DEMO_PROJECT_DESCRIPTION, domain=DEMO_PROJECT_DOMAIN, is_demo=True
+    )
+    return project, fill_demo(services.in_project(project.id), created_by=created_by)
