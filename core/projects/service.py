@@ -10,7 +10,7 @@ import builtins
 import logging
 from typing import Any
 
-from core.errors import ConflictError, NotFoundError, StorageError, ValidationError
+from core.errors import AccessDeniedError, ConflictError, NotFoundError, StorageError, ValidationError
 from core.models.projects import DEFAULT_PROJECT_ID, Project, slugify
 from core.storage.blobs import CONVERSATION_FILES, FAILED_GENERATION_FILES, TRAINING_FILES, BlobStore
 from core.storage.ports import ProjectRows
@@ -98,6 +98,9 @@ class ProjectService:
                 f"'{project.name}' is the first project and stays.",
                 hint="Delete the clients, conversations and files inside it instead.",
             )
+        acting = self._rows.acting_user
+        if acting is not None and project.created_by != acting:
+            raise AccessDeniedError(f"Only the person who made '{project.name}' can delete it.")
         if " ".join(confirm_name.split()) != project.name:
             raise ValidationError(f"Type the project's name, “{project.name}”, to delete it.")
         jobs = self._rows.unfinished_jobs(project.id)

@@ -12,6 +12,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from core.models.base import DEFAULT_PROJECT_ID
 from core.prompts import template_source
 from core.scaffolding.service import KIND_INFO, Kind, ScaffoldingService
 
@@ -26,12 +27,16 @@ FILES: dict[Kind, str] = {
 }
 
 
-def default_id(kind: Kind, key: str) -> str:
-    return str(uuid.uuid5(ID_NAMESPACE, f"{kind}:{key}"))
+def default_id(kind: Kind, key: str, project_id: str | None = None) -> str:
+    """The same id for a default record each time it is installed in a project (the first project keeps the
+    ids it always had; another project gets its own, since ids are unique across projects)."""
+    project = "" if project_id in (None, DEFAULT_PROJECT_ID) else f"{project_id}:"
+    return str(uuid.uuid5(ID_NAMESPACE, f"{project}{kind}:{key}"))
 
 
-def load_default_records(kind: Kind) -> list[dict[str, Any]]:
-    """The default records of one kind as plain dicts (template text read from ``templates/``)."""
+def load_default_records(kind: Kind, project_id: str | None = None) -> list[dict[str, Any]]:
+    """The default records of one kind as plain dicts (template text read from ``templates/``), with the ids
+    they get in ``project_id``."""
     data = json.loads((DEFAULTS_DIR / FILES[kind]).read_text(encoding="utf-8"))
     records = data if isinstance(data, list) else [data]
     out = []
@@ -40,7 +45,7 @@ def load_default_records(kind: Kind) -> list[dict[str, Any]]:
         template_file = record.pop("template_file", None)
         if template_file:
             record["template_text"] = template_source(template_file)
-        record.setdefault("id", default_id(kind, record[KIND_INFO[kind].key_field]))
+        record.setdefault("id", default_id(kind, record[KIND_INFO[kind].key_field], project_id))
         out.append(record)
     return out
 
@@ -52,7 +57,7 @@ def install_defaults(service: ScaffoldingService) -> dict[str, int]:
         key_field = KIND_INFO[kind].key_field
         repo = service.repo(kind)
         count = 0
-        for record in load_default_records(kind):
+        for record in load_default_records(kind, repo.project_id):
             # Defaults are shared (no owner): a user's own record with the same key does not count.
             if repo.first({key_field: record[key_field], "created_by": None}) is None:
                 repo.add(service.validate(kind, record))
@@ -75,7 +80,7 @@ def install_starter(service: ScaffoldingService) -> dict[str, int]:
         key_field = KIND_INFO[kind].key_field
         repo = service.repo(kind)
         count = 0
-        for record in load_default_records(kind):
+        for record in load_default_records(kind, repo.project_id):
             if repo.first({key_field: record[key_field], "created_by": None}) is None:
                 neutral = {k: v for k, v in record.items() if k not in _SUITABLE}
                 repo.add(service.validate(kind, neutral))

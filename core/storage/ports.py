@@ -47,7 +47,12 @@ class Transactions(Protocol):
 
 
 class Rows(Protocol[M]):
-    """Typed rows of one table (``core.storage.repository.Repository``)."""
+    """Typed rows of one table (``core.storage.repository.Repository``), of one project when bound to one."""
+
+    @property
+    def project_id(self) -> str | None:
+        """The project these rows belong to (``None``: every project, or a table of none)."""
+        ...
 
     def find(self, key: str, *, conn: Connection | None = None) -> M | None: ...
 
@@ -88,11 +93,6 @@ class Rows(Protocol[M]):
 # -- conversations ------------------------------------------------------------------------------------
 class ConversationRows(Rows[Conversation], Protocol):
     """Conversation rows and their versions (``row_version``: optimistic concurrency), of one project."""
-
-    @property
-    def project_id(self) -> str | None:
-        """The project whose rows these are (``None``: every project)."""
-        ...
 
     def write_if_unchanged(self, conn: Connection, row: Conversation, **values: Any) -> int:
         """Set ``values`` if the row still has ``row.row_version``; returns the new version, else raises

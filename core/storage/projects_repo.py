@@ -2,7 +2,8 @@
 
 The ``projects`` table belongs to no project; every other table with a ``project_id`` column holds rows of
 one project. Deleting a project deletes its rows from every such table (tables added later included: they
-are found in the schema, not listed here), in one transaction.
+are found in the schema, not listed here), in one transaction. On Postgres that runs as the system (history
+tables are append-only for every user): ``ProjectService.delete`` lets only the project's owner ask.
 """
 
 from __future__ import annotations
@@ -35,9 +36,15 @@ class ProjectsRepo:
     def acting_user(self) -> str | None:
         return self._db.acting_user
 
+    def _system(self) -> Database:
+        """The database as the system sees it (a signed-in user's view shares its engine, without its role)."""
+        if self._db.transaction_hook is None:
+            return self._db.in_project(None)
+        return Database(self._db.url, engine=self._db.engine, project_id=None)
+
     def unfinished_jobs(self, project_id: str) -> list[BatchJob]:
-        """The project's batch jobs that are queued, running or paused."""
-        jobs: list[BatchJob] = self._db.in_project(project_id).jobs.list(where={"status": list(JOB_UNFINISHED)})
+        """The project's batch jobs that are queued, running or paused (whoever started them)."""
+        jobs: list[BatchJob] = self._system().in_project(project_id).jobs.list(where={"status": list(JOB_UNFINISHED)})
         return jobs
 
     def file_paths(self, project_id: str) -> dict[str, list[str]]:
@@ -45,7 +52,7 @@ class ProjectsRepo:
         failure report paths (``{"conversations": ["owner/id", ...], "training_files": [...], "failures": [...]}``).
         """
         c, tf, fg = schema.conversations.c, schema.training_files.c, schema.failed_generations.c
-        with self._db.reading() as conn:
+        with self._system().reading() as conn:
             conversations = [
                 f"{owner or NIL_UUID}/{cid}"
                 for owner, cid in conn.execute(
@@ -73,7 +80,7 @@ class ProjectsRepo:
     def delete_everything(self, project_id: str) -> dict[str, int]:
         """Delete the project's rows from every table, then the project itself. Returns rows deleted per table."""
         deleted: dict[str, int] = {}
-        with self._db.transaction() as conn:
+        with self._system().transaction() as conn:
             for table in project_tables():
                 count = int(conn.execute(sa.delete(table).where(table.c.project_id == project_id)).rowcount)
                 if count:

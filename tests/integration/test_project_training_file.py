@@ -43,3 +43,14 @@ def test_a_projects_training_file_holds_its_conversations_and_names_its_expert(s
     # The demo's file is untouched and names the demo's planner.
     assert [f.name for f in coach.training_files.list_files()] == ["Career coach v1"]
     assert len(demo.training_files.list_files()) == 1
+
+
+def test_the_demo_loads_into_the_first_project_and_into_its_own_project_side_by_side(services: Services) -> None:
+    from core.demo import fill_demo
+
+    fill_demo(services)  # ``python -m core demo load``: into the current project
+    demo = services.in_project(load_demo_project(services).id)
+    assert demo.db.conversations.count() == services.db.conversations.count() >= 12
+    assert demo.db.training_files.count() == services.db.training_files.count() == 1
+    mine = {c.conversation_id for c in services.db.conversations.list()}
+    assert mine.isdisjoint(c.conversation_id for c in demo.db.conversations.list())
