@@ -32,6 +32,10 @@ for key in ("home_message", "demo_message"):
         st.success(message, icon=":material/task_alt:")
 for refusal in st.session_state.pop("home_refused", []):
     st.error(refusal, icon=":material/error:")
+if decided := st.session_state.pop("home_import_details", []):
+    with st.expander("What the import kept, and why", expanded=True):  # per conversation: which copy won
+        for line in decided:
+            st.write(line)
 
 stats = svc.stats()
 cols = st.columns(4)
@@ -91,18 +95,21 @@ with right, st.container(border=True):
     if uploads and st.button("Import", key="import_go", icon=":material/upload:"):
         imported: list[str] = []
         refused: list[str] = []
+        details: list[str] = []
         for upload in uploads:
             result, error = attempt(
                 f"Importing {upload.name}…", partial(svc.importer.import_bytes, upload.getvalue(), source=upload.name)
             )
             if error is None:
                 imported.append(result.summary())
+                details += result.details() + result.warnings
             else:
                 said = error.user_message
                 refused.append("Not imported: " + (said if upload.name in said else f"{upload.name}: {said}"))
         # Kept across the rerun, so the counters above include the import and no refusal goes unseen.
         st.session_state["home_message"] = " · ".join(imported) or None
         st.session_state["home_refused"] = refused
+        st.session_state["home_import_details"] = details
         st.rerun()
 
 if stats.conversations:

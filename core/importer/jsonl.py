@@ -7,6 +7,7 @@ grouped by conversation (in first-seen order) into a training file, then read li
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from core.errors import ImportFormatError
@@ -92,3 +93,21 @@ def from_jsonl(text: str, *, source: str) -> list[Candidate]:
         ],
     }
     return from_training_file(data, source=source, kind="jsonl")
+
+
+def fewer_pairs_note(text: str, found: list[Candidate]) -> str | None:
+    """What a JSONL cannot carry, said when it matters: its ``_meta.total_pairs`` counts the pairs of the
+    training file, user turns without an answer included, but only answered pairs have a line."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    try:
+        meta = json.loads(first).get("_meta")
+    except (ValueError, AttributeError):
+        return None
+    stated = meta.get("total_pairs") if isinstance(meta, dict) else None
+    lines = sum(candidate.pairs for candidate in found)
+    if not isinstance(stated, int) or isinstance(stated, bool) or stated <= lines:
+        return None
+    return (
+        f"The JSONL has a line for {lines} of the {stated} training pairs of its training file (a user turn with "
+        "no answer has no line); import the .json training file to keep every pair."
+    )

@@ -18,7 +18,7 @@ from core.importer.formats import (
     from_raw,
     from_training_file,
 )
-from core.importer.jsonl import from_jsonl, looks_like_jsonl
+from core.importer.jsonl import fewer_pairs_note, from_jsonl, looks_like_jsonl
 from core.importer.result import ImportResult
 from core.jsonutil import decode_text, dumps_compact, dumps_pretty, loads_or_explain, strip_nul
 
@@ -72,6 +72,8 @@ def read_file(data: bytes, *, source: str) -> tuple[list[Candidate], ImportResul
     kind: Format
     if looks_like_jsonl(text, source=source):
         found, kind = from_jsonl(text, source=source), "jsonl"
+        if note := fewer_pairs_note(text, found):
+            warnings.append(note)
     else:
         parsed = loads_or_explain(text, source=source)
         found, kind, warnings = _parsed(parsed, text, source=source)

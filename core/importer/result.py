@@ -26,6 +26,7 @@ class ImportOutcome(BaseModel):
     review_from: Side = "this file"
     part: str | None = None
     unescaped: int = 0
+    name: str = ""  # the conversation's name, for pages (which never show an id)
 
 
 class ImportResult(BaseModel):
@@ -79,8 +80,20 @@ class ImportResult(BaseModel):
         if self.truncated:
             parts.append(f"{len(self.truncated)} held for review (an answer ends mid-sentence)")
         if self.unescaped:
-            parts.append(f'{len(self.unescaped)} had text escaped twice (a literal \\n or \\") and were fixed')
+            parts.append(f"{len(self.unescaped)} with line breaks or quotes escaped twice (now fixed)")
         return f"{self.source} ({FORMAT_NAMES[self.format]}): " + ", ".join(parts)
+
+    def details(self) -> list[str]:
+        """One line per conversation where copies met, or text was fixed, in plain words (no ids): for pages."""
+        lines = []
+        for o in self.outcomes:
+            why = o.reason.split("; id ", 1)[0] if o.action != "imported" else ""
+            fixed = f"line breaks or quotes escaped twice fixed in {o.unescaped} message(s)" if o.unescaped else ""
+            said = "; ".join(p for p in (why, fixed) if p)
+            if said:
+                part = f" ({o.part})" if o.part else ""
+                lines.append(f"{o.name or 'A conversation'}{part}: {said}.")
+        return lines
 
     def report(self) -> dict[str, object]:
         """The machine-readable report (``import --json``)."""

@@ -259,6 +259,7 @@ class Importer:
                 review_from="this file" if decision.review == "file" else "the stored copy",
                 part=candidate.part,
                 unescaped=candidate.unescaped,
+                name=row.conversation_name,
             )
         )
 

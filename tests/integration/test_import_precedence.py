@@ -112,6 +112,7 @@ def test_a_shorter_copy_never_replaces_a_fuller_one_and_its_review_record_is_car
         "review record from this file (approved)"
     )
     assert "1 kept with this file's review record" in result.summary()
+    assert result.details() == [f"Sam Ortiz - The Reluctant Heir: {outcome.reason}."]  # Home's words: no id
 
 
 def test_a_fuller_copy_replaces_a_shorter_one_and_keeps_its_review_record(svc_db: Services) -> None:
@@ -138,6 +139,7 @@ def test_the_raw_copy_first_still_ends_with_the_earlier_systems_id_and_the_repor
     assert second.outcomes[0].reason.endswith(
         f"id {CID}: the earlier system's id, carried by this file (the stored copy's id was derived from its content)"
     )
+    assert CID not in " ".join(second.details())  # a page never shows an id
     third = svc_db.importer.import_bytes(named["raw.json"], source="raw.json")
     assert third.skipped == [CID]
 
@@ -211,7 +213,7 @@ def test_text_escaped_twice_is_fixed_on_import_and_listed(svc_db: Services) -> N
     assert turns[1]["content"] == 'Let\'s open it.\n\nFirst, the "cash" line.'
     assert turns[3]["content"].endswith('ground \\"')
     assert result.unescaped == [cid] and result.report()["unescaped"] == [cid]
-    assert "1 had text escaped twice" in result.summary()
+    assert "1 with line breaks or quotes escaped twice (now fixed)" in result.summary()
 
 
 @pytest.fixture
