@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -86,3 +87,36 @@ def test_an_unknown_project_is_one_plain_line_and_a_non_zero_exit() -> None:
     assert done.returncode == 1
     assert done.stderr.strip().splitlines() == ["Error: There is no project 'nope' (projects: default)."]
     assert done.stdout == ""
+
+
+def test_the_readme_commands_work_inside_a_project_and_leave_the_first_project_alone(tmp_path: Path) -> None:
+    invoke("project", "create", "Career coach")
+    coach = ("--project", "career-coach")
+    steps = [
+        ("demo", "load"),
+        ("import", str(REFERENCE_DIR / "raw-conversation.json")),
+        ("enrich", "--all"),
+        ("scaffolding", "list", "personas", "--json"),
+        ("stats", "--json"),
+    ]
+    for step in steps:
+        code, out = invoke(*coach, *step)
+        assert code == 0, (step, out)
+    waiting = json.loads(invoke(*coach, "conversations", "list", "--status", "pending_review", "--json")[1])
+    assert waiting
+    code, out = invoke(*coach, "review", "approve", waiting[0]["conversation_id"], "--reviewer", "Priya")
+    assert code == 0, out
+    approved = json.loads(invoke(*coach, "conversations", "list", "--status", "approved", "--json")[1])
+    assert waiting[0]["conversation_id"] in {c["conversation_id"] for c in approved}
+    code, out = invoke(*coach, "export", "--format", "openai", "--out", str(tmp_path / "train.jsonl"))
+    assert code == 0, out
+    assert invoke(*coach, "training-file", "create", "Coach set")[0] == 0
+    assert {f["name"] for f in json.loads(invoke(*coach, "training-file", "list", "--json")[1])} == {
+        "Demo training file",
+        "Coach set",
+    }
+    # The first project saw none of it.
+    assert conversations() == 0
+    assert json.loads(invoke("conversations", "list", "--json")[1]) == []
+    assert json.loads(invoke("training-file", "list", "--json")[1]) == []
+    assert invoke("export", "--format", "openai", "--out", str(tmp_path / "none.jsonl"))[0] == 1
