@@ -25,9 +25,11 @@ PAGES = {
         ("pages/review.py", "Review", ":material/fact_check:"),
         ("pages/conversation.py", "Conversation", ":material/forum:"),
         ("pages/failed_generations.py", "Failed generations", ":material/report:"),
+        ("pages/compare.py", "Blind A/B", ":material/compare_arrows:"),
     ],
     "Ship": [
         ("pages/export.py", "Export", ":material/download:"),
+        ("pages/try_model.py", "Try a model", ":material/compare:"),
     ],
     "Settings": [
         ("pages/settings.py", "Settings", ":material/settings:"),

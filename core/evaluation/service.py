@@ -111,15 +111,24 @@ class EvaluationService:
         return [{"role": "system", "content": "\n\n".join(lines)}]
 
     def try_chat(self, model: TrainedModel, messages: Chat, settings: GenerationSettings | None = None) -> TryAnswer:
-        """Both models answer the conversation (its last message is the client's)."""
-        if not messages or messages[-1].get("role") != "user":
-            raise ValidationError("Type a message for the models to answer.")
+        """Both models answer the same conversation (its last message is the client's)."""
+        return self.answer_both(model, messages, messages, settings)
+
+    def answer_both(
+        self, model: TrainedModel, base_chat: Chat, tuned_chat: Chat, settings: GenerationSettings | None = None
+    ) -> TryAnswer:
+        """Each model answers its own side of a chat that goes on for several turns (each side holds that
+        model's earlier answers); the note says when a conversation was cut to fit the base's context."""
+        for chat in (base_chat, tuned_chat):
+            if not chat or chat[-1].get("role") != "user":
+                raise ValidationError("Type a message for the models to answer.")
         settings = settings or GenerationSettings()
         base, tuned = self.responders(model)
-        base_answer = base.reply(messages, settings)
-        tuned_answer = tuned.reply(messages, settings)
-        fit = base.last_fit if isinstance(base, LocalResponder) else None
-        return TryAnswer(base=base_answer, tuned=tuned_answer, note=fit.note if fit else None)
+        base_answer = base.reply(base_chat, settings)
+        tuned_answer = tuned.reply(tuned_chat, settings)
+        fits = [r.last_fit for r in (base, tuned) if isinstance(r, LocalResponder) and r.last_fit is not None]
+        notes = [f.note for f in fits if f.note]
+        return TryAnswer(base=base_answer, tuned=tuned_answer, note=notes[0] if notes else None)
 
     def try_message(
         self, model_ref: str, message: str, scenario: Scenario | None = None, settings: GenerationSettings | None = None

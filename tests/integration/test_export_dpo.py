@@ -130,3 +130,17 @@ def test_nothing_to_pair_is_a_plain_error(services: Services, tmp_path: Path) ->
     with pytest.raises(ExportError, match="No preference pairs"):
         services.exports.export("dpo", tmp_path / "dpo.jsonl")
     assert not (tmp_path / "dpo.jsonl").exists()
+
+
+def test_the_demo_holds_picks_so_the_dpo_export_is_never_empty(services: Services, tmp_path: Path) -> None:
+    from core.demo import fill_demo
+
+    fill_demo(services)
+    fill_demo(services)  # loading twice adds nothing
+    picks = services.db.preference_picks.list()
+    assert len(picks) == 3 and {p.pick for p in picks} == {"first", "second", "tie"}
+    result = services.exports.export("dpo", tmp_path / "dpo.jsonl")
+    lines = _lines(tmp_path / "dpo.jsonl")
+    assert result.examples == {"train": 2} and all(line["prompt"][-1]["role"] == "user" for line in lines)
+    assert all("Maya" not in line["rejected"][0]["content"] for line in lines)  # the generic answer lost
+    assert services.exports.validate(result).ok

@@ -1,0 +1,104 @@
+"""Widgets of Try it, the scorecard and the blind A/B queue: answers side by side, the win-rate chart with its
+interval, the rubric means, the biggest wins and losses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from core.evaluation.ab import HumanScore
+from core.evaluation.scorecard import Highlight
+from core.models.evaluation import DIMENSIONS, EvaluationRun
+from core.names import humanize
+
+SPEAKERS = {"user": "Client", "assistant": "Expert (from the data)", "system": "Instructions"}
+
+
+def show_conversation(messages: list[dict[str, Any]], *, skip_system: bool = True) -> None:
+    for message in messages:
+        role = str(message.get("role"))
+        if skip_system and role == "system":
+            continue
+        with st.chat_message("user" if role == "user" else "assistant"):
+            st.caption(SPEAKERS.get(role, role))
+            st.markdown(str(message.get("content", "")))
+
+
+def answer_card(title: str, text: str, *, key: str, caption: str | None = None) -> None:
+    with st.container(border=True, key=key):
+        st.markdown(f"**{title}**")
+        if caption:
+            st.caption(caption)
+        st.markdown(text or "_(no words: the model answered with nothing)_")
+
+
+def percent(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0%}"
+
+
+def run_summary(run: EvaluationRun) -> str:
+    judged = run.wins + run.ties + run.losses
+    text = f"{run.wins} wins, {run.ties} ties, {run.losses} losses over {judged} client turns"
+    if run.failures:
+        text += f"; {run.failures} the judge could not score (not counted)"
+    return text + f". Cost ${run.cost_usd:.4f}."
+
+
+def win_rate_chart(run: EvaluationRun | None, human: HumanScore | None) -> alt.LayerChart | None:
+    """The tuned model's win rate against its base, by the judge and by reviewers, each with its 95% interval."""
+    rows = []
+    if run is not None and run.win_rate is not None:
+        rows.append({"who": "Claude judge", "rate": run.win_rate, "low": run.ci_low, "high": run.ci_high})
+    if human is not None and human.rate.win_rate is not None:
+        rate = human.rate
+        rows.append({"who": "Reviewers (blind A/B)", "rate": rate.win_rate, "low": rate.ci_low, "high": rate.ci_high})
+    if not rows:
+        return None
+    frame = pd.DataFrame(rows)
+    axis = alt.X("rate:Q", title="tuned model's win rate (ties count half)", scale=alt.Scale(domain=[0, 1]))
+    axis = axis.axis(format="%")
+    bars = alt.Chart(frame).mark_bar(color="#4C78A8", height=18).encode(x=axis, y=alt.Y("who:N", title=None))
+    whiskers = alt.Chart(frame).mark_rule(color="#222", strokeWidth=2).encode(x="low:Q", x2="high:Q", y="who:N")
+    even = alt.Chart(pd.DataFrame({"x": [0.5]})).mark_rule(strokeDash=[4, 4], color="#999").encode(x="x:Q")
+    return alt.LayerChart(layer=[bars, whiskers, even], height=40 + 40 * len(rows))
+
+
+def dimension_chart(run: EvaluationRun) -> alt.Chart | None:
+    """Mean rubric score per dimension, base beside tuned (1–5)."""
+    scores = run.scores or {}
+    rows = [
+        {"dimension": humanize(d), "model": side.capitalize(), "score": scores[side][d]}
+        for side in ("base", "tuned")
+        for d in DIMENSIONS
+        if side in scores and d in scores[side]
+    ]
+    if not rows:
+        return None
+    return (
+        alt.Chart(pd.DataFrame(rows), height=180)
+        .mark_bar()
+        .encode(
+            x=alt.X("score:Q", title="mean score (1–5)", scale=alt.Scale(domain=[0, 5])),
+            y=alt.Y("model:N", title=None),
+            row=alt.Row("dimension:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left")),
+            color=alt.Color("model:N", title=None, legend=alt.Legend(orient="bottom")),
+        )
+    )
+
+
+def highlight_list(title: str, items: list[Highlight], *, key: str) -> None:
+    st.markdown(f"**{title}**")
+    if not items:
+        st.caption("None.")
+    for index, item in enumerate(items):
+        with st.expander(f"“{item.client_message[:90]}”", expanded=False, key=f"{key}_{index}"):
+            left, right = st.columns(2)
+            with left:
+                answer_card("Base model", item.base_answer, key=f"{key}_{index}_base")
+            with right:
+                answer_card("Tuned model", item.tuned_answer, key=f"{key}_{index}_tuned")
+            if item.reason:
+                st.caption(f"The judge: {item.reason}")
