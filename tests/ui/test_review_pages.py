@@ -224,3 +224,19 @@ def test_failed_generations_filter_and_offer_the_report(services: Services) -> N
 def test_failed_generations_on_an_empty_app_say_there_are_none() -> None:
     at = _page(FAILED)
     assert not at.exception and "No failed generations" in _texts(at)
+
+
+def test_editing_an_approved_conversation_asks_whether_it_stays_approved(services: Services) -> None:
+    """Issue 23: an edit sends an approved conversation back to review unless the reviewer keeps it approved."""
+    at, cid = _detail(services, "Hello again.", "Old answer.", review_status="approved", reviewed_by="Ben")
+    at.button(key=f"edit_{cid}_2").click().run()
+    at.checkbox(key=f"keep_approved_{cid}_2").check().run()
+    at.text_area(key=f"text_{cid}_2").input("New answer.").run()
+    at.button(key=f"save_edit_{cid}_2").click().run()
+    assert not at.exception
+    assert services.db.conversations.get(cid).review_status == "approved"
+    at.button(key=f"edit_{cid}_1").click().run()
+    at.text_area(key=f"text_{cid}_1").input("Hello once more.").run()
+    at.button(key=f"save_edit_{cid}_1").click().run()
+    row = services.db.conversations.get(cid)
+    assert row.review_status == "pending_review" and "after approval" in (row.review_notes or "")
