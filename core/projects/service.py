@@ -116,20 +116,25 @@ class ProjectService:
         return deleted
 
     def _delete_files(self, files: dict[str, builtins.list[str]]) -> None:
-        """Remove the project's files; one that cannot be removed is logged (its row is already gone)."""
+        """Remove the project's files; one that cannot be removed is logged (its row is already gone).
+
+        Conversation files are found in their owners' folders (one listing per owner), a training file's in
+        its own folder, a failure report by its path."""
         conversations = files.get("conversations", [])
-        folders = tuple(f"{c}/" for c in conversations)
-        raw = tuple(f"raw/{c}{end}" for c in conversations for end in (".", "-"))
-        wanted = {
-            CONVERSATION_FILES: folders + raw,
-            TRAINING_FILES: tuple(f"{f}/" for f in files.get("training_files", [])),
-        }
-        for bucket, prefixes in wanted.items():
-            if not prefixes:
-                continue
-            for path in self._blobs.list(bucket):
-                if path.startswith(prefixes):
-                    self._remove(bucket, path)
+        by_owner: dict[str, builtins.list[str]] = {}
+        for owned in conversations:
+            owner, _, conversation_id = owned.partition("/")
+            by_owner.setdefault(owner, []).append(conversation_id)
+        for owner, ids in by_owner.items():
+            wanted = tuple(f"{owner}/{c}/" for c in ids)
+            raw = tuple(f"raw/{owner}/{c}{end}" for c in ids for end in (".", "-"))
+            for folder, prefixes in ((f"{owner}/", wanted), (f"raw/{owner}/", raw)):
+                for path in self._blobs.list(CONVERSATION_FILES, folder):
+                    if path.startswith(prefixes):
+                        self._remove(CONVERSATION_FILES, path)
+        for file_id in files.get("training_files", []):
+            for path in self._blobs.list(TRAINING_FILES, f"{file_id}/"):
+                self._remove(TRAINING_FILES, path)
         for path in files.get("failures", []):
             self._remove(FAILED_GENERATION_FILES, path)
 

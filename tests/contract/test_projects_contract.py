@@ -24,7 +24,7 @@ from core.models.scaffolding import Persona, PromptTemplate
 from core.models.statuses import Job
 from core.models.training import TrainingFile
 from core.settings import Settings
-from core.storage.blobs import CONVERSATION_FILES, LocalBlobStore
+from core.storage.blobs import CONVERSATION_FILES, TRAINING_FILES, LocalBlobStore
 from core.storage.database import Database
 from core.storage.failures_repo import FailuresRepo
 from core.storage.review_grid_repo import ReviewGridRepo
@@ -164,6 +164,8 @@ def test_the_demo_is_its_own_project_loaded_once_and_deleted_in_one_step(service
     again = load_demo_project(services)
     assert again.id == demo.id and inside.db.conversations.count() == count
     assert [p.slug for p in services.projects.list()] == ["default", "demo"]
+    assert services.blobs.list(TRAINING_FILES) and services.blobs.list(CONVERSATION_FILES)
     services.projects.delete("demo", confirm_name=DEMO_PROJECT_NAME)
     assert [p.slug for p in services.projects.list()] == ["default"]
     assert services.db.in_project(demo.id).conversations.count() == 0
+    assert (services.blobs.list(TRAINING_FILES), services.blobs.list(CONVERSATION_FILES)) == ([], [])
