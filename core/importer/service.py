@@ -107,6 +107,11 @@ class Importer:
     def _store(self, candidate: Candidate, result: ImportResult, created: list[str], user: str | None) -> None:
         decision = decide(self.store, candidate, user)
         existing = decision.existing
+        if decision.action == "replace" and existing is not None and self._worked_on(existing):
+            decision.action, decision.content, decision.review = "skip", "stored", "stored"
+            decision.reason = (
+                "kept the stored copy: a reviewer has worked on it since it was imported (ratings, grades or edits)"
+            )
         if decision.action in ("skip", "update") and existing is not None:
             row = self._update(existing, candidate, decision) if decision.action == "update" else existing
             self._outcome(result, candidate, decision, row, "updated" if decision.action == "update" else "skipped")
@@ -224,6 +229,10 @@ class Importer:
             overrides = candidate.overrides or {}
             return self._carry_review(row, overrides, overrides.get("quality_details"))
         return row
+
+    def _worked_on(self, row: Conversation) -> bool:
+        """A person rated, graded or edited this copy (its review record is in the history, not in the file)."""
+        return self.log is not None and any(a.performed_by != "import" for a in self.log.history(row.conversation_id))
 
     def _stored_turn(self, row: Conversation, number: int) -> str | None:
         data = self.store.read_json(owned_conversation_path(row.created_by, row.file_path)) or {}

@@ -220,3 +220,12 @@ def test_text_escaped_twice_is_fixed_on_import_and_listed(svc_db: Services) -> N
 def svc_db(db: Database, tmp_path: Path) -> Services:
     data = tmp_path / "data"
     return Services(settings=Settings(data_dir=data), db=db, blobs=LocalBlobStore(data / "buckets"))
+
+
+def test_a_copy_a_reviewer_rated_is_kept_with_its_ratings(svc_db: Services) -> None:
+    named = _trio()
+    [cid] = svc_db.importer.import_bytes(named["raw.json"], source="raw.json").imported
+    svc_db.review.rate_turn(cid, 2, "good", "Ana")
+    result = svc_db.importer.import_bytes(named["enriched.json"], source="enriched.json")
+    assert result.skipped == [cid] and "a reviewer has worked on it" in result.outcomes[0].reason
+    assert svc_db.review.turn_ratings(cid) == {2: "good"}
