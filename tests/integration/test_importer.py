@@ -161,7 +161,7 @@ def test_order_does_not_decide_the_outcome_and_the_report_says_which_won(svc: Se
     else:
         assert second.action == "skipped" and second.content_from == "the stored copy"
         assert second.reason.startswith("content kept from the stored copy (a training file, 6 turns, 6 pairs)")
-    assert second.review_from == "the stored copy" if first == "training" else "this file"
+    assert second.review_from == ("the stored copy" if first == "training" else "this file")
 
 
 def test_a_conversation_a_reviewer_worked_on_is_never_replaced(svc: Services) -> None:
