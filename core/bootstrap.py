@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # each service module is imported on first use, so a command 
     from core.generation.service import GenerationService
     from core.importer import Importer
     from core.llm.claude import ClaudeClient
+    from core.models.jobs import BatchJob
     from core.models.projects import Project
     from core.models.scaffolding import PromptTemplate
     from core.projects import ProjectService
@@ -197,13 +198,24 @@ class Services:
     def batch(self) -> BatchService:
         from core.batch.service import BatchService, generation_usage
 
-        return BatchService(
+        service = BatchService(
             self.db,
             self.job_queue,
             self.scaffolding,
             self.settings,
             usage_for=generation_usage(lambda: self.generation),
         )
+        service.settle_batches = self._settle_batches
+        return service
+
+    def _settle_batches(self, job: BatchJob) -> int:
+        """A cancelled Message Batches job: cancel its batches at the API, ingest what has ended."""
+        from core.batch.generation_processor import GenerationProcessor
+        from core.batch.liveness import worker_id
+        from core.batch.message_batches import MessageBatchDriver
+
+        processor = GenerationProcessor(self.db, self.job_queue, self.generation, lambda: self.llm)
+        return MessageBatchDriver(self.db, self.job_queue, processor, lambda: self.llm, owner=worker_id()).settle(job)
 
     @cached_property
     def enrichment(self) -> EnrichmentService:

@@ -7,8 +7,11 @@ its cap leaves it paused, and resuming it needs a higher cap.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+
 from core.batch import claims, joblog
-from core.errors import ConflictError, ValidationError
+from core.errors import BrightRunError, ConflictError, ValidationError
 from core.models.budget import budget_reason, over_budget
 from core.models.jobs import BatchJob
 from core.models.statuses import RUNNABLE, Job
@@ -16,11 +19,15 @@ from core.storage.database import Database
 from core.storage.ports import JobQueue
 
 RAISE_CAP = "Give the job a higher budget cap to resume it."
+log = logging.getLogger("core.batch")
 
 
 class JobControls:
     db: Database
     jobs: JobQueue
+    #: Cancels a cancelled Message Batches job's batches at the API and ingests what ended (set by the
+    #: composition root: it needs the Claude client); workers keep polling the rest until they have ended.
+    settle_batches: Callable[[BatchJob], int] | None = None
 
     def get(self, ref: str) -> BatchJob:  # implemented by BatchService
         raise NotImplementedError
@@ -62,7 +69,11 @@ class JobControls:
         return self.db.jobs.get(job.id)
 
     def cancel(self, ref: str) -> BatchJob:
-        """Cancel: queued items become ``cancelled`` now; items in flight finish and count as they end."""
+        """Cancel: queued items become ``cancelled`` now; items in flight finish and count as they end.
+
+        Message Batches: the job's batches are cancelled at the API at once; their results that finished are
+        ingested (their real cost) and the rest marked cancelled, now or, while Anthropic is still ending a
+        batch, by the worker that keeps polling it."""
         job = self.get(ref)
         with self.db.transaction() as conn:
             current = claims.lock_job(conn, self.jobs, job.id)
@@ -71,9 +82,15 @@ class JobControls:
                 raise ConflictError(f"The job is already {state}; it cannot be cancelled.")
             claims.stop_job(conn, self.jobs, job.id, Job.CANCELLED, "Cancelled.")
             claims.reap_expired(conn, self.jobs, self.db.jobs.get(job.id, conn=conn))
-            if current.mode == "message_batches":  # results of batches already sent are not waited for
-                self.jobs.cancel_in_flight(conn, job.id)
             claims.recount(conn, self.jobs, job.id)
+        cancelled = self.db.jobs.get(job.id)
+        if cancelled.mode == "message_batches" and cancelled.message_batch_ids and self.settle_batches is not None:
+            try:
+                self.settle_batches(cancelled)
+            except BrightRunError as err:  # Claude unreachable now: the worker's polling asks again
+                joblog.write(self.db, job.id, f"Could not cancel at Anthropic yet: {err.message}", level="warning")
+            except Exception:
+                log.exception("cancelling the message batches of job %s failed; workers will retry", job.id)
         return self.db.jobs.get(job.id)
 
     def resubmit_failed(self, ref: str) -> int:

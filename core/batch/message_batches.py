@@ -7,6 +7,11 @@ Each ``step`` (a worker calls it every poll interval) does two things without bl
 2. poll: for each API batch that still has items in flight, ask whether it ended; if so, ingest every
    result: a stored conversation (priced at the batch rate) or a recorded failure with the API's reason.
 ``BatchService.resubmit_failed`` puts failed items back in the queue; the next step sends only those.
+
+A cancelled job is settled instead (``settle``): each of its batches still in progress is cancelled at the
+API, polled until it has ended, and ingested: results that finished are stored (their real cost), the
+``canceled`` ones mark their items cancelled and their calls cost nothing. A job cancelled while its batch is
+being created gets that batch cancelled right after, and the items not sent yet are cancelled unsent.
 """
 
 from __future__ import annotations
@@ -23,10 +28,10 @@ from core.errors import BrightRunError, LLMError
 from core.generation.frozen import freeze_plan, thaw_plan
 from core.generation.plan import GenerationPlan
 from core.llm.claude import ClaudeClient
-from core.llm.types import MessageBatchResult, MessageRequest
+from core.llm.types import MessageBatchInfo, MessageBatchResult, MessageRequest
 from core.models.jobs import BatchItem, BatchJob
 from core.models.logs import GenerationLog
-from core.models.statuses import Call
+from core.models.statuses import ApiBatch, Call, Job
 from core.storage.database import Database
 from core.storage.ports import JobQueue
 
@@ -79,6 +84,9 @@ class MessageBatchDriver:
         self.jobs = jobs
 
     def step(self, job: BatchJob) -> None:
+        if job.status == Job.CANCELLED:
+            self.settle(job)
+            return
         self.submit(job)
         self.poll(self.db.jobs.get(job.id))
 
@@ -101,8 +109,13 @@ class MessageBatchDriver:
         entries = self._log_sent(job, plans)
         requests = [(item_id, plan.request) for item_id, (_, plan) in plans.items()]
         sent = 0
-        for chunk in split(requests, max_requests=self.max_requests, max_bytes=self.max_bytes):
+        chunks = split(requests, max_requests=self.max_requests, max_bytes=self.max_bytes)
+        for number, chunk in enumerate(chunks):
             ids = [custom_id for custom_id, _ in chunk]
+            if self._cancelled(job.id):  # cancelled while sending: what is not sent yet is never sent
+                unsent = [custom_id for later in chunks[number:] for custom_id, _ in later]
+                self._cancel_unsent(job, [plans[i][0] for i in unsent], [entries[i] for i in unsent])
+                break
             try:
                 info = self.client().create_message_batch(chunk)
             except LLMError as err:
@@ -112,7 +125,60 @@ class MessageBatchDriver:
             with self.db.transaction() as conn:
                 self.jobs.mark_submitted(conn, job.id, self.owner, info.id, ids, lease=BATCH_LEASE)
             sent += len(chunk)
+            if self._cancelled(job.id):  # cancelled while this batch was being created: it was not seen then
+                self._cancel_at_api(job.id, info.id)
         return sent
+
+    def _cancelled(self, job_id: str) -> bool:
+        current = self.db.jobs.find(job_id)
+        return current is None or current.status == Job.CANCELLED
+
+    def _cancel_unsent(self, job: BatchJob, items: list[BatchItem], entries: list[GenerationLog]) -> None:
+        """Items claimed for sending when the job was cancelled: their calls were never made (cost nothing)."""
+        why = "The job was cancelled before this item was sent."
+        for entry in entries:
+            self.processor.generation.fail_call(entry, LLMError(why, code="canceled"))
+        for item in items:
+            claims.finish(self.jobs, item, self.owner, ItemOutcome.cancelled(why))
+        self._recount(job.id)
+
+    def _cancel_at_api(self, job_id: str, batch_id: str) -> MessageBatchInfo | None:
+        try:
+            info = self.client().cancel_message_batch(batch_id)
+        except LLMError as err:
+            joblog.write(self.db, job_id, f"Cancelling batch {batch_id} failed: {err.message}", level="warning")
+            return None
+        joblog.write(self.db, job_id, f"Asked Anthropic to cancel message batch {batch_id}.")
+        return info
+
+    def _recount(self, job_id: str) -> None:
+        with self.db.transaction() as conn:
+            claims.recount(conn, self.jobs, job_id)
+
+    def settle(self, job: BatchJob) -> int:
+        """A cancelled job's batches: cancel at the API each one still in progress, ingest each one that has
+        ended. Returns how many items are still waiting for Anthropic to end their batch (poll again)."""
+        left = ingested = 0
+        for batch_id in job.message_batch_ids:
+            waiting = self.jobs.in_batch(job.id, batch_id)
+            if not waiting:
+                continue
+            try:
+                info: MessageBatchInfo | None = self.client().retrieve_message_batch(batch_id)
+                if info is not None and info.processing_status == ApiBatch.IN_PROGRESS:
+                    info = self._cancel_at_api(job.id, batch_id)
+                if info is None or not info.ended:
+                    left += len(waiting)
+                    continue
+                results = self.client().message_batch_results(batch_id)
+            except LLMError as err:
+                joblog.write(self.db, job.id, f"Polling batch {batch_id} failed: {err.message}", level="warning")
+                left += len(waiting)
+                continue
+            ingested += self._ingest(job, batch_id, waiting, results)
+        if ingested:
+            self._recount(job.id)
+        return left
 
     def _log_sent(self, job: BatchJob, plans: dict[str, tuple[BatchItem, GenerationPlan]]) -> dict[str, GenerationLog]:
         """Each item's ``sent`` call row and its frozen request, in one transaction."""
@@ -182,6 +248,11 @@ class MessageBatchDriver:
         entry = self._sent_entry(item)
         if result.reply is not None:
             return self.processor.ingest(job, item, plan, result.reply, batch=True, entry=entry)
+        if result.result_type == "canceled":  # cancelled before Claude answered: costs nothing
+            why = "The batch was cancelled before Claude answered this item."
+            if entry is not None:
+                self.processor.generation.fail_call(entry, LLMError(why, code="canceled"))
+            return ItemOutcome.cancelled(why)
         reason = result.error_message or "no reason given"
         error = LLMError(
             f"Message Batches result '{result.result_type}' ({result.error_type or '-'}): {reason}",

@@ -51,6 +51,11 @@ class ItemOutcome:
     def failure(cls, message: str, **extra: Any) -> ItemOutcome:
         return cls(Item.FAILED, error_message=message, **extra)
 
+    @classmethod
+    def cancelled(cls, message: str) -> ItemOutcome:
+        """Never answered: its job was cancelled before Claude wrote it (it costs nothing)."""
+        return cls(Item.CANCELLED, error_message=message)
+
 
 @dataclass
 class PreparedItem:

@@ -15,7 +15,7 @@ from core.batch.generation_processor import GenerationProcessor
 from core.batch.message_batches import MessageBatchDriver
 from core.batch.runner import JobRunner, RunnerOptions
 from core.models.jobs import BatchJob
-from core.models.statuses import JOB_STOPPED
+from core.models.statuses import JOB_STOPPED, Item, Job
 from core.storage.database import Database
 from core.storage.ports import JobQueue
 
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("core.batch")
 PRIORITY_ORDER = {"high": 0, "normal": 1, "low": 2}
+_CANCELLED_BATCHES = {"status": Job.CANCELLED, "mode": "message_batches"}
 
 
 class MessageBatchStep(Protocol):
@@ -52,7 +53,14 @@ class Worker:
 
     def runnable_jobs(self) -> list[BatchJob]:
         jobs = self.db.jobs.list(where={"status": list(claims.RUNNABLE)}, order_by="created_at")
-        return sorted(jobs, key=lambda j: PRIORITY_ORDER.get(j.priority, 1))
+        settling = [job for job in self.db.jobs.list(where=_CANCELLED_BATCHES) if self.settling(job)]
+        return sorted(jobs, key=lambda j: PRIORITY_ORDER.get(j.priority, 1)) + settling
+
+    def settling(self, job: BatchJob) -> bool:
+        """A cancelled Message Batches job whose batches Anthropic is still ending: polled until they have."""
+        if job.mode != "message_batches" or job.status != Job.CANCELLED or not job.message_batch_ids:
+            return False
+        return self.db.items.count(where={"job_id": job.id, "status": Item.PROCESSING}) > 0
 
     def settle_stopped_jobs(self) -> None:
         """Expired leases of paused or cancelled jobs (their worker died): requeue or cancel them."""
@@ -91,11 +99,11 @@ class Worker:
         """Work one job until it is no longer runnable (completed, failed, cancelled or paused)."""
         while not stop.is_set():
             job = self.db.jobs.get(job_id)
-            if job.status not in claims.RUNNABLE:
+            if job.status not in claims.RUNNABLE and not self.settling(job):
                 return job
             self.work_once(job, stop)
             job = self.db.jobs.get(job_id)
-            if job.status not in claims.RUNNABLE:
+            if job.status not in claims.RUNNABLE and not self.settling(job):
                 return job
             stop.wait(self.batch_poll_s if job.mode == "message_batches" else self.poll_s)
         return self.db.jobs.get(job_id)

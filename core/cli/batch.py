@@ -174,9 +174,21 @@ def resume(
 
 @app.command("cancel")
 def cancel(job: JobArg) -> None:
-    """Cancel a job: queued items are cancelled, items in flight finish."""
+    """Cancel a job: queued items are cancelled, items in flight finish. Message Batches: its batches are
+    cancelled at Anthropic; the results that finished are kept, and a worker polls until the batches end."""
     with friendly_errors():
-        console.print(f"Job {services().batch.cancel(job).id} cancelled.", highlight=False)
+        svc = services().batch
+        cancelled = svc.cancel(job)
+        console.print(f"Job {cancelled.id} cancelled.", highlight=False)
+        waiting = svc.progress(cancelled.id).processing if cancelled.mode == "message_batches" else 0
+    if waiting:
+        err_console.print(
+            f"Anthropic is still ending its message batches ({waiting} item(s)); a worker (python -m core worker, "
+            f"or python -m core batch run {cancelled.id}) keeps the results that finished.",
+            highlight=False,
+            markup=False,
+            soft_wrap=True,
+        )
 
 
 @app.command("resubmit")

@@ -26,7 +26,7 @@ ReviewStatus = Literal["pending_review", "approved", "rejected", "needs_revision
 JobStatus = Literal["queued", "processing", "paused", "completed", "failed", "cancelled"]
 ItemStatus = Literal["queued", "processing", "completed", "failed", "cancelled"]
 #: How working one item ended (``core.batch.processor.ItemResult``).
-ItemEnd = Literal["completed", "failed"]
+ItemEnd = Literal["completed", "failed", "cancelled"]
 QualityTier = Literal["seed_dataset", "production", "experimental", "rejected"]
 TrainingFileStatus = Literal["active", "archived", "processing", "failed"]
 CallStatus = Literal["success", "failed", "rate_limited", "timeout", "sent"]
@@ -178,6 +178,14 @@ class Stage:
     IN_PROGRESS: Final = "in_progress"
     COMPLETED: Final = "completed"
     FAILED: Final = "failed"
+
+
+class ApiBatch:
+    """``processing_status`` of a batch at Anthropic's Message Batches API (``MessageBatchInfo``)."""
+
+    IN_PROGRESS: Final = "in_progress"
+    CANCELING: Final = "canceling"
+    ENDED: Final = "ended"
 
 
 class Outcome:

@@ -3,6 +3,11 @@
 ``FakeMessageBatches(server, polls_until_ended=1, errored=...)`` adds create, retrieve, cancel and results
 (JSONL). A batch reports ``in_progress`` for its first ``polls_until_ended`` retrieves, then ``ended``.
 Requests whose ``custom_id`` is in ``errored`` get an ``errored`` result; the rest a valid conversation.
+
+Cancel, as the API does it: a batch still in progress turns ``canceling`` for ``polls_after_cancel``
+retrieves, then ``ended``; its first ``finished_before_cancel`` requests had finished (their results are
+real), the rest are ``canceled``. Cancelling an ended batch changes nothing. ``on_create`` (if set) runs while
+a batch is being created, before the answer goes back: a test cancels the job there ("during submit").
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ class FakeBatch:
     created_at: datetime
     retrieves: int = 0
     canceled: bool = False
+    retrieves_since_cancel: int = 0
     results: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -43,6 +49,10 @@ class FakeMessageBatches:
     ) -> None:
         self.server = server
         self.polls_until_ended = polls_until_ended
+        self.polls_after_cancel = 0
+        self.finished_before_cancel = 0
+        self.on_create: Any = None
+        self.cancels: list[str] = []
         self.errored = errored if errored is not None else set()
         self.batches: dict[str, FakeBatch] = {}
         self._lock = threading.Lock()
@@ -72,20 +82,27 @@ class FakeMessageBatches:
         with self._lock:
             batch = FakeBatch(f"msgbatch_fake_{len(self.batches) + 1:04d}", requests, datetime.now(UTC))
             self.batches[batch.id] = batch
+        if self.on_create is not None:
+            self.on_create(batch)
         return FakeResponse(200, self._describe(batch))
 
     def retrieve(self, request: FakeRequest) -> FakeResponse:
         batch = self._find(request)
         if batch is None:
             return FakeResponse(404, error_body("not_found_error", "no such batch"))
-        batch.retrieves += 1
+        if batch.canceled:
+            batch.retrieves_since_cancel += 1
+        else:
+            batch.retrieves += 1
         return FakeResponse(200, self._describe(batch))
 
     def cancel(self, request: FakeRequest) -> FakeResponse:
         batch = self._find(request)
         if batch is None:
             return FakeResponse(404, error_body("not_found_error", "no such batch"))
-        batch.canceled = True
+        self.cancels.append(batch.id)
+        if not self._ended(batch):
+            batch.canceled = True
         return FakeResponse(200, self._describe(batch))
 
     def results(self, request: FakeRequest) -> FakeResponse:
@@ -100,17 +117,22 @@ class FakeMessageBatches:
         return self.batches.get(request.match.group("id")) if request.match else None
 
     def _ended(self, batch: FakeBatch) -> bool:
-        return batch.canceled or batch.retrieves >= self.polls_until_ended
+        if batch.canceled:
+            return batch.retrieves_since_cancel >= self.polls_after_cancel
+        return batch.retrieves >= self.polls_until_ended
 
     def _results(self, batch: FakeBatch) -> list[dict[str, Any]]:
         with self._lock:
             if not batch.results:
-                for entry in batch.requests:
-                    batch.results.append({"custom_id": entry["custom_id"], "result": self._result(batch, entry)})
+                for index, entry in enumerate(batch.requests):
+                    result = self._result(
+                        batch, entry, canceled=batch.canceled and index >= self.finished_before_cancel
+                    )
+                    batch.results.append({"custom_id": entry["custom_id"], "result": result})
             return batch.results
 
-    def _result(self, batch: FakeBatch, entry: dict[str, Any]) -> dict[str, Any]:
-        if batch.canceled:
+    def _result(self, batch: FakeBatch, entry: dict[str, Any], *, canceled: bool) -> dict[str, Any]:
+        if canceled:
             return {"type": "canceled"}
         if entry["custom_id"] in self.errored:
             return {"type": "errored", "error": error_body("invalid_request_error", "fake errored request")}
@@ -128,7 +150,7 @@ class FakeMessageBatches:
         return {
             "id": batch.id,
             "type": "message_batch",
-            "processing_status": "ended" if ended else "in_progress",
+            "processing_status": "ended" if ended else "canceling" if batch.canceled else "in_progress",
             "request_counts": {
                 "processing": 0 if ended else len(batch.requests),
                 "succeeded": kinds.count("succeeded"),
@@ -139,7 +161,7 @@ class FakeMessageBatches:
             "created_at": batch.created_at.isoformat(),
             "expires_at": (batch.created_at + timedelta(days=1)).isoformat(),
             "ended_at": datetime.now(UTC).isoformat() if ended else None,
-            "cancel_initiated_at": None,
+            "cancel_initiated_at": datetime.now(UTC).isoformat() if batch.canceled else None,
             "archived_at": None,
             "results_url": f"{self.server.url}/v1/messages/batches/{batch.id}/results" if ended else None,
         }

@@ -100,6 +100,7 @@ def test_resubmit_sends_only_the_failed_items(gen_services: Services, fake_batch
 def test_cancel_in_message_batches_mode_leaves_nothing_processing(
     gen_services: Services, fake_batches: FakeMessageBatches
 ) -> None:
+    fake_batches.polls_until_ended = 5  # still in progress when cancelled: cancelled at the API, nothing answered
     job = gen_services.batch.create(REQUEST)
     driver_for(gen_services).step(gen_services.db.jobs.get(job.id))
     cancelled = gen_services.batch.cancel(job.id)
