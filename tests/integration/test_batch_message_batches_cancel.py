@@ -4,16 +4,28 @@ is then what was really spent. Cancelled during submit, while in progress, and a
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from core.bootstrap import Services
 from core.models.jobs import BatchJob
+from tests.fakes.anthropic_server import FakeAnthropicServer
+from tests.fakes.fixtures import FAKE_KEY
 from tests.fakes.message_batches import FakeMessageBatches
 from tests.integration.test_batch_message_batches import REQUEST, driver_for, fake_batches
+from tests.support.batch_workers import Backend, backend
 
-__all__ = ["fake_batches"]
+__all__ = ["backend", "fake_batches"]
+
+
+@pytest.fixture
+def gen_services(backend: Backend, fake_claude: FakeAnthropicServer) -> Iterator[Services]:
+    """On SQLite and on the real PostgreSQL (finishing items locks the job row there)."""
+    built = backend.services(anthropic_api_key=FAKE_KEY, anthropic_base_url=fake_claude.url, max_retries=1)
+    yield built
+    built.close()
 
 
 def _spent(services: Services, job: BatchJob) -> float:
