@@ -39,7 +39,7 @@ from core.models.projects import conversation_prefix
 from core.models.statuses import ENRICHMENT_FAILURES, ENRICHMENT_TO_RUN, Enrichment, Outcome
 from core.scaffolding.service import ScaffoldingService
 from core.settings import Settings
-from core.storage.blobs import BlobStore
+from core.storage.blobs import CONVERSATION_FILES, BlobStore, owned_conversation_path
 from core.storage.ports import Connection, ConversationRows, ScaffoldingRows, Transactions
 
 ENRICHMENT_VERSION = "v2.0"
@@ -261,6 +261,8 @@ class EnrichmentService:
             self._set(cid, conn, enrichment_status=Enrichment.ENRICHED, **stored)
             done: dict[str, Any] = {"enrichment_status": Enrichment.COMPLETED, "enrichment_version": ENRICHMENT_VERSION}
             self._set(cid, conn, expect=row, **done, **quality)
+        if row.enriched_file_path and row.enriched_file_path != path:  # a turn edit's version: now replaced
+            self.blobs.delete(CONVERSATION_FILES, owned_conversation_path(row.created_by, row.enriched_file_path) or "")
         outcome.stages_completed += ["storage", "finalize"]
         outcome.outcome, outcome.final_status = Outcome.SUCCEEDED, Enrichment.COMPLETED
         outcome.enriched_path, outcome.enriched_size = path, size

@@ -17,7 +17,7 @@ import pytest
 from core.bootstrap import Services
 from core.scaffolding.defaults import install_defaults
 from core.settings import Settings
-from core.storage.blobs import LocalBlobStore
+from core.storage.blobs import CONVERSATION_FILES, LocalBlobStore
 from core.storage.database import Database
 from tests.support import import_files as files
 
@@ -115,3 +115,12 @@ def test_a_full_re_enrichment_uses_the_imported_expert_not_todays(svc: Services)
     assert {p["system_prompt"] for p in enriched["training_pairs"]} == {PROMPT}
     assert enriched["consultant_profile"]["name"] == "Elena Morales, CFP"
     assert enriched["dataset_metadata"]["consultant_persona"].startswith("Elena Morales, CFP")
+
+
+def test_a_re_enrichment_after_an_edit_leaves_no_earlier_pairs_file_behind(svc: Services) -> None:
+    svc.review.edit_turn(CID, 2, NEW_ANSWER, "Ana")
+    assert svc.enrichment.run_one(CID, force=True).outcome == "succeeded"
+    row = svc.db.conversations.get(CID)
+    owned = {row.raw_response_path, row.file_path, row.enriched_file_path}
+    kept = [p for p in svc.blobs.list(CONVERSATION_FILES) if "/enriched" in p]
+    assert kept == [row.enriched_file_path] and row.enriched_file_path in owned
