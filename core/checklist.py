@@ -1,4 +1,4 @@
-"""Home's first-run checklist: scaffold → generate → enrich → review → export, each step ticked from the data."""
+"""Home's first-run checklist: scaffold → generate → enrich → review → export → train, each ticked from the data."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pydantic import BaseModel
 from core.bootstrap import Services
 from core.models.statuses import REVIEWED, Enrichment, Review
 
-StepKey = Literal["scaffold", "generate", "enrich", "review", "export"]
+StepKey = Literal["scaffold", "generate", "enrich", "review", "export", "train"]
 
 
 class Step(BaseModel):
@@ -24,7 +24,7 @@ def _plural(count: int, word: str) -> str:
 
 
 def checklist(svc: Services) -> list[Step]:
-    """The five steps in order; ``detail`` says what is there, or what to do when nothing is."""
+    """The six steps in order; ``detail`` says what is there, or what to do when nothing is."""
     scaffolding = svc.scaffolding
     counts = {kind: len(scaffolding.list(kind, active_only=True)) for kind in ("personas", "arcs", "topics")}
     expert = scaffolding.active_expert()
@@ -33,6 +33,7 @@ def checklist(svc: Services) -> list[Step]:
     reviewed = sum(stats.review_status[s] for s in REVIEWED)
     approved = stats.review_status[Review.APPROVED]
     files = len(svc.training_files.list_files())
+    models = len(svc.training.models())
     scaffolded = expert is not None and all(counts.values())
     return [
         Step(
@@ -69,5 +70,11 @@ def checklist(svc: Services) -> list[Step]:
             title="Export a training file",
             done=files > 0,
             detail=_plural(files, "training file") if files else "Build one from the approved conversations.",
+        ),
+        Step(
+            key="train",
+            title="Train a model",
+            done=models > 0,
+            detail=_plural(models, "trained model") if models else "Train a LoRA adapter from a training file.",
         ),
     ]

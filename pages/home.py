@@ -1,4 +1,4 @@
-"""Home: the five steps from nothing to a training file, where the data stands, the demo, and imports."""
+"""Home: the six steps from nothing to a trained model, where the data stands, the demo, and imports."""
 
 from __future__ import annotations
 
@@ -12,13 +12,14 @@ from core.models.status_labels import StatusField, status_text
 from core.models.statuses import Enrichment, Review
 from pages._ui import attempt, page_link, run_action, services, signed_in_user, switch_project, system_services
 
-# Short labels: five columns at 1280 pixels leave little room, and a label must never be cut.
+# Short labels: six columns at 1280 pixels leave little room, and a label must never be cut.
 STEP_PAGES = {
     "scaffold": ("pages/scaffolding.py", "Scaffolding"),
     "generate": ("pages/generate.py", "Generate"),
     "enrich": ("pages/enrich.py", "Enrich"),
     "review": ("pages/review.py", "Review"),
     "export": ("pages/export.py", "Export"),
+    "train": ("pages/train.py", "Train"),
 }
 
 svc = services()

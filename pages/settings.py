@@ -6,6 +6,9 @@ import streamlit as st
 
 from core.claude_key import CONSOLE_URL, check_key_format, key_source, model_choices, save_key, save_models, try_key
 from core.scaffolding.fields import MAX_TOKENS_HELP
+from core.settings import Settings
+from core.training import together_key
+from core.training.hosted import KEYS_URL
 from pages._ui import friendly_errors, run_action, system_services
 
 st.title("Settings")
@@ -105,3 +108,43 @@ if saved_models:
         st.session_state["settings_notice"] = f"Saved: {model} writes, {judge} scores."
         st.rerun()
 st.caption(f"Longest answer per conversation: {settings.max_tokens:,} tokens. {MAX_TOKENS_HELP}")
+
+st.subheader("Together key")
+st.caption(
+    "Together trains models for you on their computers (the Train page's hosted choice). It needs a key from "
+    "your Together account; you pay Together for the tokens trained."
+)
+together_source = together_key.key_source(settings)
+if together_source == "environment":
+    st.success("A Together key is set in the server's environment and is in use.")
+elif together_source == "file":
+    st.success("A Together key is saved. For your safety it is not shown again; paste a new one to replace it.")
+else:
+    st.info("No Together key yet: training on this computer still works.", icon=":material/key_off:")
+st.link_button("Get a key from Together", KEYS_URL, icon=":material/open_in_new:")
+together_nonce = st.session_state.get("settings_together_nonce", 0)
+with st.form("settings_together"):
+    pasted_together = st.text_input(
+        "Your Together key",
+        type="password",
+        key=f"settings_together_input_{together_nonce}",
+        help="Copy it from your Together account. It is saved on this computer only, and never shown again.",
+    )
+    left, right = st.columns(2)
+    test_together = left.form_submit_button("Test Together key", icon=":material/bolt:")
+    save_together = right.form_submit_button("Save Together key", type="primary", icon=":material/save:")
+if test_together:
+    key = pasted_together if pasted_together.strip() or together_source is None else None
+    jobs = run_action("Asking Together for your training runs…", lambda: together_key.try_key(settings, key))
+    if jobs is not None:
+        st.success(f"The key works: Together answered (your account has {jobs} training runs). It cost nothing.")
+if save_together:
+    with friendly_errors():
+        together_key.check_key_format(pasted_together)
+        tested = run_action("Checking the key with Together…", lambda: together_key.try_key(settings, pasted_together))
+        if tested is not None:
+            together_key.save_key(pasted_together)
+            together_key.refresh(svc, Settings())
+            st.session_state["settings_together_nonce"] = together_nonce + 1
+            st.session_state["settings_notice"] = "Together key saved: it works. The Train page uses it now."
+            st.rerun()

@@ -4,7 +4,7 @@
 ``python -m core demo load``) then takes them through every step, so every page has something true to
 show: each conversation enriched and scored (the rule score; no key needed), a review round (approved,
 rejected, sent back, with notes and per-turn ratings), one finished batch job with its log and the cost of
-each generation, and one training file. Every step checks what is already there, so loading again adds
+each generation, one training file, and one finished training run with its model (demo data). Every step checks what is already there, so loading again adds
 nothing.
 """
 
@@ -38,6 +38,7 @@ class DemoLoadResult(BaseModel):
     reviewed: int = 0
     job_recorded: bool = False
     training_file: str | None = None
+    training_run: bool = False
 
     def summary(self) -> str:
         added = sum(self.scaffolding_added.values())
@@ -50,6 +51,7 @@ class DemoLoadResult(BaseModel):
             f"{self.reviewed} reviewed" if self.reviewed else "",
             "a finished batch job" if self.job_recorded else "",
             f"training file '{self.training_file}'" if self.training_file else "",
+            "a finished training run and its model" if self.training_run else "",
         ]
         if any(done):
             text += " Added: " + ", ".join(d for d in done if d) + "."
@@ -111,4 +113,9 @@ def fill_demo(svc: Services, *, created_by: str | None = None) -> DemoLoadResult
                 created_by=created_by,
             )
             result.training_file = created.name
+    demo_file = db.training_files.find_by(name=DEMO_TRAINING_FILE, created_by=created_by)
+    if demo_file is not None:
+        from core.demo.training import record_training
+
+        result.training_run = record_training(svc, demo_file, created_by=created_by)
     return result

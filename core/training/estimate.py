@@ -183,3 +183,14 @@ def build_estimate(
 
 def is_folder(base_model: str) -> bool:
     return Path(base_model).expanduser().is_dir()
+
+
+def base_model_words(base_model: str) -> str:
+    """A base model as a person reads it: its name from the curated lists, or a folder's own name."""
+    for models in CURATED.values():
+        for model_id, words, _, _ in models:
+            if model_id == base_model:
+                return words
+    if "/" in base_model and (base_model.startswith(("/", "~", ".")) or is_folder(base_model)):
+        return f"{Path(base_model).name} (a model folder on the computer that trained it)"
+    return base_model

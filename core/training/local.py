@@ -129,6 +129,17 @@ class LocalBackend:
             poll.message = f"Training failed: {errors[-1] if errors else _signal_words(code)}."
         return poll
 
+    def wait(self, job: TrainingJob, timeout: float) -> None:
+        """Until the job's child ends or ``timeout`` passes."""
+        child = self._children.get(job.id)
+        if child is None:
+            time.sleep(timeout)
+            return
+        try:
+            child.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return
+
     def cancel(self, job: TrainingJob) -> None:
         child = self._children.get(job.id)
         if child is not None:

@@ -115,7 +115,11 @@ class TrainingRunner:
                 phase = Phase.CANCELLED if poll.state == Training.CANCELLED else Phase.FAILED
                 self._finish(current, poll.state, phase, poll.message or "The training did not finish.")
                 return
-            stop.wait(self.poll_s)
+            waiter = getattr(backend, "wait", None)
+            if waiter is not None:  # wakes the moment a local child ends, instead of a poll later
+                waiter(current, self.poll_s)
+            else:
+                stop.wait(self.poll_s)
 
     def _record(self, job: TrainingJob, poll: Poll, recorded: int) -> int:
         fresh = [

@@ -60,5 +60,5 @@ def refresh(svc: Services, fresh: Settings) -> bool:
     if old == new:
         return False
     svc.settings.together_api_key = SecretStr(new) if new is not None else None
-    svc.training.forget_backend("together")
+    svc.training.forget_backend("together")  # built again, with the new key, on next use
     return True

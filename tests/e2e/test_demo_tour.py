@@ -57,9 +57,9 @@ def check_filled(page: Any) -> None:
     expect(page.locator(".st-key-empty_state")).to_have_count(0)
 
 
-def test_home_ticks_all_five_steps(tour: Any, app_url: str) -> None:
+def test_home_ticks_all_six_steps(tour: Any, app_url: str) -> None:
     open_page(tour, app_url)
-    expect(tour.get_by_text("Getting started · 5 of 5 done")).to_have_count(1)
+    expect(tour.get_by_text("Getting started · 6 of 6 done")).to_have_count(1)
     check_filled(tour)
     screenshot(tour, "tour-home")
 

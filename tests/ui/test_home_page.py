@@ -1,4 +1,4 @@
-"""Home: the five-step checklist ticked from the data, the demo button, counters that follow an import."""
+"""Home: the six-step checklist ticked from the data, the demo button, counters that follow an import."""
 
 from __future__ import annotations
 
@@ -30,18 +30,19 @@ def _metric(at: AppTest, label: str) -> str:
 def test_an_empty_app_shows_no_step_done() -> None:
     at = _home()
     assert not at.exception
-    assert "Getting started · 0 of 5 done" in _subheaders(at)
+    assert "Getting started · 0 of 6 done" in _subheaders(at)
 
 
 def test_each_step_is_ticked_from_the_data(services: Services) -> None:
     install_defaults(services.scaffolding)
-    assert [s.done for s in checklist(services)] == [True, False, False, False, False]
+    assert [s.done for s in checklist(services)] == [True, False, False, False, False, False]
     services.importer.import_path(demo_files()[0])
-    assert [s.done for s in checklist(services)] == [True, True, False, False, False]
+    assert [s.done for s in checklist(services)] == [True, True, False, False, False, False]
     fill_demo(services)
     steps = checklist(services)
     assert all(s.done for s in steps)
     assert steps[3].detail.endswith("approved") and steps[4].detail == "1 training file"
+    assert steps[5].detail == "1 trained model"
 
 
 def test_the_demo_button_makes_the_demo_project_and_opens_it_leaving_the_first_one_empty(
@@ -50,7 +51,7 @@ def test_the_demo_button_makes_the_demo_project_and_opens_it_leaving_the_first_o
     at = _home()
     at.button(key="load_demo").click().run()
     assert not at.exception
-    assert "Getting started · 5 of 5 done" in _subheaders(at)
+    assert "Getting started · 6 of 6 done" in _subheaders(at)
     assert "Demo loaded" in at.success[0].value
     assert _metric(at, "Conversations") == str(len(demo_files()))
     assert int(_metric(at, "Approved")) >= 1
