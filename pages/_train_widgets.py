@@ -31,7 +31,7 @@ def loss_chart(points: list[TrainingMetric]) -> alt.Chart:
         .mark_line(point=True)
         .encode(
             x=alt.X("step:Q", title="step", axis=alt.Axis(tickMinStep=1)),
-            y=alt.Y("loss:Q", title="loss (lower is better)", scale=alt.Scale(zero=False)),
+            y=alt.Y("loss:Q", title="loss", scale=alt.Scale(zero=False)),
             color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom")),
             tooltip=["series:N", "step:Q", alt.Tooltip("loss:Q", format=".4f")],
         )
@@ -84,8 +84,12 @@ def _live(svc: Services, job_id: str, was_running: bool) -> None:
         cols = st.columns(3)
         cols[0].metric("Loss", f"{job.loss:.4f}" if job.loss is not None else "—")
         cols[1].metric("Held-out loss", f"{job.eval_loss:.4f}" if job.eval_loss is not None else "—")
-        cost = "nothing (this computer)" if job.backend == "local" else f"${job.cost_usd:.2f}"
-        cols[2].metric("Cost so far", cost)
+        free = job.backend == "local"
+        cols[2].metric(
+            "Cost so far",
+            f"${job.cost_usd:.2f}",
+            help="Training on this computer costs nothing." if free else "As Together reports it.",
+        )
         points = svc.training.points(job.id)
         if points:
             st.altair_chart(loss_chart(points), width="stretch")

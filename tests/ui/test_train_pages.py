@@ -45,4 +45,4 @@ def test_the_demo_run_and_its_model_are_shown_marked_as_demo(services: Services)
     assert not train.exception
     job_text = _text(train)
     assert "Ready" in job_text and "Training step 12 of 12" in job_text
-    assert any(m.label == "Cost so far" and m.value == "nothing (this computer)" for m in train.metric)
+    assert any(m.label == "Cost so far" and m.value == "$0.00" for m in train.metric)
