@@ -27,23 +27,36 @@ def show_conversation(messages: list[dict[str, Any]], *, skip_system: bool = Tru
             st.markdown(str(message.get("content", "")))
 
 
-def answer_card(title: str, text: str, *, key: str, caption: str | None = None) -> None:
+def answer_card(
+    title: str, text: str | None, *, key: str, caption: str | None = None, waiting: str = "Not asked yet."
+) -> None:
+    """One answer in a bordered card; ``None`` means not asked yet, an empty text that the model said nothing."""
     with st.container(border=True, key=key):
         st.markdown(f"**{title}**")
         if caption:
             st.caption(caption)
-        st.markdown(text or "_(no words: the model answered with nothing)_")
+        if text is None:
+            st.caption(waiting)
+        else:
+            st.markdown(text or "_(no words: the model answered with nothing)_")
 
 
 def percent(value: float | None) -> str:
     return "–" if value is None else f"{value:.0%}"
 
 
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"
+
+
 def run_summary(run: EvaluationRun) -> str:
     judged = run.wins + run.ties + run.losses
-    text = f"{run.wins} wins, {run.ties} ties, {run.losses} losses over {judged} client turns"
+    text = (
+        f"{_count(run.wins, 'win')}, {_count(run.ties, 'tie')}, {_count(run.losses, 'loss', 'losses')} "
+        f"over {_count(judged, 'client turn')}"
+    )
     if run.failures:
-        text += f"; {run.failures} the judge could not score (not counted)"
+        text += f"; {_count(run.failures, 'turn')} the judge could not score (not counted)"
     return text + f". Cost ${run.cost_usd:.4f}."
 
 
@@ -63,7 +76,7 @@ def win_rate_chart(run: EvaluationRun | None, human: HumanScore | None) -> alt.L
     bars = alt.Chart(frame).mark_bar(color="#4C78A8", height=18).encode(x=axis, y=alt.Y("who:N", title=None))
     whiskers = alt.Chart(frame).mark_rule(color="#222", strokeWidth=2).encode(x="low:Q", x2="high:Q", y="who:N")
     even = alt.Chart(pd.DataFrame({"x": [0.5]})).mark_rule(strokeDash=[4, 4], color="#999").encode(x="x:Q")
-    return alt.LayerChart(layer=[bars, whiskers, even], height=40 + 40 * len(rows))
+    return alt.LayerChart(layer=[bars, whiskers, even], height=30 + 45 * len(rows))
 
 
 def dimension_chart(run: EvaluationRun) -> alt.Chart | None:
@@ -78,13 +91,14 @@ def dimension_chart(run: EvaluationRun) -> alt.Chart | None:
     if not rows:
         return None
     return (
-        alt.Chart(pd.DataFrame(rows), height=180)
+        alt.Chart(pd.DataFrame(rows), height=220)
         .mark_bar()
         .encode(
             x=alt.X("score:Q", title="mean score (1–5)", scale=alt.Scale(domain=[0, 5])),
-            y=alt.Y("model:N", title=None),
-            row=alt.Row("dimension:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left")),
-            color=alt.Color("model:N", title=None, legend=alt.Legend(orient="bottom")),
+            y=alt.Y("dimension:N", title=None, sort=[humanize(d) for d in DIMENSIONS]),
+            yOffset=alt.YOffset("model:N", sort=["Base", "Tuned"]),
+            color=alt.Color("model:N", title=None, legend=alt.Legend(orient="bottom"), sort=["Base", "Tuned"]),
+            tooltip=["dimension:N", "model:N", alt.Tooltip("score:Q", format=".2f")],
         )
     )
 

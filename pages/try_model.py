@@ -100,11 +100,19 @@ with try_tab:
             answer = st.session_state.get(key)
             columns = st.columns(3)
             with columns[0]:
-                answer_card("Base model", answer.base if answer else "", key="try_base_card", caption="before training")
+                answer_card(
+                    "Base model", answer.base if answer else None, key="try_base_card", caption="before training"
+                )
             with columns[1]:
-                answer_card("Tuned model", answer.tuned if answer else "", key="try_tuned_card", caption="your model")
+                answer_card("Tuned model", answer.tuned if answer else None, key="try_tuned_card", caption="your model")
             with columns[2]:
-                answer_card("Reference answer", turn.reference or "", key="try_reference_card", caption="from the data")
+                answer_card(
+                    "Reference answer",
+                    turn.reference,
+                    key="try_reference_card",
+                    caption="from the data",
+                    waiting="The data holds no answer to this turn.",
+                )
             if answer is not None and answer.note:
                 st.info(answer.note)
     else:
@@ -176,7 +184,7 @@ with score_tab:
         dims = dimension_chart(run)
         if dims is not None:
             st.markdown("**Rubric scores, base and tuned**")
-            st.altair_chart(dims)
+            st.altair_chart(dims, use_container_width=True)
         judged = evaluation.judgments(run.id)
         left, right = st.columns(2)
         with left:
