@@ -17,6 +17,7 @@ DEMO_PROJECT_DESCRIPTION = (
     "realistic conversations, already enriched, partly reviewed and exported."
 )
 DEMO_PROJECT_DOMAIN = "Financial planning"
+DEMO_PROJECT_SLUG = "demo"
 
 
 def demo_project(services: Services) -> Project | None:
@@ -27,6 +28,10 @@ def demo_project(services: Services) -> Project | None:
 def load_demo_project(services: Services, *, created_by: str | None = None) -> tuple[Project, DemoLoadResult]:
     """Make the demo project (once) and fill it (``fill_demo``: loading again adds nothing)."""
     project = demo_project(services) or services.projects.create(
-        DEMO_PROJECT_NAME, description=DEMO_PROJECT_DESCRIPTION, domain=DEMO_PROJECT_DOMAIN, is_demo=True
+        DEMO_PROJECT_NAME,
+        description=DEMO_PROJECT_DESCRIPTION,
+        domain=DEMO_PROJECT_DOMAIN,
+        is_demo=True,
+        slug=DEMO_PROJECT_SLUG,
     )
     return project, fill_demo(services.in_project(project.id), created_by=created_by)

@@ -1,5 +1,5 @@
-"""Projects: each expert's work in its own workspace (``ProjectService``) and the demo project (``load_demo_project``,
-imported from ``core.projects.demo`` so listing projects does not load the demo)."""
+"""Projects: each expert's work in its own workspace (``ProjectService``; the demo project is made by
+``core.demo.project.load_demo_project``)."""
 
 from core.projects.service import ProjectService
 

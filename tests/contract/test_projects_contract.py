@@ -153,15 +153,16 @@ def test_the_first_project_cannot_be_deleted(services: Services) -> None:
 
 
 def test_the_demo_is_its_own_project_loaded_once_and_deleted_in_one_step(services: Services) -> None:
-    from core.projects.demo import DEMO_PROJECT_NAME, load_demo_project
+    from core.demo.project import DEMO_PROJECT_NAME, load_demo_project
 
-    demo = load_demo_project(services)
+    demo, _ = load_demo_project(services)
     assert (demo.slug, demo.name, demo.is_demo) == ("demo", DEMO_PROJECT_NAME, True)
     inside = services.in_project(demo.slug)
     count = inside.db.conversations.count()
     assert count >= 12 and inside.db.training_files.count() == 1
     assert services.db.conversations.count() == services.db.personas.count() == 0
-    again = load_demo_project(services)
+    again, added = load_demo_project(services)
+    assert added.conversations_added == 0
     assert again.id == demo.id and inside.db.conversations.count() == count
     assert [p.slug for p in services.projects.list()] == ["default", "demo"]
     assert services.blobs.list(TRAINING_FILES) and services.blobs.list(CONVERSATION_FILES)

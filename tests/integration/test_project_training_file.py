@@ -9,13 +9,13 @@ import pytest
 
 from core.bootstrap import Services
 from core.demo import demo_files
+from core.demo.project import load_demo_project
 from core.errors import ValidationError
 from core.models.scaffolding import ExpertProfile
-from core.projects.demo import load_demo_project
 
 
 def test_a_projects_training_file_holds_its_conversations_and_names_its_expert(services: Services) -> None:
-    demo = services.in_project(load_demo_project(services).id)
+    demo = services.in_project(load_demo_project(services)[0].id)
     demo_ids = [c.conversation_id for c in demo.db.conversations.list()]
     coach = services.in_project(services.projects.create("Career coach").slug)
     coach.db.expert_profiles.add(
@@ -49,7 +49,7 @@ def test_the_demo_loads_into_the_first_project_and_into_its_own_project_side_by_
     from core.demo import fill_demo
 
     fill_demo(services)  # ``python -m core demo load``: into the current project
-    demo = services.in_project(load_demo_project(services).id)
+    demo = services.in_project(load_demo_project(services)[0].id)
     assert demo.db.conversations.count() == services.db.conversations.count() >= 12
     assert demo.db.training_files.count() == services.db.training_files.count() == 1
     mine = {c.conversation_id for c in services.db.conversations.list()}
