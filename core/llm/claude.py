@@ -191,9 +191,7 @@ class ClaudeClient:
     def _create(self, client: anthropic.Anthropic, request: MessageRequest, timeout_s: float | None) -> LLMReply:
         started = time.perf_counter()
         params = request.to_params()
-        with _api_errors(self._secret, timeout_s or self._client.timeout), warnings.catch_warnings():
-            # We report deprecated models ourselves, with a message people see (core.llm.models).
-            warnings.simplefilter("ignore", DeprecationWarning)
+        with _api_errors(self._secret, timeout_s or self._client.timeout), _sdk_deprecation_quiet(params):
             raw = client.messages.with_raw_response.create(**params)
             message = raw.parse()
             latency_ms = round((time.perf_counter() - started) * 1000)
@@ -204,8 +202,7 @@ class ClaudeClient:
     def _stream(self, client: anthropic.Anthropic, request: MessageRequest, timeout_s: float | None) -> LLMReply:
         started = time.perf_counter()
         params = request.to_params()
-        with _api_errors(self._secret, timeout_s or self._client.timeout), warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)
+        with _api_errors(self._secret, timeout_s or self._client.timeout), _sdk_deprecation_quiet(params):
             with _stream_faults(), client.messages.stream(**params) as stream:
                 message = stream.get_final_message()
                 request_id = stream.request_id
@@ -218,8 +215,7 @@ class ClaudeClient:
     def create_message_batch(self, requests: list[tuple[str, MessageRequest]]) -> MessageBatchInfo:
         """Send ``(custom_id, request)`` pairs as one batch (the caller keeps within the API's limits)."""
         body = [{"custom_id": custom_id, "params": request.to_params()} for custom_id, request in requests]
-        with _api_errors(self._secret), warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)
+        with _api_errors(self._secret), _sdk_deprecation_quiet(*(entry["params"] for entry in body)):
             batch = self._client.messages.batches.create(requests=body)  # type: ignore[arg-type]
         return _batch_info(batch)
 
@@ -283,6 +279,19 @@ def _stream_faults() -> Iterator[None]:
 #: What a reply that is not a Messages API body raises while the SDK or we read it (a cut JSON body, an HTML
 #: page from a proxy, a body with fields missing).
 BAD_REPLY_ERRORS = (anthropic.APIResponseValidationError, ValueError, TypeError, AttributeError, KeyError)
+
+
+@contextmanager
+def _sdk_deprecation_quiet(*requests: dict[str, Any]) -> Iterator[None]:
+    """Silence the SDK's DeprecationWarning for a retired model (we report those ourselves, with a message
+    people see: ``core.llm.models``), only when a request names one: ``catch_warnings`` swaps the process-wide
+    filters (not thread-safe, and it resets every module's warning cache), too dear on every call of a batch."""
+    if not any(request.get("model") in DEPRECATED_MODELS for request in requests):
+        yield
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        yield
 
 
 @contextmanager
