@@ -106,10 +106,6 @@ class Deliverables(BaseModel):
     components: list[str] = Field(default_factory=list)
     files: list[str] = Field(default_factory=list)
 
-    @property
-    def is_empty(self) -> bool:
-        return not (self.features or self.tables or self.routes or self.components or self.files)
-
 
 class SectionStats(BaseModel):
     """Size and complexity of a section; hours and prompt counts are ranges written as text ("2-3")."""

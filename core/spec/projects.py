@@ -276,8 +276,4 @@ class SpecProjectService:
         return len(write_files(self.outputs(project), target, force=overwrite))
 
 
-def execution_output_names(project: SpecProject) -> list[str]:
-    return sorted(k for k in project.files if k.endswith("-execution-prompts.md"))
-
-
 __all__ = ["STEPS", "STEP_TITLES", "SpecProjectService", "StepState", "step_status"]
