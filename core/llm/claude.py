@@ -214,8 +214,9 @@ class ClaudeClient:
     # -- Message Batches (additive; used by core.batch.message_batches) ---------------------------------
     def create_message_batch(self, requests: list[tuple[str, MessageRequest]]) -> MessageBatchInfo:
         """Send ``(custom_id, request)`` pairs as one batch (the caller keeps within the API's limits)."""
-        body = [{"custom_id": custom_id, "params": request.to_params()} for custom_id, request in requests]
-        with _api_errors(self._secret), _sdk_deprecation_quiet(*(entry["params"] for entry in body)):
+        params = [request.to_params() for _, request in requests]
+        body = [{"custom_id": custom_id, "params": p} for (custom_id, _), p in zip(requests, params, strict=True)]
+        with _api_errors(self._secret), _sdk_deprecation_quiet(*params):
             batch = self._client.messages.batches.create(requests=body)  # type: ignore[arg-type]
         return _batch_info(batch)
 
