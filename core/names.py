@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from core.models.conversation import Conversation
-from core.scaffolding.service import ScaffoldingService
+
+
+class ScaffoldingRecords(Protocol):
+    """What names need of the scaffolding service (``core.scaffolding``): the records of a kind."""
+
+    def list(self, kind: Any) -> list[Any]: ...
 
 
 def humanize(key: str | None) -> str:
@@ -25,7 +31,7 @@ class Names:
     templates: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, scaffolding: ScaffoldingService) -> Names:
+    def of(cls, scaffolding: ScaffoldingRecords) -> Names:
         return cls(
             personas={p.persona_key: p.name for p in scaffolding.list("personas")},
             arcs={a.arc_key: a.name for a in scaffolding.list("arcs")},
