@@ -7,6 +7,7 @@ everything in it (rows and files), refusing a wrong name or a project whose batc
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -19,12 +20,13 @@ from core.models.jobs import BatchJob
 from core.models.logs import FailedGeneration, GenerationLog
 from core.models.projects import DEFAULT_PROJECT_ID
 from core.models.review import ReviewAction
-from core.models.review_grid import GridQuery
+from core.models.review_grid import GridFilters, GridQuery
 from core.models.scaffolding import Persona, PromptTemplate
 from core.models.statuses import Job
 from core.models.training import TrainingFile
 from core.settings import Settings
 from core.storage.blobs import CONVERSATION_FILES, TRAINING_FILES, LocalBlobStore
+from core.storage.conversations_repo import VersionConflict
 from core.storage.database import Database
 from core.storage.failures_repo import FailuresRepo
 from core.storage.review_grid_repo import ReviewGridRepo
@@ -83,6 +85,17 @@ def test_the_same_file_imports_into_two_projects_and_every_reader_sees_only_its_
     # The review grid, its queue and its pickers.
     assert [r.conversation_id for r in ReviewGridRepo(coach.db).page(GridQuery()).rows] == theirs
     assert ReviewGridRepo(coach.db).ordered_ids(GridQuery()) == theirs
+    grid, first_grid = ReviewGridRepo(coach.db), ReviewGridRepo(services.db)
+    assert grid.matching_ids(GridFilters(), theirs + mine) == set(theirs)
+    assert grid.day_progress(GridFilters(), datetime(2000, 1, 1, tzinfo=UTC)) == (0, 1)
+    assert grid.filter_options() == first_grid.filter_options()  # the same file: the same keys, each its own
+    # Writes by id stop at the project's edge.
+    coach.db.conversations.set_fields(mine[0], conversation_name="Renamed from elsewhere")
+    assert services.db.conversations.get(mine[0]).conversation_name != "Renamed from elsewhere"
+    with pytest.raises(VersionConflict):
+        with coach.db.transaction() as conn:
+            coach.db.conversations.write_if_unchanged(conn, services.db.conversations.get(mine[0]), is_active=False)
+    assert services.db.conversations.get(mine[0]).is_active
     # The review history.
     coach.review_log.add_action(ReviewAction(conversation_id=theirs[0], action="approved", performed_by="Ana"))
     assert ReviewLogRepo(services.db).history(theirs[0]) == []
