@@ -92,9 +92,8 @@ def test_the_same_file_imports_into_two_projects_and_every_reader_sees_only_its_
     # Writes by id stop at the project's edge.
     coach.db.conversations.set_fields(mine[0], conversation_name="Renamed from elsewhere")
     assert services.db.conversations.get(mine[0]).conversation_name != "Renamed from elsewhere"
-    with pytest.raises(VersionConflict):
-        with coach.db.transaction() as conn:
-            coach.db.conversations.write_if_unchanged(conn, services.db.conversations.get(mine[0]), is_active=False)
+    with pytest.raises(VersionConflict), coach.db.transaction() as conn:
+        coach.db.conversations.write_if_unchanged(conn, services.db.conversations.get(mine[0]), is_active=False)
     assert services.db.conversations.get(mine[0]).is_active
     # The review history.
     coach.review_log.add_action(ReviewAction(conversation_id=theirs[0], action="approved", performed_by="Ana"))
