@@ -99,9 +99,10 @@ def main(
         before = os.environ.get("BRIGHTRUN_PROJECT")
         os.environ["BRIGHTRUN_PROJECT"] = project.strip()
         ctx.call_on_close(lambda: _restore_project(before))
-        from core.cli.projects import check_project
+        if ctx.invoked_subcommand != "db":  # `db upgrade` may be what makes the projects table
+            from core.cli.projects import check_project
 
-        check_project(project.strip())
+            check_project(project.strip())
 
 
 def _restore_project(value: str | None) -> None:
