@@ -34,6 +34,15 @@ from core.llm.retry import backoff_s
 from core.llm.types import LLMReply, LLMUsage, MessageBatchInfo, MessageBatchResult, MessageRequest
 from core.settings import Settings
 
+try:  # the SDK reads through httpx2, its fork of httpx; older SDKs used httpx itself
+    import httpx2 as _sdk_http
+except ImportError:  # pragma: no cover - depends on the installed SDK
+    _sdk_http = httpx  # type: ignore[misc,no-redef]
+
+#: A connection that broke while the answer was being read (not one that could not be made at all).
+_BROKEN_READ = (httpx.ReadError, httpx.RemoteProtocolError, _sdk_http.ReadError, _sdk_http.RemoteProtocolError)
+_TRANSPORT = (httpx.TransportError, _sdk_http.TransportError)
+
 #: The first pause before an answer that broke off is sent again (doubling after), as the SDK's own retries.
 BAD_REPLY_RETRY_S = 0.5
 KEY_HINT = "Set ANTHROPIC_API_KEY in the environment or in .streamlit/secrets.toml, then try again."
@@ -255,13 +264,13 @@ class ClaudeClient:
 CUT_OFF_MESSAGE = "The connection closed before Claude finished, so Claude's answer could not be read."
 
 
-def _cut_off() -> LLMError:
+def _cut_off(*, code: str = "bad_reply") -> LLMError:
     """What went wrong technically stays out of the message: it is read by people, on pages and in failure
     records, and says nothing they can act on."""
     return LLMError(
         CUT_OFF_MESSAGE,
         hint="This is usually a proxy or network fault; it is retried, and recorded if it persists.",
-        code="bad_reply",
+        code=code,
     )
 
 
@@ -273,7 +282,7 @@ def _stream_faults() -> Iterator[None]:
         yield
     except AssertionError:
         raise _cut_off() from None
-    except httpx.TransportError:
+    except _TRANSPORT:  # a connection dropped mid-stream reaches us as the HTTP library's own error
         raise _cut_off() from None
 
 
@@ -310,6 +319,8 @@ def _api_errors(secret: str | None, timeout_s: object = None) -> Iterator[None]:
             code="timeout",
         ) from None
     except anthropic.APIConnectionError as err:
+        if isinstance(err.__cause__, _BROKEN_READ):  # it answered, then the connection closed midway; the SDK
+            raise _cut_off(code="connection") from None  # retried it already (code "connection": not again here)
         raise LLMUnavailableError(
             redact(f"Claude could not be reached: {err}", secret),
             hint="Check the network connection, then try again.",

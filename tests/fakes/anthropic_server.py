@@ -14,7 +14,8 @@ nul_byte (a valid reply whose text holds NUL characters), echo_key (a 502 whose 
 as a misconfigured proxy at ANTHROPIC_BASE_URL may do).
 Streams that break: stream_cut (the events stop halfway, before the stop reason: a connection closed early; a
 plain request gets a JSON body cut halfway), stream_as_json (a misbehaving proxy: a stream request answered
-with a plain JSON body, a plain request with the event stream).
+with a plain JSON body, a plain request with the event stream), stream_reset (the connection drops halfway
+through the body: fewer bytes than its content-length said).
 
 ``"stream": true`` requests get the same reply as server-sent events (message_start, text deltas,
 message_delta with the stop reason, message_stop). Spec-pipeline requests (the merge prompt, a
@@ -59,6 +60,7 @@ BEHAVIOURS = (
     "echo_key",
     "stream_cut",
     "stream_as_json",
+    "stream_reset",
     "always_a",
 )
 
@@ -80,6 +82,8 @@ class FakeResponse:
     headers: dict[str, str] = field(default_factory=dict)
     delay_s: float = 0.0
     content_type: str = "application/json"
+    #: Send only this many bytes of the body, then drop the connection (its content-length is the whole body's).
+    cut_at: int | None = None
 
 
 Handler = Callable[["FakeAnthropicServer", FakeRequest], FakeResponse]
@@ -336,6 +340,11 @@ class FakeAnthropicServer:
                 return FakeResponse(200, whole[: len(whole) // 2], {}, self.latency_s)
             cut = whole[: whole.index(b"event: content_block_stop")]
             return FakeResponse(200, cut, {"content-type": "text/event-stream"}, self.latency_s)
+        if behaviour == "stream_reset":
+            message = self._message(body, json.dumps(conversation_for(body, number)), "end_turn", number)
+            whole = sse_events(message) if body.get("stream") else json.dumps(message).encode()
+            kind = "text/event-stream" if body.get("stream") else "application/json"
+            return FakeResponse(200, whole, {"content-type": kind}, self.latency_s, cut_at=len(whole) // 2)
         if behaviour == "stream_as_json":
             message = self._message(body, json.dumps(conversation_for(body, number)), "end_turn", number)
             if not body.get("stream"):
@@ -471,6 +480,11 @@ def _make_handler(server: FakeAnthropicServer) -> type[BaseHTTPRequestHandler]:
                 for name, value in response.headers.items():
                     self.send_header(name, value)
                 self.end_headers()
+                if response.cut_at is not None:
+                    self.wfile.write(payload[: response.cut_at])
+                    self.wfile.flush()
+                    self.close_connection = True
+                    return
                 self.wfile.write(payload)
             except (BrokenPipeError, ConnectionResetError):  # the client gave up (timeout tests)
                 pass

@@ -24,7 +24,7 @@ from tests.fakes.fixtures import FAKE_KEY
 from tests.integration.test_enrichment_judge import _ingest
 from tests.integration.test_spec_ai_cli import _integrate, _prepared
 
-FAULTS = ("stream_cut", "stream_as_json")
+FAULTS = ("stream_cut", "stream_as_json", "stream_reset")
 KEYS = ("anxious_planner", "confusion_to_clarity", "roth_ira_conversion")
 PLAIN = "The connection closed before Claude finished"
 runner = CliRunner()
@@ -47,7 +47,8 @@ def test_generation_retries_a_broken_answer_then_records_it_in_plain_words(
     result = fast.generation.generate(*KEYS)
     assert not result.ok and result.failure is not None
     assert (fast.db.failures.get(result.failure.id).error_message or "").startswith(PLAIN)
-    assert [log.error_code for log in fast.db.logs.list(order_by="created_at")][-2:] == ["bad_reply", "bad_reply"]
+    codes = [log.error_code for log in fast.db.logs.list(order_by="created_at")][-2:]
+    assert codes in (["bad_reply"] * 2, ["connection"] * 2)  # a dropped connection is the SDK's, as such
 
 
 @pytest.mark.parametrize("fault", FAULTS)
