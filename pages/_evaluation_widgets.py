@@ -9,10 +9,12 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from core.bootstrap import Services
 from core.evaluation.ab import HumanScore
 from core.evaluation.scorecard import Highlight
 from core.models.evaluation import DIMENSIONS, EvaluationRun
 from core.names import humanize
+from pages._ui import page_link
 
 SPEAKERS = {"user": "Client", "assistant": "Expert (from the data)", "system": "Instructions"}
 
@@ -101,6 +103,27 @@ def dimension_chart(run: EvaluationRun) -> alt.Chart | None:
             tooltip=["dimension:N", "model:N", alt.Tooltip("score:Q", format=".2f")],
         )
     )
+
+
+def scorecard_line(svc: Services, model_id: str) -> None:
+    """A model's scores in one line (the judge's and the reviewers' win rates), with links to try and measure it."""
+    evaluation = svc.evaluation
+    run = evaluation.latest_run(model_id)
+    human = evaluation.ab.human_score(model_id)
+    parts = []
+    if run is not None and run.win_rate is not None:
+        parts.append(
+            f"Beats its base in **{percent(run.win_rate)}** of held-out turns by the judge "
+            f"(95% interval {percent(run.ci_low)}–{percent(run.ci_high)})"
+        )
+    if human.rate.win_rate is not None:
+        parts.append(f"**{percent(human.rate.win_rate)}** by reviewers ({human.picks} blind picks)")
+    st.markdown(" · ".join(parts) if parts else "Not measured yet.")
+    left, right = st.columns(2)
+    with left:
+        page_link("pages/try_model.py", label="Try it", icon=":material/compare:", params={"model": model_id})
+    with right:
+        page_link("pages/compare.py", label="Blind A/B", icon=":material/compare_arrows:", params={"model": model_id})
 
 
 def highlight_list(title: str, items: list[Highlight], *, key: str) -> None:

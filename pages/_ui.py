@@ -191,10 +191,12 @@ def require_reviewer() -> str:
     raise AssertionError("unreachable")
 
 
-def page_link(page: str, *, label: str, icon: str | None = None) -> None:
-    """A link to another page of the app; run on its own (tests), outside app.py's navigation, a hint."""
+def page_link(page: str, *, label: str, icon: str | None = None, params: dict[str, str] | None = None) -> None:
+    """A link to another page of the app (``params``: more of its address, such as the model it opens); run
+    on its own (tests), outside app.py's navigation, a hint."""
     try:
-        st.page_link(page, label=label, icon=icon, query_params={PROJECT_PARAM: current_project_slug()})
+        query = {PROJECT_PARAM: current_project_slug(), **(params or {})}
+        st.page_link(page, label=label, icon=icon, query_params=query)
     except StreamlitPageNotFoundError:
         st.caption(f"Open **{label.removeprefix('Open ').removeprefix('Go to ')}** from the menu.")
 

@@ -9,6 +9,7 @@ import streamlit as st
 
 from core.training import presets
 from core.training.estimate import base_model_words
+from pages._evaluation_widgets import scorecard_line
 from pages._train_widgets import BACKEND_WORDS
 from pages._ui import empty_state, run_action, services
 
@@ -39,6 +40,7 @@ for model in models:
         cols[2].metric("Steps", model.steps)
         if model.hosted_model_name:
             st.caption(f"On Together as {model.hosted_model_name}")
+        scorecard_line(svc, model.id)
         left, right = st.columns([1, 1])
         files = svc.training.adapter_files(model)
         if files:

@@ -99,10 +99,6 @@ def fill_demo(svc: Services, *, created_by: str | None = None) -> DemoLoadResult
         db.conversations.list(where={"conversation_id": ids}) if ids else [], key=lambda r: order[r.conversation_id]
     )
     result.job_recorded = record_history(db, svc.generation, ordered, created_by=created_by)
-    from core.demo.evaluation import record_picks  # blind A/B picks: the DPO export and A/B charts
-    from core.export.preferences import chat_of
-
-    record_picks(db, result.by_file, {r.conversation_id: chat_of(svc.conversations, r) for r in ordered})
     if db.training_files.find_by(name=DEMO_TRAINING_FILE, created_by=created_by) is None:  # each user's own
         approved = [r.conversation_id for r in ordered if r.review_status == Review.APPROVED]
         if approved:
@@ -118,4 +114,8 @@ def fill_demo(svc: Services, *, created_by: str | None = None) -> DemoLoadResult
         from core.demo.training import record_training
 
         result.training_run = record_training(svc, demo_file, created_by=created_by)
+    from core.demo.evaluation import record_picks  # blind A/B picks: the DPO export and A/B charts
+    from core.export.preferences import chat_of
+
+    record_picks(db, result.by_file, {r.conversation_id: chat_of(svc.conversations, r) for r in ordered})
     return result

@@ -144,3 +144,9 @@ def test_the_demo_holds_picks_so_the_dpo_export_is_never_empty(services: Service
     assert result.examples == {"train": 2} and all(line["prompt"][-1]["role"] == "user" for line in lines)
     assert all("Maya" not in line["rejected"][0]["content"] for line in lines)  # the generic answer lost
     assert services.exports.validate(result).ok
+    model = services.db.trained_models.find_by(is_demo=True)
+    assert model is not None and {p.model_id for p in picks} == {model.id}  # the demo's model, with its scorecard
+    run = services.evaluation.latest_run(model.id)
+    assert run is not None and (run.wins, run.ties, run.losses, run.cost_usd) == (2, 1, 0, 0.0)
+    human = services.evaluation.ab.human_score(model.id)
+    assert (human.picks, human.agreement) == (3, 1.0)
