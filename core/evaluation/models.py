@@ -78,6 +78,10 @@ def responders(blobs: BlobStore, settings: Any, model: TrainedModel) -> tuple[Re
         key = together_key(settings)
         if not model.hosted_model_name:
             raise ModelUnavailableError(f"The hosted model “{model.name}” has no name at the service yet.")
-        return HostedResponder("base", model.base_model, key), HostedResponder("tuned", model.hosted_model_name, key)
+        url = getattr(settings, "together_base_url", None)
+        return (
+            HostedResponder("base", model.base_model, key, base_url=url),
+            HostedResponder("tuned", model.hosted_model_name, key, base_url=url),
+        )
     folder = adapter_folder(blobs, Path(settings.data_dir), model)
     return LOCAL_MODELS.responders(model.base_model, model.id, folder)

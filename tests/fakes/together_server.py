@@ -58,6 +58,7 @@ class FakeTogetherServer:
         self.poll_errors: list[int] = []
         self.end_in: str | None = None
         self.cut_download = False
+        self.down = False  # chat completions answer with an error (a model no longer deployed)
         self.total_steps = 3
         self.adapter = _adapter_archive()
         self._httpd = ThreadingHTTPServer((host, 0), _handler(self))
@@ -171,6 +172,22 @@ LIMITS = {
 }
 
 
+def _chat_completion(body: dict[str, Any], down: bool) -> dict[str, Any]:
+    """A chat completion naming the model and the client's last words (``down``: an error body instead)."""
+    if down:
+        return {"error": {"message": "model not available"}}
+    last = next((m.get("content", "") for m in reversed(body.get("messages") or []) if m.get("role") == "user"), "")
+    text = f"[{body.get('model')}] I hear you: {last}"
+    return {
+        "id": f"chat-{uuid.uuid4()}",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": body.get("model"),
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
+        "usage": {"prompt_tokens": 10, "completion_tokens": 8, "total_tokens": 18},
+    }
+
+
 def _handler(server: FakeTogetherServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -197,6 +214,9 @@ def _handler(server: FakeTogetherServer) -> type[BaseHTTPRequestHandler]:
             body = self._body()
             with server.lock:
                 server.requests.append((method, path))
+            if method == "POST" and path == "/v1/chat/completions":  # inference, for Try it on a hosted model
+                self._send(404 if server.down else 200, _chat_completion(json.loads(body or b"{}"), server.down))
+                return
             if method == "POST" and path == "/v1/files":
                 if server.fail_upload:
                     self._send(500, {"error": {"message": "upload storage unavailable"}})
