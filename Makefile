@@ -23,11 +23,14 @@ run: install
 	$(VENV)/bin/streamlit run app.py
 
 ## Every check, then every test: ruff, the formatter, mypy and the import contracts first (fail fast, in
-## seconds), then unit, integration (real SQLite + a real PostgreSQL the suite starts), UI, end-to-end.
+## seconds), then unit, contract, integration (real SQLite + a real PostgreSQL per test worker) and UI tests
+## in TEST_WORKERS parallel processes (pytest-xdist), then the browser tests (one Chromium, one app server).
+TEST_WORKERS ?= 2
 test: install
 	$(MAKE) --no-print-directory check
 	$(MAKE) --no-print-directory system
-	$(PY) -m pytest
+	$(PY) -m pytest -m "not e2e" -n $(TEST_WORKERS)
+	$(PY) -m pytest -m e2e
 
 ## Quick loop while coding: no browser tests.
 test-fast: install

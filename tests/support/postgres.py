@@ -65,7 +65,19 @@ class PostgresServer:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-def start_postgres() -> PostgresServer:
+def start_postgres(attempts: int = 3) -> PostgresServer:
+    """A fresh server on a free port. Test workers running in parallel (pytest-xdist) each start their own;
+    should two pick the same free port at once, the one that lost tries again on another."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return _start_once()
+        except PostgresUnavailable:
+            if attempt == attempts or find_bindir() is None:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _start_once() -> PostgresServer:
     bindir = find_bindir()
     if bindir is None:
         raise PostgresUnavailable("PostgreSQL server binaries (initdb) are not installed; run scripts/setup-system.sh")

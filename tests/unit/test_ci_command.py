@@ -25,6 +25,10 @@ def test_make_test_runs_every_check_before_pytest() -> None:
     pytest_at = first("-m pytest")
     for step in ("ruff check .", "ruff format --check .", "bin/mypy", "bin/lint-imports"):
         assert first(step) < pytest_at, step
+    # Every part of the suite runs: the tests without a browser (in parallel workers) and the browser tests.
+    runs = [line for line in lines if "-m pytest" in line]
+    assert any('-m "not e2e"' in run and " -n " in run for run in runs), runs
+    assert any(run.endswith("-m e2e") for run in runs), runs
 
 
 def test_ci_runs_the_readme_test_command() -> None:
