@@ -1,0 +1,20 @@
+"""The failed generations port."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from core.models.failures import FailureFilters, FailurePage
+from core.models.logs import FailedGeneration
+
+
+class FailureLog(Protocol):
+    """Failed generations: count, a filtered page (newest first), filter choices, one failure."""
+
+    def count(self) -> int: ...
+
+    def page(self, filters: FailureFilters, *, page: int = 1, page_size: int = 25) -> FailurePage: ...
+
+    def filter_options(self) -> dict[str, list[str]]: ...
+
+    def get(self, failure_id: str) -> FailedGeneration: ...
