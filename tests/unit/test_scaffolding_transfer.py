@@ -102,7 +102,7 @@ HOSTILE = {
     "archetype": "+1 the archetype",
     "age_range": "-35",
     "occupation": "@SUM(A1:A9)",
-    "income_range": "\tstarts with a tab",
+    "goals": "\tstarts with a tab",
     "financial_background": "\rstarts with a carriage return",
     "communication_style": "'=already quoted",
     "emotional_baseline": "'plain quote, kept",
