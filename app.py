@@ -29,9 +29,9 @@ PAGES = {
     ],
     "Ship": [
         ("pages/export.py", "Export", ":material/download:"),
-        ("pages/try_model.py", "Try a model", ":material/compare:"),
         ("pages/train.py", "Train", ":material/model_training:"),
         ("pages/models.py", "Models", ":material/neurology:"),
+        ("pages/try_model.py", "Try a model", ":material/compare:"),
     ],
     "Settings": [
         ("pages/settings.py", "Settings", ":material/settings:"),

@@ -13,9 +13,15 @@ from core.bootstrap import Services
 from core.evaluation.ab import HumanScore
 from core.evaluation.scorecard import Highlight
 from core.models.evaluation import DIMENSIONS, EvaluationRun
-from core.names import humanize
 from pages._ui import page_link
 
+#: The rubric's dimensions as a chart names them.
+DIMENSION_WORDS = {
+    "empathy": "Empathy",
+    "clarity": "Clarity",
+    "appropriateness": "Appropriateness",
+    "expert_voice_alignment": "The expert's voice",
+}
 SPEAKERS = {"user": "Client", "assistant": "Expert (from the data)", "system": "Instructions"}
 
 
@@ -85,7 +91,7 @@ def dimension_chart(run: EvaluationRun) -> alt.Chart | None:
     """Mean rubric score per dimension, base beside tuned (1–5)."""
     scores = run.scores or {}
     rows = [
-        {"dimension": humanize(d), "model": side.capitalize(), "score": scores[side][d]}
+        {"dimension": DIMENSION_WORDS[d], "model": side.capitalize(), "score": scores[side][d]}
         for side in ("base", "tuned")
         for d in DIMENSIONS
         if side in scores and d in scores[side]
@@ -97,7 +103,7 @@ def dimension_chart(run: EvaluationRun) -> alt.Chart | None:
         .mark_bar()
         .encode(
             x=alt.X("score:Q", title="mean score (1–5)", scale=alt.Scale(domain=[0, 5])),
-            y=alt.Y("dimension:N", title=None, sort=[humanize(d) for d in DIMENSIONS]),
+            y=alt.Y("dimension:N", title=None, sort=[DIMENSION_WORDS[d] for d in DIMENSIONS]),
             yOffset=alt.YOffset("model:N", sort=["Base", "Tuned"]),
             color=alt.Color("model:N", title=None, legend=alt.Legend(orient="bottom"), sort=["Base", "Tuned"]),
             tooltip=["dimension:N", "model:N", alt.Tooltip("score:Q", format=".2f")],

@@ -74,6 +74,10 @@ def test_try_it_shows_both_answers_side_by_side(page: Any, seeded: tuple[str, st
     wait_until_idle(page)
     expect(page.get_by_text("Biggest wins")).to_be_visible()
     screenshot(page, "try-a-model-scorecard")
+    open_page(page, url, "models")
+    expect(page.get_by_text("held-out turns by the judge")).to_be_visible()
+    assert_no_exception(page)
+    screenshot(page, "models-with-scores")
 
 
 def test_the_blind_ab_queue_records_picks_from_the_keyboard(page: Any, seeded: tuple[str, str, Path]) -> None:
