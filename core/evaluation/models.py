@@ -83,5 +83,6 @@ def responders(blobs: BlobStore, settings: Any, model: TrainedModel) -> tuple[Re
             HostedResponder("base", model.base_model, key, base_url=url),
             HostedResponder("tuned", model.hosted_model_name, key, base_url=url),
         )
+    LOCAL_MODELS.base(model.base_model)  # first: a base model not on this machine is the message people see
     folder = adapter_folder(blobs, Path(settings.data_dir), model)
     return LOCAL_MODELS.responders(model.base_model, model.id, folder)
