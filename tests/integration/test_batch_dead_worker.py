@@ -6,7 +6,6 @@ fake server; SQLite and the real PostgreSQL."""
 from __future__ import annotations
 
 import signal
-import time
 from pathlib import Path
 
 from core.batch.service import BatchRequest
@@ -32,16 +31,18 @@ def test_a_dead_local_workers_claims_are_taken_again_at_once(backend: Backend, t
             first.wait()
         held = svc.db.items.count(where={"job_id": job.id, "status": "processing"})
         assert held >= 1  # it died holding claims
-        restarted = time.monotonic()
         second = core_process(backend, server, args, tmp_path / "worker2.log")
-        try:
-            wait_for(lambda: svc.db.jobs.get(job.id).status == "completed", 40, "the job's end")
+        try:  # a process starts slowly on a busy machine: what counts is the time from its start (its log line)
+            wait_for(lambda: svc.db.jobs.get(job.id).status == "completed", 120, "the job's end")
         finally:
             second.terminate()
             second.wait(timeout=30)
-    assert time.monotonic() - restarted < LEASE_S / 2  # not held up by the dead worker's leases
     items = svc.batch.items(job.id)
     assert {i.status for i in items} == {"completed"} and len({i.conversation_id for i in items}) == 12
-    log = [line.message for line in svc.db.batch_logs.list(where={"job_id": job.id})]
-    assert any("is gone" in message for message in log), log
+    lines = svc.db.batch_logs.list(where={"job_id": job.id}, order_by="created_at")
+    started = [line.created_at for line in lines if "started" in line.message][-1]  # the second worker's start
+    gone = [line for line in lines if "is gone" in line.message]
+    assert gone and "claimed again at once" in gone[0].message, [line.message for line in lines]
+    finished = svc.db.jobs.get(job.id).completed_at
+    assert finished is not None and (finished - started).total_seconds() < LEASE_S / 2  # not held up by leases
     svc.close()
