@@ -89,7 +89,9 @@ def first_rows_ms(page: Any) -> float:
     page.get_by_role("link", name="Home").first.click()
     page.wait_for_function(_SETTLED, polling=50)
     page.evaluate(_START)
-    page.locator('[data-testid="stSidebar"] a[href$="/review"]').first.click()
+    page.locator(
+        '[data-testid="stSidebar"] a[href^="review"], [data-testid="stSidebar"] a[href*="/review"]'
+    ).first.click()
     return _wait(page, _GRID_SHOWN, ["/review", None])
 
 
