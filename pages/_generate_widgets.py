@@ -14,7 +14,7 @@ from core.models.scaffolding import TIERS, EmotionalArc, Persona, Tier, Training
 from core.models.status_labels import status_badge, status_text
 from core.names import Names, humanize
 from core.scaffolding.fields import COMPATIBILITY_HELP, TIER_HELP, TIER_LABELS
-from pages._ui import page_link, run_action, unique_labels
+from pages._ui import PROJECT_PARAM, current_project_slug, page_link, run_action, unique_labels
 
 KEY_HELP = "Add your Claude key on the Settings page to write conversations. Everything else here works without it."
 
@@ -88,9 +88,11 @@ def show_chat(turns: list[Any]) -> None:
 
 
 def open_for_review(conversation_id: str, key: str) -> None:
+    """Open the conversation at its own address (in this project); nothing is left behind for the Review page."""
     if st.button("Open it for review", key=key, icon=":material/fact_check:"):
-        st.session_state["review_open_id"] = conversation_id
-        st.switch_page("pages/conversation.py")
+        st.switch_page(
+            "pages/conversation.py", query_params={"id": conversation_id, PROJECT_PARAM: current_project_slug()}
+        )
 
 
 def show_last_result(svc: Services, names: Names) -> None:

@@ -229,7 +229,9 @@ def _controls(svc: Services, progress: JobProgress) -> None:
         ids = svc.batch.conversation_ids(job.id)
         summary = run_action(f"Enriching {len(ids)} conversations…", lambda: enrichment.run_many(ids))
         if summary is not None:
-            st.success(f"Enrichment finished for {len(ids)} conversations: {summary}")
+            rows = svc.conversation_rows.list(where={"conversation_id": ids}) if ids else []
+            names = {r.conversation_id: r.conversation_name for r in rows}
+            (st.success if not summary.failed else st.warning)(summary.plain(names))
 
 
 def status_words(status: str) -> str:

@@ -52,8 +52,10 @@ def _others(ratings: list[TurnRating]) -> str:
     return " · ".join(f"{r.rated_by}: {RATING_LABELS[r.rating]}" for r in ratings)
 
 
-def show_turns(svc: Services, detail: ConversationDetail, reviewer: str, current: int | None) -> None:
-    """Every turn, in order, with its tools."""
+def show_turns(
+    svc: Services, detail: ConversationDetail, reviewer: str, current: int | None, *, read_only: bool = False
+) -> None:
+    """Every turn, in order, with its tools (none for a visitor who only looks: ``read_only``)."""
     cid = detail.conversation.conversation_id
     mine = detail.ratings_of(reviewer)
     if not detail.turns:
@@ -66,7 +68,8 @@ def show_turns(svc: Services, detail: ConversationDetail, reviewer: str, current
             if judged := _judge_line(turn):
                 st.caption(judged)
             _text_or_editor(svc, cid, turn, reviewer, approved=detail.conversation.review_status == Review.APPROVED)
-            _rating_row(svc, cid, turn, mine.get(turn.turn_number), reviewer)
+            if not read_only:
+                _rating_row(svc, cid, turn, mine.get(turn.turn_number), reviewer)
             if others := detail.others_ratings(reviewer, turn.turn_number):
                 st.caption("Other reviewers: " + _others(others))
 

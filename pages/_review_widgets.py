@@ -10,7 +10,7 @@ from core.bootstrap import Services
 from core.models.status_labels import status_badge
 from core.review.queries import GridQuery
 from core.review.urlstate import PARAMS, query_from_params, query_to_params
-from pages._ui import reviewer_name, run_action, signed_in_user
+from pages._ui import reviewer_name, run_action
 
 REJECT_REASONS = ("Off-voice", "Factually wrong", "Unsafe advice", "Truncated or incomplete", "Repetitive", "Other")
 RATING_LABELS = {"good": "Good", "needs_work": "Needs work", "bad": "Bad"}
@@ -24,7 +24,8 @@ DONE_WORDS = {
 UNDO_KEY = "review_undo"
 FLASH_KEY = "review_flash"
 #: URL parameters the review pages own besides the grid's (``id`` the conversation, ``cols`` the columns).
-OWN = (*PARAMS, "reviewer", "cols", "id")
+#: The reviewer's name is never one: a shared link must not record the next person's decisions under it.
+OWN = (*PARAMS, "cols", "id")
 
 
 def url_params() -> dict[str, str]:
@@ -39,7 +40,7 @@ def current_query() -> GridQuery:
 def set_url(query: GridQuery, **extra: str | None) -> None:
     """Write ``query`` (and ``extra`` parameters, ``None`` removes one) into the URL, changing only what differs."""
     wanted = query_to_params(query)
-    keep = {k: v for k, v in url_params().items() if k in ("reviewer", "cols", "id") and k not in extra}
+    keep = {k: v for k, v in url_params().items() if k in ("cols", "id") and k not in extra}
     wanted |= keep | {k: v for k, v in extra.items() if v}
     for name in [k for k in st.query_params if k in OWN and k not in wanted]:
         del st.query_params[name]
@@ -50,35 +51,38 @@ def set_url(query: GridQuery, **extra: str | None) -> None:
 
 def link_params(query: GridQuery, **extra: str) -> dict[str, str]:
     """Parameters for a switch to the other review page: the same grid, the reviewer, and ``extra``."""
-    params = query_to_params(query) | extra
+    return query_to_params(query) | extra
+
+
+def known_reviewer() -> str | None:
+    """The reviewer of this browser session (signed in on Supabase, or the name given in this tab), if any.
+    A ``reviewer`` in the address (links made by earlier versions) is dropped, never taken."""
     if "reviewer" in st.query_params:
-        params["reviewer"] = str(st.query_params["reviewer"])
-    return params
+        del st.query_params["reviewer"]
+    return reviewer_name()
+
+
+def ask_name(*, intro: str = "Enter your name once: every review decision records who made it.") -> None:
+    """The name box; stops the page until a name is given (it is kept for this browser session only)."""
+    st.info(intro, icon=":material/badge:")
+    left, _ = st.columns([1, 2])
+    entered = left.text_input("Your name", key="reviewer_name_input")
+    if left.button("Continue", key="reviewer_name_continue", type="primary") and entered.strip():
+        st.session_state["reviewer_name"] = entered.strip()
+        st.rerun()
+    st.stop()
 
 
 def reviewer() -> str:
-    """The reviewer: signed in (Supabase), or the name given once and kept in the URL and the session."""
-    name = reviewer_name()
-    if not name and (from_url := str(st.query_params.get("reviewer", "")).strip()):
-        st.session_state["reviewer_name"] = name = from_url
+    """The reviewer: signed in (Supabase), or the name given once in this browser session (asked for here)."""
+    name = known_reviewer()
     if not name:
-        st.info("Enter your name once: every review decision records who made it.", icon=":material/badge:")
-        left, _ = st.columns([1, 2])
-        entered = left.text_input("Your name", key="reviewer_name_input")
-        if left.button("Continue", key="reviewer_name_continue", type="primary") and entered.strip():
-            st.session_state["reviewer_name"] = entered.strip()
-            st.query_params["reviewer"] = entered.strip()
-            st.rerun()
-        st.stop()
-    if signed_in_user() is None and st.query_params.get("reviewer") != name:
-        st.query_params["reviewer"] = name  # a reload or a pasted link keeps the name
+        ask_name()
     return str(name)
 
 
 def forget_reviewer() -> None:
     st.session_state.pop("reviewer_name", None)
-    if "reviewer" in st.query_params:
-        del st.query_params["reviewer"]
 
 
 def open_conversation(conversation_id: str, query: GridQuery) -> None:

@@ -20,7 +20,17 @@ from pages._review_panel import (
     verdicts_tab,
 )
 from pages._review_turns import rating_key, show_turns
-from pages._review_widgets import DONE_WORDS, back_to_grid, current_query, flash, reviewer, show_flash, undo_bar
+from pages._review_widgets import (
+    DONE_WORDS,
+    ask_name,
+    back_to_grid,
+    current_query,
+    flash,
+    known_reviewer,
+    reviewer,
+    show_flash,
+    undo_bar,
+)
 from pages._ui import run_action, services
 
 svc = services()
@@ -38,7 +48,8 @@ if not conversation_id or not svc.review.exists(conversation_id):
         st.query_params["id"] = first
         st.rerun()
     st.stop()
-name = reviewer()
+# A pasted link shows the conversation to anyone; the name is asked only when the visitor decides to review.
+name = known_reviewer() or ""
 show_flash()
 
 
@@ -76,7 +87,7 @@ if nav[3].button("Back to the list", key="detail_back", icon=":material/table_ro
     back_to_grid(query)
 nav[4].markdown(f"**{svc.review.progress(query.filters)}**")
 
-if undone := undo_bar(svc, name, key="undo_button_detail"):
+if name and (undone := undo_bar(svc, name, key="undo_button_detail")):
     go(undone[0])
 
 REFUSED_KEY = f"decision_refused_{conversation_id}"
@@ -99,10 +110,20 @@ def decide_now(decision: str) -> None:
         st.query_params["id"] = following
 
 
-current = detail.current_turn(name)
+current = detail.current_turn(name) if name else None
 turns_col, side = st.columns([1.4, 1], gap="medium")
 with turns_col:
-    show_turns(svc, detail, name, current)
+    show_turns(svc, detail, name, current, read_only=not name)
+
+if not name:
+    with side, st.container(key="look_only_panel", border=True):
+        st.markdown("**You are looking at this conversation**")
+        st.caption("Nothing you do here is recorded. To approve, reject or rate it, give your name.")
+        if st.button("Review it", key="start_reviewing", type="primary", icon=":material/fact_check:"):
+            st.session_state["asking_name"] = True
+        if st.session_state.get("asking_name"):
+            ask_name(intro="Your name is kept in this browser tab only; every decision records it.")
+    st.stop()
 
 with side, st.container(key="decision_panel", border=True):
     st.markdown("**Your decision**")

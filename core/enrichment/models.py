@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from datetime import datetime
 from typing import Any, Literal
 
@@ -103,6 +105,13 @@ class EnrichmentOutcome(BaseModel):
     judge_error: str | None = None
 
 
+def _first_line(error: str | None) -> str:
+    """An error's first line without the stage prefix the pipeline adds ("enrichment: …")."""
+    line = (error or "no reason given").strip().splitlines()[0]
+    head, sep, rest = line.partition(": ")
+    return rest if sep and head.isidentifier() and head.islower() else line
+
+
 class EnrichmentSummary(BaseModel):
     outcomes: list[EnrichmentOutcome] = Field(default_factory=list)
 
@@ -124,6 +133,24 @@ class EnrichmentSummary(BaseModel):
     @property
     def judge_cost_usd(self) -> float:
         return round(sum(o.judge_cost_usd for o in self.outcomes), 6)
+
+    def plain(self, names: Mapping[str, str] | None = None) -> str:
+        """For a person: "12 enriched, 1 could not be: Priya Nair: the reply was cut off." (at most three reasons,
+        each conversation by its name in ``names`` when given)."""
+        parts = [f"{self.succeeded} enriched"]
+        if self.skipped:
+            parts.append(f"{self.skipped} already done")
+        text = ", ".join(parts)
+        failed = [o for o in self.outcomes if o.outcome == Outcome.FAILED]
+        if failed:
+            reasons = "; ".join(
+                f"{(names or {}).get(o.conversation_id, 'one conversation')}: {_first_line(o.error)}"
+                for o in failed[:3]
+            )
+            text += f", {len(failed)} could not be: {reasons}" + ("; …" if len(failed) > 3 else "")
+        if self.judge_cost_usd:
+            text += f" (the judge cost ${self.judge_cost_usd:.4f})"
+        return text.rstrip(".") + "."
 
     def text(self) -> str:
         line = f"{self.succeeded} succeeded, {self.failed} failed, {self.skipped} skipped"

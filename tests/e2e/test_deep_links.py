@@ -53,7 +53,7 @@ def test_a_conversation_link_as_the_servers_first_request_opens_inside_the_app(
 ) -> None:
     url, cid = fresh_app
     page.add_init_script(WATCH_SIDEBAR)
-    open_page(page, url, f"conversation?id={cid}&reviewer=Ana")
+    open_page(page, url, f"conversation?id={cid}")
     assert title(page) != "Conversation"  # the conversation's own title (client · arc), not the empty page
     expect(page.locator('[data-testid="stSidebar"] a', has_text="Review").first).to_be_visible()
     pages = _sidebar_pages(page)
@@ -63,13 +63,19 @@ def test_a_conversation_link_as_the_servers_first_request_opens_inside_the_app(
     assert "Review" in ever
     assert not [p for p in ever if "widgets" in p.lower() or p.lower() in MODULE_WORDS], ever  # not even briefly
     expect(page.get_by_text("Backend", exact=True)).to_be_visible()  # app.py's own sidebar ran
-    expect(page.get_by_role("button", name="Approve")).to_be_visible()
-    assert_no_exception(page)
+    expect(page.get_by_text("You are looking at this conversation")).to_be_visible()  # read-only, no name asked
+    expect(page.get_by_role("button", name="Approve")).to_have_count(0)
     screenshot(page, "deep-link-first-request")
+    page.get_by_role("button", name="Review it").click()
+    page.get_by_role("textbox", name="Your name").fill("Ana")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("button", name="Approve")).to_be_visible()
+    assert "reviewer" not in page.url and "Ana" not in page.url
+    assert_no_exception(page)
 
 
 def test_a_link_to_a_conversation_that_is_gone_says_so(page: Any, fresh_app: tuple[str, str]) -> None:
     url, _ = fresh_app
-    open_page(page, url, "conversation?id=00000000-0000-4000-8000-000000000000&reviewer=Ana")
+    open_page(page, url, "conversation?id=00000000-0000-4000-8000-000000000000")
     expect(page.get_by_text("This link points to a conversation that is not here")).to_be_visible()
     assert_no_exception(page)

@@ -72,9 +72,18 @@ def wide(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
 
 
 def visit(page: Any, url: str) -> None:
+    """Open ``url`` in a new browser session and give the reviewer's name when the page asks for it (a name is
+    kept for the session only, never in the address)."""
     page.goto(url)
     page.locator("h1").first.wait_for()
     wait_until_idle(page)
+    if page.get_by_role("button", name="Review it").count():
+        page.get_by_role("button", name="Review it").click()
+        wait_until_idle(page)
+    if page.get_by_role("textbox", name="Your name").count():
+        page.get_by_role("textbox", name="Your name").fill(REVIEWER)
+        page.get_by_role("button", name="Continue").click()
+        wait_until_idle(page)
 
 
 def current_id(page: Any) -> str:

@@ -28,20 +28,38 @@ def _texts(at: AppTest) -> str:
     return " ".join(str(e.value) for e in [*at.caption, *at.markdown, *at.info, *at.success, *at.error, *at.warning])
 
 
-def test_review_asks_for_a_reviewer_name_once_and_keeps_it_in_the_address(services: Services) -> None:
+def test_review_asks_for_a_reviewer_name_once_and_keeps_it_in_the_session_never_in_the_address(
+    services: Services,
+) -> None:
     add_conversation(services.conversations)
     at = _page(REVIEW, name=None)
     assert not at.exception and "Enter your name" in _texts(at)
     at.text_input(key="reviewer_name_input").input("Ana")
     at.button(key="reviewer_name_continue").click().run()
     assert at.session_state["reviewer_name"] == "Ana" and "Reviewing as **Ana**" in _texts(at)
-    assert at.query_params["reviewer"] == "Ana"
+    assert "reviewer" not in at.query_params
 
 
-def test_a_reviewer_name_in_the_address_is_not_asked_again(services: Services) -> None:
+def test_a_reviewer_name_in_a_pasted_link_is_not_taken(services: Services) -> None:
     add_conversation(services.conversations)
     at = _page(REVIEW, name=None, reviewer="Ben")
-    assert not at.exception and "Reviewing as **Ben**" in _texts(at)
+    assert not at.exception and "Enter your name" in _texts(at) and "Ben" not in _texts(at)
+    assert "reviewer" not in at.query_params
+
+
+def test_a_pasted_conversation_link_shows_it_read_only_and_asks_the_name_only_to_review(
+    services: Services,
+) -> None:
+    cid = add_conversation(services.conversations).conversation_id
+    at = _page(DETAIL, name=None, id=cid)
+    assert not at.exception
+    assert "You are looking at this conversation" in _texts(at) and "Enter your name" not in _texts(at)
+    assert not [b for b in at.button if b.label == "Approve"] and not at.text_input
+    at = at.button(key="start_reviewing").click().run()
+    assert "Your name is kept in this browser tab only" in _texts(at)
+    at.text_input(key="reviewer_name_input").input("Cleo")
+    at = at.button(key="reviewer_name_continue").click().run()
+    assert not at.exception and [b for b in at.button if b.label == "Approve"]
 
 
 def test_review_on_an_empty_app_points_to_home() -> None:
