@@ -132,7 +132,7 @@ def spend_chart(points: list[SpendPoint], *, title: str) -> alt.Chart:
         alt.Chart(frame, height=260)
         .mark_bar()
         .encode(
-            x=alt.X("yearmonthdate(day):T", title="Day", axis=alt.Axis(format="%b %d", labelAngle=0)),
+            x=alt.X("yearmonthdate(day):T", title="Day", axis=alt.Axis(format="%-d %b", labelAngle=0)),
             y=alt.Y("sum(cost_usd):Q", title="Spend (USD)", axis=alt.Axis(format="$.2f")),
             color=alt.Color("group:N", title=title, legend=LEGEND),
             tooltip=[

@@ -7,6 +7,7 @@ from typing import Any
 
 import streamlit as st
 
+from core.dates import moment
 from core.enrichment import EnrichmentOutcome, EnrichmentSummary, StageView
 from core.errors import BrightRunError
 from core.models.conversation import Conversation
@@ -70,7 +71,7 @@ def show_timeline(views: list[StageView]) -> None:
     cols = st.columns(len(views))
     for col, view in zip(cols, views, strict=True):
         col.markdown(f"{STAGE_ICONS[view.status]} **{view.label}**")
-        col.caption(status_text("stage", view.status) + (f" · {view.at:%d %b %Y %H:%M}" if view.at else ""))
+        col.caption(status_text("stage", view.status) + (f" · {moment(view.at)}" if view.at else ""))
         if view.detail:
             col.caption(view.detail)
 

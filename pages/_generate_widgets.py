@@ -7,6 +7,7 @@ from typing import Any
 import streamlit as st
 
 from core.bootstrap import Services
+from core.dates import moment
 from core.generation.plan import GenerationPlan
 from core.generation.template_selection import RankedTemplate
 from core.models.conversation import Conversation
@@ -140,7 +141,7 @@ def recent_section(svc: Services, names: Names, recent: list[Conversation], *, h
     version = st.session_state.get("generate_pick_version", 0)
     labels = unique_labels(
         {
-            cid: f"{names.conversation(r)} · {r.created_at:%d %b %H:%M} · {status_text('review', r.review_status)}"
+            cid: f"{names.conversation(r)} · {moment(r.created_at)} · {status_text('review', r.review_status)}"
             for cid, r in by_id.items()
         }
     )

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from core.costs import CostReport
+from core.dates import day
 from core.export.insight import HeatCell, Insight, plan_for
 from core.review.agreement import Agreement
 from pages._charts import (
@@ -123,7 +124,7 @@ def agreement_section(agreement: Agreement, *, names_note: str) -> None:
                     "Reviewers": f"{p.first} and {p.second}",
                     "Turns both rated": p.shared_turns,
                     "Rated alike": p.alike,
-                    "Cohen's kappa": None if p.kappa is None else round(p.kappa, 2),
+                    "Agreement beyond chance": None if p.kappa is None else round(p.kappa, 2),
                 }
                 for p in agreement.pairs
             ],
@@ -154,7 +155,7 @@ def _spend(report: CostReport, label: str, *, key: str) -> None:
     cols = st.columns(3)
     cols[0].metric(label, f"${report.total_usd:,.2f}")
     cols[1].metric("Model calls", f"{report.calls:,}")
-    days = f"{report.first_day:%d %b} – {report.last_day:%d %b %Y}" if report.first_day and report.last_day else "–"
+    days = f"{day(report.first_day)} – {day(report.last_day)}" if report.first_day and report.last_day else "–"
     cols[2].metric("Period", days)
     group = st.segmented_control(
         "Spend over time by", list(GROUPS), format_func=GROUPS.__getitem__, default="job", key=f"{key}_group"

@@ -128,9 +128,11 @@ def show_estimate(svc: Services, request: BatchRequest) -> bool:
         st.markdown(f"**{estimate.formula}**")
         c1, c2, c3, c4 = st.columns(4)
         c1.metric(
-            "Tokens in / out",
-            f"{estimate.input_tokens:,} / {estimate.output_tokens:,}",
-            help="Tokens are how Claude counts text: about three quarters of a word each.",
+            "Words to write",
+            f"about {round(estimate.output_tokens * 0.75):,}",
+            help=f"Claude reads about {round(estimate.input_tokens * 0.75):,} words of prompts and writes about "
+            f"{round(estimate.output_tokens * 0.75):,} words ({estimate.input_tokens:,} tokens in, "
+            f"{estimate.output_tokens:,} out; a token is about three quarters of a word).",
         )
         c2.metric("Cost now", f"${estimate.cost_online_usd:,.2f}")
         c3.metric("Cost at half price", f"${estimate.cost_batch_usd:,.2f}", help="With Message Batches (Advanced).")

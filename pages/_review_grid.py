@@ -91,7 +91,7 @@ def filter_row(options: dict[str, list[str]], names: Names, query: GridQuery) ->
                 ("Topic", "topic_key", names.topic, "rf_topic"),
             )
         )
-        tiers = st.multiselect("Tier", TIERS, default=current.tier, format_func=words, key="rf_tier")
+        tiers = st.multiselect("Kind", TIERS, default=current.tier, format_func=words, key="rf_tier")
         low, high = st.slider(
             "Quality", 1.0, 5.0, (current.quality_min or 1.0, current.quality_max or 5.0), step=0.1, key="rf_quality"
         )

@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from core.bootstrap import Services
+from core.dates import moment
 from core.models.review import RUBRIC
 from core.models.status_labels import status_badge, status_text
 from core.review.detail import ConversationDetail
@@ -132,7 +133,7 @@ def grade_tab(detail: ConversationDetail, reviewer: str, save: Callable[[dict[st
     note = st.text_input("Grade comment", key=f"grade_comment_{cid}")
     missing = [n.replace("_", " ") for n, v in picked.items() if v is None]
     if mine:
-        st.caption(f"Your grade: {mine.overall}/5, saved {mine.created_at:%Y-%m-%d %H:%M}.")
+        st.caption(f"Your grade: {mine.overall}/5, saved {moment(mine.created_at)}.")
     if st.button("Save my grade", key=f"grade_save_{cid}", disabled=bool(missing)):
         save({n: int(v) for n, v in picked.items() if v is not None}, note)
     if missing:
@@ -164,7 +165,7 @@ def verdicts_tab(detail: ConversationDetail) -> None:
             extra.append("confirmed: " + describe(entry.details["confirmed_risks"]))
         why = "; ".join([*entry.reasons, *([entry.comment] if entry.comment else []), *extra])
         st.markdown(
-            f"- {entry.created_at:%Y-%m-%d %H:%M} · **{entry.performed_by}** · {entry.action.replace('_', ' ')}"
+            f"- {moment(entry.created_at)} · **{entry.performed_by}** · {entry.action.replace('_', ' ')}"
             f"{change}" + (f" — {why}" if why else "")
         )
 

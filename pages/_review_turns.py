@@ -25,7 +25,7 @@ def rating_key(conversation_id: str, turn_number: int) -> str:
 
 
 def _caption(turn: TurnView) -> str:
-    who = "Client" if turn.is_client else "Advisor"
+    who = "Client" if turn.is_client else "Expert"
     parts = [f"**Turn {turn.turn_number}** · {who}"]
     if turn.emotion:
         feeling = humanize(turn.emotion) + (
@@ -35,7 +35,7 @@ def _caption(turn: TurnView) -> str:
     if turn.intensity is not None:
         parts.append(f"intensity {turn.intensity:.2f}")
     if turn.is_client and turn.planned_intensity is not None:
-        parts.append(f"arc plans {turn.planned_intensity:.2f}")
+        parts.append(f"planned {turn.planned_intensity:.2f}")
     if turn.edited:
         parts.append("edited")
     return " · ".join(parts)
@@ -45,7 +45,7 @@ def _judge_line(turn: TurnView) -> str | None:
     if not turn.is_client or turn.judge_score is None:
         return None
     comment = f": {turn.judge_comment}" if turn.judge_comment else ""
-    return f"Judge (suggestion): follows the arc {turn.judge_score:.0f}/5{comment}"
+    return f"Judge (suggestion): follows the emotional journey {turn.judge_score:.0f}/5{comment}"
 
 
 def _others(ratings: list[TurnRating]) -> str:

@@ -85,7 +85,7 @@ if nav[2].button("Next pending", key="detail_next_pending", icon=":material/fast
     go(svc.review.next_pending(query, conversation_id))
 if nav[3].button("Back to the list", key="detail_back", icon=":material/table_rows:"):
     back_to_grid(query)
-nav[4].markdown(f"**{svc.review.progress(query.filters)}**")
+nav[4].markdown(f"**{svc.review.progress(query.filters, name or None)}**")
 
 if name and (undone := undo_bar(svc, name, key="undo_button_detail")):
     go(undone[0])

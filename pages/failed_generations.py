@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from core.dates import moment
 from core.failure_words import FAILURE_WORDS, STOP_WORDS, failure_words, stop_words
 from core.review.failures import FailureFilters
 from pages._ui import empty_state, friendly_errors, services, unique_labels
@@ -66,10 +67,7 @@ st.dataframe(
 )
 
 labels = unique_labels(
-    {
-        r.id: f"{r.created_at:%d %b %H:%M} · {failure_words(r.failure_type)} · {stop_words(r.stop_reason)}"
-        for r in page.rows
-    }
+    {r.id: f"{moment(r.created_at)} · {failure_words(r.failure_type)} · {stop_words(r.stop_reason)}" for r in page.rows}
 )
 picked = st.selectbox("Look at one", list(labels), format_func=labels.__getitem__, key="fg_pick")
 with friendly_errors():

@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core.batch.service import BatchRequest
+from core.dates import moment
 from core.models.statuses import RUNNABLE
 from pages._jobs_widgets import job_view, key_ready, new_batch_form, show_estimate, status_words
 from pages._ui import empty_state, run_action, services
@@ -71,7 +72,7 @@ def jobs_table() -> None:
             "Done": f"{j.completed_items} of {j.total_items}",
             "Failed": j.failed_items,
             "Cost (USD)": round(j.cost_usd, 4),
-            "Created": f"{j.created_at:%d %b %Y, %H:%M}",
+            "Created": moment(j.created_at),
         }
         for j in rows
     ]

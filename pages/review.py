@@ -42,7 +42,7 @@ cols_param = str(st.query_params.get("cols", ""))
 chosen_columns = [c for c in cols_param.split(",") if c]
 
 top = st.columns([2.2, 2.2, 1, 1.2], vertical_alignment="center")
-top[0].markdown(f"**{svc.review.progress(wanted.filters)}**")
+top[0].markdown(f"**{svc.review.progress(wanted.filters, name)}**")
 if top[1].button("Review next pending", key="review_queue", type="primary", icon=":material/play_arrow:", shortcut="N"):
     first = svc.review.next_pending(wanted)
     if first is None:

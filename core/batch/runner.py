@@ -87,7 +87,11 @@ class JobRunner:
             return job
         outer = stop or threading.Event()
         lanes = _Lanes(job, threading.Event())
-        joblog.write(self.db, job_id, f"Worker {self.owner} started {job.concurrency} lane(s).")
+        joblog.write(
+            self.db,
+            job_id,
+            f"Started: writing up to {job.concurrency} conversation{'s' if job.concurrency != 1 else ''} at once.",
+        )
         self._reclaim_dead(job_id)  # a restarted job: a killed worker's claims must not hold every slot
         watcher = threading.Thread(target=self._watch, args=(job_id, lanes, outer), daemon=True)
         watcher.start()

@@ -78,7 +78,7 @@ class Agreement(BaseModel):
             f"{self.share_alike:.0%} of the time"
         )
         kappa = self.mean_kappa
-        return line + (f" (Cohen's kappa {kappa:.2f})." if kappa is not None else ".")
+        return line + (f" ({kappa:.2f} beyond what chance alone would give)." if kappa is not None else ".")
 
 
 def names_note(*, signed_in: bool) -> str:

@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from core.conversations.store import ConversationStore
+from core.dates import moment
 from core.models.conversation import Conversation
 from core.models.review import RUBRIC, ReviewAction, ReviewGrade, TurnRating, TurnRevision
 from core.models.scaffolding import EmotionalArc
@@ -96,7 +97,7 @@ class ConversationDetail(BaseModel):
         for entry in self.history:
             if entry.to_status is None or entry.performed_by in found:
                 continue
-            when = f"{entry.created_at:%Y-%m-%d %H:%M}"
+            when = moment(entry.created_at)
             found[entry.performed_by] = Verdict(
                 reviewer=entry.performed_by, action=entry.action, to_status=entry.to_status, at=when
             )

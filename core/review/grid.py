@@ -11,12 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from core.dates import day, moment
 from core.models.status_labels import status_label
 from core.review.names import Names, words
 from core.review.queries import GridPage
 
-PRIMARY = ("Conversation", "Status", "Quality", "Enrichment", "Date", "Flag")
-SECONDARY = ("Topic", "Tier", "Turns", "Reviewed by", "Reviewed on")
+#: The topic is shown by default: rows of one client on one journey are told apart by it.
+PRIMARY = ("Conversation", "Topic", "Status", "Quality", "Enrichment", "Date", "Flag")
+SECONDARY = ("Kind", "Turns", "Reviewed by", "Reviewed on")
 #: Sort choices: (database column, descending) -> what the reviewer reads.
 SORTS: dict[tuple[str, bool], str] = {
     ("created_at", True): "Newest first",
@@ -50,13 +52,13 @@ def grid_records(page: GridPage, names: Names) -> list[dict[str, Any]]:
             "Status": status_label("review", r.review_status).text,
             "Quality": r.quality_score,
             "Enrichment": status_label("enrichment", r.enrichment_status).text,
-            "Date": r.created_at.strftime("%Y-%m-%d"),
+            "Date": day(r.created_at),
             "Flag": TRUNCATED if r.is_truncated else "",
             "Topic": names.topic(r.topic_key),
-            "Tier": words(r.tier),
+            "Kind": words(r.tier),
             "Turns": r.turn_count,
             "Reviewed by": r.reviewed_by or "",
-            "Reviewed on": r.reviewed_at.strftime("%Y-%m-%d %H:%M") if r.reviewed_at else "",
+            "Reviewed on": moment(r.reviewed_at) if r.reviewed_at else "",
         }
         for r in page.rows
     ]

@@ -50,6 +50,6 @@ def start_of_day(now: datetime | None = None) -> datetime:
     return now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-def progress_text(done: int, waiting: int) -> str:
-    """``"12 of 200 reviewed today"``: today's reviews out of today's reviews plus those still waiting."""
-    return f"{done} of {done + waiting} reviewed today"
+def progress_text(done: int, waiting: int, *, mine: bool = False) -> str:
+    """``"You reviewed 12 today · 188 waiting"`` (``mine``), or ``"12 reviewed today · 188 waiting"``."""
+    return f"{'You reviewed' if mine else 'Reviewed'} {done} today · {waiting} waiting"

@@ -137,6 +137,8 @@ class ReviewService(Decisions, Annotations):
         rows = self.conversations.list(where={"conversation_id": ids}) if ids else []
         return {r.conversation_id: risks for r in rows if (risks := approval_risks(r))}
 
-    def progress(self, filters: GridFilters) -> str:
-        """``"12 of 200 reviewed today"`` over the filtered set."""
-        return queue.progress_text(*self.grid.day_progress(filters, queue.start_of_day()))
+    def progress(self, filters: GridFilters, reviewer: str | None = None) -> str:
+        """``"You reviewed 12 today · 188 waiting"`` over the filtered set: ``reviewer``'s own reviews of today
+        (everyone's without one: "12 reviewed today · 188 waiting")."""
+        done, waiting = self.grid.day_progress(filters, queue.start_of_day(), reviewer)
+        return queue.progress_text(done, waiting, mine=reviewer is not None)

@@ -95,11 +95,14 @@ class ReviewGridRepo:
         with self._db.reading() as conn:
             return [(str(i), str(s)) for i, s in conn.execute(select)]
 
-    def day_progress(self, filters: GridFilters, since: datetime) -> tuple[int, int]:
-        """``(reviewed since `since`, still waiting)`` in the filtered set, whatever its status filter says."""
+    def day_progress(self, filters: GridFilters, since: datetime, reviewer: str | None = None) -> tuple[int, int]:
+        """``(reviewed since `since` (by ``reviewer`` when given), still waiting)`` in the filtered set, whatever
+        its status filter says."""
         c = schema.conversations.c
         where = where_clauses(filters.model_copy(update={"review_status": []}), self._scope)
         reviewed = sa.and_(c.reviewed_at >= since, c.review_status != PENDING)
+        if reviewer is not None:
+            reviewed = sa.and_(reviewed, c.reviewed_by == reviewer)
         select = sa.select(
             sa.func.count().filter(reviewed),
             sa.func.count().filter(c.review_status == PENDING),

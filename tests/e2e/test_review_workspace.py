@@ -180,9 +180,9 @@ def test_sort_by_quality_select_approve_the_rows_update_and_stay_selected(wide: 
 
 
 def test_every_column_chosen_still_fits_1440_px_and_status_keeps_its_colour(wide: Any, review_url: str) -> None:
-    cols = "Topic,Tier,Turns,Reviewed+by,Reviewed+on"
+    cols = "Kind,Turns,Reviewed+by,Reviewed+on"
     visit(wide, f"{review_url}/review?reviewer={REVIEWER.replace(' ', '+')}&cols={cols}")
-    for column in ("Conversation", "Status", "Quality", "Enrichment", "Date", "Topic", "Tier", "Reviewed on"):
+    for column in ("Conversation", "Topic", "Status", "Quality", "Enrichment", "Date", "Kind", "Reviewed on"):
         expect(header(wide)).to_contain_text(column)
     box = grid(wide).bounding_box()
     assert box["x"] + box["width"] <= 1440
@@ -195,7 +195,7 @@ def test_every_column_chosen_still_fits_1440_px_and_status_keeps_its_colour(wide
 
 def test_keyboard_only_review_of_three_conversations(wide: Any, review_url: str) -> None:
     visit(wide, f"{review_url}/review?reviewer={REVIEWER.replace(' ', '+')}&enrichment=completed")
-    before = int(re.search(r"(\d+) of \d+ reviewed today", wide.content()).group(1))  # type: ignore[union-attr]
+    before = int(re.search(r"You reviewed (\d+) today", wide.content()).group(1))  # type: ignore[union-attr]
     press(wide, "n")  # Review next pending
     wide.wait_for_url(re.compile(r"/conversation\?"))
     wait_until_idle(wide)
@@ -207,7 +207,7 @@ def test_keyboard_only_review_of_three_conversations(wide: Any, review_url: str)
         wide.wait_for_function("(id) => !location.search.includes(id)", arg=seen[-1])
         wait_until_idle(wide)
     assert len(set(seen)) == 3
-    expect(wide.get_by_text(f"{before + 3} of", exact=False).first).to_be_visible()
+    expect(wide.get_by_text(f"You reviewed {before + 3} today", exact=False).first).to_be_visible()
     screenshot(wide, "review-keyboard")
     assert_no_exception(wide)
 

@@ -95,5 +95,7 @@ def test_the_queue_follows_the_grid_order_and_counts_today(review: ReviewService
     review.decide(abe, "approve", "Ana")
     assert review.next_pending(query, abe) == bea
     assert review.step(query, bea, 1) == cara and review.step(query, bea, -1) == abe
-    assert review.progress(GridFilters()) == "1 of 3 reviewed today"
-    assert review.progress(GridFilters(review_status=["pending_review"])) == "1 of 3 reviewed today"
+    assert review.progress(GridFilters()) == "Reviewed 1 today · 2 waiting"
+    assert review.progress(GridFilters(review_status=["pending_review"])) == "Reviewed 1 today · 2 waiting"
+    assert review.progress(GridFilters(), "Ana") == "You reviewed 1 today · 2 waiting"
+    assert review.progress(GridFilters(), "Ben") == "You reviewed 0 today · 2 waiting"

@@ -98,7 +98,7 @@ def test_the_dataset_insight_shows_how_alike_two_reviewers_rate(services: Servic
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert any("How alike the reviewers rate" in m.value for m in at.markdown)
-    table = next(frame.value for frame in at.dataframe if "Cohen's kappa" in frame.value.columns)
+    table = next(frame.value for frame in at.dataframe if "Agreement beyond chance" in frame.value.columns)
     assert table.iloc[0]["Reviewers"] == "ana and ben"
     assert table.iloc[0]["Rated alike"] == 1
     # On the embedded backend a reviewer's name is a label anyone can type: said where agreement is shown.

@@ -146,11 +146,12 @@ def test_a_row_clicked_in_the_grid_opens_its_conversation(services: Services) ->
     assert "review_open_id" not in at.session_state  # coming back does not open it again
 
 
-def test_review_shows_the_day_progress(services: Services) -> None:
-    done, _ = add_ready(services.conversations), add_ready(services.conversations)
+def test_review_shows_the_reviewers_own_day_progress(services: Services) -> None:
+    done, other, _ = (add_ready(services.conversations) for _ in range(3))
     services.review.decide(done.conversation_id, "approve", "Ana")
-    at = _page(REVIEW)
-    assert "1 of 2 reviewed today" in _texts(at)
+    services.review.decide(other.conversation_id, "approve", "Ben")
+    assert "You reviewed 1 today · 1 waiting" in _texts(_page(REVIEW))
+    assert "You reviewed 0 today · 1 waiting" in _texts(_page(REVIEW, name="Cleo"))  # a new reviewer starts at 0
 
 
 def test_agreement_says_a_reviewer_name_is_only_a_label_here(services: Services) -> None:

@@ -77,4 +77,3 @@ def test_the_starter_set_is_journeys_and_prompts_that_suit_every_client(services
     texts = " ".join(t.template_text for t in services.scaffolding.list("templates")).lower()
     assert "financial" not in texts and "persona_" not in texts
     assert install_starter(services.scaffolding) == {"arcs": 0, "templates": 0}
-

@@ -39,7 +39,7 @@ def test_rows_show_names_and_plain_words_never_keys() -> None:
         "Not enriched yet",
         "Cut off",
     )
-    assert (record["Topic"], record["Tier"], record["Date"]) == ("Grandparent 529", "Edge case", "2025-01-02")
+    assert (record["Topic"], record["Kind"], record["Date"]) == ("Grandparent 529", "Edge case", "2 Jan 2025")
     assert "recently_widowed" not in str(record) and "pending_review" not in str(record)
     assert status_colours(page) == ["#b45309"]
 
@@ -51,7 +51,8 @@ def test_a_client_without_scaffolding_is_named_from_the_stored_name() -> None:
 
 def test_the_primary_columns_always_show_and_secondary_ones_on_request() -> None:
     assert columns_shown([]) == ["Conversation", "Status", "Quality", "Enrichment", "Date", "Flag"]
-    assert columns_shown(["Turns", "Topic", "nonsense"])[-2:] == ["Topic", "Turns"]
+    assert columns_shown(["Turns", "Kind", "nonsense"])[-2:] == ["Kind", "Turns"]
+    assert "Topic" in columns_shown([])  # shown by default: it tells rows of one client and journey apart
 
 
 def test_the_selection_survives_other_pages_and_maps_to_positions() -> None:

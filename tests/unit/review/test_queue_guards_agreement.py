@@ -34,7 +34,8 @@ def test_step_moves_through_every_status_and_stops_at_the_ends() -> None:
 
 
 def test_progress_counts_todays_reviews_out_of_reviews_plus_waiting() -> None:
-    assert progress_text(12, 188) == "12 of 200 reviewed today"
+    assert progress_text(12, 188) == "Reviewed 12 today · 188 waiting"
+    assert progress_text(0, 13, mine=True) == "You reviewed 0 today · 13 waiting"
     assert start_of_day(datetime(2026, 3, 4, 17, 30, tzinfo=UTC)) == datetime(2026, 3, 4, tzinfo=UTC)
 
 
