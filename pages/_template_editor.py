@@ -54,9 +54,9 @@ def _preview(svc: Services, text: str, key: str) -> None:
         st.caption("Add a client, an emotional journey and a topic to see the prompt filled in.")
         return
     c1, c2, c3 = st.columns(3)
-    client = c1.selectbox("Client", clients, format_func=lambda p: p.name, key=f"{key}_client")
-    journey = c2.selectbox("Emotional journey", journeys, format_func=lambda a: a.name, key=f"{key}_journey")
-    topic = c3.selectbox("Topic", topics, format_func=lambda t: t.name, key=f"{key}_topic")
+    client = c1.selectbox("Client to try", clients, format_func=lambda p: p.name, key=f"{key}_client")
+    journey = c2.selectbox("Journey to try", journeys, format_func=lambda a: a.name, key=f"{key}_journey")
+    topic = c3.selectbox("Topic to try", topics, format_func=lambda t: t.name, key=f"{key}_topic")
     if not text.strip():
         st.caption("Write the prompt above to see it here.")
         return
