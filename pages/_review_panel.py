@@ -38,8 +38,10 @@ BUTTONS: dict[str, tuple[str, str | None, str]] = {
     "move_to_review": ("Back to review", None, ":material/undo:"),
 }
 GRADE_NAMES = ("overall", *RUBRIC)
-SHORTCUTS = "**A** approve · **X** reject · **V** needs another pass · **1 2 3** rate the current turn · " + (
-    "**J** next · **K** previous · **N** next pending · **Z** undo"
+SHORTCUTS = (
+    "**A** approve · **X** reject (then **1**–**6** a reason) · **V** needs another pass · "
+    + ("**1 2 3** rate the current turn · ")
+    + ("**J** next · **K** previous · **N** next pending · **Z** undo")
 )
 
 
@@ -59,12 +61,52 @@ def decision_options(detail: ConversationDetail) -> dict[str, object]:
     return options
 
 
+def rejecting_key(cid: str) -> str:
+    return f"rejecting_{cid}"
+
+
+def _reject(cid: str, on_decide: Callable[[str], None]) -> None:
+    """X or Reject: with a reason or a comment given, reject; else open the reasons (keys 1–6 pick one)."""
+    if st.session_state.get(f"reasons_{cid}") or str(st.session_state.get(f"comment_{cid}") or "").strip():
+        st.session_state.pop(rejecting_key(cid), None)
+        on_decide("reject")
+    else:
+        st.session_state[rejecting_key(cid)] = True
+
+
+def _reject_for(cid: str, reason: str, on_decide: Callable[[str], None]) -> None:
+    st.session_state[f"reasons_{cid}"] = [reason]
+    st.session_state.pop(rejecting_key(cid), None)
+    on_decide("reject")
+
+
+def _reason_keys(cid: str, on_decide: Callable[[str], None]) -> None:
+    """The reasons as buttons with keys 1–6, shown first after X (the rating keys wait meanwhile)."""
+    with st.container(key=f"reject_reasons_{cid}", border=True):
+        st.markdown("**Why reject it?** Press a number, or click.")
+        cols = st.columns(2)
+        for number, reason in enumerate(REJECT_REASONS, start=1):
+            cols[(number - 1) % 2].button(
+                f"{number} · {reason}",
+                key=f"reject_reason_{number}_{cid}",
+                shortcut=str(number),
+                use_container_width=True,
+                on_click=_reject_for,
+                args=(cid, reason, on_decide),
+            )
+        if st.button("Cancel", key=f"reject_cancel_{cid}", type="tertiary"):
+            st.session_state.pop(rejecting_key(cid), None)
+            st.rerun()
+
+
 def decision_buttons(detail: ConversationDetail, on_decide: Callable[[str], None]) -> None:
     """The decision buttons (each decides in a callback, before the next run draws anything), reasons,
-    comment and the risk confirmation."""
+    comment and the risk confirmation. Reject without a reason opens the reasons, picked by key 1–6."""
     row = detail.conversation
     cid = row.conversation_id
     choices = allowed_decisions(row.review_status)
+    if "reject" in choices and st.session_state.get(rejecting_key(cid)):
+        _reason_keys(cid, on_decide)
     cols = [c for _ in range(0, len(choices), 2) for c in st.columns(2)]
     for col, decision in zip(cols, choices, strict=False):
         label, key, icon = BUTTONS[decision]
@@ -75,8 +117,8 @@ def decision_buttons(detail: ConversationDetail, on_decide: Callable[[str], None
             icon=icon,
             type="primary" if decision == "approve" else "secondary",
             use_container_width=True,
-            on_click=on_decide,
-            args=(decision,),
+            on_click=_reject if decision == "reject" else on_decide,
+            args=(cid, on_decide) if decision == "reject" else (decision,),
         )
     if "approve" in choices and detail.risks:
         st.warning(f"Approving needs your confirmation: {describe(detail.risks)}.", icon=":material/warning:")
@@ -92,6 +134,8 @@ def rate_current(detail: ConversationDetail, reviewer: str, current: int | None)
     if current is None:
         st.caption("You have rated every turn.")
         return None
+    if st.session_state.get(rejecting_key(detail.conversation.conversation_id)):
+        return None  # keys 1–3 pick a reason now
     st.caption(f"Rate turn {current} (the first you have not rated)")
     cid = detail.conversation.conversation_id
     picked: str | None = None

@@ -66,7 +66,7 @@ def test_a_career_coach_gets_a_training_file_with_only_her_work(page: Any, coach
     click(page, "Create the project")
     page.get_by_text("is ready and open").wait_for()
     assert f"project={SLUG}" in page.url
-    expect(page.locator('[data-testid="stSidebar"]').get_by_text(PROJECT)).to_be_visible()
+    expect(page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first).to_contain_text(PROJECT)
 
     open_page(page, coach_url, "scaffolding")
     assert f"project={SLUG}" in page.url

@@ -192,11 +192,17 @@ def test_approving_an_unenriched_conversation_needs_the_confirmation(services: S
     assert entry.details == {"confirmed_risks": ["not_enriched", "not_scored"]}
 
 
-def test_a_reject_without_reason_is_refused_and_says_why(services: Services) -> None:
+def test_reject_without_a_reason_opens_the_reasons_and_one_pick_rejects(services: Services) -> None:
     at, cid = _detail(services)
-    at.button(key=f"decide_reject_{cid}").click().run()
-    assert "A rejection needs a reason" in _texts(at)
+    at = at.button(key=f"decide_reject_{cid}").click().run()  # X
+    assert "Why reject it?" in _texts(at)
     assert services.db.conversations.get(cid).review_status == "pending_review"
+    assert not [b for b in at.button if b.key == f"quick_good_{cid}"]  # keys 1-3 pick a reason now
+    at = at.button(key=f"reject_reason_2_{cid}").click().run()  # key 2
+    assert not at.exception
+    assert services.db.conversations.get(cid).review_status == "rejected"
+    [entry] = services.review.history(cid)
+    assert entry.reasons == ["Factually wrong"]
 
 
 def test_grade_and_turn_rating_are_saved_for_the_reviewer(services: Services) -> None:
