@@ -161,6 +161,13 @@ def _live(svc: Services, job_id: str, was_running: bool) -> None:
         st.caption("This view updates by itself while the job runs.")
     done = job.completed_items + job.cancelled_items
     st.markdown(f"{status_badge('job', job.status)} {done} of {job.total_items} conversations")
+    if job.status == Job.QUEUED:
+        st.caption(
+            "Why it waits: a job starts when a worker takes it. Click “Run in background” to start one; a worker "
+            "takes about ten seconds to get ready on a busy computer, then the first conversations appear here."
+            if not job.started_at
+            else "Waiting for a worker to take it up again."
+        )
     st.progress(progress.fraction)
     if job.stop_reason:
         st.warning(job.stop_reason)

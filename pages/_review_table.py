@@ -19,17 +19,9 @@ from pages._review_grid import selected, set_selected
 
 OPEN_KEY = "review_open_id"
 #: The grid's columns, sized by flex so the table fills the width and never scrolls sideways.
-FLEX = {
-    "Conversation": 2.8,
-    "Topic": 1.8,
-    "Status": 1.5,
-    "Quality": 0.7,
-    "Enrichment": 1.3,
-    "Date": 1.1,
-    "Flag": 0.7,
-}
+FLEX = {"Conversation": 3.2, "Status": 1.5, "Quality": 0.7, "Enrichment": 1.3, "Date": 1.1, "Flag": 0.7}
 #: Narrowest widths: the status words and the date always read whole; all columns chosen still fit 1440 px.
-MIN_WIDTH = {"Conversation": 140, "Topic": 110, "Status": 160, "Enrichment": 90, "Date": 104}
+MIN_WIDTH = {"Conversation": 140, "Status": 160, "Enrichment": 90, "Date": 104}
 _STATUS_STYLE = JsCode("function(p) { return {color: p.data._colour, fontWeight: 600}; }")
 _FLAG_STYLE = JsCode("function(p) { return p.value ? {color: '#b91c1c', fontWeight: 600} : null; }")
 #: New rows in a mounted grid (another page or sort): tick the ones in the selection.

@@ -44,6 +44,12 @@ if planned := st.session_state.get("planned_batch"):
             del st.session_state["planned_batch"]
             st.rerun()
 
+if st.session_state.pop("jobs_reset", False):  # after Create: an empty form, so a second click adds nothing
+    for key in ("jobs_personas", "jobs_arcs", "jobs_topics", "jobs_name"):
+        st.session_state.pop(key, None)
+if created := st.session_state.pop("jobs_created", None):
+    st.success(created, icon=":material/task_alt:")
+
 with st.expander("New batch", expanded=not any(j.status in RUNNABLE for j in svc.batch.list(limit=20))):
     request = new_batch_form(svc)
     if request is not None and show_estimate(svc, request):
@@ -53,7 +59,9 @@ with st.expander("New batch", expanded=not any(j.status in RUNNABLE for j in svc
             job = run_action("Creating the job…", lambda: svc.batch.create(named))
             if job is not None:
                 st.session_state["jobs_pick"] = job.id  # the job list below is read after this, so it has it
-                st.success(CREATED.format(n=job.total_items))
+                st.session_state["jobs_created"] = CREATED.format(n=job.total_items)
+                st.session_state["jobs_reset"] = True
+                st.rerun()
 
 jobs = svc.batch.list(limit=50)
 if not jobs:

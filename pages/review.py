@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core.review.agreement import names_note
+from core.review.grid import DEFAULT_SECONDARY, NO_COLUMNS
 from pages._review_grid import (
     bulk_bar,
     column_chooser,
@@ -39,7 +40,7 @@ query = current_query()
 names = svc.review.names()
 wanted = filter_row(filter_options(svc), names, query)
 cols_param = str(st.query_params.get("cols", ""))
-chosen_columns = [c for c in cols_param.split(",") if c]
+chosen_columns = [c for c in cols_param.split(",") if c and c != NO_COLUMNS] if cols_param else list(DEFAULT_SECONDARY)
 
 top = st.columns([2.2, 2.2, 1, 1.2], vertical_alignment="center")
 top[0].markdown(f"**{svc.review.progress(wanted.filters, name)}**")
@@ -62,7 +63,7 @@ page = svc.review.page(wanted)
 if page.total and not page.rows:  # the page ran past the end after an action shrank the set
     wanted = wanted.model_copy(update={"page": page.total_pages})
     page = svc.review.page(wanted)
-set_url(wanted, cols=",".join(secondary) or None)
+set_url(wanted, cols=None if list(secondary) == list(DEFAULT_SECONDARY) else ",".join(secondary) or NO_COLUMNS)
 
 if undo_bar(svc, name, key="undo_button_review"):
     st.rerun()

@@ -16,9 +16,12 @@ from core.models.status_labels import status_label
 from core.review.names import Names, words
 from core.review.queries import GridPage
 
-#: The topic is shown by default: rows of one client on one journey are told apart by it.
-PRIMARY = ("Conversation", "Topic", "Status", "Quality", "Enrichment", "Date", "Flag")
-SECONDARY = ("Kind", "Turns", "Reviewed by", "Reviewed on")
+PRIMARY = ("Conversation", "Status", "Quality", "Enrichment", "Date", "Flag")
+SECONDARY = ("Topic", "Kind", "Turns", "Reviewed by", "Reviewed on")
+#: The secondary columns shown until the reviewer chooses: the topic tells rows of one client and journey apart.
+DEFAULT_SECONDARY = ("Topic",)
+#: The address value for "no secondary column" (an empty ``cols`` means the default).
+NO_COLUMNS = "none"
 #: Sort choices: (database column, descending) -> what the reviewer reads.
 SORTS: dict[tuple[str, bool], str] = {
     ("created_at", True): "Newest first",

@@ -76,14 +76,19 @@ def visit(page: Any, url: str) -> None:
     kept for the session only, never in the address)."""
     page.goto(url)
     page.locator("h1").first.wait_for()
+    asked = page.get_by_role("textbox", name="Your name")
+    look = page.get_by_role("button", name="Review it")
+    ready = page.locator(".st-key-review_queue, .st-key-decision_panel")
+    asked.or_(look).or_(ready).first.wait_for()
     wait_until_idle(page)
-    if page.get_by_role("button", name="Review it").count():
-        page.get_by_role("button", name="Review it").click()
-        wait_until_idle(page)
-    if page.get_by_role("textbox", name="Your name").count():
-        page.get_by_role("textbox", name="Your name").fill(REVIEWER)
+    if look.count():
+        look.click()
+        asked.wait_for()
+    if asked.count():
+        asked.fill(REVIEWER)
         page.get_by_role("button", name="Continue").click()
-        wait_until_idle(page)
+        ready.first.wait_for()
+    wait_until_idle(page)
 
 
 def current_id(page: Any) -> str:
@@ -180,7 +185,7 @@ def test_sort_by_quality_select_approve_the_rows_update_and_stay_selected(wide: 
 
 
 def test_every_column_chosen_still_fits_1440_px_and_status_keeps_its_colour(wide: Any, review_url: str) -> None:
-    cols = "Kind,Turns,Reviewed+by,Reviewed+on"
+    cols = "Topic,Kind,Turns,Reviewed+by,Reviewed+on"
     visit(wide, f"{review_url}/review?reviewer={REVIEWER.replace(' ', '+')}&cols={cols}")
     for column in ("Conversation", "Topic", "Status", "Quality", "Enrichment", "Date", "Kind", "Reviewed on"):
         expect(header(wide)).to_contain_text(column)

@@ -64,6 +64,9 @@ def test_creating_a_job_shows_its_live_view(svc: Services, keyed: None) -> None:
     job = svc.batch.list()[0]
     assert job.total_items == 1 and at.selectbox(key="jobs_pick").value == job.id
     assert "Created" in " ".join(c.value for c in at.code)
+    assert "Job created: 1 conversations" in at.success[0].value
+    assert at.multiselect(key="jobs_personas").value == []  # the form is empty again: no duplicate one click away
+    assert "Why it waits" in " ".join(c.value for c in at.caption)
 
 
 def test_pause_then_cancel_from_the_live_view(svc: Services) -> None:

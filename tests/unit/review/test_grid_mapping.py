@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from core.review.grid import columns_shown, grid_records, keep_present, merge_selection, positions, status_colours
+from core.review.grid import (
+    DEFAULT_SECONDARY,
+    columns_shown,
+    grid_records,
+    keep_present,
+    merge_selection,
+    positions,
+    status_colours,
+)
 from core.review.names import Names
 from core.review.queries import GridFilters, GridPage, GridQuery, GridRow
 from core.review.urlstate import query_from_params, query_to_params
@@ -52,7 +60,7 @@ def test_a_client_without_scaffolding_is_named_from_the_stored_name() -> None:
 def test_the_primary_columns_always_show_and_secondary_ones_on_request() -> None:
     assert columns_shown([]) == ["Conversation", "Status", "Quality", "Enrichment", "Date", "Flag"]
     assert columns_shown(["Turns", "Kind", "nonsense"])[-2:] == ["Kind", "Turns"]
-    assert "Topic" in columns_shown([])  # shown by default: it tells rows of one client and journey apart
+    assert "Topic" in columns_shown(DEFAULT_SECONDARY)  # by default: it tells rows of one client and journey apart
 
 
 def test_the_selection_survives_other_pages_and_maps_to_positions() -> None:
