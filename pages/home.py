@@ -64,7 +64,7 @@ left, right = st.columns(2)
 with left, st.container(border=True):
     st.subheader("Demo project")
     st.write(
-        "A fee-only financial planner with her clients, their emotional journeys and topics, and 13 realistic "
+        "A worked example: an expert with her clients, their emotional journeys and topics, and 13 realistic "
         "conversations, already enriched, partly reviewed and exported, so every page has something to show. "
         "It is a project of its own: your work stays apart, and you can delete it in one click on Projects."
     )
