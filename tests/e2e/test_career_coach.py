@@ -38,7 +38,9 @@ def tab(page: Any, name: str) -> Any:
 
 
 def fill(panel: Any, label: str, text: str) -> None:
-    panel.get_by_role("textbox", name=label, exact=True).fill(text)
+    box = panel.get_by_role("textbox", name=label, exact=True)
+    expect(box).to_have_count(1)  # the form of the record saved before has gone
+    box.fill(text)
 
 
 def pick(page: Any, panel: Any, label: str, option: str) -> None:

@@ -76,6 +76,9 @@ def visit(page: Any, url: str) -> None:
     kept for the session only, never in the address)."""
     page.goto(url)
     page.locator("h1").first.wait_for()
+    if "/review" not in url and "/conversation" not in url:
+        wait_until_idle(page)
+        return
     asked = page.get_by_role("textbox", name="Your name")
     look = page.get_by_role("button", name="Review it")
     ready = page.locator(".st-key-review_queue, .st-key-decision_panel")
