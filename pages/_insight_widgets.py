@@ -20,7 +20,7 @@ from pages._charts import (
 )
 from pages._ui import page_link
 
-GROUPS = {"model": "Model", "job": "Batch job", "template": "Template", "purpose": "Purpose"}
+GROUPS = {"model": "Model", "job": "Batch job", "template": "Prompt", "purpose": "Purpose"}
 
 
 def _plan(cells: list[HeatCell], what: str) -> None:
@@ -188,5 +188,11 @@ def _cost_table(rows: list[dict[str, object]], *, key: str) -> None:
         hide_index=True,
         width="stretch",
         key=key,
-        column_config={"Spend": st.column_config.NumberColumn(format="$%.4f")},
+        # A long name is cut in its own column (the full name on hover) so the spend always stays in view.
+        column_config={
+            "Spend": st.column_config.NumberColumn(format="$%.4f", width="small"),
+            "Calls": st.column_config.NumberColumn(width="small"),
+            "Conversation": st.column_config.TextColumn(width="medium"),
+            "Training file": st.column_config.TextColumn(width="medium"),
+        },
     )
