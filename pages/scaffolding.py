@@ -124,7 +124,8 @@ def kind_tab(kind: Kind, names: Names) -> None:
 undo_banner(scaffolding)
 compatibility_check()
 names = reference_names()
-tabs = st.tabs([TAB_TITLES[k] for k in KINDS])
+# A key keeps the open tab when what is above it changes (the starter offer goes once a journey exists).
+tabs = st.tabs([TAB_TITLES[k] for k in KINDS], key="scaffolding_tab", on_change="rerun")
 for tab, kind in zip(tabs, KINDS, strict=True):
     with tab:
         kind_tab(kind, names)
