@@ -50,8 +50,10 @@ done = sum(step.done for step in steps)
 st.subheader(f"Getting started · {done} of {len(steps)} done")
 if stats.conversations == 0:
     st.info("Nothing here yet. **Open the demo project** below to see every page with data, or start at step 1.")
-step_cols = st.columns(len(steps))
-for number, (col, step) in enumerate(zip(step_cols, steps, strict=True), start=1):
+# At most three steps side by side: at 1280 pixels a fourth column cuts words and links.
+per_row = 3
+step_cols = [col for _ in range(0, len(steps), per_row) for col in st.columns(per_row)]
+for number, (col, step) in enumerate(zip(step_cols, steps, strict=False), start=1):
     with col.container(border=True):
         icon = ":material/check_circle:" if step.done else ":material/radio_button_unchecked:"
         colour = "green" if step.done else "gray"

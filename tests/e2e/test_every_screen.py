@@ -14,7 +14,7 @@ from core.bootstrap import build_services
 from core.demo.project import load_demo_project
 from core.settings import Settings
 from tests.e2e.conftest import serve_app
-from tests.e2e.helpers import assert_no_exception, open_page, screenshot
+from tests.e2e.helpers import assert_no_exception, open_page, screenshot, wait_until_idle
 from tests.support.paths import REPO_ROOT
 
 EMPTY = "Career coaching"
@@ -72,8 +72,10 @@ def test_every_page_reads_whole_and_in_the_experts_words(
     tab = tabs[width]
     problems: list[str] = []
     for path in page_paths():
-        open_page(tab, url, f"{path}?project={slugs[project]}")
+        open_page(tab, url, f"{'' if path == 'home' else path}?project={slugs[project]}")
         tab.locator('[data-testid="stMainBlockContainer"] h1').first.wait_for()
+        tab.wait_for_timeout(1500)  # on a busy machine the page body comes well after its title
+        wait_until_idle(tab)
         assert_no_exception(tab)
         screenshot(tab, f"every-{project}-{width}-{path}")
         problems += [f"{path}: cut label “{t}”" for t in tab.evaluate(CUT)]
