@@ -39,7 +39,7 @@ def test_helpers_die_with_a_killed_batch_run(tmp_path: Path, request: pytest.Fix
         run = core_process(
             backend, server, ["batch", "run", job.id, "--workers", "2", "--poll-seconds", "0.2"], tmp_path / "run.log"
         )
-        wait_for(lambda: children_of(run.pid), 20, "the helper process")
+        wait_for(lambda: children_of(run.pid), 60, "the helper process")  # slow to start on a busy machine
         helper = children_of(run.pid)[0]
         wait_for(lambda: server.request_count >= 3, 30, "calls from both processes (after the key's pre-flight call)")
         run.send_signal(signal.SIGKILL)
