@@ -12,7 +12,14 @@ from typing import Any
 
 from core.errors import AccessDeniedError, ConflictError, NotFoundError, StorageError, ValidationError
 from core.models.projects import DEFAULT_PROJECT_ID, Project, slugify
-from core.storage.blobs import CONVERSATION_FILES, FAILED_GENERATION_FILES, TRAINING_FILES, BlobStore
+from core.storage.blobs import (
+    ADAPTERS,
+    CONVERSATION_FILES,
+    FAILED_GENERATION_FILES,
+    TRAINING_FILES,
+    TRAINING_INPUTS,
+    BlobStore,
+)
 from core.storage.ports import ProjectRows
 
 log = logging.getLogger(__name__)
@@ -135,6 +142,10 @@ class ProjectService:
         for file_id in files.get("training_files", []):
             for path in self._blobs.list(TRAINING_FILES, f"{file_id}/"):
                 self._remove(TRAINING_FILES, path)
+        for bucket, key in ((TRAINING_INPUTS, "training_jobs"), (ADAPTERS, "adapters")):
+            for folder in files.get(key, []):
+                for path in self._blobs.list(bucket, f"{folder}/"):
+                    self._remove(bucket, path)
         for path in files.get("failures", []):
             self._remove(FAILED_GENERATION_FILES, path)
 

@@ -49,7 +49,8 @@ class ProjectsRepo:
 
     def file_paths(self, project_id: str) -> dict[str, list[str]]:
         """What the project's rows know of their files: conversation ids by owner folder, training file ids,
-        failure report paths (``{"conversations": ["owner/id", ...], "training_files": [...], "failures": [...]}``).
+        failure report paths (``{"conversations": ["owner/id", ...], "training_files": [...], "failures": [...]}``),
+        training job ids (their frozen input) and trained models' adapter folders.
         """
         c, tf, fg = schema.conversations.c, schema.training_files.c, schema.failed_generations.c
         with self._system().reading() as conn:
@@ -66,7 +67,21 @@ class ProjectsRepo:
                     sa.select(fg.raw_file_path).where(fg.project_id == project_id, fg.raw_file_path.is_not(None))
                 ).scalars()
             ]
-        return {"conversations": conversations, "training_files": files, "failures": failures}
+            tj, tm = schema.training_jobs.c, schema.trained_models.c
+            jobs = [str(v) for v in conn.execute(sa.select(tj.id).where(tj.project_id == project_id)).scalars()]
+            adapters = [
+                str(v)
+                for v in conn.execute(
+                    sa.select(tm.adapter_path).where(tm.project_id == project_id, tm.adapter_path != "")
+                ).scalars()
+            ]
+        return {
+            "conversations": conversations,
+            "training_files": files,
+            "failures": failures,
+            "training_jobs": jobs,
+            "adapters": adapters,
+        }
 
     def project_of(self, table: str, record_id: str) -> str | None:
         """The project of one row (by ``id``) of a project's table, whichever project it is in."""
