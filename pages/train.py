@@ -10,7 +10,6 @@ from core.models.status_labels import status_text
 from core.training.estimate import CURATED
 from core.training.local import ENABLE_LOCAL
 from core.training.presets import EXPLAINED, PRESETS, TITLES
-from core.training.service import BACKENDS
 from pages._train_widgets import BACKEND_WORDS, job_view
 from pages._ui import empty_state, run_action, services
 
@@ -44,11 +43,10 @@ file_id = st.selectbox("1. Training file", list(labels), format_func=lambda k: l
 available = svc.training.available_backends()
 backend = st.radio(
     "2. Where to train",
-    list(BACKENDS),
+    available,
     format_func=lambda k: WHERE[k],
     horizontal=True,
     key="train_backend",
-    index=list(BACKENDS).index(available[0]),
 )
 if "local" not in available:
     st.info(ENABLE_LOCAL, icon=":material/info:")
