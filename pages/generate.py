@@ -17,7 +17,7 @@ arcs = svc.scaffolding.list("arcs", active_only=True)
 topics = svc.scaffolding.list("topics", active_only=True)
 if not (personas and arcs and topics and svc.scaffolding.active_expert()):
     empty_state(
-        "Writing a conversation needs an expert profile, clients (personas), emotional journeys and topics. "
+        "Writing a conversation needs an expert, clients, emotional journeys and topics. "
         "Install the defaults or load the demo to start.",
         page="pages/scaffolding.py",
         label="Go to Scaffolding",

@@ -68,6 +68,10 @@ def reference_names() -> Names:
 
 def kind_tab(kind: Kind, names: Names) -> None:
     info = KIND_INFO[kind]
+    saved_here = st.session_state.get("scaffolding_saved")
+    if saved_here and saved_here[0] == kind:  # what was just saved, said where it was saved (a toast goes by)
+        st.success(saved_here[1], icon=":material/check_circle:")
+        del st.session_state["scaffolding_saved"]
     records = scaffolding.list(kind)
     if records:
         st.dataframe(
@@ -115,7 +119,7 @@ def kind_tab(kind: Kind, names: Names) -> None:
             values["template_text"] = prompt_text
         with friendly_errors():
             saved = scaffolding.save(kind, values)
-            st.session_state["scaffolding_notice"] = f"Saved {info.label} “{getattr(saved, 'name', saved.key)}”."
+            st.session_state["scaffolding_saved"] = (kind, f"Saved {info.label} “{getattr(saved, 'name', saved.key)}”.")
             st.session_state[f"{pick_key}_next"] = saved.id
             st.session_state[f"form_nonce_{kind}"] = nonce + 1
             st.rerun()

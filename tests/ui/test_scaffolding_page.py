@@ -74,7 +74,7 @@ def test_a_new_arc_takes_clients_by_name_and_gets_a_key_from_its_name(svc: Servi
     assert not at.exception, [e.value for e in at.exception]
     arc = svc.scaffolding.get("arcs", "fear_to_calm")
     assert arc.suitable_personas == ["anxious_planner"] and arc.name == "Fear to calm"
-    assert any("Saved emotional journey “Fear to calm”" in t.value for t in at.toast)
+    assert any("Saved emotional journey “Fear to calm”" in s.value for s in at.success)
 
 
 def test_delete_then_undo_from_the_page(svc: Services) -> None:
