@@ -44,9 +44,14 @@ def fill(panel: Any, label: str, text: str) -> None:
 
 
 def pick(page: Any, panel: Any, label: str, option: str) -> None:
-    panel.get_by_role("combobox", name=label, exact=True).focus()
-    page.keyboard.press("ArrowDown")
-    page.locator('[role="listbox"] [role="option"]').filter(has_text=option).first.click()
+    wait_until_idle(page)
+    box = panel.get_by_role("combobox", name=label, exact=True)
+    choice = page.locator('[role="listbox"] [role="option"]').filter(has_text=option).first
+    box.click()
+    if not choice.is_visible():
+        box.focus()
+        page.keyboard.press("ArrowDown")
+    choice.click()
     wait_until_idle(page)
 
 
