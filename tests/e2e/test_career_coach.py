@@ -7,13 +7,14 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import serve_app
-from tests.e2e.helpers import assert_no_exception, download, open_page, screenshot, wait_until_idle
+from tests.e2e.helpers import assert_no_exception, open_page, screenshot, wait_until_idle
 
 PROJECT = "Career coaching with Dana"
 SLUG = "career-coaching-with-dana"
@@ -152,7 +153,9 @@ def test_a_career_coach_gets_a_training_file_with_only_her_work(page: Any, coach
     page.get_by_text("Created 'Career coach v1': 1 conversations").wait_for()
     wait_until_idle(page)
     screenshot(page, "coach-training-file")
-    training = json.loads(download(page, "Download training.json"))
+    with page.expect_download() as got:
+        page.get_by_role("button", name="Download training.json", exact=True).click()
+    training = json.loads(Path(got.value.path()).read_text(encoding="utf-8"))
     assert training["consultant_profile"]["name"] == "Dana Ortiz"
     assert len(training["conversations"]) == 1
     assert "financial" not in json.dumps(training["consultant_profile"]).lower()
