@@ -127,10 +127,19 @@ _CLICK = """(href) => {
     observer.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
     window.__brObserver = observer;
     const link = [...document.querySelectorAll('[data-testid="stSidebar"] a[href]')]
-        .find(a => new URL(a.href).pathname.replace(/\\/$/, '') === href);
+        .find(a => window.__brLinkPath(a) === href);
     if (!link) throw new Error('no sidebar link to ' + href);
     link.click();
 }"""
+
+_LINK_THERE = """(href) => { (() => { window.__brLinkPath = (a) => {
+        // A menu link's page: its own href resolved from the site root (the home link is only "?project=…",
+        // which a.href would resolve against the current page).
+        const raw = a.getAttribute('href') || '';
+        return raw.startsWith('?') ? '' : new URL(raw, location.origin + '/').pathname.replace(/\\/$/, '');
+    }; })();
+    return [...document.querySelectorAll('[data-testid="stSidebar"] a[href]')]
+    .some(a => window.__brLinkPath(a) === href); }"""
 
 _ARRIVED = """(path) => {
     const state = window.__brNav;
@@ -163,6 +172,7 @@ def navigate_ms(page: Any, page_path: str) -> float:
     """Click the sidebar link to ``page_path``; milliseconds until that page has fully drawn."""
     target = f"/{page_path}" if page_path else ""
     page.wait_for_function(_SETTLED, polling=50)
+    page.wait_for_function(_LINK_THERE, arg=target, polling=50)  # the app draws its menu on each run
     page.evaluate(_CLICK, target)
     try:
         handle = page.wait_for_function(_ARRIVED, arg=target, polling=16, timeout=300_000)
