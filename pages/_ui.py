@@ -81,6 +81,8 @@ def services() -> Services:
     except NotFoundError:
         st.session_state["project_notice"] = f"There is no project “{wanted}” here (it may have been deleted)."
         scoped = base.in_project(DEFAULT_PROJECT_SLUG)
+    if scoped is not base:  # a key or model saved on Settings reaches every project's services at once
+        refresh(scoped, base.settings)
     slug = scoped.settings.project
     st.session_state.pop(SWITCHED, None)
     st.session_state[PROJECT_PARAM] = slug
