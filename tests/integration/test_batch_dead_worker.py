@@ -40,7 +40,7 @@ def test_a_dead_local_workers_claims_are_taken_again_at_once(backend: Backend, t
     items = svc.batch.items(job.id)
     assert {i.status for i in items} == {"completed"} and len({i.conversation_id for i in items}) == 12
     lines = svc.db.batch_logs.list(where={"job_id": job.id}, order_by="created_at")
-    started = [line.created_at for line in lines if "started" in line.message][-1]  # the second worker's start
+    started = [line.created_at for line in lines if "started" in line.message.lower()][-1]  # the second worker's start
     gone = [line for line in lines if "is gone" in line.message]
     assert gone and "claimed again at once" in gone[0].message, [line.message for line in lines]
     finished = svc.db.jobs.get(job.id).completed_at

@@ -71,7 +71,9 @@ def test_import_json_reports_each_file_with_ids_reasons_and_errors(tmp_path: Pat
     assert first["format"] == "enriched" and first["imported"] == ["330dc058-6d75-4609-96f7-b6e87b39f536"]
     assert second["format"] == "training_file" and second["replaced"] == first["imported"]
     replaced = next(o for o in second["outcomes"] if o["action"] == "replaced")
-    assert "a training file replaced an enriched conversation file" in replaced["reason"]
+    # Same turns and pairs: the later stage's copy keeps the content, and the report says which copy won and why.
+    assert replaced["reason"].startswith("content from this file (a training file, 5 turns, 5 pairs)")
+    assert "a training file is the later stage than an enriched conversation file" in replaced["reason"]
     assert sorted(second["truncated"]) == sorted(o["conversation_id"] for o in second["outcomes"] if o["truncated"])
     assert third == {"source": "bad.json", "error": third["error"]} and "line 1, column 17" in third["error"]
 

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from core.models.review import TurnRating
 from core.storage.database import Database
-from core.storage.migrations import m0002_review, m0007_ratings_per_reviewer
+from core.storage.migrations import m0002_review, m0007_ratings_per_reviewer, m0014_projects
 
 
 def test_review_migration_restores_missing_indexes_and_tables_and_runs_twice(db: Database) -> None:
@@ -53,6 +53,7 @@ def test_ratings_per_reviewer_migration_keeps_old_ratings_and_lets_two_reviewers
     with db.engine.begin() as conn:
         m0007_ratings_per_reviewer.upgrade(conn)
         m0007_ratings_per_reviewer.upgrade(conn)
+        m0014_projects.upgrade(conn)  # the rebuilt table gets its project column back, as an old database would
     uniques = {u["name"] for u in sa.inspect(db.engine).get_unique_constraints("turn_ratings")}
     assert uniques == {m0007_ratings_per_reviewer.NEW}
     [kept] = db.turn_ratings.list()
