@@ -12,7 +12,6 @@ intensity is the one recorded in the turn. The judge scores how well each turn f
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -21,10 +20,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from core import prompts
 from core.enrichment.models import JudgeVerdict, TurnArcAdherence
-from core.errors import LLMError, LLMOutputError
+from core.errors import LLMOutputError
 from core.generation.calls import CallLedger
 from core.llm.pricing import cost_usd, estimate_tokens, prices_for
-from core.llm.retry import backoff_s, is_transient
+from core.llm.retry import backoff_s
 from core.llm.types import LLMReply, MessageClient, MessageRequest, SystemBlock
 from core.models.logs import GenerationLog
 from core.models.scaffolding import EmotionalArc, ExpertProfile
@@ -148,32 +147,19 @@ class ClaudeJudge:
         )
 
     def _call(self, request: MessageRequest, conversation_id: str, attempt: int) -> tuple[LLMReply, GenerationLog]:
-        """One judge call: its log row is written ``sent`` before the call goes out; transient errors are
-        retried here (not inside the SDK), each retry with a row of its own. Returns the reply and its row,
-        which the caller completes once it knows whether the answer was usable."""
-        retries = self.settings.max_retries
-        for retry in range(retries + 1):
-            entry = self.ledger.begin(
-                model=request.model,
-                estimate_cost=0.0,
-                conversation_id=conversation_id,
-                purpose="judge",
-                retry_attempt=attempt + retry,
-                request_payload={"model": request.model, "prompt_chars": len(request.user_text), "attempt": attempt},
-            )
-            started = time.perf_counter()
-            try:
-                return self.client.create_message(request, max_retries=0), entry
-            except LLMError as err:
-                latency = round((time.perf_counter() - started) * 1000)
-                self.ledger.complete(
-                    entry, reply=None, status=Call.FAILED, error_message=err.message, latency_ms=latency
-                )
-                if retry < retries and is_transient(err):
-                    time.sleep(self.retry_delay(retry, err.retry_after))
-                    continue
-                raise
-        raise AssertionError("not reached: the last attempt returns or raises")
+        """One judge call through the ledger (a row written ``sent`` before it goes out, transient errors retried
+        with a row each). Returns the reply and its row, which the caller completes once it knows whether the
+        answer was usable."""
+        return self.ledger.call(
+            self.client,
+            request,
+            conversation_id=conversation_id,
+            purpose="judge",
+            attempt=attempt,
+            estimate_cost=0.0,
+            max_retries=self.settings.max_retries,
+            retry_delay=self.retry_delay,
+        )
 
     def _verdict(
         self, answer: JudgeReply, raw: dict[str, Any], arc: EmotionalArc | None, model: str, cost: float

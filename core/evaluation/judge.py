@@ -9,7 +9,6 @@ a loss. Every call leaves its ``generation_logs`` row (purpose ``evaluate``), wr
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -18,10 +17,9 @@ import pydantic
 from pydantic import BaseModel, ConfigDict, Field
 
 from core import prompts
-from core.errors import LLMError
 from core.generation.calls import CallLedger
 from core.llm.pricing import cost_usd, prices_for
-from core.llm.retry import backoff_s, is_transient
+from core.llm.retry import backoff_s
 from core.llm.types import LLMReply, MessageClient, MessageRequest, SystemBlock
 from core.models.evaluation import DIMENSIONS, Outcome
 from core.models.logs import GenerationLog
@@ -208,30 +206,17 @@ class PairJudge:
     def _call(
         self, request: MessageRequest, conversation_id: str, attempt: int, expected: float
     ) -> tuple[LLMReply, GenerationLog]:
-        """One call: its log row written ``sent`` before it goes out; transient errors retried with backoff."""
-        retries = self.settings.max_retries
-        for retry in range(retries + 1):
-            entry = self.ledger.begin(
-                model=request.model,
-                estimate_cost=expected,
-                conversation_id=conversation_id,
-                purpose=PURPOSE,
-                retry_attempt=attempt + retry,
-                request_payload={"model": request.model, "prompt_chars": len(request.user_text), "attempt": attempt},
-            )
-            started = time.perf_counter()
-            try:
-                return self.client.create_message(request, max_retries=0), entry
-            except LLMError as err:
-                latency = round((time.perf_counter() - started) * 1000)
-                self.ledger.complete(
-                    entry, reply=None, status=Call.FAILED, error_message=err.message, latency_ms=latency
-                )
-                if retry < retries and is_transient(err):
-                    time.sleep(self.retry_delay(retry, err.retry_after))
-                    continue
-                raise
-        raise AssertionError("not reached: the last attempt returns or raises")
+        """One call through the ledger: its row written ``sent`` before it goes out; transient errors retried."""
+        return self.ledger.call(
+            self.client,
+            request,
+            conversation_id=conversation_id,
+            purpose=PURPOSE,
+            attempt=attempt,
+            estimate_cost=expected,
+            max_retries=self.settings.max_retries,
+            retry_delay=self.retry_delay,
+        )
 
     def _complete(self, entry: GenerationLog, reply: LLMReply, cost: float, *, error: str | None = None) -> None:
         self.ledger.complete(

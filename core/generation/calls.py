@@ -10,10 +10,14 @@ the correction of an estimate once the real cost is known.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from typing import Any
 
+from core.errors import LLMError
 from core.llm.calllog import call_log
-from core.llm.types import LLMReply
+from core.llm.retry import is_transient
+from core.llm.types import LLMReply, MessageClient, MessageRequest
 from core.models.base import utcnow
 from core.models.logs import CallStatus, GenerationLog
 from core.models.statuses import Call
@@ -33,6 +37,42 @@ class CallLedger:
     def over(cls, db: Database) -> CallLedger:
         """The ledger over ``db`` and its call log."""
         return cls(db, SqlCallLog(db))
+
+    def call(
+        self,
+        client: MessageClient,
+        request: MessageRequest,
+        *,
+        conversation_id: str,
+        purpose: str,
+        attempt: int,
+        estimate_cost: float,
+        max_retries: int,
+        retry_delay: Callable[[int, float | None], float],
+    ) -> tuple[LLMReply, GenerationLog]:
+        """One call whose row is written ``sent`` before it goes out; transient errors are retried here (not inside
+        the SDK), each retry with a row of its own. Returns the reply and its row, which the caller completes once it
+        knows whether the answer was usable."""
+        for retry in range(max_retries + 1):
+            entry = self.begin(
+                model=request.model,
+                estimate_cost=estimate_cost,
+                conversation_id=conversation_id,
+                purpose=purpose,
+                retry_attempt=attempt + retry,
+                request_payload={"model": request.model, "prompt_chars": len(request.user_text), "attempt": attempt},
+            )
+            started = time.perf_counter()
+            try:
+                return client.create_message(request, max_retries=0), entry
+            except LLMError as err:
+                latency = round((time.perf_counter() - started) * 1000)
+                self.complete(entry, reply=None, status=Call.FAILED, error_message=err.message, latency_ms=latency)
+                if retry < max_retries and is_transient(err):
+                    time.sleep(retry_delay(retry, err.retry_after))
+                    continue
+                raise
+        raise AssertionError("not reached: the last attempt returns or raises")
 
     def begin(
         self,
