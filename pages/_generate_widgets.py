@@ -26,7 +26,7 @@ def pickers(
     """Persona, arc, topic and kind; the kind follows the arc's own until changed."""
     left, middle, right, last = st.columns([3, 3, 3, 2])
     persona = left.selectbox(
-        "Client (persona)", personas, format_func=lambda p: f"{p.name} · {p.archetype}", key="generate_persona"
+        "Client", personas, format_func=lambda p: f"{p.name} · {p.archetype}", key="generate_persona"
     )
     arc = middle.selectbox("Emotional journey", arcs, format_func=lambda a: a.name, key="generate_arc")
     topic = right.selectbox("Topic", topics, format_func=lambda t: t.name, key="generate_topic")

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from core.errors import ValidationError
 from core.models.scaffolding import PromptTemplate, Tier
+from core.scaffolding.fields import TIER_LABELS
 
 
 @dataclass(frozen=True)
@@ -21,10 +22,10 @@ class RankedTemplate:
 
 def _persona_part(template: PromptTemplate, persona_key: str) -> tuple[float, str]:
     if not template.suitable_personas:
-        return 0.10, "any persona"
+        return 0.10, "any client"
     if persona_key in template.suitable_personas:
-        return 0.15, "written for this persona"
-    return -0.05, "meant for other personas"
+        return 0.15, "written for this client"
+    return -0.05, "meant for other clients"
 
 
 def _topic_part(template: PromptTemplate, topic_key: str) -> tuple[float, str]:
@@ -47,7 +48,7 @@ def rank_templates(
         topic_score, topic_reason = _topic_part(template, topic_key)
         rating = template.rating or 0.0
         score = 0.5 + 0.2 + persona_score + topic_score + (0.05 if rating >= 4.5 else 0.0)
-        parts = [f"{tier} tier", persona_reason, topic_reason]
+        parts = [f"{TIER_LABELS.get(tier, tier).lower()} conversations", persona_reason, topic_reason]
         if template.rating is not None:
             parts.append(f"rated {template.rating:.1f}")
         ranked.append(RankedTemplate(template, round(min(score, 1.0), 2), "; ".join(parts)))

@@ -25,7 +25,7 @@ def test_a_template_written_for_the_persona_and_topic_ranks_first() -> None:
     ranked = rank_templates([generic, specific], tier="template", **KEYS)
     assert [r.template.template_name for r in ranked] == ["Specific", "Generic"]
     assert ranked[0].score == 1.0 and ranked[1].score == pytest.approx(0.85)
-    assert ranked[0].reason == "template tier; written for this persona; written for this topic; rated 4.8"
+    assert ranked[0].reason == "everyday conversations; written for this client; written for this topic; rated 4.8"
 
 
 def test_other_tiers_arcs_and_inactive_templates_are_excluded() -> None:
@@ -35,7 +35,7 @@ def test_other_tiers_arcs_and_inactive_templates_are_excluded() -> None:
 
 def test_persona_mismatch_scores_below_an_open_template() -> None:
     ranked = rank_templates([_t("Mismatch", suitable_personas=["other"]), _t("Open")], tier="template", **KEYS)
-    assert ranked[0].template.template_name == "Open" and "meant for other personas" in ranked[1].reason
+    assert ranked[0].template.template_name == "Open" and "meant for other clients" in ranked[1].reason
 
 
 def test_no_template_for_the_tier_suggests_the_tiers_that_exist() -> None:
