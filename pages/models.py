@@ -7,6 +7,7 @@ from functools import partial
 
 import streamlit as st
 
+from core.dates import moment
 from core.training import presets
 from core.training.estimate import base_model_words
 from pages._evaluation_widgets import scorecard_line
@@ -31,7 +32,7 @@ for model in models:
         st.markdown(
             f"Base model **{base_model_words(model.base_model)}** · training file **{model.training_file_name}** · "
             f"preset **{presets.title(model.preset)}** · trained on {BACKEND_WORDS.get(model.backend, model.backend)}"
-            f" · {model.created_at:%d %b %Y %H:%M}"
+            f" · {moment(model.created_at)}"
         )
         cols = st.columns(3)
         cols[0].metric("Final loss", f"{model.final_loss:.4f}" if model.final_loss is not None else "—")

@@ -6,6 +6,7 @@ from typing import Any
 
 import streamlit as st
 
+from core.dates import moment
 from core.models.status_labels import status_text
 from core.training.estimate import CURATED
 from core.training.local import ENABLE_LOCAL
@@ -152,7 +153,7 @@ if jobs:
         left, right = st.columns([5, 1])
         left.markdown(
             f"**{job.name}** · {status_text('training_job', job.status)} · "
-            f"{BACKEND_WORDS.get(job.backend, job.backend)} · {job.created_at:%d %b %Y %H:%M}"
+            f"{BACKEND_WORDS.get(job.backend, job.backend)} · {moment(job.created_at)}"
             + (" · demo" if job.is_demo else "")
         )
         if right.button("Open", key=f"open_{job.id}"):
