@@ -88,9 +88,9 @@ def show_chat(turns: list[Any]) -> None:
             st.caption(f"{humanize(turn.emotion) if turn.emotion else 'No emotion recorded'}{intensity}")
 
 
-def open_for_review(conversation_id: str, key: str) -> None:
+def open_for_review(conversation_id: str, key: str, label: str = "Open it for review") -> None:
     """Open the conversation at its own address (in this project); nothing is left behind for the Review page."""
-    if st.button("Open it for review", key=key, icon=":material/fact_check:"):
+    if st.button(label, key=key, icon=":material/fact_check:"):
         st.switch_page(
             "pages/conversation.py", query_params={"id": conversation_id, PROJECT_PARAM: current_project_slug()}
         )
@@ -186,7 +186,7 @@ def recent_section(svc: Services, names: Names, recent: list[Conversation], *, h
         st.session_state["generate_undo"] = {"id": picked, "name": names.conversation(row)}
         st.rerun()
     with actions[2]:
-        open_for_review(picked, "generate_recent_open")
+        open_for_review(picked, "generate_recent_open", "Open for review")
 
 
 def _regenerate(svc: Services, picked: str, who: str, *, confirm: bool) -> None:
