@@ -96,6 +96,8 @@ def choose(page: Any, label: str, option: str | int, *, multi: bool = False) -> 
 
 def download(page: Any, button: str) -> bytes:
     """Click the download button named ``button`` and return the downloaded bytes."""
-    with page.expect_download() as info:
+    # A download button whose data is made on click reruns the page first: on a busy machine that takes longer
+    # than the default 30 s wait.
+    with page.expect_download(timeout=90_000) as info:
         page.get_by_role("button", name=button).click()
     return Path(info.value.path()).read_bytes()

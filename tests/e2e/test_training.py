@@ -67,6 +67,7 @@ def test_train_locally_to_ready_and_download_the_adapter(page: Any, training_app
     assert_no_exception(page)
     expect(page.get_by_text("tiny-llama (a model folder on the computer that trained it)")).to_be_visible()
     screenshot(page, "train-3-models")
+    wait_until_idle(page)
     archive = zipfile.ZipFile(io.BytesIO(download(page, "Download as a zip")))
     assert {"adapter_config.json", "adapter_model.safetensors"} <= set(archive.namelist())
     assert json.loads(archive.read("adapter_config.json"))["base_model_name_or_path"] == str(base)
