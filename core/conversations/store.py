@@ -17,7 +17,8 @@ from core.jsonutil import dumps_pretty
 from core.models.base import NIL_UUID, new_id, utcnow
 from core.models.conversation import Conversation, Source
 from core.models.statuses import Enrichment
-from core.storage.blobs import (
+from core.storage.ports import Connection, ConversationRows, Transactions
+from core.storage.ports.blobs import (
     CONVERSATION_FILES,
     BlobStore,
     enriched_conversation_path,
@@ -25,7 +26,6 @@ from core.storage.blobs import (
     parsed_conversation_path,
     raw_conversation_path,
 )
-from core.storage.ports import Connection, ConversationRows, Transactions
 
 __all__ = ["ConversationStore", "Provenance", "content_fingerprint", "parse_reply", "search_text"]
 

@@ -11,7 +11,7 @@ from typing import Literal
 
 from core.errors import NotFoundError
 from core.models.conversation import Conversation
-from core.storage.blobs import CONVERSATION_FILES, BlobStore, owned_conversation_path
+from core.storage.ports.blobs import CONVERSATION_FILES, BlobStore, owned_conversation_path
 
 
 @dataclass(frozen=True)

@@ -39,8 +39,8 @@ from core.models.projects import conversation_prefix
 from core.models.statuses import ENRICHMENT_FAILURES, ENRICHMENT_TO_RUN, Enrichment, Outcome
 from core.scaffolding.service import ScaffoldingService
 from core.settings import Settings
-from core.storage.blobs import CONVERSATION_FILES, BlobStore, owned_conversation_path
 from core.storage.ports import Connection, ConversationRows, ScaffoldingRows, Transactions
+from core.storage.ports.blobs import CONVERSATION_FILES, BlobStore, owned_conversation_path
 
 ENRICHMENT_VERSION = "v2.0"
 #: Not yet enriched, or interrupted part-way (a crash leaves these; running again finishes them).

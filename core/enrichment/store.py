@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from core.models.base import NIL_UUID
 from core.models.conversation import Conversation
-from core.storage.blobs import CONVERSATION_FILES, BlobStore, enriched_conversation_path
+from core.storage.ports.blobs import CONVERSATION_FILES, BlobStore, enriched_conversation_path
 
 
 def store(conversation: Conversation, data: bytes, blobs: BlobStore) -> tuple[str, int]:

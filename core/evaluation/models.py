@@ -12,8 +12,8 @@ from core.evaluation.local import LocalModels
 from core.evaluation.responder import Responder
 from core.evaluation.scorecard import HeldOut
 from core.models.training_jobs import TRAINING_INPUTS_BUCKET, TrainedModel
-from core.storage.blobs import BlobStore
 from core.storage.database import Database
+from core.storage.ports.blobs import BlobStore
 
 #: One set of local models per process: a base model is loaded once and kept (pages share it across reruns).
 LOCAL_MODELS = LocalModels()

@@ -21,9 +21,9 @@ from core.models.scaffolding import ExpertProfile
 from core.models.training_jobs import TrainedModel
 from core.scaffolding.service import ScaffoldingService
 from core.settings import Settings
-from core.storage.blobs import BlobStore
 from core.storage.database import Database
 from core.storage.ports import GenerationLogPort
+from core.storage.ports.blobs import BlobStore
 
 
 class TryAnswer(BaseModel):

@@ -13,7 +13,7 @@ from core.export.selection import Selection, iter_rows
 from core.models.conversation import Conversation
 from core.models.evaluation import PreferencePick
 from core.models.statuses import Review
-from core.storage.blobs import owned_conversation_path
+from core.storage.ports.blobs import owned_conversation_path
 
 #: The old attempt's decisions that make the approved new one the preferred answer.
 DISPLACED: tuple[str, ...] = (Review.ARCHIVED, Review.REJECTED)

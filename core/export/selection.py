@@ -17,7 +17,7 @@ from core.conversations.truncation import truncated_answers
 from core.errors import ValidationError
 from core.models.conversation import Conversation
 from core.models.statuses import REVIEW_STATUSES, Enrichment, Review
-from core.storage.blobs import owned_conversation_path
+from core.storage.ports.blobs import owned_conversation_path
 
 PAGE_SIZE = 200
 DEFAULT_STATUSES: tuple[str, ...] = (Review.APPROVED,)

@@ -23,8 +23,8 @@ from core.models.base import new_id, utcnow
 from core.models.conversation import Conversation
 from core.models.statuses import Enrichment, TrainingFileState
 from core.models.training import TrainingFile, TrainingFileConversation
-from core.storage.blobs import TRAINING_FILES, owned_training_file_path, training_file_paths
 from core.storage.ports import TrainingFileRows
+from core.storage.ports.blobs import TRAINING_FILES, owned_training_file_path, training_file_paths
 
 Kind = Literal["json", "jsonl"]
 CONTENT_TYPES = {"json": "application/json", "jsonl": "application/x-ndjson"}

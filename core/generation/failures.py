@@ -15,8 +15,8 @@ from core.jsonutil import dumps_pretty
 from core.llm.types import LLMReply, MessageRequest
 from core.models.base import new_id, utcnow
 from core.models.logs import FailedGeneration, FailureType
-from core.storage.blobs import FAILED_GENERATION_FILES, BlobStore, failure_report_path
 from core.storage.database import Database
+from core.storage.ports.blobs import FAILED_GENERATION_FILES, BlobStore, failure_report_path
 
 log = logging.getLogger(__name__)
 

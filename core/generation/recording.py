@@ -24,9 +24,9 @@ from core.models.base import new_id
 from core.models.logs import CallStatus, FailedGeneration, GenerationLog
 from core.models.statuses import Call, call_status
 from core.settings import Settings
-from core.storage.blobs import BlobStore
 from core.storage.database import Database
 from core.storage.ports import Connection
+from core.storage.ports.blobs import BlobStore
 
 Guard = Callable[[Connection], None]
 

@@ -26,8 +26,8 @@ from core.models.base import new_id
 from core.models.scaffolding import ExpertProfile, Tier
 from core.scaffolding.service import ScaffoldingService
 from core.settings import Settings
-from core.storage.blobs import BlobStore
 from core.storage.database import Database
+from core.storage.ports.blobs import BlobStore
 
 __all__ = ["GenerationService", "check_reply"]
 

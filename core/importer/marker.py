@@ -15,8 +15,8 @@ from datetime import datetime
 from pydantic import BaseModel
 
 from core.models.base import NIL_UUID, utcnow
-from core.storage.blobs import CONVERSATION_FILES, BlobStore, owner_folders
 from core.storage.ports import ConversationRows
+from core.storage.ports.blobs import CONVERSATION_FILES, BlobStore, owner_folders
 
 FOLDER = "_imports"
 CHUNK = 500

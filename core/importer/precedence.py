@@ -26,7 +26,7 @@ from core.importer.formats import FORMAT_NAMES, KEPT, Candidate
 from core.models.base import DEFAULT_PROJECT_ID
 from core.models.conversation import Conversation
 from core.models.statuses import Review
-from core.storage.blobs import owned_conversation_path
+from core.storage.ports.blobs import owned_conversation_path
 
 RANK = {"raw": 1, "enriched": 2, "training_file": 3, "jsonl": 3}
 ID_NAMESPACE = uuid.UUID("5b0f7d1e-2f4a-4d55-9a53-6f1c3e2b9a10")

@@ -27,8 +27,8 @@ from core.models.review import ReviewAction, TurnRevision
 from core.models.scaffolding import TIERS
 from core.models.statuses import Review
 from core.scaffolding.service import ScaffoldingService
-from core.storage.blobs import CONVERSATION_FILES, owned_conversation_path
 from core.storage.ports import ReviewLog
+from core.storage.ports.blobs import CONVERSATION_FILES, owned_conversation_path
 
 SIZE_HINT = "Split it into smaller files and import them one after another."
 

@@ -12,7 +12,8 @@ from typing import Any
 
 from core.errors import AccessDeniedError, ConflictError, NotFoundError, StorageError, ValidationError
 from core.models.projects import DEFAULT_PROJECT_ID, Project, slugify
-from core.storage.blobs import (
+from core.storage.ports import ProjectRows
+from core.storage.ports.blobs import (
     ADAPTERS,
     CONVERSATION_FILES,
     FAILED_GENERATION_FILES,
@@ -20,7 +21,6 @@ from core.storage.blobs import (
     TRAINING_INPUTS,
     BlobStore,
 )
-from core.storage.ports import ProjectRows
 
 log = logging.getLogger(__name__)
 NAME_MAX = 120

@@ -14,8 +14,8 @@ from core.models.scaffolding import EmotionalArc
 from core.models.statuses import ENRICHED
 from core.review.guards import Risk, approval_risks
 from core.review.ratings import grades_by_reviewer, ratings_by_reviewer
-from core.storage.blobs import owned_conversation_path
 from core.storage.ports import ReviewLog, ScaffoldingRows
+from core.storage.ports.blobs import owned_conversation_path
 
 
 class TurnView(BaseModel):

@@ -9,8 +9,8 @@ from core.errors import NotFoundError
 from core.jsonutil import dumps_pretty
 from core.models.failures import FILTER_COLUMNS, FailureFilters, FailurePage, FailureRow
 from core.models.logs import FailedGeneration
-from core.storage.blobs import FAILED_GENERATION_FILES, BlobStore, owned_failure_report_path
 from core.storage.ports import FailureLog
+from core.storage.ports.blobs import FAILED_GENERATION_FILES, BlobStore, owned_failure_report_path
 
 
 def failure_report(failures: FailureLog, blobs: BlobStore, failure_id: str) -> tuple[str, bytes]:

@@ -30,8 +30,8 @@ from core.models.base import utcnow
 from core.models.conversation import Conversation
 from core.models.review import ReviewAction, TurnRevision
 from core.models.statuses import Enrichment, Review
-from core.storage.blobs import CONVERSATION_FILES, owned_conversation_path
 from core.storage.ports import ReviewLog
+from core.storage.ports.blobs import CONVERSATION_FILES, owned_conversation_path
 
 
 def find_turn(data: dict[str, Any], turn_number: int) -> dict[str, Any]:

@@ -23,8 +23,8 @@ from core.review.decisions import Decisions
 from core.review.detail import ConversationDetail, load_detail
 from core.review.guards import Risk, approval_risks
 from core.review.names import Names, load_names
-from core.storage.blobs import CONVERSATION_FILES, owned_conversation_path
 from core.storage.ports import ConversationRows, ReviewGrid, ReviewLog, ScaffoldingRows, Transactions
+from core.storage.ports.blobs import CONVERSATION_FILES, owned_conversation_path
 
 
 class ReviewService(Decisions, Annotations):

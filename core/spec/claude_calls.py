@@ -36,8 +36,8 @@ from core.spec.call_plan import (
     continuation,
     plan_call,
 )
-from core.storage.blobs import BlobStore
 from core.storage.database import Database
+from core.storage.ports.blobs import BlobStore
 
 
 @dataclass

@@ -38,8 +38,8 @@ from core.spec.models import META_PROMPTS_DIR, check_abbrev
 from core.spec.parse import normalize_text, split_spec
 from core.spec.project_steps import STEP_TITLES, STEPS, SectionRun, StepKey, StepState, step_state, step_status
 from core.spec.section_files import is_section_file_name, link_index, split_outputs
-from core.storage.blobs import BlobStore
 from core.storage.database import Database
+from core.storage.ports.blobs import BlobStore
 
 SPEC_BUILDS = "spec-builds"  # where builds are written inside the data folder
 

@@ -24,7 +24,7 @@ from core.errors import BrightRunError
 from core.models.base import new_id, utcnow
 from core.models.statuses import Phase, Training
 from core.models.training_jobs import TrainedModel, TrainingJob, TrainingMetric
-from core.storage.blobs import ADAPTERS, TRAINING_INPUTS, BlobStore
+from core.storage.ports.blobs import ADAPTERS, TRAINING_INPUTS, BlobStore
 from core.storage.training_repo import TrainingRepo
 from core.training.backend import FrozenInput, Poll, TrainingBackend
 

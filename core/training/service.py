@@ -25,7 +25,7 @@ from core.models.statuses import TRAINING_UNFINISHED, Phase, Training
 from core.models.training import TrainingFile
 from core.models.training_jobs import PresetName, TrainedModel, TrainingJob, TrainingMetric
 from core.settings import PROJECT_ROOT, Settings
-from core.storage.blobs import TRAINING_INPUTS, BlobStore
+from core.storage.ports.blobs import TRAINING_INPUTS, BlobStore
 from core.storage.training_repo import TrainingRepo
 from core.training import inputs, presets
 from core.training.backend import TrainingBackend

@@ -7,7 +7,7 @@ must share a transaction with another port's write takes ``conn=``, a ``Connecti
 
 Each port has a contract suite in ``tests/contract`` run on SQLite and on the real PostgreSQL.
 
-One module per port family (``base``, ``conversations``, ``review``, ``failures``, ``training_files``,
+One module per port family (``base``, ``blobs``, ``conversations``, ``review``, ``failures``, ``training_files``,
 ``scaffolding``, ``batch``, ``projects``); import them from here.
 """
 
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from core.storage.ports.base import Connection, M, Rows, Transactions, Where
 from core.storage.ports.batch import GenerationLogPort, ItemResult, JobQueue, RecentUsage
+from core.storage.ports.blobs import BlobStore
 from core.storage.ports.conversations import ConversationRows
 from core.storage.ports.failures import FailureLog
 from core.storage.ports.projects import ProjectRows
@@ -23,6 +24,7 @@ from core.storage.ports.scaffolding import ScaffoldingRows
 from core.storage.ports.training_files import TrainingFileRows
 
 __all__ = [
+    "BlobStore",
     "Connection",
     "ConversationRows",
     "FailureLog",
