@@ -36,6 +36,7 @@ if TYPE_CHECKING:  # each service module is imported on first use, so a command 
     from core.review.failures import FailuresService
     from core.review.integrations import Enricher, TrainingFiles
     from core.review.service import ReviewService
+    from core.scaffolding.drafting import DraftingService
     from core.scaffolding.service import Kind, ScaffoldingService, TemplateCheck
     from core.spec.projects import SpecProjectService
     from core.stats import Stats
@@ -106,6 +107,20 @@ class Services:
     @cached_property
     def scaffolding(self) -> ScaffoldingService:
         return scaffolding_service(self.db, template_check=check_template, jobs=lambda: self.job_queue)
+
+    @cached_property
+    def drafting(self) -> DraftingService:
+        """Claude's proposed starter set (clients, emotional journeys, topics) for this project."""
+        from core.generation.calls import CallLedger
+        from core.scaffolding.drafting import DraftingService
+
+        return DraftingService(
+            self.scaffolding,
+            lambda: CallLedger(self.db, self.call_log),
+            self.settings,
+            llm=lambda: self.llm,
+            project=lambda: self.project,
+        )
 
     @cached_property
     def conversations(self) -> ConversationStore:

@@ -21,7 +21,12 @@ from core.storage.spend import SpendRow, spend_rows
 
 GroupBy = Literal["model", "job", "template", "purpose"]
 SINGLE = "Single generations"
-PURPOSES = {"generate": "Writing conversations", "judge": "Quality judge", "key_test": "Key test"}
+PURPOSES = {
+    "generate": "Writing conversations",
+    "judge": "Quality judge",
+    "key_test": "Key test",
+    "draft_starter": "Drafting clients, journeys and topics",
+}
 
 
 class SpendPoint(BaseModel):

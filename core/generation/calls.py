@@ -43,7 +43,7 @@ class CallLedger:
         client: MessageClient,
         request: MessageRequest,
         *,
-        conversation_id: str,
+        conversation_id: str | None,
         purpose: str,
         attempt: int,
         estimate_cost: float,

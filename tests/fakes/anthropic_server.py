@@ -19,7 +19,8 @@ through the body: fewer bytes than its content-length said).
 
 ``"stream": true`` requests get the same reply as server-sent events (message_start, text deltas,
 message_delta with the stop reason, message_stop). Spec-pipeline requests (the merge prompt, a
-section's execution prompts) get replies from ``tests.fakes.spec_replies``.
+section's execution prompts) get replies from ``tests.fakes.spec_replies``; drafting a starter set (clients, journeys,
+topics) gets a career coach's from ``tests.fakes.draft_replies``.
 
 Routes live in ``server.routes`` (method, path regex, handler) so more can be added, e.g. Message Batches.
 Run as a process: ``python -m tests.fakes.anthropic_server --port 0 --latency-ms 50 --error-rate-429 0.1``
@@ -39,7 +40,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from tests.fakes import spec_replies
+from tests.fakes import draft_replies, spec_replies
 
 BEHAVIOURS = (
     "success",
@@ -298,6 +299,9 @@ class FakeAnthropicServer:
         if is_judge_request(body):  # the enrichment quality judge (its schema asks for "empathy")
             text = "I cannot score this." if behaviour == "garbage" else json.dumps(judge_reply_for(body))
             return self._reply(body, self._message(body, text, "end_turn", number), self.latency_s)
+        if draft_replies.is_draft_request(body):  # "Draft my clients, journeys and topics"
+            text, stop = draft_replies.reply_for(behaviour)
+            return self._reply(body, self._message(body, text, stop, number), self.latency_s)
         if spec_replies.is_spec_request(body):
             text, stop = spec_replies.reply_for(body, truncate=behaviour == "max_tokens")
             return self._reply(body, self._message(body, text, stop, number), self.latency_s)
