@@ -13,8 +13,8 @@ import uuid
 
 from core.models.base import NIL_UUID
 from core.models.conversation import Conversation
-from core.storage.conversations_repo import VersionConflict
 from core.storage.ports.blobs import parsed_conversation_path
+from core.storage.ports.conversations import VersionConflict
 
 
 def versioned_path(row: Conversation) -> str:

@@ -18,7 +18,7 @@ from core.errors import ValidationError
 from core.evaluation.stats import WinRate, win_rate
 from core.models.evaluation import EvaluationJudgment, PickChoice, PreferencePick
 from core.models.statuses import Verdict
-from core.storage.repository import Repository
+from core.storage.ports import Rows
 
 
 class ABItem(BaseModel):
@@ -70,7 +70,7 @@ def picked_outcome(pick: PreferencePick) -> str:
 
 
 class ABQueue:
-    def __init__(self, judgments: Repository[EvaluationJudgment], picks: Repository[PreferencePick]) -> None:
+    def __init__(self, judgments: Rows[EvaluationJudgment], picks: Rows[PreferencePick]) -> None:
         self.judgments = judgments
         self.picks = picks
 

@@ -25,7 +25,7 @@ from core.models.base import utcnow
 from core.models.evaluation import DIMENSIONS, EvaluationJudgment, EvaluationRun
 from core.models.scaffolding import ExpertProfile
 from core.models.statuses import Evaluation, Verdict
-from core.storage.repository import Repository
+from core.storage.ports import Rows
 
 #: A guess at one answer's length (characters) for the estimate, before any answer exists.
 ANSWER_CHARS_GUESS = 800
@@ -129,8 +129,8 @@ class Scorecard:
 
     def __init__(
         self,
-        runs: Repository[EvaluationRun],
-        judgments: Repository[EvaluationJudgment],
+        runs: Rows[EvaluationRun],
+        judgments: Rows[EvaluationJudgment],
         judge: PairJudge,
         expert: ExpertProfile,
     ) -> None:

@@ -11,18 +11,16 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from core.errors import ConflictError
 from core.models.base import utcnow
 from core.models.conversation import Conversation
 from core.storage import schema
+from core.storage.ports.conversations import VersionConflict
 from core.storage.repository import Repository
 
 if TYPE_CHECKING:
     from core.storage.database import Database
 
-
-class VersionConflict(ConflictError):
-    """The conversation changed since it was read (another edit, enrichment or review got there first)."""
+__all__ = ["ConversationsRepo", "VersionConflict"]
 
 
 class ConversationsRepo(Repository[Conversation]):

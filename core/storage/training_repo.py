@@ -1,4 +1,4 @@
-"""Training jobs, their points and trained models: the ``TrainingRows`` port, with leases.
+"""Training jobs, their points and trained models: the ``TrainingRows`` port (``core.storage.ports``), with leases.
 
 A worker claims a job with a lease (``lease_owner``, ``lease_expires_at``) and renews it as it reports
 progress; every write of a running job is fenced by the lease, so a worker whose lease was taken over cannot
@@ -30,6 +30,9 @@ class TrainingRepo:
     @property
     def acting_user(self) -> str | None:
         return self.db.acting_user
+
+    def every_project(self) -> TrainingRepo:
+        return TrainingRepo(self.db.in_project(None))
 
     def claim(self, job_id: str, owner: str, *, lease_s: float) -> TrainingJob | None:
         """Take the job if it waits, or if its worker's lease ran out (a crash); ``None`` when another holds it."""

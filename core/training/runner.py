@@ -24,8 +24,8 @@ from core.errors import BrightRunError
 from core.models.base import new_id, utcnow
 from core.models.statuses import Phase, Training
 from core.models.training_jobs import TrainedModel, TrainingJob, TrainingMetric
+from core.storage.ports import TrainingRows
 from core.storage.ports.blobs import ADAPTERS, TRAINING_INPUTS, BlobStore
-from core.storage.training_repo import TrainingRepo
 from core.training.backend import FrozenInput, Poll, TrainingBackend
 
 log = logging.getLogger("core.training")
@@ -40,7 +40,7 @@ def worker_name() -> str:
 class TrainingRunner:
     def __init__(
         self,
-        repo: TrainingRepo,
+        repo: TrainingRows,
         blobs: BlobStore,
         backend_for: Callable[[str], TrainingBackend],
         *,

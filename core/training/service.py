@@ -25,8 +25,8 @@ from core.models.statuses import TRAINING_UNFINISHED, Phase, Training
 from core.models.training import TrainingFile
 from core.models.training_jobs import PresetName, TrainedModel, TrainingJob, TrainingMetric
 from core.settings import PROJECT_ROOT, Settings
+from core.storage.ports import TrainingRows
 from core.storage.ports.blobs import TRAINING_INPUTS, BlobStore
-from core.storage.training_repo import TrainingRepo
 from core.training import inputs, presets
 from core.training.backend import TrainingBackend
 from core.training.estimate import Estimate, LocalModelFacts, build_estimate, local_model_facts
@@ -57,7 +57,7 @@ class TrainingPlan(BaseModel):
 class TrainingService:
     def __init__(
         self,
-        repo: TrainingRepo,
+        repo: TrainingRows,
         blobs: BlobStore,
         training_files: TrainingFileService,
         settings: Settings,
@@ -175,7 +175,7 @@ class TrainingService:
     # -- run and follow ----------------------------------------------------------------------------------
     def runner(self, *, lease_s: float = 30.0, poll_s: float = 1.0) -> TrainingRunner:
         # A worker finds its job by id in any project; each row it writes carries the job's own project.
-        every_project = TrainingRepo(self.repo.db.in_project(None))
+        every_project = self.repo.every_project()
         return TrainingRunner(every_project, self.blobs, self.backend, lease_s=lease_s, poll_s=poll_s)
 
     def run(

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
+from core.errors import ConflictError
 from core.models.conversation import Conversation
 from core.storage.ports.base import Connection, Rows
+
+
+class VersionConflict(ConflictError):
+    """The conversation changed since it was read (another edit, enrichment or review got there first)."""
 
 
 class ConversationRows(Rows[Conversation], Protocol):
