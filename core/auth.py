@@ -2,22 +2,19 @@
 
 Only used on the Supabase backend; the embedded backend has no sign-in. The app keeps the user's identity
 (id, email, role) in the browser session; every database transaction of a user action then runs with that
-user's claims and the ``authenticated`` role (``core.storage.rls``), so row-level security applies. The
+user's claims and the ``authenticated`` role (``core.bootstrap.auth.user_services``), so row-level security applies. The
 role ``reviewer`` comes from ``app_metadata.role``, which only the service role can set (users can edit
 their ``user_metadata``, so it is never trusted). Tokens are ``SecretStr`` and never logged.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Literal
 
 from pydantic import BaseModel, SecretStr
 
-from core.bootstrap import Services
 from core.errors import ADMIN_ADVICE, AuthError, ConfigError, ValidationError
 from core.settings import Settings
-from core.storage.rls import as_anon, as_user
 
 Role = Literal["user", "reviewer"]
 
@@ -106,23 +103,3 @@ class SupabaseAuth:
         if code == "email_not_confirmed":
             return AuthError("Your email address is not confirmed yet.", hint="Open the link Supabase emailed you.")
         return AuthError(f"Supabase Auth could not {what}: {getattr(err, 'message', err)}.")
-
-
-def user_services(services: Services, user: AuthUser) -> Services:
-    """The same services, with every database transaction run as ``user`` (RLS applies on Postgres).
-
-    Blobs keep the server's Storage client: paths come from rows the user could read, users cannot set a path
-    outside the row owner's folder (m0006), and every Storage call made for a row checks the owner's folder
-    again (``core.storage.blobs.owned_*_path``). Workers and other system work keep using the unscoped
-    ``services``; work done for a user (a batch job) resolves scaffolding as that user
-    (``ScaffoldingService.for_owner``).
-    """
-    db = as_user(
-        services.db, user.id, role="reviewer" if user.role == "reviewer" else "authenticated", email=user.email
-    )
-    return dataclasses.replace(services, db=db)
-
-
-def anonymous_services(services: Services) -> Services:
-    """The same services seen by nobody in particular (before sign-in): on Postgres every table is closed."""
-    return dataclasses.replace(services, db=as_anon(services.db))

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from pydantic import BaseModel
 
-from core.bootstrap import Services
 from core.models.statuses import REVIEWED, Enrichment, Review
+
+if TYPE_CHECKING:
+    from core.export import TrainingFileService
+    from core.scaffolding.service import ScaffoldingService
+    from core.stats import Stats
+    from core.training.service import TrainingService
 
 StepKey = Literal["scaffold", "generate", "enrich", "review", "export", "train"]
 
@@ -19,11 +24,27 @@ class Step(BaseModel):
     detail: str
 
 
+class ChecklistSources(Protocol):
+    """What the checklist reads (the app's ``Services`` has each): scaffolding, the counts, training files and
+    trained models."""
+
+    @property
+    def scaffolding(self) -> ScaffoldingService: ...
+
+    def stats(self) -> Stats: ...
+
+    @property
+    def training_files(self) -> TrainingFileService: ...
+
+    @property
+    def training(self) -> TrainingService: ...
+
+
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def checklist(svc: Services) -> list[Step]:
+def checklist(svc: ChecklistSources) -> list[Step]:
     """The six steps in order; ``detail`` says what is there, or what to do when nothing is."""
     scaffolding = svc.scaffolding
     counts = {kind: len(scaffolding.list(kind, active_only=True)) for kind in ("personas", "arcs", "topics")}

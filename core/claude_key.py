@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from pydantic import SecretStr
 
@@ -25,8 +25,25 @@ from core.models.statuses import Call
 from core.settings import Settings, save_secrets
 
 if TYPE_CHECKING:
-    from core.bootstrap import Services
     from core.llm.types import LLMReply
+    from core.storage.ports import GenerationLogPort, Transactions
+
+
+class ClaudeKeyUser(Protocol):
+    """What the Claude key reaches in the running app (its ``Services`` has each): the settings in use, the call
+    log a key test is written to, and the Claude client, dropped so it is built again with a new key."""
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def db(self) -> Transactions: ...
+
+    @property
+    def call_log(self) -> GenerationLogPort: ...
+
+    def forget_llm(self) -> None: ...
+
 
 CONSOLE_URL = "https://console.anthropic.com/settings/keys"
 TEST_PROMPT = "Reply with one short friendly sentence saying you are ready to help."
@@ -112,7 +129,7 @@ def check_key_format(key: str) -> str:
 
 
 def try_key(
-    settings: Settings, key: str | None = None, *, model: str | None = None, svc: Services | None = None
+    settings: Settings, key: str | None = None, *, model: str | None = None, svc: ClaudeKeyUser | None = None
 ) -> KeyTest:
     """One minimal real call with ``key`` (or the configured key): Claude's answer and what it cost."""
     if key is not None:
@@ -145,10 +162,12 @@ def try_key(
     return KeyTest(answer=reply.text.strip()[:300], model=reply.model or model, cost_usd=cost)
 
 
-def _log(svc: Services, reply: LLMReply, model: str, cost: float) -> None:
+def _log(svc: ClaudeKeyUser, reply: LLMReply, model: str, cost: float) -> None:
     from core.llm.calllog import call_log
 
-    svc.db.logs.add(call_log(reply=reply, model=model, purpose="key_test", cost_usd=cost, status=Call.SUCCESS))
+    entry = call_log(reply=reply, model=model, purpose="key_test", cost_usd=cost, status=Call.SUCCESS)
+    with svc.db.transaction() as conn:
+        svc.call_log.insert(conn, entry)
 
 
 def _fingerprint(settings: Settings, key: str) -> str:
@@ -207,7 +226,7 @@ def save_models(model: str, judge_model: str) -> None:
     save_secrets({"BRIGHTRUN_MODEL": model, "BRIGHTRUN_CHEAP_MODEL": judge_model})
 
 
-def refresh(svc: Services, fresh: Settings) -> bool:
+def refresh(svc: ClaudeKeyUser, fresh: Settings) -> bool:
     """Use a newly saved key or model in the running app (no restart). True when something changed."""
     current = svc.settings
     old_key = current.anthropic_api_key.get_secret_value() if current.anthropic_api_key else None

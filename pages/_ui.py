@@ -11,8 +11,8 @@ import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 from streamlit.runtime.pages_manager import PagesManager
 
-from core.auth import AuthUser, SupabaseAuth, anonymous_services, user_services
-from core.bootstrap import Services, build_services
+from core.auth import AuthUser, SupabaseAuth
+from core.bootstrap import Services, anonymous_services, build_services, user_services
 from core.claude_key import refresh
 from core.errors import BrightRunError, NotFoundError
 from core.models.projects import DEFAULT_PROJECT_SLUG

@@ -56,7 +56,7 @@ if current.is_demo or len(projects) > 1:
     with st.container(border=True):
         st.subheader("Delete a project")
         st.caption("Deleting a project deletes everything in it. It cannot be undone.")
-        demo = demo_project(svc)
+        demo = demo_project(svc.projects)
         if demo is not None and st.button(f"Delete “{demo.name}”", key="delete_demo", icon=":material/delete:"):
             with friendly_errors():
                 svc.projects.delete(demo.slug, confirm_name=demo.name)

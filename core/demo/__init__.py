@@ -11,7 +11,7 @@ nothing.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from pydantic import BaseModel, Field
 
@@ -22,10 +22,44 @@ from core.models.statuses import Enrichment, Outcome, Review
 from core.scaffolding.defaults import install_defaults
 
 if TYPE_CHECKING:
-    from core.bootstrap import Services
+    from core.conversations.store import ConversationStore
+    from core.enrichment.pipeline import EnrichmentService
+    from core.export import TrainingFileService
+    from core.generation.service import GenerationService
+    from core.review.service import ReviewService
+    from core.storage.database import Database
+    from core.training.service import TrainingService
 
 DEMO_DIR = Path(__file__).resolve().parent / "conversations"
 DEMO_TRAINING_FILE = "Demo training file"
+
+
+class DemoServices(Protocol):
+    """The services the demo goes through, inside the project it fills (the app's ``Services`` has each)."""
+
+    @property
+    def db(self) -> Database: ...
+
+    @property
+    def importer(self) -> Importer: ...
+
+    @property
+    def conversations(self) -> ConversationStore: ...
+
+    @property
+    def enrichment(self) -> EnrichmentService: ...
+
+    @property
+    def review(self) -> ReviewService: ...
+
+    @property
+    def generation(self) -> GenerationService: ...
+
+    @property
+    def training_files(self) -> TrainingFileService: ...
+
+    @property
+    def training(self) -> TrainingService: ...
 
 
 class DemoLoadResult(BaseModel):
@@ -83,7 +117,7 @@ def load_demo(importer: Importer, *, created_by: str | None = None) -> DemoLoadR
     )
 
 
-def fill_demo(svc: Services, *, created_by: str | None = None) -> DemoLoadResult:
+def fill_demo(svc: DemoServices, *, created_by: str | None = None) -> DemoLoadResult:
     """``load_demo``, then every later step for the demo conversations (each one only once)."""
     result = load_demo(svc.importer, created_by=created_by)
     db = svc.db
@@ -113,7 +147,7 @@ def fill_demo(svc: Services, *, created_by: str | None = None) -> DemoLoadResult
     if demo_file is not None:
         from core.demo.training import record_training
 
-        result.training_run = record_training(svc, demo_file, created_by=created_by)
+        result.training_run = record_training(svc.training, svc.training_files, db, demo_file, created_by=created_by)
     from core.demo.evaluation import record_picks  # blind A/B picks: the DPO export and A/B charts
     from core.export.preferences import chat_of
 

@@ -3,13 +3,23 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
-from core.demo import DemoLoadResult, fill_demo
+from core.demo import DemoLoadResult, DemoServices, fill_demo
 
 if TYPE_CHECKING:
-    from core.bootstrap import Services
     from core.models.projects import Project
+    from core.projects import ProjectService
+
+
+class DemoProjects(Protocol):
+    """The projects, and the demo's services inside one of them (the app's ``Services`` has both)."""
+
+    @property
+    def projects(self) -> ProjectService: ...
+
+    def in_project(self, slug_or_id: str) -> DemoServices: ...
+
 
 DEMO_PROJECT_NAME = "Demo: a fee-only financial planner"
 DEMO_PROJECT_DESCRIPTION = (
@@ -20,14 +30,14 @@ DEMO_PROJECT_DOMAIN = "Financial planning"
 DEMO_PROJECT_SLUG = "demo"
 
 
-def demo_project(services: Services) -> Project | None:
+def demo_project(projects: ProjectService) -> Project | None:
     """The demo project, when there is one."""
-    return next((p for p in services.projects.list() if p.is_demo), None)
+    return next((p for p in projects.list() if p.is_demo), None)
 
 
-def load_demo_project(services: Services, *, created_by: str | None = None) -> tuple[Project, DemoLoadResult]:
+def load_demo_project(services: DemoProjects, *, created_by: str | None = None) -> tuple[Project, DemoLoadResult]:
     """Make the demo project (once) and fill it (``fill_demo``: loading again adds nothing)."""
-    project = demo_project(services) or services.projects.create(
+    project = demo_project(services.projects) or services.projects.create(
         DEMO_PROJECT_NAME,
         description=DEMO_PROJECT_DESCRIPTION,
         domain=DEMO_PROJECT_DOMAIN,

@@ -17,7 +17,9 @@ from core.models.training_jobs import TrainedModel, TrainingJob, TrainingMetric
 from core.training.presets import PRESETS
 
 if TYPE_CHECKING:
-    from core.bootstrap import Services
+    from core.export import TrainingFileService
+    from core.storage.ports import Transactions
+    from core.training.service import TrainingService
 
 DEMO_RUN = "Demo training run"
 DEMO_BASE_MODEL = "Qwen/Qwen2.5-0.5B-Instruct"
@@ -26,12 +28,19 @@ LOSSES = (2.31, 2.12, 1.98, 1.86, 1.77, 1.69, 1.62, 1.57, 1.52, 1.49, 1.46, 1.44
 HELD_OUT = {6: 1.83, 12: 1.71}
 
 
-def record_training(svc: Services, file: TrainingFile, *, created_by: str | None = None) -> bool:
-    """Add the demo run once (per owner). True when it was added."""
-    repo = svc.training.repo
+def record_training(
+    training: TrainingService,
+    training_files: TrainingFileService,
+    transactions: Transactions,
+    file: TrainingFile,
+    *,
+    created_by: str | None = None,
+) -> bool:
+    """Add the demo run once (per owner), its rows in one transaction. True when it was added."""
+    repo = training.repo
     if repo.jobs.first({"name": DEMO_RUN, "created_by": created_by}) is not None:
         return False
-    members = svc.training_files.member_ids(file.id)
+    members = training_files.member_ids(file.id)
     held_out = members[-1:]
     finished = utcnow()
     job_id, model_id = new_id(), new_id()
@@ -76,7 +85,7 @@ def record_training(svc: Services, file: TrainingFile, *, created_by: str | None
         is_demo=True,
         **common,
     )
-    with svc.db.transaction() as conn:
+    with transactions.transaction() as conn:
         repo.jobs.add(job, conn=conn)
         repo.metrics.add_many(points, conn=conn)
         repo.models.add(model, conn=conn)

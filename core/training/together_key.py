@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from pydantic import SecretStr
 
@@ -16,7 +16,18 @@ from core.settings import Settings, save_secrets
 from core.training.hosted import KEYS_URL, TogetherBackend
 
 if TYPE_CHECKING:
-    from core.bootstrap import Services
+    from core.training.service import TrainingService
+
+
+class TogetherKeyUser(Protocol):
+    """What a new Together key reaches in the running app (its ``Services`` has both): the settings in use and
+    the training service, whose Together backend is built again."""
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def training(self) -> TrainingService: ...
 
 
 def key_source(settings: Settings) -> str | None:
@@ -53,7 +64,7 @@ def save_key(key: str) -> None:
     save_secrets({"TOGETHER_API_KEY": check_key_format(key)})
 
 
-def refresh(svc: Services, fresh: Settings) -> bool:
+def refresh(svc: TogetherKeyUser, fresh: Settings) -> bool:
     """Use a newly saved key in the running app (no restart). True when it changed."""
     old = svc.settings.together_api_key.get_secret_value() if svc.settings.together_api_key else None
     new = fresh.together_api_key.get_secret_value() if fresh.together_api_key else None

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from core.auth import AuthUser, user_services
-from core.bootstrap import Services
+from core.auth import AuthUser
+from core.bootstrap import Services, user_services
 from core.conversations.lifecycle import ReplaceNeedsConfirmation
 from core.errors import AccessDeniedError, ExportError, NotFoundError, ValidationError
 from core.models.base import new_id
@@ -44,7 +44,7 @@ def system(rls: Rls, claude_settings: Settings, tmp_path: Path) -> Iterator[Serv
 
 
 def signed_in(system: Services, rls: Rls, user: str) -> Services:
-    """The services a signed-in user's pages get (``core.auth.user_services``), on the app's login."""
+    """The services a signed-in user's pages get (``core.bootstrap.user_services``), on the app's login."""
     role = "reviewer" if user == REVIEWER else "user"
     return user_services(dataclasses.replace(system, db=rls.app), AuthUser(id=user, email=EMAIL[user], role=role))
 

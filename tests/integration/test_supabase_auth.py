@@ -7,8 +7,8 @@ from collections.abc import Iterator
 import pytest
 from pydantic import SecretStr
 
-from core.auth import AuthUser, SupabaseAuth, user_services
-from core.bootstrap import Services
+from core.auth import AuthUser, SupabaseAuth
+from core.bootstrap import Services, user_services
 from core.errors import AuthError, ConfigError, ValidationError
 from core.settings import Settings
 from tests.fakes.storage_server import FakeSupabaseServer
