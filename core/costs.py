@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from pydantic import BaseModel, Field
 
 from core.models.conversation import Conversation
+from core.models.spend import SpendRow
 from core.names import Names
-from core.storage.database import Database
-from core.storage.spend import SpendRow, spend_rows
+from core.storage.ports import ConversationRows, SpendLog, TrainingFileRows
 
 GroupBy = Literal["model", "job", "template", "purpose"]
 SINGLE = "Single generations"
@@ -98,25 +98,33 @@ def conversation_costs(rows: list[SpendRow]) -> dict[str, float]:
     return {key: round(value, 6) for key, value in costs.items()}
 
 
-def cost_report(db: Database, names: Names) -> CostReport:
+class CostSources(NamedTuple):
+    """Where the cost view reads from: the spend log, and the conversations and training files it names."""
+
+    spend: SpendLog
+    conversations: ConversationRows
+    training_files: TrainingFileRows
+
+
+def cost_report(sources: CostSources, names: Names) -> CostReport:
     """Everything the cost view shows: real spend, and the demo's figures apart."""
-    rows = spend_rows(db)
+    rows = sources.spend.rows()
     real = [r for r in rows if not r.is_demo]
     demo = [r for r in rows if r.is_demo]
-    report = _report(db, names, real)
+    report = _report(sources, names, real)
     if demo:
-        report.demo = _report(db, names, demo)
+        report.demo = _report(sources, names, demo)
     return report
 
 
-def _report(db: Database, names: Names, rows: list[SpendRow]) -> CostReport:
+def _report(sources: CostSources, names: Names, rows: list[SpendRow]) -> CostReport:
     if not rows:
         return CostReport()
-    jobs = {job.id: job.name for job in db.jobs.list()}
+    jobs = sources.spend.job_names()
     over_time = {group: spend_over_time(rows, group, names, jobs) for group in ("model", "job", "template", "purpose")}
     per_conversation = conversation_costs(rows)
     conversations: dict[str, Conversation] = {
-        c.conversation_id: c for c in db.conversations.list(where={"conversation_id": list(per_conversation)})
+        c.conversation_id: c for c in sources.conversations.list(where={"conversation_id": list(per_conversation)})
     }
     calls: dict[str, int] = defaultdict(int)
     for row in rows:
@@ -127,9 +135,9 @@ def _report(db: Database, names: Names, rows: list[SpendRow]) -> CostReport:
         if cid in conversations
     ]
     files = []
-    for training_file in db.training_files.list(order_by="created_at", descending=True):
-        members = db.training_members.list(where={"training_file_id": training_file.id})
-        cost = sum(per_conversation.get(m.conversation_id, 0.0) for m in members)
+    for training_file in sources.training_files.files.list(order_by="created_at", descending=True):
+        members = sources.training_files.member_ids(training_file.id)
+        cost = sum(per_conversation.get(conversation_id, 0.0) for conversation_id in members)
         files.append(CostLine(name=training_file.name, cost_usd=round(cost, 6), conversations=len(members)))
     return CostReport(
         total_usd=round(sum(r.cost_usd for r in rows), 6),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from core.models.statuses import ENRICHMENT_STATUSES, PROCESSING_STATUSES, REVIEW_STATUSES
-from core.storage.database import Database
+from core.storage.ports import StatusCounts
 
 
 class Stats(BaseModel):
@@ -21,20 +21,14 @@ def _complete(counts: dict[str, int], vocabulary: tuple[str, ...]) -> dict[str, 
     return {status: counts.get(status, 0) for status in vocabulary}
 
 
-def conversation_stats(db: Database) -> Stats:
-    where = {"is_active": True}
-    with db.reading() as conn:
-        return Stats(
-            conversations=db.conversations.count(where=where, conn=conn),
-            processing_status=_complete(
-                db.conversations.count_by("processing_status", where=where, conn=conn), PROCESSING_STATUSES
-            ),
-            enrichment_status=_complete(
-                db.conversations.count_by("enrichment_status", where=where, conn=conn), ENRICHMENT_STATUSES
-            ),
-            review_status=_complete(
-                db.conversations.count_by("review_status", where=where, conn=conn), REVIEW_STATUSES
-            ),
-            failed_generations=db.failures.count(conn=conn),
-            truncated=db.conversations.count(where={**where, "is_truncated": True}, conn=conn),
-        )
+def conversation_stats(source: StatusCounts) -> Stats:
+    """Every status of each vocabulary, with 0 for the ones no conversation has."""
+    counts = source.counts()
+    return Stats(
+        conversations=counts.conversations,
+        processing_status=_complete(counts.processing_status, PROCESSING_STATUSES),
+        enrichment_status=_complete(counts.enrichment_status, ENRICHMENT_STATUSES),
+        review_status=_complete(counts.review_status, REVIEW_STATUSES),
+        failed_generations=counts.failed_generations,
+        truncated=counts.truncated,
+    )

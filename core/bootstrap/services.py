@@ -147,10 +147,11 @@ class Services(ServicesBase):
 
     def cost_report(self) -> CostReport:
         """Spend over time by model, job and template; per conversation and training file."""
-        from core.costs import cost_report
+        from core.costs import CostSources, cost_report
         from core.names import Names
 
-        return cost_report(self.db, Names.of(self.scaffolding))
+        sources = CostSources(storage.spend_log(self.db), self.conversation_rows, storage.training_file_rows(self.db))
+        return cost_report(sources, Names.of(self.scaffolding))
 
     @cached_property
     def exports(self) -> ExportService:
@@ -202,4 +203,4 @@ class Services(ServicesBase):
     def stats(self) -> Stats:
         from core.stats import conversation_stats
 
-        return conversation_stats(self.db)
+        return conversation_stats(storage.status_counts(self.db))

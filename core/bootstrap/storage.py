@@ -19,9 +19,11 @@ if TYPE_CHECKING:
         ReviewGrid,
         ReviewLog,
         ScaffoldingRows,
+        SpendLog,
+        StatusCounts,
         TrainingFileRows,
+        TrainingRows,
     )
-    from core.storage.training_repo import TrainingRepo
 
 
 def open_database(settings: Settings, *, migrate: bool | None = None) -> Database:
@@ -92,7 +94,19 @@ def training_file_rows(db: Database) -> TrainingFileRows:
     return TrainingFilesRepo(db)
 
 
-def training_rows(db: Database) -> TrainingRepo:
+def training_rows(db: Database) -> TrainingRows:
     from core.storage.training_repo import TrainingRepo
 
     return TrainingRepo(db)
+
+
+def spend_log(db: Database) -> SpendLog:
+    from core.storage.spend import SpendRepo
+
+    return SpendRepo(db)
+
+
+def status_counts(db: Database) -> StatusCounts:
+    from core.storage.spend import StatsRepo
+
+    return StatsRepo(db)

@@ -1,24 +1,14 @@
-"""The cost columns of ``generation_logs`` (never the payloads), for the cost view in ``core.costs``."""
+"""The ``SpendLog`` and ``StatusCounts`` ports (``core.storage.ports``): the cost columns of ``generation_logs``
+(never the payloads) for ``core.costs``, and conversation counts for ``core.stats``."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import sqlalchemy as sa
-from pydantic import BaseModel
 
+from core.models.spend import ConversationCounts, SpendRow
 from core.storage.database import Database
 
-
-class SpendRow(BaseModel):
-    created_at: datetime
-    model: str
-    purpose: str
-    job_id: str | None
-    template_id: str | None
-    conversation_id: str | None
-    cost_usd: float
-    is_demo: bool = False
+__all__ = ["SpendRepo", "SpendRow", "StatsRepo", "spend_rows"]
 
 
 def spend_rows(db: Database) -> list[SpendRow]:
@@ -28,3 +18,34 @@ def spend_rows(db: Database) -> list[SpendRow]:
     query = sa.select(*columns).where(table.c.cost_usd > 0, *db.project_scope(table)).order_by(table.c.created_at)
     with db.reading() as conn:
         return [SpendRow.model_validate(dict(row._mapping)) for row in conn.execute(query)]
+
+
+class SpendRepo:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def rows(self) -> list[SpendRow]:
+        return spend_rows(self.db)
+
+    def job_names(self) -> dict[str, str]:
+        jobs = self.db.jobs
+        query = sa.select(jobs.table.c.id, jobs.table.c.name).where(*jobs.in_scope())
+        with self.db.reading() as conn:
+            return {row.id: row.name for row in conn.execute(query)}
+
+
+class StatsRepo:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def counts(self) -> ConversationCounts:
+        conversations, where = self.db.conversations, {"is_active": True}
+        with self.db.reading() as conn:
+            return ConversationCounts(
+                conversations=conversations.count(where=where, conn=conn),
+                processing_status=conversations.count_by("processing_status", where=where, conn=conn),
+                enrichment_status=conversations.count_by("enrichment_status", where=where, conn=conn),
+                review_status=conversations.count_by("review_status", where=where, conn=conn),
+                failed_generations=self.db.failures.count(conn=conn),
+                truncated=conversations.count(where={**where, "is_truncated": True}, conn=conn),
+            )

@@ -27,7 +27,7 @@ from core.storage import schema
 from core.storage.database import Database
 from core.storage.failures_repo import FailuresRepo
 from core.storage.review_grid_repo import ReviewGridRepo
-from core.storage.spend import spend_rows
+from core.storage.spend import SpendRepo, StatsRepo
 from tests.support.paths import REPO_ROOT
 
 HOLD_S = 6.0  # how long the writer keeps its transaction open
@@ -60,8 +60,9 @@ READS: dict[str, Callable[[Database], object]] = {
     "review grid page": lambda db: ReviewGridRepo(db).page(GridQuery()).total,
     "review grid filter options": lambda db: ReviewGridRepo(db).filter_options(),
     "failures page": lambda db: FailuresRepo(db).page(FailureFilters()).total,
-    "stats": lambda db: conversation_stats(db).conversations,
-    "spend": lambda db: len(spend_rows(db)),
+    "stats": lambda db: conversation_stats(StatsRepo(db)).conversations,
+    "spend": lambda db: len(SpendRepo(db).rows()),
+    "job names for spend": lambda db: SpendRepo(db).job_names(),
     "migration check": lambda db: db.pending_migrations(),
 }
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from core.bootstrap import Services
-from core.costs import SINGLE, conversation_costs, cost_report, spend_over_time, totals
+from core.costs import SINGLE, conversation_costs, spend_over_time, totals
 from core.demo import DEMO_TRAINING_FILE, fill_demo
 from core.names import Names
 from core.storage.spend import SpendRow, spend_rows
@@ -51,7 +51,7 @@ def test_a_conversation_costs_every_call_made_for_it() -> None:
 
 def test_the_demo_report_adds_up_apart_from_real_spend(services: Services) -> None:
     fill_demo(services)
-    whole = cost_report(services.db, Names.of(services.scaffolding))
+    whole = services.cost_report()
     assert (whole.total_usd, whole.calls) == (0.0, 0)  # the demo spent nothing
     report = whole.demo
     assert report is not None and report.total_usd > 0 and report.calls == services.db.logs.count()
@@ -74,7 +74,7 @@ def test_a_real_call_is_spend_and_the_demo_rows_never_add_to_it(services: Servic
     fill_demo(services)
     reply = LLMReply(text="hi", stop_reason="end_turn", model="m", usage=LLMUsage(input_tokens=10, output_tokens=5))
     services.db.logs.add(call_log(reply=reply, model="m", purpose="key_test", cost_usd=0.125, status=Call.SUCCESS))
-    report = cost_report(services.db, Names.of(services.scaffolding))
+    report = services.cost_report()
     assert (report.total_usd, report.calls) == (0.125, 1)
     assert [line.name for line in report.totals["purpose"]] == ["Key test"]
     assert report.demo is not None and report.demo.calls == services.db.logs.count() - 1

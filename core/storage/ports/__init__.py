@@ -8,7 +8,7 @@ must share a transaction with another port's write takes ``conn=``, a ``Connecti
 Each port has a contract suite in ``tests/contract`` run on SQLite and on the real PostgreSQL.
 
 One module per port family (``base``, ``blobs``, ``conversations``, ``review``, ``failures``, ``training_files``,
-``scaffolding``, ``batch``, ``projects``, ``training``); import them from here.
+``scaffolding``, ``batch``, ``projects``, ``training``, ``spend``); import them from here.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from core.storage.ports.failures import FailureLog
 from core.storage.ports.projects import ProjectRows
 from core.storage.ports.review import ReviewGrid, ReviewLog
 from core.storage.ports.scaffolding import ScaffoldingRows
+from core.storage.ports.spend import SpendLog, StatusCounts
 from core.storage.ports.training import TrainingRows
 from core.storage.ports.training_files import TrainingFileRows
 
@@ -39,6 +40,8 @@ __all__ = [
     "ReviewLog",
     "Rows",
     "ScaffoldingRows",
+    "SpendLog",
+    "StatusCounts",
     "TrainingFileRows",
     "TrainingRows",
     "Transactions",
