@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core.demo.project import demo_project
+from pages._draft_widgets import draft_section, wants_draft
 from pages._ui import friendly_errors, page_link, run_action, services, switch_project
 
 svc = services()
@@ -47,10 +48,18 @@ with st.container(border=True):
         project = run_action("Creating…", lambda: svc.projects.create(name, description=description, domain=domain))
         if project is not None:
             st.session_state["projects_notice"] = (
-                f"“{project.name}” is ready and open. Next: describe the expert and add clients on Scaffolding."
+                f"“{project.name}” is ready and open. Next: let Claude draft a starter set below, or describe the "
+                "expert and add clients on Scaffolding."
             )
             switch_project(project.slug)
             st.rerun()
+
+if wants_draft(svc):
+
+    def saved(summary: str) -> None:
+        st.session_state["projects_notice"] = f"{summary} They are on Scaffolding, ready to edit."
+
+    draft_section(svc, on_saved=saved)
 
 if current.is_demo or len(projects) > 1:
     with st.container(border=True):

@@ -7,6 +7,7 @@ import streamlit as st
 from core.scaffolding.defaults import install_starter
 from core.scaffolding.fields import COMPATIBILITY_HELP
 from core.scaffolding.service import KIND_INFO, KINDS, Kind
+from pages._draft_widgets import draft_section, wants_draft
 from pages._scaffolding_form import Names, record_form
 from pages._scaffolding_widgets import delete_button, transfer_section, undo_banner
 from pages._template_editor import prompt_text_editor
@@ -30,6 +31,13 @@ st.caption(
 )
 if notice := st.session_state.pop("scaffolding_notice", None):
     st.toast(notice, icon=":material/check_circle:")  # a toast leaves the layout (and the open tab) as it was
+
+if wants_draft(svc):
+
+    def drafted(summary: str) -> None:
+        st.session_state["scaffolding_notice"] = summary
+
+    draft_section(svc, on_saved=drafted)
 
 if not scaffolding.list("arcs"):
     st.info(

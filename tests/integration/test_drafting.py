@@ -39,6 +39,8 @@ def test_without_a_key_the_request_and_its_cost_are_shown_and_nothing_is_sent(se
     assert not plan.has_key and plan.estimate_usd > 0 and plan.model == coach.settings.model
     for words in (NAME, ABOUT, DOMAIN, "clients", "emotional journeys", "topics"):
         assert words in plan.prompt
+    assert "JSON" not in plan.prompt and "{" not in plan.prompt  # what the expert reads is in plain words
+    assert '"who_they_are"' in plan.system  # the answer's shape is told to Claude apart
     typed = coach.drafting.plan(name="Dana's practice", description="Dana helps nurses.", domain="Nursing careers")
     assert "Dana helps nurses." in typed.prompt and "Nursing careers" in typed.prompt and ABOUT not in typed.prompt
     with pytest.raises(LLMUnavailableError) as caught:
