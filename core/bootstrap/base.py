@@ -19,7 +19,14 @@ if TYPE_CHECKING:
     from core.llm.claude import ClaudeClient
     from core.models.projects import Project
     from core.projects import ProjectService
-    from core.storage.ports import ConversationRows, GenerationLogPort, JobQueue, ReviewLog, ScaffoldingRows
+    from core.storage.ports import (
+        ConversationRows,
+        EvaluationRows,
+        GenerationLogPort,
+        JobQueue,
+        ReviewLog,
+        ScaffoldingRows,
+    )
 
 
 @dataclass
@@ -112,6 +119,11 @@ class ServicesBase:
     @cached_property
     def scaffolding_rows(self) -> ScaffoldingRows:
         return storage.scaffolding_rows(self.db)
+
+    @cached_property
+    def evaluation_rows(self) -> EvaluationRows:
+        """Trained models as evaluation sees them, scorecards, judged answers and A/B picks."""
+        return storage.evaluation_rows(self.db)
 
     @cached_property
     def call_log(self) -> GenerationLogPort:

@@ -181,6 +181,7 @@ class Services(ServicesBase):
 
         return EvaluationService(
             self.db,
+            self.evaluation_rows,
             self.blobs,
             self.settings,
             self.scaffolding,

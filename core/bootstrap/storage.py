@@ -12,6 +12,7 @@ from core.storage.database import Database
 
 if TYPE_CHECKING:
     from core.storage.ports import (
+        EvaluationRows,
         FailureLog,
         GenerationLogPort,
         JobQueue,
@@ -110,3 +111,9 @@ def status_counts(db: Database) -> StatusCounts:
     from core.storage.spend import StatsRepo
 
     return StatsRepo(db)
+
+
+def evaluation_rows(db: Database) -> EvaluationRows:
+    from core.storage.evaluation_repo import EvaluationRepo
+
+    return EvaluationRepo(db)

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from core.generation.service import GenerationService
     from core.review.service import ReviewService
     from core.storage.database import Database
+    from core.storage.ports import EvaluationRows
     from core.training.service import TrainingService
 
 DEMO_DIR = Path(__file__).resolve().parent / "conversations"
@@ -39,6 +40,9 @@ class DemoServices(Protocol):
 
     @property
     def db(self) -> Database: ...
+
+    @property
+    def evaluation_rows(self) -> EvaluationRows: ...
 
     @property
     def importer(self) -> Importer: ...
@@ -151,5 +155,7 @@ def fill_demo(svc: DemoServices, *, created_by: str | None = None) -> DemoLoadRe
     from core.demo.evaluation import record_picks  # blind A/B picks: the DPO export and A/B charts
     from core.export.preferences import chat_of
 
-    record_picks(db, result.by_file, {r.conversation_id: chat_of(svc.conversations, r) for r in ordered})
+    record_picks(
+        svc.evaluation_rows, result.by_file, {r.conversation_id: chat_of(svc.conversations, r) for r in ordered}
+    )
     return result

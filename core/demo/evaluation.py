@@ -14,7 +14,7 @@ from core.evaluation.stats import win_rate
 from core.models.base import utcnow
 from core.models.evaluation import DIMENSIONS, EvaluationJudgment, EvaluationRun, PickChoice, PreferencePick
 from core.models.statuses import Evaluation, Verdict
-from core.storage.database import Database
+from core.storage.ports import EvaluationRows
 
 DEMO_REVIEWER = "Demo reviewer"
 #: (demo file's key word, the generic answer a base model gives, what the reviewer picked)
@@ -40,9 +40,9 @@ GENERIC_ANSWERS: tuple[tuple[str, str, PickChoice], ...] = (
 )
 
 
-def demo_model_id(db: Database) -> str | None:
+def demo_model_id(rows: EvaluationRows) -> str | None:
     """The demo's trained model, if the demo has one."""
-    model = db.trained_models.find_by(is_demo=True)
+    model = rows.demo_model()
     return model.id if model is not None else None
 
 
@@ -53,11 +53,11 @@ def _scores(value: int) -> dict[str, float]:
 Turn = tuple[list[dict[str, str]], str, str, str, PickChoice]
 
 
-def _scorecard(db: Database, model_id: str, turns: list[Turn]) -> list[str | None]:
+def _scorecard(rows: EvaluationRows, model_id: str, turns: list[Turn]) -> list[str | None]:
     """A demo scorecard of ``model_id`` over ``turns`` (prompt, conversation id, expert's answer, generic
     answer, the reviewer's pick): the expert's answer wins where the reviewer picked it, ties where they
     tied. Costs nothing."""
-    run = db.evaluation_runs.add(
+    run = rows.runs.add(
         EvaluationRun(
             model_id=model_id,
             judge_model="demo",
@@ -73,7 +73,7 @@ def _scorecard(db: Database, model_id: str, turns: list[Turn]) -> list[str | Non
     for prompt, conversation_id, expert, generic, choice in turns:
         outcome = Verdict.TIE if choice == "tie" else Verdict.TUNED
         outcomes.append(outcome)
-        judgment = db.evaluation_judgments.add(
+        judgment = rows.judgments.add(
             EvaluationJudgment(
                 run_id=run.id,
                 model_id=model_id,
@@ -93,8 +93,8 @@ def _scorecard(db: Database, model_id: str, turns: list[Turn]) -> list[str | Non
         )
         ids.append(judgment.id)
     rate = win_rate(outcomes.count(Verdict.TUNED), outcomes.count(Verdict.TIE), outcomes.count(Verdict.BASE))
-    judged = db.evaluation_judgments.list(where={"run_id": run.id})
-    db.evaluation_runs.update(
+    judged = rows.judgments_of(run.id)
+    rows.runs.update(
         run.id,
         wins=rate.wins,
         ties=rate.ties,
@@ -107,12 +107,12 @@ def _scorecard(db: Database, model_id: str, turns: list[Turn]) -> list[str | Non
     return ids
 
 
-def record_picks(db: Database, by_file: dict[str, str], chats: dict[str, list[dict[str, str]]]) -> int:
+def record_picks(rows: EvaluationRows, by_file: dict[str, str], chats: dict[str, list[dict[str, str]]]) -> int:
     """Add the demo picks (once). ``by_file``: demo file name -> conversation id; ``chats``: each demo
     conversation's messages by conversation id."""
-    if db.preference_picks.find_by(reviewer=DEMO_REVIEWER) is not None:
+    if rows.has_picks_by(DEMO_REVIEWER):
         return 0
-    model_id = demo_model_id(db)
+    model_id = demo_model_id(rows)
     found: list[Turn] = []
     for word, generic, choice in GENERIC_ANSWERS:
         conversation_id = next((cid for name, cid in by_file.items() if word in name), None)
@@ -121,12 +121,12 @@ def record_picks(db: Database, by_file: dict[str, str], chats: dict[str, list[di
         if conversation_id is None or first_user is None or first_user + 1 >= len(chat):
             continue
         found.append((chat[: first_user + 1], conversation_id, chat[first_user + 1]["content"], generic, choice))
-    judgment_ids = _scorecard(db, model_id, found) if model_id else [None] * len(found)
+    judgment_ids = _scorecard(rows, model_id, found) if model_id else [None] * len(found)
     for (prompt, conversation_id, expert, generic, choice), judgment_id in zip(found, judgment_ids, strict=True):
         # the expert's answer is shown first when the reviewer picked "first", second otherwise (a tie: first)
         tuned_first = choice != "second"
         first, second = (expert, generic) if tuned_first else (generic, expert)
-        db.preference_picks.add(
+        rows.picks.add(
             PreferencePick(
                 model_id=model_id,
                 judgment_id=judgment_id,

@@ -12,7 +12,7 @@ from core.evaluation.local import LocalModels
 from core.evaluation.responder import Responder
 from core.evaluation.scorecard import HeldOut
 from core.models.training_jobs import TRAINING_INPUTS_BUCKET, TrainedModel
-from core.storage.database import Database
+from core.storage.ports import EvaluationRows
 from core.storage.ports.blobs import BlobStore
 
 #: One set of local models per process: a base model is loaded once and kept (pages share it across reruns).
@@ -20,9 +20,9 @@ LOCAL_MODELS = LocalModels()
 MODEL_CACHE = "model-cache"
 
 
-def find_model(db: Database, model_ref: str) -> TrainedModel:
+def find_model(rows: EvaluationRows, model_ref: str) -> TrainedModel:
     """A trained model by its id or its name."""
-    found = db.trained_models.find(model_ref) or db.trained_models.find_by(name=model_ref)
+    found = rows.find_model(model_ref)
     if found is None:
         raise NotFoundError(
             f"No trained model called “{model_ref}”.",
@@ -32,10 +32,9 @@ def find_model(db: Database, model_ref: str) -> TrainedModel:
     return found
 
 
-def held_out(db: Database, blobs: BlobStore, model: TrainedModel) -> list[HeldOut]:
+def held_out(rows: EvaluationRows, blobs: BlobStore, model: TrainedModel) -> list[HeldOut]:
     """The model's held-out conversations: the frozen validation split of its training file."""
-    job = db.training_jobs.find(model.training_job_id)
-    path = job.validation_path if job is not None else ""
+    path = rows.validation_path(model)
     ids = list(model.validation_conversation_ids)
     conversations: list[HeldOut] = []
     if path and blobs.exists(TRAINING_INPUTS_BUCKET, path):

@@ -21,8 +21,7 @@ from core.models.scaffolding import ExpertProfile
 from core.models.training_jobs import TrainedModel
 from core.scaffolding.service import ScaffoldingService
 from core.settings import Settings
-from core.storage.database import Database
-from core.storage.ports import GenerationLogPort
+from core.storage.ports import EvaluationRows, GenerationLogPort, Transactions
 from core.storage.ports.blobs import BlobStore
 
 
@@ -46,7 +45,8 @@ class Scenario:
 class EvaluationService:
     def __init__(
         self,
-        db: Database,
+        transactions: Transactions,
+        rows: EvaluationRows,
         blobs: BlobStore,
         settings: Settings,
         scaffolding: ScaffoldingService,
@@ -54,23 +54,24 @@ class EvaluationService:
         llm: Callable[[], MessageClient],
         call_log: Callable[[], GenerationLogPort],
     ) -> None:
-        self.db = db
+        self.transactions = transactions
+        self.rows = rows
         self.blobs = blobs
         self.settings = settings
         self.scaffolding = scaffolding
         self._llm = llm
         self._call_log = call_log
-        self.ab = ABQueue(db.evaluation_judgments, db.preference_picks)
+        self.ab = ABQueue(rows.judgments, rows.picks)
 
     # -- models ------------------------------------------------------------------------------------
     def models(self) -> list[TrainedModel]:
-        return self.db.trained_models.list(order_by="created_at", descending=True)
+        return self.rows.models()
 
     def model(self, model_ref: str) -> TrainedModel:
-        return model_store.find_model(self.db, model_ref)
+        return model_store.find_model(self.rows, model_ref)
 
     def held_out(self, model: TrainedModel) -> list[HeldOut]:
-        return model_store.held_out(self.db, self.blobs, model)
+        return model_store.held_out(self.rows, self.blobs, model)
 
     def responders(self, model: TrainedModel) -> tuple[Responder, Responder]:
         return model_store.responders(self.blobs, self.settings, model)
@@ -166,19 +167,21 @@ class EvaluationService:
                 f"“{model.name}” has no held-out conversations to be measured on.",
                 hint="Train it from a training file with a validation split.",
             )
-        judge = PairJudge(self._llm(), self.db, self._call_log(), self.settings, model=self.judge_model(judge_model))
+        judge = PairJudge(
+            self._llm(), self.transactions, self._call_log(), self.settings, model=self.judge_model(judge_model)
+        )
         base, tuned = self.responders(model)
-        card = Scorecard(self.db.evaluation_runs, self.db.evaluation_judgments, judge, self.expert())
+        card = Scorecard(self.rows.runs, self.rows.judgments, judge, self.expert())
         return card.run(
             model.id, held, base, tuned, limit=limit, budget_usd=budget_usd, generation=generation, progress=progress
         )
 
     def runs(self, model_id: str) -> list[EvaluationRun]:
-        return self.db.evaluation_runs.list(where={"model_id": model_id}, order_by="created_at", descending=True)
+        return self.rows.runs_of(model_id)
 
     def latest_run(self, model_id: str) -> EvaluationRun | None:
         runs = self.runs(model_id)
         return runs[0] if runs else None
 
     def judgments(self, run_id: str) -> list[EvaluationJudgment]:
-        return self.db.evaluation_judgments.list(where={"run_id": run_id}, order_by=("created_at", "turn_number"))
+        return self.rows.judgments_of(run_id)
