@@ -34,6 +34,26 @@ st.dataframe(
 )
 
 with st.container(border=True):
+    st.subheader("Sharing with reviewers")
+    if svc.projects.can_change(current):
+        shared = st.toggle(
+            f"Reviewers may read “{current.name}” and review its conversations",
+            value=current.shared_with_reviewers,
+            key=f"share_with_reviewers_{current.id}",
+        )
+        if shared != current.shared_with_reviewers:
+            changed = run_action("Saving…", lambda: svc.projects.share_with_reviewers(current.slug, shared))
+            if changed is not None:
+                st.session_state["projects_notice"] = (
+                    f"Reviewers now see “{current.name}”." if shared else f"“{current.name}” is now yours alone."
+                )
+                st.rerun()
+        st.caption("Reviewers approve, reject, rate and grade its conversations; they change nothing else.")
+    else:
+        who = "Reviewers may" if current.shared_with_reviewers else "Reviewers may not"
+        st.caption(f"{who} read this project. Only the person who made it can change that.")
+
+with st.container(border=True):
     st.subheader("New project")
     with st.form("new_project", clear_on_submit=True):
         name = st.text_input("Name", placeholder="For example: Career coaching with Dana")

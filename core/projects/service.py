@@ -96,6 +96,18 @@ class ProjectService:
         project = self.get(slug)
         return self._rows.rows.update(project.id, **changes)
 
+    def can_change(self, project: Project) -> bool:
+        """Whether the acting user may change ``project`` (its owner; without sign-in, whoever runs the app)."""
+        acting = self._rows.acting_user
+        return acting is None or project.created_by == acting
+
+    def share_with_reviewers(self, slug: str, shared: bool) -> Project:
+        """Let reviewers read the project and review its conversations (``shared``), or stop it. Its owner's."""
+        project = self.get(slug)
+        if not self.can_change(project):
+            raise AccessDeniedError(f"Only the person who made '{project.name}' can change who sees it.")
+        return self._rows.rows.update(project.id, shared_with_reviewers=shared)
+
     def delete(self, slug: str, *, confirm_name: str) -> dict[str, int]:
         """Delete the project and everything in it (rows and files). Refused unless ``confirm_name`` is the
         project's name, and while one of its batch jobs is queued, running or paused."""

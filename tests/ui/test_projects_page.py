@@ -37,3 +37,19 @@ def test_deleting_a_project_is_refused_until_its_name_is_typed(services: Service
     at.text_input(key="delete_confirm_career-coaching").input("Career coaching")
     at = at.button(key="delete_project").click().run()
     assert not at.exception and [p.slug for p in services.projects.list()] == ["default"]
+
+
+def test_the_owner_shares_a_project_with_reviewers_or_keeps_it_to_herself(services: Services) -> None:
+    coach = services.projects.create("Career coaching")
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.query_params["project"] = coach.slug
+    at = at.run()
+    share = at.toggle(key=f"share_with_reviewers_{coach.id}")
+    assert share.value is True and "Reviewers may read “Career coaching”" in share.label
+    at = share.set_value(False).run()
+    assert not at.exception
+    assert "is now yours alone" in at.success[0].value
+    assert services.projects.get(coach.slug).shared_with_reviewers is False
+    at = at.toggle(key=f"share_with_reviewers_{coach.id}").set_value(True).run()
+    assert "Reviewers now see “Career coaching”" in at.success[0].value
+    assert services.projects.get(coach.slug).shared_with_reviewers is True
