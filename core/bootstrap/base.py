@@ -16,6 +16,7 @@ from core.storage.blobs import BlobStore
 from core.storage.database import Database
 
 if TYPE_CHECKING:
+    from core.calls import CallLedger
     from core.llm.claude import ClaudeClient
     from core.models.projects import Project
     from core.projects import ProjectService
@@ -129,6 +130,14 @@ class ServicesBase:
     def call_log(self) -> GenerationLogPort:
         """One ``generation_logs`` row per model call, and the job spend they add up to."""
         return storage.call_log(self.db)
+
+    @cached_property
+    def call_ledger(self) -> CallLedger:
+        """Each model call's row, written before it goes out and completed after (with its retries), over the
+        call log: the one ledger generation, spec and drafting write through."""
+        from core.calls import CallLedger
+
+        return CallLedger(self.db, self.call_log)
 
     @cached_property
     def job_queue(self) -> JobQueue:

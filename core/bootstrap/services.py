@@ -13,7 +13,7 @@ from core.bootstrap.wiring import check_template, conversation_store, review_ser
 
 if TYPE_CHECKING:  # each service module is imported on first use, so a command loads only what it needs
     from core.batch.service import BatchService
-    from core.conversations.lifecycle import ConversationActions
+    from core.conversation_actions import ConversationActions
     from core.conversations.store import ConversationStore
     from core.costs import CostReport
     from core.enrichment.pipeline import EnrichmentService
@@ -44,7 +44,7 @@ class Services(ServicesBase):
     @cached_property
     def drafting(self) -> DraftingService:
         """Claude's proposed starter set (clients, emotional journeys, topics) for this project."""
-        from core.generation.calls import CallLedger
+        from core.calls import CallLedger
         from core.scaffolding.drafting import DraftingService
 
         return DraftingService(
@@ -72,7 +72,13 @@ class Services(ServicesBase):
         from core.generation.service import GenerationService
 
         return GenerationService(
-            self.db, self.blobs, self.scaffolding, self.conversations, self.settings, llm=lambda: self.llm
+            self.db,
+            self.blobs,
+            self.scaffolding,
+            self.conversations,
+            self.settings,
+            llm=lambda: self.llm,
+            calls=self.call_ledger,
         )
 
     @cached_property
@@ -133,7 +139,7 @@ class Services(ServicesBase):
     @cached_property
     def actions(self) -> ConversationActions:
         """Everyday actions on one conversation: generate and enrich, regenerate, delete and undo."""
-        from core.conversations.lifecycle import ConversationActions
+        from core.conversation_actions import ConversationActions
 
         return ConversationActions(
             self.db.conversations,
@@ -172,7 +178,7 @@ class Services(ServicesBase):
     def spec_projects(self) -> SpecProjectService:
         from core.spec.projects import SpecProjectService
 
-        return SpecProjectService(self.db, self.blobs, self.settings, llm=lambda: self.llm)
+        return SpecProjectService(self.db, self.blobs, self.settings, llm=lambda: self.llm, ledger=self.call_ledger)
 
     @cached_property
     def evaluation(self) -> EvaluationService:

@@ -44,7 +44,9 @@ Model = Annotated[str | None, typer.Option("--model", help="Claude model (defaul
 
 def _context() -> CallContext:
     svc = services()
-    return CallContext(db=svc.db, blobs=svc.blobs, settings=svc.settings, client=lambda: svc.llm)
+    return CallContext(
+        db=svc.db, blobs=svc.blobs, settings=svc.settings, client=lambda: svc.llm, ledger=svc.call_ledger
+    )
 
 
 def _print_plan(calls: list[PlannedCall]) -> float:

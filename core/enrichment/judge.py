@@ -19,9 +19,9 @@ import pydantic
 from pydantic import BaseModel, ConfigDict, Field
 
 from core import prompts
+from core.calls import CallLedger
 from core.enrichment.models import JudgeVerdict, TurnArcAdherence
 from core.errors import LLMOutputError
-from core.generation.calls import CallLedger
 from core.llm.pricing import cost_usd, estimate_tokens, prices_for
 from core.llm.retry import backoff_s
 from core.llm.types import LLMReply, MessageClient, MessageRequest, SystemBlock

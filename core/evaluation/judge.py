@@ -17,7 +17,7 @@ import pydantic
 from pydantic import BaseModel, ConfigDict, Field
 
 from core import prompts
-from core.generation.calls import CallLedger
+from core.calls import CallLedger
 from core.llm.pricing import cost_usd, prices_for
 from core.llm.retry import backoff_s
 from core.llm.types import LLMReply, MessageClient, MessageRequest, SystemBlock

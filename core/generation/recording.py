@@ -11,9 +11,9 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+from core.calls import CallLedger
 from core.conversations.store import ConversationStore
 from core.errors import BrightRunError, LeaseLostError, LLMError
-from core.generation.calls import CallLedger
 from core.generation.checks import check_reply
 from core.generation.failures import FailureInfo, record_failure
 from core.generation.plan import GenerationPlan, GenerationResult
@@ -32,12 +32,15 @@ Guard = Callable[[Connection], None]
 
 
 class GenerationRecorder:
-    def __init__(self, db: Database, blobs: BlobStore, conversations: ConversationStore, settings: Settings) -> None:
+    def __init__(
+        self, db: Database, blobs: BlobStore, conversations: ConversationStore, settings: Settings, calls: CallLedger
+    ) -> None:
         self.db = db
         self.blobs = blobs
         self.conversations = conversations
         self.settings = settings
-        self.calls = CallLedger.over(db)
+        #: Each call's row, written before it goes out (built once by the composition root).
+        self.calls = calls
 
     # -- step 2: the call's log row, written before the call ------------------------------------------
     def begin_call(

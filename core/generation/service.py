@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from core.calls import CallLedger
 from core.conversations.store import ConversationStore
 from core.errors import LLMError, NotFoundError
 from core.generation import prompts
@@ -41,8 +42,9 @@ class GenerationService(GenerationRecorder):
         conversations: ConversationStore,
         settings: Settings,
         llm: Callable[[], MessageClient],
+        calls: CallLedger,
     ) -> None:
-        super().__init__(db, blobs, conversations, settings)
+        super().__init__(db, blobs, conversations, settings, calls)
         self.scaffolding = scaffolding
         self._llm = llm
         #: Seconds to wait before retry ``n`` (tests shorten it).
@@ -55,7 +57,9 @@ class GenerationService(GenerationRecorder):
 
     def using(self, scaffolding: ScaffoldingService) -> GenerationService:
         """The same service reading scaffolding through ``scaffolding`` (a batch's cached view of one owner's)."""
-        service = GenerationService(self.db, self.blobs, scaffolding, self.conversations, self.settings, llm=self._llm)
+        service = GenerationService(
+            self.db, self.blobs, scaffolding, self.conversations, self.settings, llm=self._llm, calls=self.calls
+        )
         service.retry_delay = self.retry_delay
         return service
 

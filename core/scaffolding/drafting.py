@@ -28,7 +28,7 @@ from core.scaffolding.draft_reply import DraftReply, StarterSet, read_starter_se
 from core.scaffolding.service import KIND_INFO, Kind, ScaffoldingService
 
 if TYPE_CHECKING:
-    from core.generation.calls import CallLedger
+    from core.calls import CallLedger
     from core.models.projects import Project
     from core.settings import Settings
 

@@ -18,8 +18,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from core.calls import CallLedger
 from core.errors import LLMError
-from core.generation.calls import CallLedger
 from core.generation.failures import FailureInfo, record_failure
 from core.llm.pricing import cost_usd
 from core.llm.retry import backoff_s, is_transient
@@ -48,6 +48,8 @@ class CallContext:
     blobs: BlobStore
     settings: Settings
     client: Callable[[], SpecClient]
+    #: Each call's row, written before it goes out (built once by the composition root).
+    ledger: CallLedger
     created_by: str | None = None
     project_id: str | None = None
     retry_delay: Callable[[int, float | None], float] = backoff_s
@@ -135,7 +137,7 @@ def _send(
     transient errors are retried here (not inside the SDK), each retry with a row of its own."""
     retries = ctx.settings.max_retries
     for retry in range(retries + 1):
-        entry = CallLedger.over(ctx.db).begin(
+        entry = ctx.ledger.begin(
             model=request.model,
             estimate_cost=0.0,
             purpose=purpose,
@@ -148,7 +150,7 @@ def _send(
             return ctx.client().stream_message(request, max_retries=0), entry
         except LLMError as err:
             latency = round((time.perf_counter() - started) * 1000)
-            CallLedger.over(ctx.db).complete(
+            ctx.ledger.complete(
                 entry,
                 reply=None,
                 status=call_status(err.code),
@@ -202,7 +204,7 @@ def _log(
     entry: GenerationLog | None = None,
 ) -> None:
     """Complete the call's ``sent`` row; a Message Batches reply (no row yet) gets its row now."""
-    ledger = CallLedger.over(ctx.db)
+    ledger = ctx.ledger
     if entry is None:
         entry = ledger.begin(
             model=request.model,

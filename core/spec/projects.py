@@ -15,6 +15,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from core.calls import CallLedger
 from core.errors import SpecError
 from core.models.base import utcnow
 from core.models.spec_project import SpecProject
@@ -51,9 +52,11 @@ class SpecProjectService:
         blobs: BlobStore,
         settings: Settings,
         llm: Callable[[], SpecClient],
+        ledger: CallLedger,
         created_by: str | None = None,
     ) -> None:
         self.db, self.blobs, self.settings, self._llm, self.created_by = db, blobs, settings, llm, created_by
+        self.ledger = ledger
         self._lock = threading.Lock()
 
     # -- projects ------------------------------------------------------------------------------------
@@ -83,7 +86,7 @@ class SpecProjectService:
         return self.db.spec_projects.update(project_id, **changes) if changes else self.get(project_id)
 
     def context(self, project: SpecProject) -> CallContext:
-        return CallContext(self.db, self.blobs, self.settings, self._llm, self.created_by, project.id)
+        return CallContext(self.db, self.blobs, self.settings, self._llm, self.ledger, self.created_by, project.id)
 
     def _save(
         self, project_id: str, key: StepKey, state: StepState, files: dict[str, str] | None = None

@@ -7,8 +7,8 @@ import re
 import pytest
 
 from core.bootstrap import Services
+from core.conversation_actions import ReplaceNeedsConfirmation
 from core.conversations.deleted import DeletedConversation
-from core.conversations.lifecycle import ReplaceNeedsConfirmation
 from core.errors import ConflictError
 from core.models.conversation import Conversation
 from core.review.guards import RISKS

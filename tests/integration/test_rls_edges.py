@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from core.auth import AuthUser
 from core.bootstrap import Services, user_services
-from core.conversations.lifecycle import ReplaceNeedsConfirmation
+from core.conversation_actions import ReplaceNeedsConfirmation
 from core.errors import AccessDeniedError, ExportError, NotFoundError, ValidationError
 from core.models.base import new_id
 from core.models.review import ReviewAction, TurnRating

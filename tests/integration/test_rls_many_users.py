@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from core.batch.generation_processor import GenerationProcessor
 from core.bootstrap import conversation_store, review_service, scaffolding_service
+from core.calls import CallLedger
 from core.conversations.store import Provenance
 from core.demo import load_demo
 from core.errors import AccessDeniedError, ConflictError
@@ -27,6 +28,7 @@ from core.review.guards import RISKS
 from core.scaffolding.defaults import install_defaults
 from core.settings import Settings
 from core.storage.blobs import CONVERSATION_FILES, TRAINING_FILES, LocalBlobStore, enriched_conversation_path
+from core.storage.calllog import SqlCallLog
 from core.storage.database import Database
 from core.storage.failures_repo import FailuresRepo
 from core.storage.jobqueue import SqlJobQueue
@@ -56,7 +58,8 @@ def _stored(db: Database, blobs: LocalBlobStore, owner: str, text: str = RAW) ->
 def _generation(db: Database, blobs: LocalBlobStore, tmp_path: Path) -> GenerationService:
     scaffolding = scaffolding_service(db)
     settings = Settings(data_dir=tmp_path / "data")
-    return GenerationService(db, blobs, scaffolding, conversation_store(db, blobs), settings, llm=lambda: None)  # type: ignore[arg-type,return-value]
+    store, ledger = conversation_store(db, blobs), CallLedger(db, SqlCallLog(db))
+    return GenerationService(db, blobs, scaffolding, store, settings, llm=lambda: None, calls=ledger)  # type: ignore[arg-type,return-value]
 
 
 def test_a_batch_job_uses_only_the_scaffolding_its_owner_can_see(

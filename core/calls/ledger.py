@@ -21,8 +21,6 @@ from core.llm.types import LLMReply, MessageClient, MessageRequest
 from core.models.base import utcnow
 from core.models.logs import CallStatus, GenerationLog
 from core.models.statuses import Call
-from core.storage.calllog import SqlCallLog
-from core.storage.database import Database
 from core.storage.ports import Connection, GenerationLogPort, Transactions
 
 
@@ -32,11 +30,6 @@ class CallLedger:
     def __init__(self, transactions: Transactions, log: GenerationLogPort) -> None:
         self.transactions = transactions
         self.log = log
-
-    @classmethod
-    def over(cls, db: Database) -> CallLedger:
-        """The ledger over ``db`` and its call log."""
-        return cls(db, SqlCallLog(db))
 
     def call(
         self,
