@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from core.models.conversation import Conversation
+from core.models.conversation import Conversation, ConversationHeading
 
 
 class ScaffoldingRecords(Protocol):
@@ -62,7 +62,7 @@ class Names:
     def template(self, template_id: str | None) -> str:
         return self.templates.get(template_id or "") or "No template"
 
-    def conversation(self, row: Conversation) -> str:
+    def conversation(self, row: Conversation | ConversationHeading) -> str:
         """``Evelyn Park · Grieving → Healing · 529 plans``; the stored name when the keys are unknown."""
         params = row.input_parameters or {}
         persona = row.persona_key or params.get("persona_key")

@@ -10,7 +10,7 @@ import streamlit as st
 from core.dates import moment
 from core.enrichment import EnrichmentOutcome, EnrichmentSummary, StageView
 from core.errors import BrightRunError
-from core.models.conversation import Conversation
+from core.models.conversation import Conversation, ConversationHeading
 from core.models.status_labels import status_text
 from core.models.statuses import Outcome, Stage
 from core.names import Names
@@ -25,7 +25,7 @@ STAGE_ICONS = {
 Runner = Callable[..., EnrichmentSummary]
 
 
-def labels(rows: list[Conversation], names: Names) -> dict[str, str]:
+def labels(rows: list[ConversationHeading], names: Names) -> dict[str, str]:
     """Each conversation by name and enrichment status (distinct, for select boxes)."""
     return unique_labels(
         {r.conversation_id: f"{names.conversation(r)} · {status_text('enrichment', r.enrichment_status)}" for r in rows}

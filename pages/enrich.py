@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.enrichment import timeline
+from core.enrichment import needs_attention, timeline
 from core.models.statuses import ENRICHMENT_FAILURES, ENRICHMENT_TO_RUN, Enrichment
 from core.names import Names
 from pages._enrich_widgets import labels, run_with_progress, show_quality, show_report, show_summary, show_timeline
@@ -18,14 +18,16 @@ st.caption(
 
 svc = services()
 enrichment = svc.enrichment
-rows = enrichment.conversations()
+# Headings (a few columns each), not whole rows: the page lists every conversation; only the one inspected
+# is read whole.
+rows = enrichment.headings()
 if not rows:
     empty_state("No conversations yet: generate some, import files, or load the demo on Home.")
 
 by_id = {r.conversation_id: r for r in rows}
 shown = labels(rows, Names.of(svc.scaffolding))
 pending = [r.conversation_id for r in rows if r.enrichment_status in ENRICHMENT_TO_RUN]
-failed = enrichment.failed_ids()
+failed = [r.conversation_id for r in rows if needs_attention(r)]
 completed = sum(r.enrichment_status == Enrichment.COMPLETED for r in rows)
 
 cols = st.columns(4)
@@ -81,7 +83,10 @@ inspect_id = st.selectbox(
     index=list(by_id).index(failed[0]) if failed else 0,
     key="enrich_inspect",
 )
-row = by_id[inspect_id]
+found = enrichment.conversation(inspect_id)
+if found is None:  # deleted since the list was read: read the list again
+    st.rerun()
+row = found
 show_timeline(timeline(row))
 if row.enrichment_error:
     st.error(row.enrichment_error, icon=":material/error:")

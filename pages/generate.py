@@ -78,5 +78,5 @@ if st.button("Generate", type="primary", disabled=not has_key, key="generate_run
 
 show_last_result(svc, names)
 
-recent = svc.enrichment.conversations()[-20:][::-1]
+recent = svc.enrichment.recent(20)
 recent_section(svc, names, recent, has_key=has_key, who=reviewer_name() or "Generate page")

@@ -1,7 +1,7 @@
 """Enrichment: validate a stored conversation, build its enriched training pairs, score its quality."""
 
 from core.enrichment.models import EnrichmentOutcome, EnrichmentSummary, JudgeVerdict, ValidationReport
-from core.enrichment.pipeline import EnrichmentService
+from core.enrichment.pipeline import EnrichmentService, needs_attention
 from core.enrichment.timeline import StageView, timeline
 
 __all__ = [
@@ -11,5 +11,6 @@ __all__ = [
     "JudgeVerdict",
     "StageView",
     "ValidationReport",
+    "needs_attention",
     "timeline",
 ]

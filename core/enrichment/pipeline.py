@@ -34,7 +34,7 @@ from core.enrichment.store import store
 from core.enrichment.validate import validate
 from core.errors import BrightRunError
 from core.models.base import utcnow
-from core.models.conversation import Conversation
+from core.models.conversation import Conversation, ConversationHeading
 from core.models.projects import conversation_prefix
 from core.models.statuses import ENRICHMENT_FAILURES, ENRICHMENT_TO_RUN, Enrichment, Outcome
 from core.scaffolding.service import ScaffoldingService
@@ -100,16 +100,31 @@ class EnrichmentService:
 
     # -- selection -------------------------------------------------------------------------------
     def conversations(self) -> list[Conversation]:
-        """Every active conversation, oldest first (what the Enrich page lists)."""
+        """Every active conversation, oldest first, whole rows."""
         return self.conversations_rows.list(where={"is_active": True}, order_by="created_at")
 
+    def headings(self) -> list[ConversationHeading]:
+        """Every active conversation's heading (name and enrichment state), oldest first: what the Enrich page
+        lists, read as a few columns each rather than whole rows."""
+        return self.conversations_rows.headings(where={"is_active": True})
+
+    def conversation(self, conversation_id: str) -> Conversation | None:
+        """One conversation's whole row (the one the Enrich page inspects), if it is still there."""
+        return self.conversations_rows.find(conversation_id)
+
+    def recent(self, limit: int) -> list[Conversation]:
+        """The ``limit`` newest active conversations, newest first."""
+        return self.conversations_rows.list(
+            where={"is_active": True}, order_by="created_at", descending=True, limit=limit
+        )
+
     def pending_ids(self) -> list[str]:
-        rows = self.conversations_rows.list(where={"enrichment_status": list(PENDING), "is_active": True})
+        rows = self.conversations_rows.headings(where={"enrichment_status": list(PENDING), "is_active": True})
         return [r.conversation_id for r in rows]
 
     def failed_ids(self) -> list[str]:
-        rows = self.conversations_rows.list(where={"is_active": True, "enrichment_status": [*FAILED, *PENDING]})
-        return [r.conversation_id for r in rows if r.enrichment_status in FAILED or r.enrichment_error]
+        rows = self.conversations_rows.headings(where={"is_active": True, "enrichment_status": [*FAILED, *PENDING]})
+        return [r.conversation_id for r in rows if needs_attention(r)]
 
     # -- running ---------------------------------------------------------------------------------
     def run_one(self, conversation_id: str, *, judge: bool = False, force: bool = False) -> EnrichmentOutcome:
@@ -279,3 +294,10 @@ class EnrichmentService:
         details = (row.quality_details or {}) | {"rules": rules.model_dump()}
         self._set(row.conversation_id, quality_score=rules.score, quality_details=details)
         return rules.score
+
+
+def needs_attention(heading: ConversationHeading) -> bool:
+    """A conversation whose enrichment failed, or is still to run after an error (what "Retry failed" runs)."""
+    return heading.enrichment_status in FAILED or (
+        heading.enrichment_status in PENDING and bool(heading.enrichment_error)
+    )

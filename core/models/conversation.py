@@ -130,3 +130,18 @@ class Conversation(Record):
     row_version: int = 1
     #: The conversation this one is a new attempt at (Regenerate); that one is archived, not deleted (m0010).
     regenerated_from: str | None = None
+
+
+class ConversationHeading(BaseModel):
+    """What names a conversation in a list (``core.names.Names.conversation``) and its enrichment state: a
+    conversation row read without its reports, scores, files or search text (pages listing every conversation
+    of a project read these, a few columns each, instead of whole rows)."""
+
+    conversation_id: str
+    conversation_name: str = "Untitled Conversation"
+    persona_key: str | None = None
+    emotional_arc_key: str | None = None
+    topic_key: str | None = None
+    input_parameters: dict[str, Any] | None = None
+    enrichment_status: EnrichmentStatus = Enrichment.NOT_STARTED
+    enrichment_error: str | None = None

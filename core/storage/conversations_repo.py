@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from core.models.base import utcnow
-from core.models.conversation import Conversation
+from core.models.conversation import Conversation, ConversationHeading
 from core.storage import schema
 from core.storage.ports.conversations import VersionConflict
-from core.storage.repository import Repository
+from core.storage.repository import Repository, Where
 
 if TYPE_CHECKING:
     from core.storage.database import Database
@@ -41,6 +41,20 @@ class ConversationsRepo(Repository[Conversation]):
                 f"'{row.conversation_name}' was changed by someone else meanwhile.", hint="Reload it and try again."
             )
         return new_version
+
+    def headings(self, *, where: Where | None = None) -> list[ConversationHeading]:
+        """The headings of the conversations matching ``where``, oldest first: a few columns each, not rows."""
+        c = self.table.c
+        # The generation parameters name the scaffolding only when the row's own keys do not (older rows):
+        # read them only then (they are JSON to decode).
+        keyless = sa.and_(c.persona_key.is_(None), c.emotional_arc_key.is_(None), c.topic_key.is_(None))
+        parameters = sa.case((keyless, c.input_parameters), else_=sa.null()).label("input_parameters")
+        columns = [parameters if name == "input_parameters" else c[name] for name in ConversationHeading.model_fields]
+        query = sa.select(*columns).where(*self.clause(where)).order_by(c.created_at, self.pk)
+        with self._read(None) as conn:
+            result = conn.execute(query)
+            keys = list(result.keys())
+            return [ConversationHeading.model_validate(dict(zip(keys, row, strict=True))) for row in result]
 
     def id_in_use(self, conversation_id: str) -> bool:
         """Whether a conversation of any project (that this database user may see) has this id: ids are unique

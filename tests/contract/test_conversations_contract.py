@@ -103,3 +103,27 @@ def test_an_id_held_in_another_project_is_in_use_though_not_found(db: Database) 
     assert db.conversations.find(held.conversation_id) is None
     assert db.conversations.id_in_use(held.conversation_id) and other.conversations.id_in_use(held.conversation_id)
     assert not db.conversations.id_in_use("nope")
+
+
+def test_headings_are_the_rows_names_and_states_oldest_first_in_the_project(db: Database) -> None:
+    """What the Enrich page lists: a few columns of each matching row, in created order, of this project only."""
+    rows = db.conversations
+    late = add(rows, "Late", 5, persona_key="maya", emotional_arc_key="fear", topic_key="529")
+    early = add(rows, "Early", 1, enrichment_status="validation_failed", enrichment_error="validation: bad")
+    add(rows, "Archived", 3, is_active=False)
+    add(db.in_project("elsewhere").conversations, "Theirs", 0)
+    found = rows.headings(where={"is_active": True})
+    assert [h.conversation_id for h in found] == [early.conversation_id, late.conversation_id]
+    assert (found[0].enrichment_status, found[0].enrichment_error) == ("validation_failed", "validation: bad")
+    assert (found[1].persona_key, found[1].emotional_arc_key, found[1].topic_key) == ("maya", "fear", "529")
+    assert [h.conversation_name for h in rows.headings(where={"is_active": False})] == ["Archived"]
+
+
+def test_a_headings_generation_parameters_are_read_only_when_its_own_keys_are_missing(db: Database) -> None:
+    rows = db.conversations
+    params = {"persona_key": "maya", "emotional_arc_key": "fear", "training_topic_key": "529"}
+    keyless = add(rows, "Old row", 1, input_parameters=params)
+    keyed = add(rows, "New row", 2, input_parameters=params, persona_key="maya")
+    by_id = {h.conversation_id: h for h in rows.headings()}
+    assert by_id[keyless.conversation_id].input_parameters == params
+    assert by_id[keyed.conversation_id].input_parameters is None

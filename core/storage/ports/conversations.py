@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from core.errors import ConflictError
-from core.models.conversation import Conversation
-from core.storage.ports.base import Connection, Rows
+from core.models.conversation import Conversation, ConversationHeading
+from core.storage.ports.base import Connection, Rows, Where
 
 
 class VersionConflict(ConflictError):
@@ -23,6 +23,11 @@ class ConversationRows(Rows[Conversation], Protocol):
 
     def set_fields(self, conversation_id: str, *, conn: Connection | None = None, **values: Any) -> None:
         """Set columns of one conversation, whatever its version (status writes of the enrichment pipeline)."""
+        ...
+
+    def headings(self, *, where: Where | None = None) -> list[ConversationHeading]:
+        """The headings (name, scaffolding keys, enrichment state) of the conversations matching ``where``,
+        oldest first: what a page listing every conversation needs, without reading whole rows."""
         ...
 
     def id_in_use(self, conversation_id: str) -> bool:
