@@ -22,11 +22,13 @@ if TYPE_CHECKING:
     from core.projects import ProjectService
     from core.storage.ports import (
         ConversationRows,
+        DemoRows,
         EvaluationRows,
         GenerationLogPort,
         JobQueue,
         ReviewLog,
         ScaffoldingRows,
+        Transactions,
     )
 
 
@@ -120,6 +122,16 @@ class ServicesBase:
     @cached_property
     def scaffolding_rows(self) -> ScaffoldingRows:
         return storage.scaffolding_rows(self.db)
+
+    @property
+    def transactions(self) -> Transactions:
+        """The unit of work of this project's database (``with transactions.transaction() as conn:``)."""
+        return self.db
+
+    @cached_property
+    def demo_rows(self) -> DemoRows:
+        """What the demo records beside its conversations (its job, call rows, log)."""
+        return storage.demo_rows(self.db)
 
     @cached_property
     def evaluation_rows(self) -> EvaluationRows:

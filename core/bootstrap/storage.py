@@ -12,6 +12,7 @@ from core.storage.database import Database
 
 if TYPE_CHECKING:
     from core.storage.ports import (
+        DemoRows,
         EvaluationRows,
         FailureLog,
         GenerationLogPort,
@@ -117,3 +118,9 @@ def evaluation_rows(db: Database) -> EvaluationRows:
     from core.storage.evaluation_repo import EvaluationRepo
 
     return EvaluationRepo(db)
+
+
+def demo_rows(db: Database) -> DemoRows:
+    from core.storage.demo_repo import DemoRepo
+
+    return DemoRepo(db)

@@ -27,8 +27,7 @@ if TYPE_CHECKING:
     from core.export import TrainingFileService
     from core.generation.service import GenerationService
     from core.review.service import ReviewService
-    from core.storage.database import Database
-    from core.storage.ports import EvaluationRows
+    from core.storage.ports import DemoRows, EvaluationRows, Transactions
     from core.training.service import TrainingService
 
 DEMO_DIR = Path(__file__).resolve().parent / "conversations"
@@ -39,7 +38,10 @@ class DemoServices(Protocol):
     """The services the demo goes through, inside the project it fills (the app's ``Services`` has each)."""
 
     @property
-    def db(self) -> Database: ...
+    def transactions(self) -> Transactions: ...
+
+    @property
+    def demo_rows(self) -> DemoRows: ...
 
     @property
     def evaluation_rows(self) -> EvaluationRows: ...
@@ -124,9 +126,9 @@ def load_demo(importer: Importer, *, created_by: str | None = None) -> DemoLoadR
 def fill_demo(svc: DemoServices, *, created_by: str | None = None) -> DemoLoadResult:
     """``load_demo``, then every later step for the demo conversations (each one only once)."""
     result = load_demo(svc.importer, created_by=created_by)
-    db = svc.db
+    demo, conversations = svc.demo_rows, svc.conversations.rows
     ids = list(result.by_file.values())
-    rows = db.conversations.list(where={"conversation_id": ids}) if ids else []
+    rows = conversations.list(where={"conversation_id": ids}) if ids else []
     pending = [r.conversation_id for r in rows if r.enrichment_status != Enrichment.COMPLETED and r.is_active]
     if pending:
         summary = svc.enrichment.run_many(pending)
@@ -134,10 +136,10 @@ def fill_demo(svc: DemoServices, *, created_by: str | None = None) -> DemoLoadRe
     result.reviewed = apply_reviews(svc.review, result.by_file)
     order = {cid: position for position, cid in enumerate(ids)}
     ordered = sorted(
-        db.conversations.list(where={"conversation_id": ids}) if ids else [], key=lambda r: order[r.conversation_id]
+        conversations.list(where={"conversation_id": ids}) if ids else [], key=lambda r: order[r.conversation_id]
     )
-    result.job_recorded = record_history(db, svc.generation, ordered, created_by=created_by)
-    if db.training_files.find_by(name=DEMO_TRAINING_FILE, created_by=created_by) is None:  # each user's own
+    result.job_recorded = record_history(demo, svc.generation, ordered, created_by=created_by)
+    if demo.training_file(DEMO_TRAINING_FILE, created_by) is None:  # each user's own
         approved = [r.conversation_id for r in ordered if r.review_status == Review.APPROVED]
         if approved:
             created = svc.training_files.create(
@@ -147,11 +149,13 @@ def fill_demo(svc: DemoServices, *, created_by: str | None = None) -> DemoLoadRe
                 created_by=created_by,
             )
             result.training_file = created.name
-    demo_file = db.training_files.find_by(name=DEMO_TRAINING_FILE, created_by=created_by)
+    demo_file = demo.training_file(DEMO_TRAINING_FILE, created_by)
     if demo_file is not None:
         from core.demo.training import record_training
 
-        result.training_run = record_training(svc.training, svc.training_files, db, demo_file, created_by=created_by)
+        result.training_run = record_training(
+            svc.training, svc.training_files, svc.transactions, demo_file, created_by=created_by
+        )
     from core.demo.evaluation import record_picks  # blind A/B picks: the DPO export and A/B charts
     from core.export.preferences import chat_of
 

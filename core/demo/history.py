@@ -26,7 +26,7 @@ from core.models.conversation import Conversation
 from core.models.jobs import BatchItem, BatchJob, BatchLogLine
 from core.models.statuses import Call as CallState
 from core.models.statuses import Item, Job
-from core.storage.database import Database
+from core.storage.ports import DemoRows
 
 DEMO_JOB_NAME = "Demo: planner conversations, first batch"
 BATCH_SIZE = 8
@@ -59,7 +59,7 @@ def _call(generation: GenerationService, row: Conversation, reply_text: str) -> 
     return Call(row, plan, usage, cost_usd(plan.request.model, usage, prices))
 
 
-def _log(db: Database, call: Call, *, at: datetime, job_id: str | None, created_by: str | None) -> None:
+def _log(rows: DemoRows, call: Call, *, at: datetime, job_id: str | None, created_by: str | None) -> None:
     latency = SECONDS_PER_ITEM * 1000 + call.usage.output_tokens  # about as long as a real reply takes
     reply = LLMReply(
         text="", stop_reason="end_turn", model=call.plan.request.model, usage=call.usage, latency_ms=latency
@@ -74,11 +74,11 @@ def _log(db: Database, call: Call, *, at: datetime, job_id: str | None, created_
         cost_usd=call.cost,
         status=CallState.SUCCESS,
     )
-    db.logs.add(row.model_copy(update={"created_at": at, "updated_at": at}))
+    rows.add_call(row.model_copy(update={"created_at": at, "updated_at": at}))
 
 
-def _link(db: Database, call: Call, job_id: str | None) -> None:
-    db.conversations.update(call.conversation.conversation_id, template_id=call.plan.template.id, job_id=job_id)
+def _link(rows: DemoRows, call: Call, job_id: str | None) -> None:
+    rows.link(call.conversation.conversation_id, template_id=call.plan.template.id, job_id=job_id)
 
 
 def _job(calls: list[Call], start: datetime, created_by: str | None) -> tuple[BatchJob, list[BatchItem], list[str]]:
@@ -170,15 +170,15 @@ def _truncated_item(
 
 
 def record_history(
-    db: Database, generation: GenerationService, rows: list[Conversation], *, created_by: str | None = None
+    demo: DemoRows, generation: GenerationService, rows: list[Conversation], *, created_by: str | None = None
 ) -> bool:
     """Record the demo's generation calls and its batch job, once; returns whether anything was added."""
-    if db.jobs.find_by(name=DEMO_JOB_NAME) is not None:
+    if demo.has_job(DEMO_JOB_NAME):
         return False
     calls = [
         call
         for row in rows
-        if row.conversation_id and not db.logs.count(where={"conversation_id": row.conversation_id})
+        if row.conversation_id and not demo.has_calls(row.conversation_id)
         for call in [_call(generation, row, _reply_text(generation, row))]
         if call is not None
     ]
@@ -188,25 +188,22 @@ def record_history(
     batch, singles = calls[:BATCH_SIZE], calls[BATCH_SIZE:]
     start = now - timedelta(days=3, hours=2)
     job, items, lines = _job(batch, start, created_by)
-    with db.transaction() as conn:
-        db.jobs.add(job, conn=conn)
-        db.items.add_many(items, conn=conn)
+    demo.add_job(job, items)
     for call, item in zip(batch, items, strict=True):
-        _log(db, call, at=item.finished_at or start, job_id=job.id, created_by=created_by)
-        _link(db, call, job.id)
+        _log(demo, call, at=item.finished_at or start, job_id=job.id, created_by=created_by)
+        _link(demo, call, job.id)
     last = batch[-1]
     reply_text = _reply_text(generation, last.conversation)
     failed = _truncated_item(generation, last, reply_text, job, len(items) + 1, created_by)
-    db.items.add(failed)
+    demo.add_item(failed)
     when = failed.finished_at or start  # the call belongs to the job's day, not to the moment the demo loaded
-    for log in db.logs.list(where={"job_id": job.id, "status": [CallState.FAILED]}):
-        db.logs.update(log.id, created_at=when, updated_at=when)
+    demo.backdate_failed_calls(job.id, when)
     if failed.failure_id:
-        db.failures.update(failed.failure_id, created_at=when, updated_at=when)
+        demo.backdate_failure(failed.failure_id, when)
     lines.append(f"Item {failed.position} failed: {failed.error_message}")
     cost = round(job.cost_usd + failed.cost_usd, 6)
     lines.append(f"Job completed: {len(items)} succeeded, 1 failed (${cost:.4f}).")
-    job = db.jobs.update(
+    job = demo.update_job(
         job.id,
         total_items=len(items) + 1,
         completed_items=len(items) + 1,
@@ -218,23 +215,27 @@ def record_history(
     # Lines in the order they were written: lanes finish together, so each item gets its own millisecond.
     done = [(i.finished_at or start) + timedelta(milliseconds=i.position) for i in [*items, failed]]
     stamps = [start, *done, (job.completed_at or start) + timedelta(seconds=1)]
-    with db.transaction() as conn:
-        for message, at in zip(lines, stamps, strict=True):
-            level = "error" if message.startswith(f"Item {failed.position} failed") else "info"
-            db.batch_logs.add(
-                BatchLogLine(
-                    job_id=job.id, level=level, message=message, created_by=created_by, created_at=at, updated_at=at
-                ),
-                conn=conn,
+    failed_line = f"Item {failed.position} failed"
+    demo.add_log_lines(
+        [
+            BatchLogLine(
+                job_id=job.id,
+                level="error" if message.startswith(failed_line) else "info",
+                message=message,
+                created_by=created_by,
+                created_at=at,
+                updated_at=at,
             )
+            for message, at in zip(lines, stamps, strict=True)
+        ]
+    )
     for index, call in enumerate(singles):
         # Single generations on the Generate page, on the days before and after the batch.
         at = now - timedelta(days=6 - index, hours=3 + index)
-        _log(db, call, at=at, job_id=None, created_by=created_by)
-        _link(db, call, None)
+        _log(demo, call, at=at, job_id=None, created_by=created_by)
+        _link(demo, call, None)
     # Every call row written here (the truncated item's too) is demo data: never real spend.
-    db.logs.update_where({"job_id": job.id}, is_demo=True)
-    db.logs.update_where({"conversation_id": [c.conversation.conversation_id for c in singles]}, is_demo=True)
+    demo.mark_demo(job_id=job.id, conversation_ids=[c.conversation.conversation_id for c in singles])
     return True
 
 

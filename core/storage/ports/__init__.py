@@ -8,7 +8,7 @@ must share a transaction with another port's write takes ``conn=``, a ``Connecti
 Each port has a contract suite in ``tests/contract`` run on SQLite and on the real PostgreSQL.
 
 One module per port family (``base``, ``blobs``, ``conversations``, ``review``, ``failures``, ``training_files``,
-``scaffolding``, ``batch``, ``projects``, ``training``, ``spend``, ``evaluation``); import them from here.
+``scaffolding``, ``batch``, ``projects``, ``training``, ``spend``, ``evaluation``, ``demo``); import them from here.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from core.storage.ports.base import Connection, M, Rows, Transactions, Where
 from core.storage.ports.batch import GenerationLogPort, ItemResult, JobQueue, RecentUsage
 from core.storage.ports.blobs import BlobStore
 from core.storage.ports.conversations import ConversationRows
+from core.storage.ports.demo import DemoRows
 from core.storage.ports.evaluation import EvaluationRows
 from core.storage.ports.failures import FailureLog
 from core.storage.ports.projects import ProjectRows
@@ -30,6 +31,7 @@ __all__ = [
     "BlobStore",
     "Connection",
     "ConversationRows",
+    "DemoRows",
     "EvaluationRows",
     "FailureLog",
     "GenerationLogPort",
