@@ -13,6 +13,7 @@ from typing import Any
 import streamlit as st
 from pydantic import BaseModel
 
+from core.models.projects import ClientField, field_name
 from core.scaffolding.fields import (
     KEY_FIELDS,
     LONG_TEXT,
@@ -20,6 +21,7 @@ from core.scaffolding.fields import (
     TIER_LABELS,
     RefKind,
     blank_value,
+    custom_values,
     editable_fields,
     field_text,
 )
@@ -104,6 +106,23 @@ def _widget(name: str, annotation: Any, value: Any, key: str, names: Names) -> A
     return st.text_input(label, value=value or "", key=key, help=help_text)
 
 
+def _custom_fields(current: dict[str, str], fields: list[ClientField], key: str) -> dict[str, str]:
+    """One box per custom field the project declares, in its words; returns the values given, with whatever
+    else the client holds that is no declared field (kept as it was: nothing is lost by saving)."""
+    declared = {f.name for f in fields}
+    kept = {k: v for k, v in (current or {}).items() if field_name(k) not in declared}
+    if not fields:
+        st.caption("Custom fields: none yet. Add the fields your work needs under “Custom fields” above.")
+        return kept
+    st.markdown("**Custom fields**", help=field_text("demographics").help)
+    found = custom_values(current or {}, fields)
+    entered = {
+        f.name: st.text_input(f.label, value=found.get(f.name, ""), key=f"{key}_{f.name}", help=f.help or None)
+        for f in fields
+    }
+    return {**kept, **{name: value.strip() for name, value in entered.items() if value.strip()}}
+
+
 def record_form(
     model: type[BaseModel],
     record: BaseModel | None,
@@ -112,9 +131,11 @@ def record_form(
     names: Names,
     submit: str = "Save",
     skip: frozenset[str] = frozenset(),
+    client_fields: list[ClientField] | None = None,
 ) -> dict[str, Any] | None:
     """Render the fields of ``model`` (pre-filled from ``record``) but those in ``skip`` (the page draws
-    them itself); return the values when submitted."""
+    them itself); return the values when submitted. A client's custom fields are exactly ``client_fields``
+    (the project's), one box each."""
     values: dict[str, Any] = {}
     fields = {n: f for n, f in editable_fields(model).items() if n not in skip}
     with st.form(form_key):
@@ -122,6 +143,9 @@ def record_form(
             if name in KEY_FIELDS:
                 continue
             current = getattr(record, name) if record is not None else blank_value(field)
+            if name == "demographics" and client_fields is not None:
+                values[name] = _custom_fields(current, client_fields, f"{form_key}_{name}")
+                continue
             values[name] = _widget(name, field.annotation, current, f"{form_key}_{name}", names)
         for name in KEY_FIELDS & fields.keys():
             with st.expander("Advanced"):

@@ -7,6 +7,7 @@ import streamlit as st
 from core.scaffolding.defaults import install_starter
 from core.scaffolding.fields import COMPATIBILITY_HELP
 from core.scaffolding.service import KIND_INFO, KINDS, Kind
+from pages._client_fields_widgets import client_fields_section
 from pages._draft_widgets import draft_section, wants_draft
 from pages._scaffolding_form import Names, record_form
 from pages._scaffolding_widgets import delete_button, transfer_section, undo_banner
@@ -88,6 +89,8 @@ def kind_tab(kind: Kind, names: Names) -> None:
             width="stretch",
             key=f"table_{kind}",
         )
+    if kind == "personas":
+        client_fields_section(svc)
     by_id = {r.id: r for r in records}
     pick_key = f"pick_{kind}"
     if (wanted := st.session_state.pop(f"{pick_key}_next", None)) is not None:
@@ -121,6 +124,7 @@ def kind_tab(kind: Kind, names: Names) -> None:
         names=names,
         submit="Save" if record is not None else f"Add {info.label}",
         skip=frozenset({"template_text"}) if prompt_text is not None else frozenset(),
+        client_fields=svc.client_fields.list() if kind == "personas" else None,
     )
     if values is not None:
         if prompt_text is not None:

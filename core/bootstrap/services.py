@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # each service module is imported on first use, so a command 
     from core.models.jobs import BatchJob
     from core.review.failures import FailuresService
     from core.review.service import ReviewService
+    from core.scaffolding.client_fields import ClientFieldsService
     from core.scaffolding.drafting import DraftingService
     from core.scaffolding.service import ScaffoldingService
     from core.spec.projects import SpecProjectService
@@ -39,7 +40,24 @@ class Services(ServicesBase):
 
     @cached_property
     def scaffolding(self) -> ScaffoldingService:
-        return scaffolding_service(self.db, template_check=check_template, jobs=lambda: self.job_queue)
+        service = scaffolding_service(
+            self.db,
+            template_check=lambda t: check_template(t, self.client_fields.list()),
+            jobs=lambda: self.job_queue,
+        )
+        service.declare_fields = lambda names: self.client_fields.declare(names)
+        return service
+
+    @cached_property
+    def client_fields(self) -> ClientFieldsService:
+        """The custom fields the project gives its clients (declared with the project)."""
+        from core.scaffolding.client_fields import ClientFieldsService
+
+        return ClientFieldsService(
+            read=lambda: self.project.client_fields,
+            write=partial(self.projects.set_client_fields, self.project_id),
+            scaffolding=self.scaffolding,
+        )
 
     @cached_property
     def drafting(self) -> DraftingService:
@@ -79,6 +97,7 @@ class Services(ServicesBase):
             self.settings,
             llm=lambda: self.llm,
             calls=self.call_ledger,
+            client_fields=lambda: self.client_fields.list(),
         )
 
     @cached_property

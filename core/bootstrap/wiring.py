@@ -12,6 +12,7 @@ from core.storage.database import Database
 
 if TYPE_CHECKING:
     from core.conversations.store import ConversationStore
+    from core.models.projects import ClientField
     from core.models.scaffolding import PromptTemplate
     from core.review.integrations import Enricher, TrainingFiles
     from core.review.service import ReviewService
@@ -71,8 +72,8 @@ def review_service(
     )
 
 
-def check_template(template: PromptTemplate) -> None:
-    """The prompt check, loading Jinja only when a template is saved."""
+def check_template(template: PromptTemplate, fields: list[ClientField] | None = None) -> None:
+    """The prompt check (with the project's custom client ``fields``), loading Jinja only when a template is saved."""
     from core.generation.prompts import check_template as check
 
-    check(template)
+    check(template, fields)

@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 from core.demo.history import record_history
 from core.demo.reviews import apply_reviews
 from core.importer import Importer
+from core.models.projects import ClientField
 from core.models.statuses import Enrichment, Outcome, Review
 from core.scaffolding.defaults import install_defaults
 
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from core.export import TrainingFileService
     from core.generation.service import GenerationService
     from core.review.service import ReviewService
+    from core.scaffolding.client_fields import ClientFieldsService
     from core.storage.ports import DemoRows, EvaluationRows, Transactions
     from core.training.service import TrainingService
 
@@ -48,6 +50,9 @@ class DemoServices(Protocol):
 
     @property
     def importer(self) -> Importer: ...
+
+    @property
+    def client_fields(self) -> ClientFieldsService: ...
 
     @property
     def conversations(self) -> ConversationStore: ...
@@ -123,8 +128,20 @@ def load_demo(importer: Importer, *, created_by: str | None = None) -> DemoLoadR
     )
 
 
+#: The custom fields the demo planner's clients have (the earlier system's financial client fields among them);
+#: their exact age (``age``) is kept too, beside the general age range, for the training files' client line.
+DEMO_CLIENT_FIELDS = (
+    ClientField(name="income_range", label="Income range", help="Yearly income, as the client would put it."),
+    ClientField(name="gender", label="Gender"),
+    ClientField(name="location", label="Location", help="Where they live, and whether they rent or own."),
+    ClientField(name="family_status", label="Family status", help="Partner, children, others who depend on them."),
+)
+
+
 def fill_demo(svc: DemoServices, *, created_by: str | None = None) -> DemoLoadResult:
-    """``load_demo``, then every later step for the demo conversations (each one only once)."""
+    """``load_demo``, then every later step for the demo conversations (each one only once). The project
+    first declares the demo clients' custom fields."""
+    svc.client_fields.declare_fields(DEMO_CLIENT_FIELDS)
     result = load_demo(svc.importer, created_by=created_by)
     demo, conversations = svc.demo_rows, svc.conversations.rows
     ids = list(result.by_file.values())

@@ -9,13 +9,20 @@ The system prompt comes from ``templates/system_prompt.md.j2``; everything above
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from core import prompts
 from core.errors import ValidationError
-from core.generation.variables import TEMPLATE_VARIABLES, fill_custom, is_custom_placeholder, sample_variables
+from core.generation.variables import (
+    TEMPLATE_VARIABLES,
+    fill_custom,
+    is_custom_placeholder,
+    sample_variables,
+    undeclared_custom,
+)
 from core.llm.types import SystemBlock
+from core.models.projects import ClientField
 from core.models.scaffolding import PromptTemplate
 
 SYSTEM_PROMPT_TEMPLATE = "system_prompt.md.j2"
@@ -27,9 +34,23 @@ def variables_used(text: str) -> set[str]:
     return prompts.parse_variables(text, label="template text")
 
 
-def check_template(template: PromptTemplate) -> None:
+def check_custom_fields(text: str, fields: Sequence[ClientField], *, name: str) -> None:
+    """Refuse a prompt that uses a placeholder of a custom client field the project does not declare."""
+    missing = undeclared_custom(variables_used(text), fields)
+    if missing:
+        raise ValidationError(
+            f"The prompt '{name}' uses a client field this project's clients do not have:",
+            problems=[
+                f"{{{{ {n} }}}}: no custom field “{n.removeprefix('client_').replace('_', ' ')}”" for n in missing
+            ],
+            hint="Add the field under Custom fields on Scaffolding → Clients, or remove the placeholder from the prompt.",
+        )
+
+
+def check_template(template: PromptTemplate, fields: Sequence[ClientField] | None = None) -> None:
     """Refuse a template that uses a variable generation does not provide, naming each one, or that goes
-    past a render limit with sample values (a template that loops forever is refused when saved)."""
+    past a render limit with sample values (a template that loops forever is refused when saved). With the
+    project's custom client ``fields``, a custom-field placeholder must be one of them."""
     used = variables_used(template.template_text)
     unknown = sorted(n for n in used - TEMPLATE_VARIABLES if not is_custom_placeholder(n))
     if unknown:
@@ -38,6 +59,8 @@ def check_template(template: PromptTemplate) -> None:
             problems=[f"unknown placeholder '{name}'" for name in unknown],
             hint="Pick placeholders from the list under the prompt text (Scaffolding, Prompts tab), or remove these.",
         )
+    if fields is not None:
+        check_custom_fields(template.template_text, fields, name=template.template_name)
     render_user_prompt(template, sample_variables())
 
 

@@ -24,6 +24,7 @@ from core.llm.pricing import cost_usd, estimate_usage
 from core.llm.retry import backoff_s, is_transient
 from core.llm.types import MessageClient, MessageRequest
 from core.models.base import new_id
+from core.models.projects import ClientField
 from core.models.scaffolding import ExpertProfile, Tier
 from core.scaffolding.service import ScaffoldingService
 from core.settings import Settings
@@ -43,10 +44,13 @@ class GenerationService(GenerationRecorder):
         settings: Settings,
         llm: Callable[[], MessageClient],
         calls: CallLedger,
+        client_fields: Callable[[], list[ClientField]] | None = None,
     ) -> None:
         super().__init__(db, blobs, conversations, settings, calls)
         self.scaffolding = scaffolding
         self._llm = llm
+        #: The custom client fields the project declares (read at each use: the expert may change them).
+        self.client_fields: Callable[[], list[ClientField]] = client_fields or list
         #: Seconds to wait before retry ``n`` (tests shorten it).
         self.retry_delay: Callable[[int, float | None], float] = backoff_s
 
@@ -58,7 +62,14 @@ class GenerationService(GenerationRecorder):
     def using(self, scaffolding: ScaffoldingService) -> GenerationService:
         """The same service reading scaffolding through ``scaffolding`` (a batch's cached view of one owner's)."""
         service = GenerationService(
-            self.db, self.blobs, scaffolding, self.conversations, self.settings, llm=self._llm, calls=self.calls
+            self.db,
+            self.blobs,
+            scaffolding,
+            self.conversations,
+            self.settings,
+            llm=self._llm,
+            calls=self.calls,
+            client_fields=self.client_fields,
         )
         service.retry_delay = self.retry_delay
         return service
@@ -93,7 +104,11 @@ class GenerationService(GenerationRecorder):
         ranked = rank_templates(templates, tier=tier, **keys)
         template = choose_template(templates, tier=tier, template_name=template_name, **keys)
         temperature = temperature if temperature is not None else default_temperature(topic)
-        variables = build_variables(expert, persona, arc, topic, tier=tier, temperature=temperature)
+        fields = self.client_fields()
+        prompts.check_custom_fields(template.template_text, fields, name=template.template_name)
+        variables = build_variables(
+            expert, persona, arc, topic, tier=tier, temperature=temperature, client_fields=fields
+        )
         system_prompt = prompts.render_system_prompt(variables)
         user_prompt = prompts.render_user_prompt(template, variables)
         model = model or self.settings.model
@@ -126,8 +141,9 @@ class GenerationService(GenerationRecorder):
 
     # -- the prompt editor ---------------------------------------------------------------------------
     def placeholders(self) -> list[Placeholder]:
-        """The placeholders a prompt of this project may use: the general ones and each client custom field."""
-        return placeholders(k for p in self.scaffolding.list("personas") for k in p.demographics)
+        """The placeholders a prompt of this project may use: the general ones and one per custom client field
+        the project declares."""
+        return placeholders(self.client_fields())
 
     def render_draft(self, text: str, persona_key: str, arc_key: str, topic_key: str) -> str:
         """``text`` (a prompt being written) as Claude would get it for this client, journey and topic.
@@ -136,7 +152,9 @@ class GenerationService(GenerationRecorder):
         persona = self.scaffolding.get("personas", persona_key)
         arc = self.scaffolding.get("arcs", arc_key)
         topic = self.scaffolding.get("topics", topic_key)
-        variables = build_variables(expert, persona, arc, topic, tier=arc.tier)
+        fields = self.client_fields()
+        prompts.check_custom_fields(text, fields, name="being written")
+        variables = build_variables(expert, persona, arc, topic, tier=arc.tier, client_fields=fields)
         return prompts.render_text(text, variables, name="draft")
 
     # -- all steps -----------------------------------------------------------------------------------

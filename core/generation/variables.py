@@ -9,13 +9,13 @@ offered. Lists render as ``- item`` lines; numbers as plain strings; a missing o
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from core.models.projects import ClientField, field_name
 from core.models.scaffolding import EmotionalArc, ExpertProfile, Persona, Tier, TrainingTopic
+from core.scaffolding.fields import GENERAL_CLIENT_PLACEHOLDERS, custom_values
 
 NOT_SPECIFIED = "Not specified"
 #: Temperature by topic complexity when none is given (earlier-system.md §2.8).
@@ -61,31 +61,16 @@ def expert_variables(expert: ExpertProfile) -> dict[str, Any]:
 
 
 #: The general client fields' placeholders and what each holds (custom fields are added per project).
-CLIENT_PLACEHOLDERS: dict[str, str] = {
-    "client_name": "The client's name",
-    "client_who_they_are": "Who they are, in a few words",
-    "client_age": "Their age range",
-    "client_occupation": "What they do for a living",
-    "client_situation": "Their situation today",
-    "client_background": "Their background",
-    "client_goals": "What they want",
-    "client_how_they_talk": "How they talk",
-    "client_usual_mood": "How they usually feel",
-    "client_typical_questions": "Questions they often ask (a list)",
-    "client_worries": "What worries them (a list)",
-    "client_phrases": "Phrases they use (a list)",
-    "client_custom_fields": "All their custom fields, on one line",
-}
+CLIENT_PLACEHOLDERS: dict[str, str] = GENERAL_CLIENT_PLACEHOLDERS
 
 
 #: A custom field's placeholder prefix: ``client_<name>`` (name in snake case).
 CUSTOM_PREFIX = "client_"
 
 
-def custom_placeholder(field_name: str) -> str:
+def custom_placeholder(name: str) -> str:
     """``"Career stage"`` -> ``"client_career_stage"``."""
-    text = unicodedata.normalize("NFKD", field_name).encode("ascii", "ignore").decode().lower()
-    return CUSTOM_PREFIX + (re.sub(r"[^a-z0-9]+", "_", text).strip("_") or "field")
+    return CUSTOM_PREFIX + field_name(name)
 
 
 def is_custom_placeholder(name: str) -> bool:
@@ -93,9 +78,18 @@ def is_custom_placeholder(name: str) -> bool:
     return name.startswith(CUSTOM_PREFIX) and name not in CLIENT_PLACEHOLDERS
 
 
-def client_variables(persona: Persona) -> dict[str, Any]:
-    """The client's general fields and each of its custom fields, by their offered names."""
-    details = "; ".join(f"{k.replace('_', ' ')}: {v}" for k, v in persona.demographics.items() if v)
+def client_variables(persona: Persona, fields: Sequence[ClientField] | None = None) -> dict[str, Any]:
+    """The client's general fields and its custom fields, by their offered names: one per field the project
+    declares (``fields``; "Not specified" when this client has no value), or, without ``fields``, one per
+    custom value the client holds."""
+    if fields is None:
+        values = {k: v for k, v in persona.demographics.items() if v}
+        custom = {custom_placeholder(k): v or NOT_SPECIFIED for k, v in persona.demographics.items()}
+        details = "; ".join(f"{k.replace('_', ' ')}: {v}" for k, v in values.items())
+    else:
+        found = custom_values(persona.demographics, fields)
+        custom = {CUSTOM_PREFIX + f.name: found.get(f.name) or NOT_SPECIFIED for f in fields}
+        details = "; ".join(f"{f.label}: {found[f.name]}" for f in fields if found.get(f.name))
     general = {
         "client_name": persona.name,
         "client_who_they_are": persona.archetype,
@@ -111,14 +105,13 @@ def client_variables(persona: Persona) -> dict[str, Any]:
         "client_phrases": bullets(persona.language_patterns),
         "client_custom_fields": details or NOT_SPECIFIED,
     }
-    custom = {custom_placeholder(k): v or NOT_SPECIFIED for k, v in persona.demographics.items()}
     return {**custom, **general}
 
 
-def persona_variables(persona: Persona) -> dict[str, Any]:
+def persona_variables(persona: Persona, fields: Sequence[ClientField] | None = None) -> dict[str, Any]:
     demographics = ", ".join(f"{k}: {v}" for k, v in persona.demographics.items() if v)
     return {
-        **client_variables(persona),
+        **client_variables(persona, fields),
         "persona_name": persona.name,
         "persona_key": persona.persona_key,
         "persona_type": persona.persona_key,
@@ -186,12 +179,13 @@ def build_variables(
     temperature: float | None = None,
     target_turns: int | None = None,
     chunk_context: str = "",
+    client_fields: Sequence[ClientField] | None = None,
 ) -> dict[str, Any]:
-    """Every template variable for one generation."""
+    """Every template variable for one generation (``client_fields``: the project's custom client fields)."""
     turns = target_turns or arc.target_turn_count
     return {
         **expert_variables(expert),
-        **persona_variables(persona),
+        **persona_variables(persona, client_fields),
         **arc_variables(arc),
         **topic_variables(topic),
         "tier": tier,
@@ -266,17 +260,25 @@ OFFERED: tuple[tuple[str, dict[str, str]], ...] = (
 )
 
 
-def placeholders(custom_fields: Iterable[str] = ()) -> list[Placeholder]:
-    """Every placeholder a person is offered: the general ones, then one per custom field of the project's
-    clients (``custom_fields`` are the names the clients use)."""
+def placeholders(custom_fields: Iterable[ClientField] = ()) -> list[Placeholder]:
+    """Every placeholder a person is offered: the general ones, then one per custom field the project
+    declares for its clients (``client_<name>``, meaning its label)."""
     offered = [Placeholder(name, meaning, group) for group, names in OFFERED for name, meaning in names.items()]
     taken = {p.name for p in offered}
-    for field_name in sorted(set(custom_fields)):
-        name = custom_placeholder(field_name)
+    for field in custom_fields:
+        name = CUSTOM_PREFIX + field.name
         if name not in taken:
             taken.add(name)
-            offered.append(Placeholder(name, f"Custom field: {field_name.replace('_', ' ')}", "Client"))
+            offered.append(Placeholder(name, f"Custom field: {field.label}", "Client"))
     return offered
+
+
+def undeclared_custom(used: Iterable[str], fields: Sequence[ClientField]) -> list[str]:
+    """The custom-field placeholders in ``used`` that the project's clients have no field for, sorted."""
+    declared = {CUSTOM_PREFIX + f.name for f in fields}
+    return sorted(
+        n for n in set(used) if is_custom_placeholder(n) and n not in TEMPLATE_VARIABLES and n not in declared
+    )
 
 
 def sample_variables() -> dict[str, Any]:

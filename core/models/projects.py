@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from pydantic import Field
+from pydantic import BaseModel, Field, field_validator
 
 from core.models.base import DEFAULT_PROJECT_ID, Stored
 
@@ -19,14 +19,42 @@ __all__ = [
     "DEFAULT_PROJECT_ID",
     "DEFAULT_PROJECT_NAME",
     "DEFAULT_PROJECT_SLUG",
+    "ClientField",
     "Project",
     "conversation_prefix",
+    "field_name",
     "slugify",
 ]
 
 DEFAULT_PROJECT_SLUG = "default"
 DEFAULT_PROJECT_NAME = "My first project"
 SLUG_MAX = 48
+FIELD_LABEL_MAX = 80
+
+
+def field_name(label: str) -> str:
+    """``"Career stage"`` -> ``"career_stage"``: what names a custom client field inside files and prompts."""
+    text = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode("ascii").lower()
+    name = re.sub(r"[^a-z0-9]+", "_", text).strip("_")[:60].strip("_")
+    if name and not name[0].isalpha():
+        name = f"field_{name}"
+    return name or "field"
+
+
+class ClientField(BaseModel):
+    """A custom field a project gives its clients, besides the general ones (who they are, situation…).
+
+    ``name`` (snake case, made from the label) is where a client keeps its value (``Persona.demographics``)
+    and names its placeholder (``client_<name>``); ``label`` and ``help`` are what the client form shows."""
+
+    name: str = Field(min_length=1, max_length=64, pattern=r"^[a-z][a-z0-9_]*$")
+    label: str = Field(min_length=1, max_length=FIELD_LABEL_MAX)
+    help: str = Field(default="", max_length=300)
+
+    @field_validator("label", "help", mode="before")
+    @classmethod
+    def _one_line(cls, value: object) -> object:
+        return " ".join(value.split()) if isinstance(value, str) else value
 
 
 class Project(Stored):
@@ -39,6 +67,8 @@ class Project(Stored):
     is_demo: bool = False
     #: Reviewers may read it (and review its conversations); only its owner changes it.
     shared_with_reviewers: bool = True
+    #: The custom fields its clients have (m0021); a new project has none, the demo its financial ones.
+    client_fields: list[ClientField] = Field(default_factory=list)
 
 
 def conversation_prefix(slug: str) -> str:

@@ -11,7 +11,7 @@ import logging
 from typing import Any
 
 from core.errors import AccessDeniedError, ConflictError, NotFoundError, StorageError, ValidationError
-from core.models.projects import DEFAULT_PROJECT_ID, Project, slugify
+from core.models.projects import DEFAULT_PROJECT_ID, ClientField, Project, slugify
 from core.storage.ports import ProjectRows
 from core.storage.ports.blobs import (
     ADAPTERS,
@@ -107,6 +107,10 @@ class ProjectService:
         if not self.can_change(project):
             raise AccessDeniedError(f"Only the person who made '{project.name}' can change who sees it.")
         return self._rows.rows.update(project.id, shared_with_reviewers=shared)
+
+    def set_client_fields(self, project_id: str, fields: builtins.list[ClientField]) -> Project:
+        """Store the custom fields the project's clients have (``ClientFieldsService`` decides what they are)."""
+        return self._rows.rows.update(self.by_id(project_id).id, client_fields=fields)
 
     def delete(self, slug: str, *, confirm_name: str) -> dict[str, int]:
         """Delete the project and everything in it (rows and files). Refused unless ``confirm_name`` is the

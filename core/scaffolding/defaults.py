@@ -60,7 +60,9 @@ def install_defaults(service: ScaffoldingService) -> dict[str, int]:
         for record in load_default_records(kind, repo.project_id):
             # Defaults are shared (no owner): a user's own record with the same key does not count.
             if repo.first({key_field: record[key_field], "created_by": None}) is None:
-                repo.add(service.validate(kind, record))
+                valid = service.validate(kind, record)
+                service.declare_client_fields(valid)
+                repo.add(valid)
                 count += 1
         added[kind] = count
     return added

@@ -15,6 +15,8 @@ from typing import Any, Literal
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from core.models.projects import ClientField, field_name
+
 RefKind = Literal["personas", "arcs", "topics"]
 
 #: Fields filled by the app, never typed by a person.
@@ -101,8 +103,9 @@ FIELD_TEXT: dict[str, FieldText] = {
     "occupation": _T("Occupation", "What this client does for a living."),
     "demographics": _T(
         "Custom fields",
-        "Anything else your project tracks about a client, one 'name: value' per line (for example "
-        "'career stage: mid-career'). Each name becomes a placeholder for prompts ({{ client_career_stage }}).",
+        "Anything else your project tracks about a client (for example: career stage). The fields are the "
+        "project's: add, rename or remove them under Custom fields on the Clients tab. Each one is also a "
+        "placeholder for prompts ({{ client_career_stage }}).",
     ),
     "financial_background": _T("Background", "What brought them here: their history, in a few sentences."),
     "financial_situation": _T("Situation", "Where they stand today, in a few sentences."),
@@ -180,6 +183,32 @@ def blank_value(field: FieldInfo) -> Any:
     if field.is_required():
         return None
     return field.get_default(call_default_factory=True)
+
+
+#: The general client fields' placeholders and what each holds (every project's clients have these).
+GENERAL_CLIENT_PLACEHOLDERS: dict[str, str] = {
+    "client_name": "The client's name",
+    "client_who_they_are": "Who they are, in a few words",
+    "client_age": "Their age range",
+    "client_occupation": "What they do for a living",
+    "client_situation": "Their situation today",
+    "client_background": "Their background",
+    "client_goals": "What they want",
+    "client_how_they_talk": "How they talk",
+    "client_usual_mood": "How they usually feel",
+    "client_typical_questions": "Questions they often ask (a list)",
+    "client_worries": "What worries them (a list)",
+    "client_phrases": "Phrases they use (a list)",
+    "client_custom_fields": "All their custom fields, on one line",
+}
+
+
+def custom_values(values: dict[str, str], fields: Iterable[ClientField]) -> dict[str, str]:
+    """A client's value of each declared field, by field name (a value stored under a name written another
+    way, such as ``"career stage"`` for ``career_stage``, counts too); fields it has no value for are left out."""
+    by_name = {field_name(k): v for k, v in values.items() if v}
+    by_name.update({k: v for k, v in values.items() if v})
+    return {f.name: by_name[f.name] for f in fields if by_name.get(f.name)}
 
 
 #: Fields kept only to read old files (their values move into the custom fields); never on a form.

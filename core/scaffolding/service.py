@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, cast
 
@@ -24,6 +24,8 @@ KINDS: tuple[Kind, ...] = ("experts", "personas", "arcs", "topics", "templates")
 TemplateCheck = Callable[[PromptTemplate], None]
 #: Names of unfinished batch jobs that would still use a record (``running_jobs_using``).
 InUse = Callable[["Kind", Any], list[str]]
+#: Declares custom client fields the project lacks (``ClientFieldsService.declare``), given their names.
+DeclareFields = Callable[[Iterable[str]], object]
 
 
 @dataclass(frozen=True)
@@ -116,13 +118,23 @@ class ScaffoldingService:
         self.in_use = in_use
         self.template_check = template_check
         self.scope = scope
+        #: A client saved with custom fields the project lacks declares them here (so nothing it holds is
+        #: out of sight of the client form); ``core.bootstrap`` plugs in the project's client fields.
+        self.declare_fields: DeclareFields | None = None
 
     def for_owner(self, owner: str | None) -> ScaffoldingService:
         """The same service, reading only what ``owner`` may see (shared + their own), as row-level security
         does for a signed-in user. System work done for someone (a batch job) resolves scaffolding with it."""
-        return ScaffoldingService(
+        service = ScaffoldingService(
             self.rows, in_use=self.in_use, template_check=self.template_check, scope=OwnerScope(owner)
         )
+        service.declare_fields = self.declare_fields
+        return service
+
+    def declare_client_fields(self, record: Any) -> None:
+        """The project declares every custom field ``record`` (a client) holds a value for."""
+        if self.declare_fields is not None and isinstance(record, Persona) and record.demographics:
+            self.declare_fields([k for k, v in record.demographics.items() if v])
 
     def _visible(self, rows: list[Any]) -> list[Any]:
         if self.scope is None:
@@ -188,6 +200,7 @@ class ScaffoldingService:
                 f"Another {info.label} already uses the key '{key}'.", hint="Keys must be unique: choose another."
             )
         existing = repo.find(record.id)
+        self.declare_client_fields(record)
         if existing is None:
             return repo.add(record)
         fields = record.model_dump(exclude={"id", "created_at", "created_by"})

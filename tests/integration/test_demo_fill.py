@@ -47,6 +47,10 @@ def test_loading_the_demo_twice_adds_nothing(services: Services) -> None:
     assert (second.enriched, second.reviewed, second.job_recorded, second.training_file) == (0, 0, False, None)
     for name, count in counts.items():
         assert getattr(services.db, name).count() == count, name
+    # The demo's clients have its financial fields, declared once, with their words.
+    declared = services.client_fields.list()
+    assert [f.label for f in declared] == ["Income range", "Gender", "Location", "Family status"]
+    assert all(p.demographics.get("income_range") for p in services.scaffolding.list("personas"))
 
 
 def test_every_demo_conversation_has_a_measured_score_not_a_filler(services: Services) -> None:

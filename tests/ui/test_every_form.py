@@ -70,8 +70,9 @@ def test_every_form_on_the_page_answers_empty_and_bad_input_in_plain_words(page:
 def test_the_forms_checked_include_every_form_of_the_app(services: Services) -> None:
     fill_demo(services)
     found = {page: _submits(_open(page, {})) for page in ("scaffolding.py", "export.py", "settings.py", "review.py")}
-    # Settings: the Claude key (test, save), the models, the Together key (test, save).
-    assert len(found["scaffolding.py"]) == 5 and len(found["settings.py"]) == 5
+    # Scaffolding: a form per kind, and the clients' custom fields (add one, edit one). Settings: the Claude key
+    # (test, save), the models, the Together key (test, save).
+    assert len(found["scaffolding.py"]) == 7 and len(found["settings.py"]) == 5
     assert any(s.endswith("-Create") for s in found["export.py"]) and "reviewer_name_continue" in found["review.py"]
 
 

@@ -58,6 +58,7 @@ def test_the_demo_button_makes_the_demo_project_and_opens_it_leaving_the_first_o
     assert "Demo: a fee-only financial planner" in at.caption[0].value
     assert services.stats().conversations == 0  # the first project holds none of it
     [demo] = [p for p in services.projects.list() if p.is_demo]
+    assert "income_range" in [f.name for f in demo.client_fields] and services.client_fields.list() == []
     assert at.query_params["project"] == demo.slug
 
 

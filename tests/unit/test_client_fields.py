@@ -8,6 +8,7 @@ from core.bootstrap import Services
 from core.errors import ValidationError
 from core.generation.prompts import check_template
 from core.generation.variables import placeholders
+from core.models.projects import ClientField
 from core.models.scaffolding import Persona, PromptTemplate
 from core.scaffolding.defaults import install_starter
 from core.scaffolding.fields import editable_fields, field_text
@@ -36,8 +37,10 @@ def test_the_client_form_speaks_of_no_money() -> None:
 
 
 def test_placeholders_follow_the_fields_and_the_projects_custom_fields() -> None:
-    names = [p.name for p in placeholders(["career stage"])]
+    offered = placeholders([ClientField(name="career_stage", label="Career stage")])
+    names = [p.name for p in offered]
     assert "client_situation" in names and "client_goals" in names and "client_career_stage" in names
+    assert offered[-1].meaning == "Custom field: Career stage"
     assert not [n for n in names if n.startswith("persona_") or "financ" in n or "income" in n]
 
 
@@ -46,6 +49,7 @@ def test_a_custom_field_renders_for_the_client_that_has_it_and_reads_not_specifi
 ) -> None:
     install_starter(services.scaffolding)
     services.scaffolding.save("experts", {"name": "Dana Ortiz", "expertise": "Career coaching"})
+    services.client_fields.add("Career stage")
     services.scaffolding.save("personas", COACH_CLIENT)
     services.scaffolding.save("personas", {"name": "Sam", "archetype": "The graduate"})
     services.scaffolding.save("topics", {"name": "Changing careers at 40"})
@@ -58,6 +62,31 @@ def test_a_custom_field_renders_for_the_client_that_has_it_and_reads_not_specifi
         "Sam (Not specified) wants: Not specified"
     )
     assert "client_career_stage" in [p.name for p in services.generation.placeholders()]
+
+
+def test_generation_offers_and_fills_exactly_the_projects_declared_fields(services: Services) -> None:
+    """Variables and placeholders come from the project's fields, not from whatever a client holds; a prompt
+    using a field the project lacks is refused when saved and when generating, in plain words."""
+    install_starter(services.scaffolding)
+    services.scaffolding.save("experts", {"name": "Dana Ortiz"})
+    services.scaffolding.save("personas", {"name": "Sam", "archetype": "The graduate"})
+    services.scaffolding.save("topics", {"name": "First job"})
+    arc = services.scaffolding.list("arcs")[0]
+    assert not [p for p in services.generation.placeholders() if p.meaning.startswith("Custom field")]
+    with pytest.raises(ValidationError) as caught:
+        services.generation.render_draft("{{ client_shoe_size }}", "sam", arc.arc_key, "first_job")
+    assert "{{ client_shoe_size }}" in " ".join(caught.value.problems)
+    assert "Custom fields" in (caught.value.hint or "")
+    template = {"template_name": "Shoes", "emotional_arc_type": arc.arc_key, "template_text": "{{ client_shoe_size }}"}
+    with pytest.raises(ValidationError, match="client field this project's clients do not have"):
+        services.scaffolding.save("templates", template)
+    services.client_fields.add("Shoe size")
+    services.scaffolding.save("templates", template)
+    plan = services.generation.build_request("sam", arc.arc_key, "first_job", template_name="Shoes")
+    assert plan.user_prompt == "Not specified"
+    services.client_fields.remove("shoe_size")
+    with pytest.raises(ValidationError, match="client field this project's clients do not have"):
+        services.generation.build_request("sam", arc.arc_key, "first_job", template_name="Shoes")
 
 
 def test_an_unknown_placeholder_is_refused_pointing_to_the_list_not_to_generate() -> None:
