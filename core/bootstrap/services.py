@@ -62,12 +62,11 @@ class Services(ServicesBase):
     @cached_property
     def drafting(self) -> DraftingService:
         """Claude's proposed starter set (clients, emotional journeys, topics) for this project."""
-        from core.calls import CallLedger
         from core.scaffolding.drafting import DraftingService
 
         return DraftingService(
             self.scaffolding,
-            lambda: CallLedger(self.db, self.call_log),
+            lambda: self.call_ledger,
             self.settings,
             llm=lambda: self.llm,
             project=lambda: self.project,
@@ -152,7 +151,7 @@ class Services(ServicesBase):
             scaffolding=self.scaffolding,
             settings=self.settings,
             # The judge shares the app's Claude client, built (and the adapter loaded) only when judging.
-            judge_factory=lambda: ClaudeJudge(self.llm, self.db, self.call_log, self.settings),
+            judge_factory=lambda: ClaudeJudge(self.llm, self.call_ledger, self.settings),
         )
 
     @cached_property
@@ -211,7 +210,7 @@ class Services(ServicesBase):
             self.settings,
             self.scaffolding,
             llm=lambda: self.llm,
-            call_log=lambda: self.call_log,
+            ledger=lambda: self.call_ledger,
         )
 
     @cached_property

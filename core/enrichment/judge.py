@@ -29,7 +29,6 @@ from core.models.logs import GenerationLog
 from core.models.scaffolding import EmotionalArc, ExpertProfile
 from core.models.statuses import Call
 from core.settings import Settings
-from core.storage.ports import GenerationLogPort, Transactions
 
 SYSTEM = prompts.template_source("enrichment/judge_system.md.j2").strip()
 MAX_ATTEMPTS = 2
@@ -99,12 +98,10 @@ def estimate_cost(conversations: Iterable[dict[str, Any]], settings: Settings) -
 class ClaudeJudge:
     """Scores one conversation per call; every call is logged with its cost."""
 
-    def __init__(
-        self, client: MessageClient, transactions: Transactions, calls: GenerationLogPort, settings: Settings
-    ) -> None:
+    def __init__(self, client: MessageClient, ledger: CallLedger, settings: Settings) -> None:
         self.client = client
         self.settings = settings
-        self.ledger = CallLedger(transactions, calls)  # each call's row, written before it goes out
+        self.ledger = ledger  # each call's row, written before it goes out
         self.retry_delay: Callable[[int, float | None], float] = backoff_s
 
     def judge(

@@ -26,7 +26,6 @@ from core.models.logs import GenerationLog
 from core.models.scaffolding import ExpertProfile
 from core.models.statuses import Call, Verdict
 from core.settings import Settings
-from core.storage.ports import GenerationLogPort, Transactions
 
 SYSTEM = prompts.template_source("evaluation/pair_judge_system.md.j2").strip()
 PROMPT_TEMPLATE = "evaluation/pair_judge_prompt.md.j2"
@@ -115,8 +114,7 @@ class PairJudge:
     def __init__(
         self,
         client: MessageClient,
-        transactions: Transactions,
-        calls: GenerationLogPort,
+        ledger: CallLedger,
         settings: Settings,
         *,
         model: str | None = None,
@@ -124,7 +122,7 @@ class PairJudge:
         self.client = client
         self.settings = settings
         self.model = model or settings.cheap_model
-        self.ledger = CallLedger(transactions, calls)
+        self.ledger = ledger  # each call's row, written before it goes out
         self.retry_delay: Callable[[int, float | None], float] = backoff_s
 
     def compare(

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 
+from core.calls import CallLedger
 from core.enrichment.enrich import default_system_prompt
 from core.errors import ConfigError, ValidationError
 from core.evaluation import models as model_store
@@ -21,7 +22,7 @@ from core.models.scaffolding import ExpertProfile
 from core.models.training_jobs import TrainedModel
 from core.scaffolding.service import ScaffoldingService
 from core.settings import Settings
-from core.storage.ports import EvaluationRows, GenerationLogPort, Transactions
+from core.storage.ports import EvaluationRows, Transactions
 from core.storage.ports.blobs import BlobStore
 
 
@@ -52,7 +53,7 @@ class EvaluationService:
         scaffolding: ScaffoldingService,
         *,
         llm: Callable[[], MessageClient],
-        call_log: Callable[[], GenerationLogPort],
+        ledger: Callable[[], CallLedger],
     ) -> None:
         self.transactions = transactions
         self.rows = rows
@@ -60,7 +61,7 @@ class EvaluationService:
         self.settings = settings
         self.scaffolding = scaffolding
         self._llm = llm
-        self._call_log = call_log
+        self._ledger = ledger
         self.ab = ABQueue(rows.judgments, rows.picks)
 
     # -- models ------------------------------------------------------------------------------------
@@ -167,9 +168,7 @@ class EvaluationService:
                 f"“{model.name}” has no held-out conversations to be measured on.",
                 hint="Train it from a training file with a validation split.",
             )
-        judge = PairJudge(
-            self._llm(), self.transactions, self._call_log(), self.settings, model=self.judge_model(judge_model)
-        )
+        judge = PairJudge(self._llm(), self._ledger(), self.settings, model=self.judge_model(judge_model))
         base, tuned = self.responders(model)
         card = Scorecard(self.rows.runs, self.rows.judgments, judge, self.expert())
         return card.run(

@@ -34,7 +34,7 @@ HELD_OUT = [
 
 
 def _scorecard(services: Services) -> Scorecard:
-    judge = PairJudge(services.llm, services.db, services.call_log, services.settings)
+    judge = PairJudge(services.llm, services.call_ledger, services.settings)
     judge.retry_delay = lambda attempt, after: 0.0
     expert = services.scaffolding.active_expert()
     assert expert is not None

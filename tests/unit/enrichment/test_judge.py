@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from core.calls import CallLedger
 from core.enrichment.judge import ClaudeJudge, JudgeReply, estimate_cost, intensity_plan
 from core.errors import LLMError, LLMOutputError
 from core.llm.claude import strict_json_schema
@@ -73,7 +74,7 @@ def test_schema_is_closed_and_requires_every_field() -> None:
 
 def test_a_valid_answer_becomes_a_verdict_and_a_logged_call(raw, arc, expert, database) -> None:
     client = Scripted(JudgeReply.model_validate(GOOD).model_dump_json())
-    verdict = ClaudeJudge(client, database, SqlCallLog(database), Settings()).judge("c1", raw, arc, expert)
+    verdict = ClaudeJudge(client, CallLedger(database, SqlCallLog(database)), Settings()).judge("c1", raw, arc, expert)
     assert verdict.criteria()["empathy_score"] == 5.0 and verdict.mean == 4.0
     assert verdict.arc_adherence_per_turn[0].expected_intensity == 0.8
     assert client.requests[0].model == Settings().cheap_model
@@ -83,7 +84,7 @@ def test_a_valid_answer_becomes_a_verdict_and_a_logged_call(raw, arc, expert, da
 
 def test_an_invalid_answer_is_sent_back_once_then_accepted(raw, arc, expert, database) -> None:
     client = Scripted('{"empathy": 9}', JudgeReply.model_validate(GOOD).model_dump_json())
-    verdict = ClaudeJudge(client, database, SqlCallLog(database), Settings()).judge("c1", raw, arc, expert)
+    verdict = ClaudeJudge(client, CallLedger(database, SqlCallLog(database)), Settings()).judge("c1", raw, arc, expert)
     assert "does not match the schema" in client.requests[1].messages[-1]["content"]
     assert [log.status for log in database.logs.list(order_by="retry_attempt")] == ["failed", "success"]
     assert verdict.cost_usd > 0
@@ -92,7 +93,7 @@ def test_an_invalid_answer_is_sent_back_once_then_accepted(raw, arc, expert, dat
 def test_two_invalid_answers_raise_with_the_raw_text(raw, arc, expert, database) -> None:
     client = Scripted("not json", "still not json")
     with pytest.raises(LLMOutputError) as caught:
-        ClaudeJudge(client, database, SqlCallLog(database), Settings()).judge("c1", raw, arc, expert)
+        ClaudeJudge(client, CallLedger(database, SqlCallLog(database)), Settings()).judge("c1", raw, arc, expert)
     assert caught.value.raw_text == "still not json"
 
 
@@ -104,7 +105,7 @@ def test_cost_estimate_grows_with_the_conversation(raw: dict[str, Any]) -> None:
 def test_a_throttled_judge_call_is_retried_and_every_call_has_its_own_log_row(raw, arc, expert, database) -> None:
     throttled = LLMError("Claude is overloaded.", status_code=529, code="overloaded")
     client = Scripted(throttled, JudgeReply.model_validate(GOOD).model_dump_json())
-    judge = ClaudeJudge(client, database, SqlCallLog(database), Settings())
+    judge = ClaudeJudge(client, CallLedger(database, SqlCallLog(database)), Settings())
     judge.retry_delay = lambda attempt, retry_after: 0.0
     judge.judge("c1", raw, arc, expert)
     rows = database.logs.list(order_by="retry_attempt")
@@ -121,7 +122,9 @@ def test_a_judge_call_in_flight_is_already_logged_as_sent(raw, arc, expert, data
             return super().create_message(request)
 
     ClaudeJudge(
-        Watching(JudgeReply.model_validate(GOOD).model_dump_json()), database, SqlCallLog(database), Settings()
+        Watching(JudgeReply.model_validate(GOOD).model_dump_json()),
+        CallLedger(database, SqlCallLog(database)),
+        Settings(),
     ).judge("c1", raw, arc, expert)
     assert seen == [["sent"]]
     assert [r.status for r in database.logs.list()] == ["success"]
