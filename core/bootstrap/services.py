@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # each service module is imported on first use, so a command 
     from core.scaffolding.client_fields import ClientFieldsService
     from core.scaffolding.drafting import DraftingService
     from core.scaffolding.service import ScaffoldingService
+    from core.spec.claude_calls import CallContext
     from core.spec.projects import SpecProjectService
     from core.stats import Stats
     from core.training.service import TrainingService
@@ -197,6 +198,15 @@ class Services(ServicesBase):
         from core.spec.projects import SpecProjectService
 
         return SpecProjectService(self.db, self.blobs, self.settings, llm=lambda: self.llm, ledger=self.call_ledger)
+
+    def spec_calls(self) -> CallContext:
+        """Where the command line's spec calls (outside a saved spec project) are logged, their failures
+        recorded, and the Claude client they use."""
+        from core.spec.claude_calls import CallContext
+
+        return CallContext(
+            db=self.db, blobs=self.blobs, settings=self.settings, client=lambda: self.llm, ledger=self.call_ledger
+        )
 
     @cached_property
     def evaluation(self) -> EvaluationService:

@@ -43,10 +43,7 @@ Model = Annotated[str | None, typer.Option("--model", help="Claude model (defaul
 
 
 def _context() -> CallContext:
-    svc = services()
-    return CallContext(
-        db=svc.db, blobs=svc.blobs, settings=svc.settings, client=lambda: svc.llm, ledger=svc.call_ledger
-    )
+    return services().spec_calls()
 
 
 def _print_plan(calls: list[PlannedCall]) -> float:
