@@ -39,9 +39,9 @@ def draft_section(svc: Services, *, on_saved: Callable[[str], None]) -> None:
     with st.container(border=True, key="draft_box"):
         st.subheader(TITLE)
         st.caption(
-            "Claude reads the project's name, the expert in a few sentences and the field of work, and proposes "
-            "a few clients, emotional journeys and topics to start from. You keep, edit or drop each one; nothing "
-            "is added until you say so."
+            f"For “{svc.project.name}”: Claude reads the project's name, the expert in a few sentences and the field "
+            "of work, and proposes a few clients, emotional journeys and topics to start from. You keep, edit or "
+            "drop each one; nothing is added until you say so."
         )
         proposals: StarterSet | None = state.get("set")
         if proposals is None:
@@ -137,10 +137,11 @@ def _item(
     dropped = choice.get(record.id, KEEP) == DROP
     name = getattr(record, "name", "")
     with st.container(border=True, key=f"draft_item_{field}_{index}"):
-        text, keep, edit, drop = st.columns([6, 1, 1, 1], vertical_alignment="center")
+        text, keep, edit, drop = st.columns([7, 2, 1, 1], vertical_alignment="center")
         title = f"~~{name}~~ (dropped)" if dropped else f"**{name}**"
         text.markdown(f"{title}  \n{_summary(record)}")
-        if keep.button("Keep", key=f"draft_keep_{field}_{index}", disabled=not dropped):
+        label, icon = ("Keep", None) if dropped else ("Kept", ":material/check:")
+        if keep.button(label, key=f"draft_keep_{field}_{index}", disabled=not dropped, icon=icon):
             choice[record.id] = KEEP
             st.rerun()
         if edit.button("Edit", key=f"draft_edit_{field}_{index}"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core.demo.project import demo_project
+from core.models.projects import DEFAULT_PROJECT_ID
 from pages._draft_widgets import draft_section, wants_draft
 from pages._ui import friendly_errors, page_link, run_action, services, switch_project
 
@@ -17,6 +18,15 @@ st.caption(
 )
 if notice := st.session_state.pop("projects_notice", None):
     st.success(notice, icon=":material/task_alt:")
+
+# Right under the notice: a project just made is drafted here, and what was added is said where the box was. (The
+# first project is offered it on Scaffolding: here it would read as if meant for the project about to be made.)
+if current.id != DEFAULT_PROJECT_ID and wants_draft(svc):
+
+    def saved(summary: str) -> None:
+        st.session_state["projects_notice"] = f"{summary} They are on Scaffolding, ready to edit."
+
+    draft_section(svc, on_saved=saved)
 
 projects = svc.projects.list()
 st.dataframe(
@@ -73,13 +83,6 @@ with st.container(border=True):
             )
             switch_project(project.slug)
             st.rerun()
-
-if wants_draft(svc):
-
-    def saved(summary: str) -> None:
-        st.session_state["projects_notice"] = f"{summary} They are on Scaffolding, ready to edit."
-
-    draft_section(svc, on_saved=saved)
 
 if current.is_demo or len(projects) > 1:
     with st.container(border=True):
