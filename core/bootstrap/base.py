@@ -24,6 +24,7 @@ if TYPE_CHECKING:
         ConversationRows,
         DemoRows,
         EvaluationRows,
+        FailureWriter,
         GenerationLogPort,
         JobQueue,
         ReviewLog,
@@ -132,6 +133,11 @@ class ServicesBase:
     def demo_rows(self) -> DemoRows:
         """What the demo records beside its conversations (its job, call rows, log)."""
         return storage.demo_rows(self.db)
+
+    @cached_property
+    def failure_writer(self) -> FailureWriter:
+        """Where a failed generation or spec step is recorded."""
+        return storage.failure_writer(self.db)
 
     @cached_property
     def evaluation_rows(self) -> EvaluationRows:

@@ -90,7 +90,7 @@ class Services(ServicesBase):
         from core.generation.service import GenerationService
 
         return GenerationService(
-            self.db,
+            self.failure_writer,
             self.blobs,
             self.scaffolding,
             self.conversations,
@@ -197,7 +197,14 @@ class Services(ServicesBase):
     def spec_projects(self) -> SpecProjectService:
         from core.spec.projects import SpecProjectService
 
-        return SpecProjectService(self.db, self.blobs, self.settings, llm=lambda: self.llm, ledger=self.call_ledger)
+        return SpecProjectService(
+            storage.spec_project_rows(self.db),
+            self.failure_writer,
+            self.blobs,
+            self.settings,
+            llm=lambda: self.llm,
+            ledger=self.call_ledger,
+        )
 
     def spec_calls(self) -> CallContext:
         """Where the command line's spec calls (outside a saved spec project) are logged, their failures
@@ -205,7 +212,11 @@ class Services(ServicesBase):
         from core.spec.claude_calls import CallContext
 
         return CallContext(
-            db=self.db, blobs=self.blobs, settings=self.settings, client=lambda: self.llm, ledger=self.call_ledger
+            failures=self.failure_writer,
+            blobs=self.blobs,
+            settings=self.settings,
+            client=lambda: self.llm,
+            ledger=self.call_ledger,
         )
 
     @cached_property

@@ -15,12 +15,14 @@ if TYPE_CHECKING:
         DemoRows,
         EvaluationRows,
         FailureLog,
+        FailureWriter,
         GenerationLogPort,
         JobQueue,
         ProjectRows,
         ReviewGrid,
         ReviewLog,
         ScaffoldingRows,
+        SpecProjectRows,
         SpendLog,
         StatusCounts,
         TrainingFileRows,
@@ -77,6 +79,12 @@ def failure_log(db: Database) -> FailureLog:
     return FailuresRepo(db)
 
 
+def failure_writer(db: Database) -> FailureWriter:
+    from core.storage.failures_repo import FailuresRepo
+
+    return FailuresRepo(db)
+
+
 def call_log(db: Database) -> GenerationLogPort:
     """One ``generation_logs`` row per model call, and the job spend they add up to."""
     from core.storage.calllog import SqlCallLog
@@ -124,3 +132,9 @@ def demo_rows(db: Database) -> DemoRows:
     from core.storage.demo_repo import DemoRepo
 
     return DemoRepo(db)
+
+
+def spec_project_rows(db: Database) -> SpecProjectRows:
+    from core.storage.spec_projects_repo import SpecProjectsRepo
+
+    return SpecProjectsRepo(db)

@@ -15,7 +15,7 @@ from core.jsonutil import dumps_pretty
 from core.llm.types import LLMReply, MessageRequest
 from core.models.base import new_id, utcnow
 from core.models.logs import FailedGeneration, FailureType
-from core.storage.database import Database
+from core.storage.ports import FailureWriter
 from core.storage.ports.blobs import FAILED_GENERATION_FILES, BlobStore, failure_report_path
 
 log = logging.getLogger(__name__)
@@ -87,7 +87,7 @@ def build_report(
 
 
 def record_failure(
-    db: Database,
+    failures: FailureWriter,
     blobs: BlobStore,
     *,
     info: FailureInfo,
@@ -136,4 +136,4 @@ def record_failure(
         training_topic_id=ids.get("training_topic_id"),
         template_id=ids.get("template_id"),
     )
-    return db.failures.add(row)
+    return failures.record(row)

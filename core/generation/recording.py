@@ -24,8 +24,7 @@ from core.models.base import new_id
 from core.models.logs import CallStatus, FailedGeneration, GenerationLog
 from core.models.statuses import Call, call_status
 from core.settings import Settings
-from core.storage.database import Database
-from core.storage.ports import Connection
+from core.storage.ports import Connection, FailureWriter
 from core.storage.ports.blobs import BlobStore
 
 Guard = Callable[[Connection], None]
@@ -33,9 +32,15 @@ Guard = Callable[[Connection], None]
 
 class GenerationRecorder:
     def __init__(
-        self, db: Database, blobs: BlobStore, conversations: ConversationStore, settings: Settings, calls: CallLedger
+        self,
+        failures: FailureWriter,
+        blobs: BlobStore,
+        conversations: ConversationStore,
+        settings: Settings,
+        calls: CallLedger,
     ) -> None:
-        self.db = db
+        #: Where a failed generation's record goes (its report goes to ``blobs``).
+        self.failures = failures
         self.blobs = blobs
         self.conversations = conversations
         self.settings = settings
@@ -205,7 +210,7 @@ class GenerationRecorder:
         created_by: str | None,
     ) -> FailedGeneration:
         return record_failure(
-            self.db,
+            self.failures,
             self.blobs,
             info=info,
             request=plan.request,

@@ -28,7 +28,7 @@ from core.models.projects import ClientField
 from core.models.scaffolding import ExpertProfile, Tier
 from core.scaffolding.service import ScaffoldingService
 from core.settings import Settings
-from core.storage.database import Database
+from core.storage.ports import FailureWriter
 from core.storage.ports.blobs import BlobStore
 
 __all__ = ["GenerationService", "check_reply"]
@@ -37,7 +37,7 @@ __all__ = ["GenerationService", "check_reply"]
 class GenerationService(GenerationRecorder):
     def __init__(
         self,
-        db: Database,
+        failures: FailureWriter,
         blobs: BlobStore,
         scaffolding: ScaffoldingService,
         conversations: ConversationStore,
@@ -46,7 +46,7 @@ class GenerationService(GenerationRecorder):
         calls: CallLedger,
         client_fields: Callable[[], list[ClientField]] | None = None,
     ) -> None:
-        super().__init__(db, blobs, conversations, settings, calls)
+        super().__init__(failures, blobs, conversations, settings, calls)
         self.scaffolding = scaffolding
         self._llm = llm
         #: The custom client fields the project declares (read at each use: the expert may change them).
@@ -62,7 +62,7 @@ class GenerationService(GenerationRecorder):
     def using(self, scaffolding: ScaffoldingService) -> GenerationService:
         """The same service reading scaffolding through ``scaffolding`` (a batch's cached view of one owner's)."""
         service = GenerationService(
-            self.db,
+            self.failures,
             self.blobs,
             scaffolding,
             self.conversations,

@@ -36,7 +36,7 @@ from core.spec.call_plan import (
     continuation,
     plan_call,
 )
-from core.storage.database import Database
+from core.storage.ports import FailureWriter
 from core.storage.ports.blobs import BlobStore
 
 
@@ -44,7 +44,7 @@ from core.storage.ports.blobs import BlobStore
 class CallContext:
     """Where calls are logged and failures recorded, the client to use, and the prices."""
 
-    db: Database
+    failures: FailureWriter
     blobs: BlobStore
     settings: Settings
     client: Callable[[], SpecClient]
@@ -236,7 +236,7 @@ def _fail(
         reply = reply.model_copy(update={"text": text})  # the report keeps everything received
     ids: dict[str, str | None] = {"spec_project_id": ctx.project_id, "spec_step": planned.key}
     record_failure(
-        ctx.db,
+        ctx.failures,
         ctx.blobs,
         info=info,
         request=request,

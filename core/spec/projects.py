@@ -39,7 +39,7 @@ from core.spec.models import META_PROMPTS_DIR, check_abbrev
 from core.spec.parse import normalize_text, split_spec
 from core.spec.project_steps import STEP_TITLES, STEPS, SectionRun, StepKey, StepState, step_state, step_status
 from core.spec.section_files import is_section_file_name, link_index, split_outputs
-from core.storage.database import Database
+from core.storage.ports import FailureWriter, SpecProjectRows
 from core.storage.ports.blobs import BlobStore
 
 SPEC_BUILDS = "spec-builds"  # where builds are written inside the data folder
@@ -48,14 +48,16 @@ SPEC_BUILDS = "spec-builds"  # where builds are written inside the data folder
 class SpecProjectService:
     def __init__(
         self,
-        db: Database,
+        rows: SpecProjectRows,
+        failures: FailureWriter,
         blobs: BlobStore,
         settings: Settings,
         llm: Callable[[], SpecClient],
         ledger: CallLedger,
         created_by: str | None = None,
     ) -> None:
-        self.db, self.blobs, self.settings, self._llm, self.created_by = db, blobs, settings, llm, created_by
+        self.rows, self.failures, self.blobs, self.settings = rows, failures, blobs, settings
+        self._llm, self.created_by = llm, created_by
         self.ledger = ledger
         self._lock = threading.Lock()
 
@@ -69,13 +71,13 @@ class SpecProjectService:
             model=model or self.settings.model,
             created_by=self.created_by,
         )
-        return self.db.spec_projects.add(project)
+        return self.rows.add(project)
 
     def all_projects(self) -> list[SpecProject]:
-        return self.db.spec_projects.list(order_by="updated_at", descending=True)
+        return self.rows.newest_first()
 
     def get(self, project_id: str) -> SpecProject:
-        return self.db.spec_projects.get(project_id)
+        return self.rows.get(project_id)
 
     def settings_for(self, project_id: str, *, model: str | None = None, ordered: bool | None = None) -> SpecProject:
         changes: dict[str, Any] = {}
@@ -83,10 +85,12 @@ class SpecProjectService:
             changes["model"] = model
         if ordered is not None:
             changes["ordered"] = ordered
-        return self.db.spec_projects.update(project_id, **changes) if changes else self.get(project_id)
+        return self.rows.update(project_id, **changes) if changes else self.get(project_id)
 
     def context(self, project: SpecProject) -> CallContext:
-        return CallContext(self.db, self.blobs, self.settings, self._llm, self.ledger, self.created_by, project.id)
+        return CallContext(
+            self.failures, self.blobs, self.settings, self._llm, self.ledger, self.created_by, project.id
+        )
 
     def _save(
         self, project_id: str, key: StepKey, state: StepState, files: dict[str, str] | None = None
@@ -97,7 +101,7 @@ class SpecProjectService:
             changes: dict[str, Any] = {"steps": steps}
             if files is not None:
                 changes["files"] = files
-            return self.db.spec_projects.update(project_id, **changes)
+            return self.rows.update(project_id, **changes)
 
     # -- step 1: merge inputs ------------------------------------------------------------------------
     def set_input(self, project_id: str, key: str, name: str, text: str) -> SpecProject:
@@ -105,7 +109,7 @@ class SpecProjectService:
             raise SpecError(f"There is no merge input called {key}.")
         project = self.get(project_id)
         inputs = dict(project.inputs) | {key: {"name": name, "text": normalize_text(text)}}
-        self.db.spec_projects.update(project_id, inputs=inputs)
+        self.rows.update(project_id, inputs=inputs)
         given = [f for f in MERGE_FIELDS if (inputs.get(f.key) or {}).get("text", "").strip()]
         state = StepState(
             status=SpecStep.DONE if len(given) == len(MERGE_FIELDS) else SpecStep.NOT_STARTED, finished_at=utcnow()
@@ -246,7 +250,7 @@ class SpecProjectService:
                 files[job.output_name] = outcome.text or ""
                 files["INDEX.md"] = link_index(files.get("INDEX.md", ""), files)
             steps = dict(current.steps) | {"execute": state.model_dump(mode="json")}
-            self.db.spec_projects.update(project_id, steps=steps, files=files)
+            self.rows.update(project_id, steps=steps, files=files)
 
     def save_execution_prompts(self, project_id: str, code: str, text: str) -> SpecProject:
         """The manual route: one section's execution prompts, written by an agent elsewhere."""

@@ -1,4 +1,5 @@
-"""Failed generations as the Failed generations page reads them: the ``FailureLog`` port (``core.storage.ports``)."""
+"""Failed generations as the Failed generations page reads them, and each one recorded: the ``FailureLog`` and
+``FailureWriter`` ports (``core.storage.ports``)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,10 @@ def _where(filters: FailureFilters) -> list[sa.ColumnElement[bool]]:
 class FailuresRepo:
     def __init__(self, db: Database) -> None:
         self._db = db
+
+    def record(self, failure: FailedGeneration) -> FailedGeneration:
+        recorded: FailedGeneration = self._db.failures.add(failure)
+        return recorded
 
     def count(self) -> int:
         return self._db.failures.count()

@@ -63,3 +63,31 @@ def test_one_failure_by_id_or_not_found(failures: FailureLog, three: list[str]) 
     assert failures.get(three[1]).error_message == "overloaded"
     with pytest.raises(NotFoundError):
         failures.get("nope")
+
+
+def test_a_recorded_failure_is_stored_as_given_in_its_project(db: Database) -> None:
+    from core.models.projects import Project
+    from core.storage.ports import FailureWriter
+
+    writer: FailureWriter = FailuresRepo(db)
+    failure = FailedGeneration(
+        prompt="p",
+        model="m",
+        failure_type="truncation",
+        stop_reason="max_tokens",
+        job_id="j1",
+        raw_file_path="2026/01/failed-x.json",
+        created_at=T0,
+    )
+    assert writer.record(failure) == failure
+    stored = FailuresRepo(db).get(failure.id)
+    assert (stored.stop_reason, stored.job_id, stored.raw_file_path, stored.created_at) == (
+        "max_tokens",
+        "j1",
+        "2026/01/failed-x.json",
+        T0,
+    )
+    db.projects.add(Project(id="p-coach", slug="coach", name="Career coach"))
+    coach = FailuresRepo(db.in_project("p-coach"))
+    coach.record(FailedGeneration(prompt="p", model="m", failure_type="api_error"))
+    assert (coach.count(), FailuresRepo(db).count()) == (1, 1)

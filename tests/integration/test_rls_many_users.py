@@ -59,7 +59,7 @@ def _generation(db: Database, blobs: LocalBlobStore, tmp_path: Path) -> Generati
     scaffolding = scaffolding_service(db)
     settings = Settings(data_dir=tmp_path / "data")
     store, ledger = conversation_store(db, blobs), CallLedger(db, SqlCallLog(db))
-    return GenerationService(db, blobs, scaffolding, store, settings, llm=lambda: None, calls=ledger)  # type: ignore[arg-type,return-value]
+    return GenerationService(FailuresRepo(db), blobs, scaffolding, store, settings, llm=lambda: None, calls=ledger)  # type: ignore[arg-type,return-value]
 
 
 def test_a_batch_job_uses_only_the_scaffolding_its_owner_can_see(

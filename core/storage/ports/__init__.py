@@ -8,7 +8,7 @@ must share a transaction with another port's write takes ``conn=``, a ``Connecti
 Each port has a contract suite in ``tests/contract`` run on SQLite and on the real PostgreSQL.
 
 One module per port family (``base``, ``blobs``, ``conversations``, ``review``, ``failures``, ``training_files``,
-``scaffolding``, ``batch``, ``projects``, ``training``, ``spend``, ``evaluation``, ``demo``); import them from here.
+``scaffolding``, ``batch``, ``projects``, ``training``, ``spend``, ``evaluation``, ``demo``, ``spec``); import them from here.
 """
 
 from __future__ import annotations
@@ -19,10 +19,11 @@ from core.storage.ports.blobs import BlobStore
 from core.storage.ports.conversations import ConversationRows
 from core.storage.ports.demo import DemoRows
 from core.storage.ports.evaluation import EvaluationRows
-from core.storage.ports.failures import FailureLog
+from core.storage.ports.failures import FailureLog, FailureWriter
 from core.storage.ports.projects import ProjectRows
 from core.storage.ports.review import ReviewGrid, ReviewLog
 from core.storage.ports.scaffolding import ScaffoldingRows
+from core.storage.ports.spec import SpecProjectRows
 from core.storage.ports.spend import SpendLog, StatusCounts
 from core.storage.ports.training import TrainingRows
 from core.storage.ports.training_files import TrainingFileRows
@@ -34,6 +35,7 @@ __all__ = [
     "DemoRows",
     "EvaluationRows",
     "FailureLog",
+    "FailureWriter",
     "GenerationLogPort",
     "ItemResult",
     "JobQueue",
@@ -44,6 +46,7 @@ __all__ = [
     "ReviewLog",
     "Rows",
     "ScaffoldingRows",
+    "SpecProjectRows",
     "SpendLog",
     "StatusCounts",
     "TrainingFileRows",

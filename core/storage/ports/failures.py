@@ -1,4 +1,4 @@
-"""The failed generations port."""
+"""The failed generations ports: reading them (the Failed generations page) and writing one."""
 
 from __future__ import annotations
 
@@ -18,3 +18,11 @@ class FailureLog(Protocol):
     def filter_options(self) -> dict[str, list[str]]: ...
 
     def get(self, failure_id: str) -> FailedGeneration: ...
+
+
+class FailureWriter(Protocol):
+    """Where a generation (or a spec step) that failed is recorded."""
+
+    def record(self, failure: FailedGeneration) -> FailedGeneration:
+        """Store the failure record as given; returns it."""
+        ...
