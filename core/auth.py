@@ -56,7 +56,7 @@ class SupabaseAuth:
             raise ValidationError("Enter your email and your password.")
         from supabase_auth.errors import AuthError as SupabaseAuthError  # supabase-py loads only when used
 
-        from core.storage.supabase_blobs import make_client
+        from core.supabase_client import make_client
 
         client = make_client(self.url, self._key)
         try:
@@ -77,7 +77,7 @@ class SupabaseAuth:
         from supabase_auth.errors import AuthApiError
         from supabase_auth.errors import AuthError as SupabaseAuthError
 
-        from core.storage.supabase_blobs import make_client
+        from core.supabase_client import make_client
 
         client = make_client(self.url, self._key)
         try:

@@ -17,33 +17,14 @@ import httpx
 from pydantic import SecretStr
 from storage3.exceptions import StorageApiError
 from storage3.utils import StorageException
-from supabase import Client, ClientOptions, create_client
-from supabase_auth import SyncMemoryStorage
+from supabase import Client
 
-from core.errors import ADMIN_ADVICE, ConfigError, NotFoundError, StorageError
+from core.errors import ADMIN_ADVICE, NotFoundError, StorageError
 from core.storage.blobs import _check_path
+from core.supabase_client import make_client
 
-TIMEOUT_S = 60.0
 PAGE = 1000  # entries per list request (Storage's default is 100)
 NOT_FOUND_CODES = {"not_found", "NoSuchKey", "NoSuchBucket", "Bucket not found", "Not found"}
-
-
-def make_client(url: str, key: SecretStr) -> Client:
-    """A supabase-py client that keeps no session (a server-side client must never pick up a user's token)."""
-    if not url.startswith(("http://", "https://")):
-        raise ConfigError(
-            f"SUPABASE_URL '{url}' is not a web address.", hint="Use the project URL, e.g. https://xyz.supabase.co."
-        )
-    secret = key.get_secret_value().strip()
-    if not secret:
-        raise ConfigError("SUPABASE_KEY is empty.", hint="Set it to the project's service-role key.")
-    options = ClientOptions(
-        auto_refresh_token=False,
-        persist_session=False,
-        storage=SyncMemoryStorage(),
-        httpx_client=httpx.Client(timeout=TIMEOUT_S, follow_redirects=True),
-    )
-    return create_client(url, secret, options)
 
 
 class SupabaseBlobStore:
