@@ -120,8 +120,7 @@ class ReviewService(Decisions, Annotations):
     # -- the queue ------------------------------------------------------------------------------
     def next_pending(self, query: GridQuery, current: str | None = None, *, skip: Iterable[str] = ()) -> str | None:
         """The next conversation waiting for review after ``current`` in the grid's order."""
-        ordered = self.grid.ordered_statuses(query, pending_around=current or "")
-        return queue.next_pending(ordered, current, skip=set(skip))
+        return self.grid.next_pending(query, current, skip=skip)
 
     def step(self, query: GridQuery, current: str, delta: int) -> str | None:
         """The conversation ``delta`` places from ``current`` in the grid's order (previous / next)."""

@@ -7,6 +7,7 @@ lower-cased at ingest), and NULL quality sorts last on both backends.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -52,6 +53,17 @@ def _order(query: GridQuery) -> list[sa.ColumnElement[Any]]:
     return [ordered.nulls_last(), schema.conversations.c.conversation_id.asc()]
 
 
+def _after(query: GridQuery, value: Any, conversation_id: str) -> sa.ColumnElement[bool]:
+    """The rows after the one whose sort value is ``value`` and id ``conversation_id``, in grid order
+    (``_order``: the sort column ascending or descending, NULLs last, then the id)."""
+    c = schema.conversations.c
+    column, later_id = c[query.sort_by], c.conversation_id > conversation_id
+    if value is None:
+        return sa.and_(column.is_(None), later_id)
+    beyond = column < value if query.descending else column > value
+    return sa.or_(beyond, sa.and_(column == value, later_id), column.is_(None))
+
+
 class ReviewGridRepo:
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -94,6 +106,27 @@ class ReviewGridRepo:
         select = sa.select(c.conversation_id, c.review_status).where(*where).order_by(*_order(query))
         with self._db.reading() as conn:
             return [(str(i), str(s)) for i, s in conn.execute(select)]
+
+    def next_pending(self, query: GridQuery, current: str | None = None, *, skip: Iterable[str] = ()) -> str | None:
+        """The first conversation waiting for review after ``current`` in grid order (from the top when
+        ``current`` is ``None`` or not in the filtered set), wrapping around; ``skip`` and ``current`` itself
+        are left out. Two or three one-row queries, however many conversations wait."""
+        c = schema.conversations.c
+        where = where_clauses(query.filters, self._scope)
+        left_out = sorted({*skip, *([current] if current else [])})
+        waiting = [*where, c.review_status == PENDING]
+        if left_out:
+            waiting.append(c.conversation_id.not_in(left_out))
+        first = sa.select(c.conversation_id).order_by(*_order(query)).limit(1)
+        with self._db.reading() as conn:
+            if current:
+                found = conn.execute(sa.select(c[query.sort_by]).where(*where, c.conversation_id == current)).first()
+                if found is not None:
+                    after = conn.execute(first.where(*waiting, _after(query, found[0], current))).scalar()
+                    if after is not None:
+                        return str(after)
+            top = conn.execute(first.where(*waiting)).scalar()
+        return None if top is None else str(top)
 
     def day_progress(self, filters: GridFilters, since: datetime, reviewer: str | None = None) -> tuple[int, int]:
         """``(reviewed since `since` (by ``reviewer`` when given), still waiting)`` in the filtered set, whatever

@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from core.models.conversation import Conversation
-from core.models.review_grid import GridFilters, GridQuery
+from core.models.review_grid import SORT_COLUMNS, GridFilters, GridQuery
+from core.review import queue
 from core.storage.database import Database
 from core.storage.ports import ReviewGrid
 from core.storage.review_grid_repo import ReviewGridRepo
@@ -107,3 +108,30 @@ def test_filter_options_are_the_distinct_keys_of_active_rows_sorted(grid: Review
     assert options["persona_key"] == ["dev", "maya"]
     assert options["topic_key"] == ["debt"]
     assert options["emotional_arc_key"] == []
+
+
+def test_next_pending_agrees_with_the_queue_in_every_order_with_ties_nulls_and_wrapping(db: Database) -> None:
+    """The keyset query (a row or two per step) finds what walking the whole ordered queue finds: after every
+    conversation (pending or not, in the set or not), in every sort column both ways, skipping the one decided."""
+    grid = ReviewGridRepo(db)
+    pending, done = "pending_review", "approved"
+    ids = [
+        add(db, "Ana", 0, quality_score=3.0, persona_key="maya", review_status=pending),
+        add(db, "Ana", 0, quality_score=3.0, persona_key="maya", review_status=pending),  # a full tie
+        add(db, "Ben", 1, quality_score=None, persona_key=None, review_status=done),
+        add(db, "Cy", 2, quality_score=None, persona_key="dev", review_status=pending),
+        add(db, "Di", 3, quality_score=4.5, topic_key="debt", review_status=pending),
+        add(db, "Ed", 4, quality_score=1.0, review_status=done),
+        add(db, "Fay", 5, quality_score=4.5, review_status=pending, is_active=False),
+    ]
+    for sort_by in SORT_COLUMNS:
+        for descending in (True, False):
+            query = GridQuery(sort_by=sort_by, descending=descending)  # type: ignore[arg-type]
+            for n, current in enumerate([None, "not-there", *ids]):
+                ordered = grid.ordered_statuses(query, pending_around=current or "")
+                skip = ([], ids[:1], ids[3:5])[n % 3]
+                expected = queue.next_pending(ordered, current, skip=set(skip))
+                assert grid.next_pending(query, current, skip=skip) == expected, (sort_by, descending, current, skip)
+    only_ana = GridQuery(filters=GridFilters(persona_key=["maya"]))
+    assert grid.next_pending(only_ana, ids[0]) == ids[1] and grid.next_pending(only_ana, ids[1]) == ids[0]
+    assert grid.next_pending(only_ana, ids[0], skip=[ids[1]]) is None
