@@ -1,4 +1,4 @@
-"""``python -m core project create|list|delete``: each expert's work in its own workspace.
+"""``python -m core project create|list|delete|draft``: each expert's work in its own workspace.
 
 The global ``--project SLUG`` (or ``BRIGHTRUN_PROJECT``) makes every other command work inside that project.
 """
@@ -83,3 +83,46 @@ def delete(
         deleted = svc.projects.delete(slug, confirm_name=confirm)
     rows = sum(deleted.values())
     console.print(f"Deleted project '{project.name}' ({rows} row(s)).", highlight=False, markup=False)
+
+
+@app.command("draft")
+def draft(
+    yes: Annotated[bool, typer.Option("--yes", help="Send without asking, and add every proposal.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print JSON: the estimate only, or with --yes what was added.")
+    ] = False,
+) -> None:
+    """Let Claude draft clients, emotional journeys and topics for the current project (--project) from its name,
+    description and domain: the estimate first, then the proposals, added when you say so (or with --yes)."""
+    with friendly_errors():
+        svc = services()
+        plan = svc.drafting.plan()
+        if as_json and not yes:
+            print_json({"prompt": plan.prompt, "model": plan.model, "estimate_usd": plan.estimate_usd})
+            return
+        if not as_json:
+            console.print(plan.prompt, highlight=False, markup=False, soft_wrap=True)
+            console.print(f"\nEstimated cost: ${plan.estimate_usd:.4f} ({plan.model}).", highlight=False, markup=False)
+        if not yes and not typer.confirm("Send it to Claude?"):
+            raise typer.Exit(0)
+        found = svc.drafting.draft(plan)
+        kept = [*found.clients, *found.journeys, *found.topics]
+        if not as_json:
+            for heading, items in (("Clients", found.clients), ("Journeys", found.journeys), ("Topics", found.topics)):
+                console.print(f"\n{heading}:", highlight=False, markup=False)
+                for record in items:
+                    console.print(f"  - {record.name}", highlight=False, markup=False, soft_wrap=True)
+            notes = [f"cost ${found.cost_usd:.4f}"]
+            if found.cut_off:
+                notes.append("the answer was cut off: these are the complete items")
+            if found.skipped:
+                notes.append(f"{found.skipped} item(s) could not be used")
+            console.print(f"\n({'; '.join(notes)})", highlight=False, markup=False)
+        if not yes and not typer.confirm(f"Add all {len(kept)} to '{svc.project.name}'?"):
+            raise typer.Exit(0)
+        done = svc.drafting.accept(kept)
+    if as_json:
+        added = {"clients": done.clients, "journeys": done.journeys, "topics": done.topics}
+        print_json({"cost_usd": found.cost_usd, "cut_off": found.cut_off, "skipped": found.skipped, "added": added})
+    else:
+        console.print(done.summary(), highlight=False, markup=False)
