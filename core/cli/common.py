@@ -10,16 +10,33 @@ from typing import TYPE_CHECKING, Any
 
 import pydantic
 import typer
-from rich.console import Console
 
 from core.errors import BrightRunError
 from core.validation import user_error
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from core.bootstrap import Services
 
-console = Console()
-err_console = Console(stderr=True)
+
+class LazyConsole:
+    """A rich ``Console`` made on the first ``print``: a command that prints only JSON never loads rich."""
+
+    def __init__(self, *, stderr: bool = False) -> None:
+        self.stderr = stderr
+        self._console: Console | None = None
+
+    def print(self, *objects: Any, **options: Any) -> None:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(stderr=self.stderr)
+        self._console.print(*objects, **options)
+
+
+console = LazyConsole()
+err_console = LazyConsole(stderr=True)
 
 
 def services() -> Services:

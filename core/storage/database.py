@@ -7,25 +7,28 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
 from core.errors import StorageError
 from core.models.base import DEFAULT_PROJECT_ID
-from core.models.evaluation import EvaluationJudgment, EvaluationRun, PreferencePick
-from core.models.jobs import BatchItem, BatchJob, BatchLogLine
-from core.models.logs import FailedGeneration, GenerationLog
-from core.models.projects import Project
-from core.models.review import ReviewAction, ReviewGrade, TurnRating, TurnRevision
-from core.models.scaffolding import EmotionalArc, ExpertProfile, Persona, PromptTemplate, TrainingTopic
-from core.models.spec_project import SpecProject
-from core.models.training import TrainingFile, TrainingFileConversation
-from core.models.training_jobs import TrainedModel, TrainingJob, TrainingMetric
-from core.storage import migrations, schema
-from core.storage.conversations_repo import ConversationsRepo
+from core.storage import migrations
 from core.storage.migrations import READ_ONLY
-from core.storage.repository import Repository
+from core.storage.repository import Repository, TableRepository
+
+if TYPE_CHECKING:
+    from core.models.evaluation import EvaluationJudgment, EvaluationRun, PreferencePick
+    from core.models.jobs import BatchItem, BatchJob, BatchLogLine
+    from core.models.logs import FailedGeneration, GenerationLog
+    from core.models.projects import Project
+    from core.models.review import ReviewAction, ReviewGrade, TurnRating, TurnRevision
+    from core.models.scaffolding import EmotionalArc, ExpertProfile, Persona, PromptTemplate, TrainingTopic
+    from core.models.spec_project import SpecProject
+    from core.models.training import TrainingFile, TrainingFileConversation
+    from core.models.training_jobs import TrainedModel, TrainingJob, TrainingMetric
+    from core.storage.conversations_repo import ConversationsRepo
 
 TransactionHook = Callable[[sa.Connection], None]
 SQLITE_BUSY_TIMEOUT_S = 30
@@ -69,7 +72,39 @@ class Database:
     repositories read only that project's rows and stamp it on every row they write. ``in_project`` gives
     the same database (engine, lock, signed-in user) bound to another project, or to none (``None``: every
     project, for workers that serve all of them and for deleting a project).
+
+    A repository (``db.personas``…) is made on first use, with its table (``core.storage.schema``), so a
+    command that reads two tables builds two.
     """
+
+    expert_profiles: TableRepository[ExpertProfile] = TableRepository("expert_profiles", label="expert profile")
+    personas: TableRepository[Persona] = TableRepository("personas", label="persona")
+    arcs: TableRepository[EmotionalArc] = TableRepository("emotional_arcs", label="emotional arc")
+    topics: TableRepository[TrainingTopic] = TableRepository("training_topics", label="training topic")
+    templates: TableRepository[PromptTemplate] = TableRepository("prompt_templates", label="prompt template")
+    jobs: TableRepository[BatchJob] = TableRepository("batch_jobs", label="batch job")
+    items: TableRepository[BatchItem] = TableRepository("batch_items", label="batch item")
+    batch_logs: TableRepository[BatchLogLine] = TableRepository("batch_logs", label="batch log line")
+    failures: TableRepository[FailedGeneration] = TableRepository("failed_generations", label="failed generation")
+    logs: TableRepository[GenerationLog] = TableRepository("generation_logs", label="generation log")
+    training_files: TableRepository[TrainingFile] = TableRepository("training_files", label="training file")
+    training_members: TableRepository[TrainingFileConversation] = TableRepository(
+        "training_file_conversations", label="training file member"
+    )
+    review_actions: TableRepository[ReviewAction] = TableRepository("review_actions", label="review action")
+    turn_ratings: TableRepository[TurnRating] = TableRepository("turn_ratings", label="turn rating")
+    turn_revisions: TableRepository[TurnRevision] = TableRepository("turn_revisions", label="turn revision")
+    review_grades: TableRepository[ReviewGrade] = TableRepository("review_grades", label="review grade")
+    spec_projects: TableRepository[SpecProject] = TableRepository("spec_projects", label="spec project")
+    training_jobs: TableRepository[TrainingJob] = TableRepository("training_jobs", label="training job")
+    training_metrics: TableRepository[TrainingMetric] = TableRepository("training_metrics", label="training point")
+    trained_models: TableRepository[TrainedModel] = TableRepository("trained_models", label="trained model")
+    evaluation_runs: TableRepository[EvaluationRun] = TableRepository("evaluation_runs", label="scorecard")
+    evaluation_judgments: TableRepository[EvaluationJudgment] = TableRepository(
+        "evaluation_judgments", label="judged answer"
+    )
+    preference_picks: TableRepository[PreferencePick] = TableRepository("preference_picks", label="A/B pick")
+    projects: TableRepository[Project] = TableRepository("projects", label="project")
 
     def __init__(
         self, url: str, *, engine: sa.Engine | None = None, project_id: str | None = DEFAULT_PROJECT_ID
@@ -80,7 +115,12 @@ class Database:
         self.transaction_hook: TransactionHook | None = None
         # Reentrant: a nested transaction on the same thread behaves as before (SQLite's own busy timeout).
         self._write_lock = threading.RLock() if self.engine.dialect.name == "sqlite" else None
-        self._add_repositories()
+
+    @cached_property
+    def conversations(self) -> ConversationsRepo:
+        from core.storage.conversations_repo import ConversationsRepo
+
+        return ConversationsRepo(self)
 
     def in_project(self, project_id: str | None) -> Database:
         """This database bound to ``project_id`` (``None``: every project), sharing its engine and lock."""
@@ -88,7 +128,10 @@ class Database:
             return self
         bound = copy.copy(self)
         bound.project_id = project_id
-        bound._add_repositories()
+        # Repositories made so far belong to this binding: the bound copy makes its own.
+        for name, value in self.__dict__.items():
+            if isinstance(value, Repository):
+                del bound.__dict__[name]
         return bound
 
     def project_scope(self, table: sa.Table) -> list[sa.ColumnElement[bool]]:
@@ -96,37 +139,6 @@ class Database:
         if self.project_id is None or "project_id" not in table.c:
             return []
         return [table.c.project_id == self.project_id]
-
-    def _add_repositories(self) -> None:
-        self.expert_profiles = Repository(self, schema.expert_profiles, ExpertProfile, label="expert profile")
-        self.personas = Repository(self, schema.personas, Persona, label="persona")
-        self.arcs = Repository(self, schema.emotional_arcs, EmotionalArc, label="emotional arc")
-        self.topics = Repository(self, schema.training_topics, TrainingTopic, label="training topic")
-        self.templates = Repository(self, schema.prompt_templates, PromptTemplate, label="prompt template")
-        self.conversations = ConversationsRepo(self)
-        self.jobs = Repository(self, schema.batch_jobs, BatchJob, label="batch job")
-        self.items = Repository(self, schema.batch_items, BatchItem, label="batch item")
-        self.batch_logs = Repository(self, schema.batch_logs, BatchLogLine, label="batch log line")
-        self.failures = Repository(self, schema.failed_generations, FailedGeneration, label="failed generation")
-        self.logs = Repository(self, schema.generation_logs, GenerationLog, label="generation log")
-        self.training_files = Repository(self, schema.training_files, TrainingFile, label="training file")
-        self.training_members = Repository(
-            self, schema.training_file_conversations, TrainingFileConversation, label="training file member"
-        )
-        self.review_actions = Repository(self, schema.review_actions, ReviewAction, label="review action")
-        self.turn_ratings = Repository(self, schema.turn_ratings, TurnRating, label="turn rating")
-        self.turn_revisions = Repository(self, schema.turn_revisions, TurnRevision, label="turn revision")
-        self.review_grades = Repository(self, schema.review_grades, ReviewGrade, label="review grade")
-        self.spec_projects = Repository(self, schema.spec_projects, SpecProject, label="spec project")
-        self.training_jobs = Repository(self, schema.training_jobs, TrainingJob, label="training job")
-        self.training_metrics = Repository(self, schema.training_metrics, TrainingMetric, label="training point")
-        self.trained_models = Repository(self, schema.trained_models, TrainedModel, label="trained model")
-        self.evaluation_runs = Repository(self, schema.evaluation_runs, EvaluationRun, label="scorecard")
-        self.evaluation_judgments = Repository(
-            self, schema.evaluation_judgments, EvaluationJudgment, label="judged answer"
-        )
-        self.preference_picks = Repository(self, schema.preference_picks, PreferencePick, label="A/B pick")
-        self.projects = Repository(self, schema.projects, Project, label="project")
 
     @property
     def acting_user(self) -> str | None:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import builtins
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast, overload
 
 import sqlalchemy as sa
 from pydantic import BaseModel
 
 from core.errors import ConflictError, NotFoundError
 from core.models.base import utcnow
+from core.storage import schema
 
 if TYPE_CHECKING:
     from core.storage.database import Database
@@ -187,6 +188,35 @@ class Repository(Generic[M]):
     def delete(self, key: str, *, conn: sa.Connection | None = None) -> None:
         with self._conn(conn) as c:
             c.execute(sa.delete(self.table).where(self.pk == key, *self.in_scope()))
+
+
+class TableRepository(Generic[M]):
+    """A database's repository over one table of ``core.storage.schema.TABLES``, made on first use.
+
+    Declared on ``Database`` (``personas: TableRepository[Persona] = TableRepository("personas", label=...)``);
+    the first ``db.personas`` builds the table (importing its model) and the ``Repository``, which is then kept
+    on that database object, so later reads are plain attribute reads.
+    """
+
+    def __init__(self, table: str, *, label: str) -> None:
+        self.table = table
+        self.label = label
+        self.attribute = table
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.attribute = name
+
+    @overload
+    def __get__(self, db: None, owner: type) -> TableRepository[M]: ...
+    @overload
+    def __get__(self, db: Database, owner: type) -> Repository[M]: ...
+    def __get__(self, db: Database | None, owner: type) -> TableRepository[M] | Repository[M]:
+        if db is None:
+            return self
+        model = cast("type[M]", schema.model_of(self.table))
+        repository = Repository(db, schema.table(self.table), model, label=self.label)
+        db.__dict__[self.attribute] = repository
+        return repository
 
 
 def _constraint_hint(err: sa.exc.IntegrityError) -> str:

@@ -1,31 +1,57 @@
 """Table definitions, derived from the pydantic models so each data shape is written down once.
 
 Column types follow the annotation: text, integer, float, boolean, timestamp (always UTC-aware),
-and JSON (JSONB on Postgres) for dicts and lists. Keys, uniqueness and indexes are declared here.
+and JSON (JSONB on Postgres) for dicts and lists. Keys, uniqueness and indexes are declared here (``TABLES``).
+
+A table is built the first time it is used: ``schema.conversations`` builds the conversations table, importing
+its model, on first read, so a command pays only for the tables it touches (building every table and importing
+every model cost about a third of a second at each start). ``schema.metadata`` builds them all (for
+``create_all`` and the checks that compare the models with the migrations).
 """
 
 from __future__ import annotations
 
+import importlib
+import threading
 import types
 import typing
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from pydantic import BaseModel
 
-from core.models.conversation import Conversation
-from core.models.evaluation import EvaluationJudgment, EvaluationRun, PreferencePick
-from core.models.jobs import BatchItem, BatchJob, BatchLogLine
-from core.models.logs import FailedGeneration, GenerationLog
-from core.models.projects import Project
-from core.models.review import ReviewAction, ReviewGrade, TurnRating, TurnRevision
-from core.models.scaffolding import EmotionalArc, ExpertProfile, Persona, PromptTemplate, TrainingTopic
-from core.models.spec_project import SpecProject
-from core.models.training import TrainingFile, TrainingFileConversation
-from core.models.training_jobs import TrainedModel, TrainingJob, TrainingMetric
+_metadata = sa.MetaData()
+_building = threading.Lock()
 
-metadata = sa.MetaData()
+# The tables (built on first use, see ``__getattr__``), and the metadata holding them all.
+metadata: sa.MetaData
+expert_profiles: sa.Table
+personas: sa.Table
+emotional_arcs: sa.Table
+training_topics: sa.Table
+prompt_templates: sa.Table
+conversations: sa.Table
+batch_jobs: sa.Table
+batch_items: sa.Table
+batch_logs: sa.Table
+failed_generations: sa.Table
+generation_logs: sa.Table
+training_files: sa.Table
+training_file_conversations: sa.Table
+review_actions: sa.Table
+turn_ratings: sa.Table
+turn_revisions: sa.Table
+review_grades: sa.Table
+projects: sa.Table
+spec_projects: sa.Table
+training_jobs: sa.Table
+training_metrics: sa.Table
+trained_models: sa.Table
+evaluation_runs: sa.Table
+evaluation_judgments: sa.Table
+preference_picks: sa.Table
 
 
 class JSONDocument(sa.TypeDecorator[Any]):
@@ -106,8 +132,9 @@ def table_for(
     primary_key: str = "id",
     unique: tuple[str | tuple[str, ...], ...] = (),
     indexes: tuple[str, ...] = (),
+    composite: tuple[tuple[str, tuple[str, ...]], ...] = (),
 ) -> sa.Table:
-    """Build the table whose columns are ``model``'s fields."""
+    """Build the table whose columns are ``model``'s fields (``composite``: named indexes over several columns)."""
     columns: list[sa.schema.SchemaItem] = []
     if "project_id" in model.model_fields:
         indexes = (*indexes, "project_id")  # every project-scoped read filters on it (m0014)
@@ -131,74 +158,141 @@ def table_for(
     for spec in unique:
         cols = (spec,) if isinstance(spec, str) else spec
         columns.append(sa.UniqueConstraint(*cols, name=f"uq_{name}_{'_'.join(cols)}"))
-    return sa.Table(name, metadata, *columns)
+    columns.extend(sa.Index(index_name, *cols) for index_name, cols in composite)
+    return sa.Table(name, _metadata, *columns)
 
 
-expert_profiles = table_for("expert_profiles", ExpertProfile)
-personas = table_for("personas", Persona)
-emotional_arcs = table_for("emotional_arcs", EmotionalArc)
-training_topics = table_for("training_topics", TrainingTopic)
-prompt_templates = table_for("prompt_templates", PromptTemplate, indexes=("emotional_arc_type",))
-conversations = table_for(
-    "conversations",
-    Conversation,
-    primary_key="conversation_id",
-    unique=("id",),
-    indexes=(
-        "processing_status",
-        "enrichment_status",
-        "review_status",
-        "created_by",
-        "created_at",
-        "persona_key",
-        "emotional_arc_key",
-        "topic_key",
-        "job_id",
-        "quality_score",
+@dataclass(frozen=True)
+class TableSpec:
+    """One table: its model (``module.Class`` under ``core.models``, imported when the table is built), its
+    primary key, uniqueness and indexes."""
+
+    model: str
+    primary_key: str = "id"
+    unique: tuple[str | tuple[str, ...], ...] = ()
+    indexes: tuple[str, ...] = ()
+    composite: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def model_class(self) -> type[BaseModel]:
+        module, name = self.model.rsplit(".", 1)
+        found: type[BaseModel] = getattr(importlib.import_module(f"core.models.{module}"), name)
+        return found
+
+    def build(self, name: str) -> sa.Table:
+        return table_for(
+            name,
+            self.model_class(),
+            primary_key=self.primary_key,
+            unique=self.unique,
+            indexes=self.indexes,
+            composite=self.composite,
+        )
+
+
+TABLES: dict[str, TableSpec] = {
+    "expert_profiles": TableSpec("scaffolding.ExpertProfile"),
+    "personas": TableSpec("scaffolding.Persona"),
+    "emotional_arcs": TableSpec("scaffolding.EmotionalArc"),
+    "training_topics": TableSpec("scaffolding.TrainingTopic"),
+    "prompt_templates": TableSpec("scaffolding.PromptTemplate", indexes=("emotional_arc_type",)),
+    "conversations": TableSpec(
+        "conversation.Conversation",
+        primary_key="conversation_id",
+        unique=("id",),
+        indexes=(
+            "processing_status",
+            "enrichment_status",
+            "review_status",
+            "created_by",
+            "created_at",
+            "persona_key",
+            "emotional_arc_key",
+            "topic_key",
+            "job_id",
+            "quality_score",
+        ),
+        # The review grid's first page (active rows, newest first) and its common filters.
+        composite=(
+            ("ix_conversations_active_created", ("is_active", "created_at")),
+            ("ix_conversations_active_review_created", ("is_active", "review_status", "created_at")),
+        ),
     ),
-)
-batch_jobs = table_for("batch_jobs", BatchJob, indexes=("status", "created_by"))
-batch_items = table_for(
-    "batch_items", BatchItem, unique=(("job_id", "position"),), indexes=("job_id", "status", "conversation_id")
-)
-batch_logs = table_for("batch_logs", BatchLogLine, indexes=("job_id", "created_at"))
-failed_generations = table_for(
-    "failed_generations",
-    FailedGeneration,
-    indexes=("failure_type", "stop_reason", "truncation_pattern", "job_id", "created_at", "created_by"),
-)
-generation_logs = table_for("generation_logs", GenerationLog, indexes=("conversation_id", "job_id", "created_at"))
-training_files = table_for("training_files", TrainingFile, indexes=("status", "created_by"))
-training_file_conversations = table_for(
-    "training_file_conversations",
-    TrainingFileConversation,
-    unique=(("training_file_id", "conversation_id"),),
-    indexes=("conversation_id",),
-)
-
-# Review (m0002): the history, per-turn ratings, turn revisions and rubric grades.
-review_actions = table_for("review_actions", ReviewAction, indexes=("conversation_id", "created_at"))
-# One rating per turn and reviewer (m0007): reviewers rate the same turns side by side.
-turn_ratings = table_for(
-    "turn_ratings", TurnRating, unique=(("conversation_id", "turn_number", "rated_by"),), indexes=("conversation_id",)
-)
-turn_revisions = table_for("turn_revisions", TurnRevision, indexes=("conversation_id",))
-review_grades = table_for("review_grades", ReviewGrade, indexes=("conversation_id",))
-# The review grid's first page (active rows, newest first) and its common filters.
-REVIEW_GRID_INDEXES = (
-    sa.Index("ix_conversations_active_created", conversations.c.is_active, conversations.c.created_at),
-    sa.Index(
-        "ix_conversations_active_review_created",
-        conversations.c.is_active,
-        conversations.c.review_status,
-        conversations.c.created_at,
+    "batch_jobs": TableSpec("jobs.BatchJob", indexes=("status", "created_by")),
+    "batch_items": TableSpec(
+        "jobs.BatchItem",
+        unique=(("job_id", "position"),),
+        indexes=("job_id", "status", "conversation_id"),
+        # Claiming the next item and finding whether any is still open, at any job size (m0011).
+        composite=(("ix_batch_items_job_status_position", ("job_id", "status", "position")),),
     ),
-)
+    "batch_logs": TableSpec("jobs.BatchLogLine", indexes=("job_id", "created_at")),
+    "failed_generations": TableSpec(
+        "logs.FailedGeneration",
+        indexes=("failure_type", "stop_reason", "truncation_pattern", "job_id", "created_at", "created_by"),
+    ),
+    "generation_logs": TableSpec("logs.GenerationLog", indexes=("conversation_id", "job_id", "created_at")),
+    "training_files": TableSpec("training.TrainingFile", indexes=("status", "created_by")),
+    "training_file_conversations": TableSpec(
+        "training.TrainingFileConversation",
+        unique=(("training_file_id", "conversation_id"),),
+        indexes=("conversation_id",),
+    ),
+    # Review (m0002): the history, per-turn ratings, turn revisions and rubric grades.
+    "review_actions": TableSpec("review.ReviewAction", indexes=("conversation_id", "created_at")),
+    # One rating per turn and reviewer (m0007): reviewers rate the same turns side by side.
+    "turn_ratings": TableSpec(
+        "review.TurnRating", unique=(("conversation_id", "turn_number", "rated_by"),), indexes=("conversation_id",)
+    ),
+    "turn_revisions": TableSpec("review.TurnRevision", indexes=("conversation_id",)),
+    "review_grades": TableSpec("review.ReviewGrade", indexes=("conversation_id",)),
+    # Projects (m0014): each expert's work in its own workspace; its slug is unique per owner.
+    "projects": TableSpec("projects.Project", indexes=("created_by",)),
+    # Spec projects (m0012): the spec splitter's pipeline, saved step by step.
+    "spec_projects": TableSpec("spec_project.SpecProject", indexes=("created_by",)),
+    # Training (m0015): training jobs, their learning-progress points and the trained models (LoRA adapters).
+    "training_jobs": TableSpec("training_jobs.TrainingJob", indexes=("project_id", "created_by", "status")),
+    "training_metrics": TableSpec("training_jobs.TrainingMetric", indexes=("project_id", "job_id")),
+    "trained_models": TableSpec("training_jobs.TrainedModel", indexes=("project_id", "created_by", "training_job_id")),
+    # Held-out scorecards and blind A/B picks (m0016).
+    "evaluation_runs": TableSpec("evaluation.EvaluationRun", indexes=("project_id", "model_id", "created_by")),
+    "evaluation_judgments": TableSpec(
+        "evaluation.EvaluationJudgment", indexes=("project_id", "run_id", "model_id", "content_key", "created_by")
+    ),
+    "preference_picks": TableSpec(
+        "evaluation.PreferencePick", indexes=("project_id", "model_id", "judgment_id", "created_by")
+    ),
+}
 
-# Claiming the next item and finding whether any is still open, at any job size (m0011).
-BATCH_CLAIM_INDEX = sa.Index(
-    "ix_batch_items_job_status_position", batch_items.c.job_id, batch_items.c.status, batch_items.c.position
-)
+
+def table(name: str) -> sa.Table:
+    """The table ``name`` of ``TABLES``, built (and its model imported) the first time it is asked for."""
+    found = _metadata.tables.get(name)
+    if found is None:
+        with _building:
+            found = _metadata.tables.get(name)
+            if found is None:
+                found = TABLES[name].build(name)
+    return found
+
+
+def model_of(name: str) -> type[BaseModel]:
+    """The pydantic model whose fields are the columns of table ``name``."""
+    return TABLES[name].model_class()
+
+
+def __getattr__(name: str) -> Any:
+    """``schema.<table>`` builds that table on first use; ``schema.metadata`` builds every table. Each is then
+    kept as a plain module attribute."""
+    if name == "metadata":
+        for each in TABLES:
+            table(each)
+        value: Any = _metadata
+    elif name in TABLES:
+        value = table(name)
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
 
 
 def owner_unique(table: sa.Table, column: str) -> tuple[sa.Index, sa.Index]:
@@ -219,24 +313,21 @@ def owner_unique(table: sa.Table, column: str) -> tuple[sa.Index, sa.Index]:
     )
 
 
-# Projects (m0014): each expert's work in its own workspace; its slug is unique per owner.
-projects = table_for("projects", Project, indexes=("created_by",))
-
 # Names, keys and the content fingerprint are unique per owner and project: two users, or two projects of
 # one user, may each hold the same file.
 OWNER_UNIQUE = (
-    (projects, "slug"),
-    (conversations, "source_hash"),
-    (expert_profiles, "profile_key"),
-    (personas, "persona_key"),
-    (emotional_arcs, "arc_key"),
-    (training_topics, "topic_key"),
-    (prompt_templates, "template_name"),
-    (training_files, "name"),
+    ("projects", "slug"),
+    ("conversations", "source_hash"),
+    ("expert_profiles", "profile_key"),
+    ("personas", "persona_key"),
+    ("emotional_arcs", "arc_key"),
+    ("training_topics", "topic_key"),
+    ("prompt_templates", "template_name"),
+    ("training_files", "name"),
 )
 
 
-@sa.event.listens_for(metadata, "before_create")
+@sa.event.listens_for(_metadata, "before_create")
 def declare_owner_unique_indexes(*_: object, **__: object) -> None:
     """Declare the per-owner unique indexes (once), just before ``metadata.create_all`` needs them.
 
@@ -244,32 +335,14 @@ def declare_owner_unique_indexes(*_: object, **__: object) -> None:
     the embedded SQLite store would otherwise pay at start-up. Nothing else reads these declarations: the
     database gets the indexes from migration m0006, whose DDL is written out.
     """
-    if not any(index.name == "uq_conversations_owner_source_hash" for index in conversations.indexes):
-        for table, column in OWNER_UNIQUE:
-            owner_unique(table, column)
+    if not any(index.name == "uq_conversations_owner_source_hash" for index in table("conversations").indexes):
+        for name, column in OWNER_UNIQUE:
+            owner_unique(table(name), column)
 
-
-# Spec projects (m0012): the spec splitter's pipeline, saved step by step.
-spec_projects = table_for("spec_projects", SpecProject, indexes=("created_by",))
-
-# Training (m0015): training jobs, their learning-progress points and the trained models (LoRA adapters).
-training_jobs = table_for("training_jobs", TrainingJob, indexes=("project_id", "created_by", "status"))
-training_metrics = table_for("training_metrics", TrainingMetric, indexes=("project_id", "job_id"))
-trained_models = table_for("trained_models", TrainedModel, indexes=("project_id", "created_by", "training_job_id"))
-# Held-out scorecards and blind A/B picks (m0016).
-evaluation_runs = table_for("evaluation_runs", EvaluationRun, indexes=("project_id", "model_id", "created_by"))
-evaluation_judgments = table_for(
-    "evaluation_judgments",
-    EvaluationJudgment,
-    indexes=("project_id", "run_id", "model_id", "content_key", "created_by"),
-)
-preference_picks = table_for(
-    "preference_picks", PreferencePick, indexes=("project_id", "model_id", "judgment_id", "created_by")
-)
 
 schema_migrations = sa.Table(
     "schema_migrations",
-    metadata,
+    _metadata,
     sa.Column("name", sa.Text, primary_key=True),
     sa.Column("applied_at", UTCDateTime(), nullable=False),
 )
