@@ -17,6 +17,7 @@ the wheel), so a non-editable install renders from any working directory.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Mapping
 from functools import lru_cache
 from importlib.resources import files
@@ -43,6 +44,9 @@ __all__ = [
 
 TEMPLATES: Traversable = files("core") / "templates"
 _UNDEFINED_NAME = re.compile(r"'([^']+)' is undefined")
+#: Held while a template is parsed or compiled, so the lanes of a batch that start together on the same
+#: template compile it once between them (each would otherwise compile its own copy before the cache has one).
+_COMPILING = threading.Lock()
 
 
 @lru_cache(maxsize=1)
@@ -77,7 +81,8 @@ def template_source(name: str) -> str:
 def parse_variables(text: str, *, label: str = "template") -> set[str]:
     """The names a template reads from its caller (its placeholders); a syntax error raises ``TemplateError``."""
     try:
-        return set(_variables(text))
+        with _COMPILING:
+            return set(_variables(text))
     except TemplateSyntaxError as err:
         raise _syntax_error(err, label) from err
 
@@ -108,7 +113,8 @@ def render(
     each naming ``label``.
     """
     try:
-        template = _compiled(text, trim_blocks)
+        with _COMPILING:
+            template = _compiled(text, trim_blocks)
     except TemplateSyntaxError as err:
         raise _syntax_error(err, label) from err
     return _render(template, variables, label, limits)
@@ -121,7 +127,8 @@ def render_builtin(name: str, variables: Mapping[str, Any], *, limits: RenderLim
     leaves no blank line behind, and the file's last newline is kept.
     """
     try:
-        template = _trimmed().get_template(name)
+        with _COMPILING:
+            template = _trimmed().get_template(name)
     except jinja2.TemplateNotFound as err:
         raise TemplateError(f"The built-in template {name} is missing from this installation.") from err
     except TemplateSyntaxError as err:
