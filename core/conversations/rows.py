@@ -9,8 +9,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-import json_repair
-
 from core.conversations.truncation import Truncation, find_truncation
 from core.jsonutil import canonical_hash
 from core.models.conversation import Conversation, Source
@@ -57,6 +55,8 @@ def parse_reply(text: str) -> tuple[dict[str, Any] | None, str | None, str | Non
         data = json.loads(text)
         method = "direct"
     except ValueError as strict_err:
+        import json_repair  # loaded only for the rare reply that is not valid JSON
+
         try:
             data = json_repair.loads(text)
             method = "jsonrepair"

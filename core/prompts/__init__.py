@@ -25,7 +25,7 @@ from importlib.resources.abc import Traversable
 from typing import Any
 
 import jinja2
-from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError, meta
+from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError, meta, nodes
 from jinja2.sandbox import SecurityError
 
 from core.prompts.limits import BUDGET, Budget, RenderLimits, TemplateError, TemplateLimitError
@@ -88,14 +88,21 @@ def parse_variables(text: str, *, label: str = "template") -> set[str]:
 
 
 @lru_cache(maxsize=512)
+def _parsed(text: str) -> nodes.Template:
+    """``text`` parsed once (default whitespace): its placeholders and its compiled form are both read from it."""
+    return environment().parse(text)
+
+
+@lru_cache(maxsize=512)
 def _variables(text: str) -> frozenset[str]:
-    return frozenset(meta.find_undeclared_variables(environment().parse(text)) - set(environment().globals))
+    return frozenset(meta.find_undeclared_variables(_parsed(text)) - set(environment().globals))
 
 
 @lru_cache(maxsize=512)
 def _compiled(text: str, trim_blocks: bool) -> jinja2.Template:
-    """``text`` compiled once: a batch renders the same few templates for every item (the budget is per render)."""
-    return _env(trim_blocks).from_string(text)
+    """``text`` compiled once: a batch renders the same few templates for every item (the budget is per render).
+    With the default whitespace it compiles the tree ``_parsed`` already holds, rather than parsing again."""
+    return _env(trim_blocks).from_string(text if trim_blocks else _parsed(text))
 
 
 def render(
