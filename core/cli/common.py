@@ -27,12 +27,17 @@ class LazyConsole:
         self.stderr = stderr
         self._console: Console | None = None
 
-    def print(self, *objects: Any, **options: Any) -> None:
+    @property
+    def rich(self) -> Console:
+        """The rich ``Console`` itself (for a progress bar), made now if it was not yet."""
         if self._console is None:
             from rich.console import Console
 
             self._console = Console(stderr=self.stderr)
-        self._console.print(*objects, **options)
+        return self._console
+
+    def print(self, *objects: Any, **options: Any) -> None:
+        self.rich.print(*objects, **options)
 
 
 console = LazyConsole()

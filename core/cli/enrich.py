@@ -44,7 +44,7 @@ def enrich(
 
 def _run(service: EnrichmentService, selected: list[str], judge: bool) -> EnrichmentSummary:
     columns = (TextColumn("Enriching"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=err_console, transient=False) as bar:
+    with Progress(*columns, console=err_console.rich, transient=False) as bar:
         task = bar.add_task("enrich", total=len(selected))
 
         def advance(done: int, total: int, outcome: EnrichmentOutcome) -> None:
