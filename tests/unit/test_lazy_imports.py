@@ -62,3 +62,39 @@ def test_spec_split_loads_no_storage_at_all() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, check=True)
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_stats_builds_only_the_tables_it_reads_and_loads_no_rich(tmp_path: Path) -> None:
+    """Tables (and their models) are built on first use: ``stats --json`` needs two of them, and prints no
+    rich text, so neither the other tables, nor their models, nor rich are loaded."""
+    code = (
+        "import json, sys\n"
+        "from core.cli.main import load_command\n"
+        "from core.cli.common import services\n"
+        "load_command('stats')\n"
+        "services().stats()\n"
+        "from core.storage import schema\n"
+        "print(json.dumps([sorted(schema._metadata.tables), sorted(m for m in sys.modules if m.startswith(\n"
+        "    ('core.models.jobs', 'core.models.training', 'core.models.evaluation', 'core.models.review', 'rich')))]))"
+    )
+    env = {**os.environ, "BRIGHTRUN_DATA_DIR": str(tmp_path)}
+    env.pop("SUPABASE_DB_URL", None)
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO_ROOT, env=env, capture_output=True, text=True, check=True
+    )
+    tables, loaded = json.loads(done.stdout.strip().splitlines()[-1])
+    assert tables == ["conversations", "failed_generations", "schema_migrations"]
+    assert loaded == []
+
+
+def test_every_table_is_built_when_the_metadata_is_asked_for() -> None:
+    code = (
+        "import json\n"
+        "from core.storage import schema\n"
+        "names = sorted(schema.metadata.tables)\n"
+        "print(json.dumps([names, sorted(schema.TABLES), schema.personas is schema.metadata.tables['personas']]))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, check=True)
+    names, declared, same = json.loads(done.stdout.strip().splitlines()[-1])
+    assert names == sorted([*declared, "schema_migrations"])
+    assert same is True

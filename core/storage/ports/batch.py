@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
-from typing import Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
-from core.models.jobs import BatchItem, BatchJob, Claim
-from core.models.logs import GenerationLog
-from core.models.statuses import ItemStatus, JobStatus
-from core.storage.ports.base import Connection
+if TYPE_CHECKING:
+    from core.models.jobs import BatchItem, BatchJob, Claim
+    from core.models.logs import GenerationLog
+    from core.models.statuses import ItemStatus, JobStatus
+    from core.storage.ports.base import Connection
 
 
 class ItemResult(Protocol):

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from core.errors import ConflictError
-from core.models.conversation import Conversation, ConversationHeading
-from core.storage.ports.base import Connection, Rows, Where
+from core.models.conversation import Conversation
+from core.storage.ports.base import Rows
+
+if TYPE_CHECKING:
+    from core.models.conversation import ConversationHeading
+    from core.storage.ports.base import Connection, Where
 
 
 class VersionConflict(ConflictError):

@@ -4,11 +4,12 @@ and log, the call rows each generation would have logged, back-dated to the days
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from core.models.jobs import BatchItem, BatchJob, BatchLogLine
-from core.models.logs import GenerationLog
-from core.models.training import TrainingFile
+if TYPE_CHECKING:
+    from core.models.jobs import BatchItem, BatchJob, BatchLogLine
+    from core.models.logs import GenerationLog
+    from core.models.training import TrainingFile
 
 
 class DemoRows(Protocol):

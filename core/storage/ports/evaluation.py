@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from core.models.evaluation import EvaluationJudgment, EvaluationRun, PreferencePick
-from core.models.training_jobs import TrainedModel
-from core.storage.ports.base import Rows
+if TYPE_CHECKING:
+    from core.models.evaluation import EvaluationJudgment, EvaluationRun, PreferencePick
+    from core.models.training_jobs import TrainedModel
+    from core.storage.ports.base import Rows
 
 
 class EvaluationRows(Protocol):

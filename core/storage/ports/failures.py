@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from core.models.failures import FailureFilters, FailurePage
-from core.models.logs import FailedGeneration
+if TYPE_CHECKING:
+    from core.models.failures import FailureFilters, FailurePage
+    from core.models.logs import FailedGeneration
 
 
 class FailureLog(Protocol):

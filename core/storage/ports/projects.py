@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from core.models.jobs import BatchJob
-from core.models.projects import Project
-from core.storage.ports.base import Rows
+if TYPE_CHECKING:
+    from core.models.jobs import BatchJob
+    from core.models.projects import Project
+    from core.storage.ports.base import Rows
 
 
 class ProjectRows(Protocol):

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from core.models.review import ReviewAction, ReviewGrade, TurnRating, TurnRevision
-from core.models.review_grid import GridFilters, GridPage, GridQuery
-from core.storage.ports.base import Connection
+if TYPE_CHECKING:
+    from core.models.review import ReviewAction, ReviewGrade, TurnRating, TurnRevision
+    from core.models.review_grid import GridFilters, GridPage, GridQuery
+    from core.storage.ports.base import Connection
 
 
 class ReviewLog(Protocol):

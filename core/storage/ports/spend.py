@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from core.models.spend import ConversationCounts, SpendRow
+if TYPE_CHECKING:
+    from core.models.spend import ConversationCounts, SpendRow
 
 
 class SpendLog(Protocol):

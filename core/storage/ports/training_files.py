@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from core.models.training import TrainingFile, TrainingFileConversation
-from core.storage.ports.base import Rows
+if TYPE_CHECKING:
+    from core.models.training import TrainingFile, TrainingFileConversation
+    from core.storage.ports.base import Rows
 
 
 class TrainingFileRows(Protocol):
