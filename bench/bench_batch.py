@@ -47,7 +47,6 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from _fake_api import fake_api  # noqa: E402
 
-from core.batch import claims  # noqa: E402
 from core.bootstrap import Services, build_services  # noqa: E402
 from core.models.statuses import Call, Job  # noqa: E402
 from core.scaffolding.defaults import install_defaults  # noqa: E402
@@ -102,7 +101,7 @@ def new_job(services: Services, env: dict[str, str], items: int, concurrency: in
         services.db.items.delete(item_id)
     if extra:
         with services.db.transaction() as conn:
-            claims.recount(conn, services.job_queue, job_id)
+            services.job_queue.recount(conn, job_id)
     return job_id
 
 

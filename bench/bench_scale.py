@@ -48,7 +48,6 @@ sys.path.insert(0, str(ROOT / "bench"))
 from _browser import rss_mb  # noqa: E402
 from _fake_api import fake_api  # noqa: E402
 
-from core.batch import claims  # noqa: E402
 from core.batch.service import BatchRequest  # noqa: E402
 from core.batch.worker import WorkerOptions, build_worker  # noqa: E402
 from core.bootstrap import Services, build_services  # noqa: E402
@@ -134,7 +133,7 @@ def mark_done(services: Services, job_id: str, share: float, like_job: str) -> i
             "finished_at": done_item.finished_at,
         }
         conn.execute(sa.update(items).where(finished).values(**values))
-        claims.recount(conn, services.job_queue, job_id)
+        services.job_queue.recount(conn, job_id)
     return done
 
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from core.batch import claims, joblog
+from core.batch import joblog
 from core.errors import BrightRunError, ConflictError, ValidationError
 from core.models.budget import budget_reason, over_budget
 from core.models.jobs import BatchJob
-from core.models.statuses import RUNNABLE, Job
+from core.models.statuses import RUNNABLE, TERMINAL, Job
 from core.storage.database import Database
 from core.storage.ports import JobQueue
 
@@ -23,14 +23,21 @@ log = logging.getLogger("core.batch")
 
 
 class JobControls:
-    db: Database
-    jobs: JobQueue
-    #: Cancels a cancelled Message Batches job's batches at the API and ingests what ended (set by the
-    #: composition root: it needs the Claude client); workers keep polling the rest until they have ended.
-    settle_batches: Callable[[BatchJob], int] | None = None
+    """Pause, resume, cancel and resubmit, on jobs found by reference (``find``: an id or a unique prefix)."""
 
-    def get(self, ref: str) -> BatchJob:  # implemented by BatchService
-        raise NotImplementedError
+    def __init__(
+        self,
+        db: Database,
+        jobs: JobQueue,
+        find: Callable[[str], BatchJob],
+        settle_batches: Callable[[BatchJob], int] | None = None,
+    ) -> None:
+        self.db = db
+        self.jobs = jobs
+        self.get = find
+        #: Cancels a cancelled Message Batches job's batches at the API and ingests what ended (given by the
+        #: composition root: it needs the Claude client); workers keep polling the rest until they have ended.
+        self.settle_batches = settle_batches
 
     def pause(self, ref: str) -> BatchJob:
         return self._transition(ref, RUNNABLE, Job.PAUSED, "Paused.")
@@ -39,7 +46,7 @@ class JobControls:
         """Run a paused job again. A job at its budget cap resumes only with a higher ``budget_usd``."""
         job = self.get(ref)
         with self.db.transaction() as conn:
-            current = claims.lock_job(conn, self.jobs, job.id)
+            current = self.jobs.lock_job(conn, job.id)
             if current is None or current.status != Job.PAUSED:
                 state = current.status if current else "gone"
                 raise ConflictError(f"The job is {state}; it cannot be resumed.", hint="Only a paused job resumes.")
@@ -51,7 +58,7 @@ class JobControls:
                         hint="Choose a higher cap.",
                     )
                 current = current.model_copy(update={"budget_usd": budget_usd})
-            if over_budget(current, claims.in_flight(conn, self.jobs, job.id)):
+            if over_budget(current, self.jobs.in_flight(conn, job.id)):
                 cap = f"${current.budget_usd or 0:.2f}"
                 raise ConflictError(
                     f"The job has spent ${current.cost_usd:.4f} of its {cap} budget cap; the next item would pass it.",
@@ -76,13 +83,13 @@ class JobControls:
         batch, by the worker that keeps polling it."""
         job = self.get(ref)
         with self.db.transaction() as conn:
-            current = claims.lock_job(conn, self.jobs, job.id)
-            if current is None or current.status in claims.TERMINAL:
+            current = self.jobs.lock_job(conn, job.id)
+            if current is None or current.status in TERMINAL:
                 state = current.status if current else "gone"
                 raise ConflictError(f"The job is already {state}; it cannot be cancelled.")
-            claims.stop_job(conn, self.jobs, job.id, Job.CANCELLED, "Cancelled.")
-            claims.reap_expired(conn, self.jobs, self.db.jobs.get(job.id, conn=conn))
-            claims.recount(conn, self.jobs, job.id)
+            self.jobs.stop_job(conn, job.id, Job.CANCELLED, "Cancelled.")
+            self.jobs.reap_expired(conn, self.db.jobs.get(job.id, conn=conn))
+            self.jobs.recount(conn, job.id)
         cancelled = self.db.jobs.get(job.id)
         if cancelled.mode == "message_batches" and cancelled.message_batch_ids and self.settle_batches is not None:
             try:
@@ -98,11 +105,11 @@ class JobControls:
         earlier calls cost stays spent; a job at its budget cap stays paused until the cap is raised."""
         job = self.get(ref)
         with self.db.transaction() as conn:
-            current = claims.lock_job(conn, self.jobs, job.id)
+            current = self.jobs.lock_job(conn, job.id)
             count = self.jobs.requeue_failed(conn, job.id)
             if count and current is not None:
-                claims.recount(conn, self.jobs, job.id)
-                capped = over_budget(current, claims.in_flight(conn, self.jobs, job.id))
+                self.jobs.recount(conn, job.id)
+                capped = over_budget(current, self.jobs.in_flight(conn, job.id))
                 status = (
                     {"status": Job.PAUSED, "stop_reason": budget_reason(current)}
                     if capped
@@ -116,7 +123,7 @@ class JobControls:
     def _transition(self, ref: str, allowed: tuple[str, ...], target: str, message: str) -> BatchJob:
         job = self.get(ref)
         with self.db.transaction() as conn:
-            current = claims.lock_job(conn, self.jobs, job.id)
+            current = self.jobs.lock_job(conn, job.id)
             if current is None or current.status not in allowed:
                 state = current.status if current else "gone"
                 raise ConflictError(

@@ -9,21 +9,64 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
-from core.batch import claims
-from core.batch.processor import ItemOutcome, PreparedItem, conversation_id_for
+from core.batch.processor import ClaimAhead, ItemOutcome, PreparedItem, conversation_id_for
 from core.batch.scaffolding_view import CachedScaffolding
 from core.errors import LeaseLostError, LLMError
 from core.generation.plan import GenerationPlan, GenerationResult
 from core.generation.service import GenerationService
 from core.llm.types import LLMReply, MessageClient
-from core.models.jobs import BatchItem, BatchJob
+from core.models.jobs import BatchItem, BatchJob, Claim
 from core.models.logs import GenerationLog
 from core.models.statuses import Call
 from core.storage.database import Database
 from core.storage.ports import Connection, JobQueue
+
+
+@dataclass(kw_only=True)
+class GenerationItem(PreparedItem):
+    """An item ready for its generation call."""
+
+    plan: GenerationPlan
+    #: The next call's ``sent`` log row, written where the job's rate limits admitted the call (``reserve``).
+    entry: GenerationLog | None = None
+    #: Calls made for the item in this claim so far (each call's row records its number).
+    calls: int = 0
+    #: Whether a call that failed has its log row already (a Message Batches result that errored before its
+    #: row was written at submission has none).
+    logged: bool = True
+
+
+@dataclass
+class ItemFence:
+    """An item's claim over the store of its result (``core.generation.recording.StoreFence``): the item is
+    finished in the transaction that stores its conversation. That finish is the fence (a worker whose
+    claim was taken over stores nothing) and saves a transaction; with ``ahead`` the lane's next item is
+    claimed last in that transaction (``next_claim``, valid once it has committed)."""
+
+    jobs: JobQueue
+    item: BatchItem
+    outcome: ItemOutcome
+    ahead: ClaimAhead | None = None
+    next_claim: Claim | None = None
+
+    @property
+    def attempt(self) -> str | None:
+        return self.item.attempt_token
+
+    def check(self, conn: Connection) -> None:
+        if not self.jobs.finish(self.item, self.item.lease_owner or "", self.outcome, conn=conn):
+            raise LeaseLostError(
+                f"Item {self.item.position} was claimed again by another worker; this result is dropped."
+            )
+
+    def stored(self, conn: Connection) -> None:
+        if self.ahead is not None:
+            self.next_claim = self.jobs.claim(
+                self.item.job_id, self.ahead.owner, n=1, lease_s=self.ahead.lease_s, conn=conn
+            )
 
 
 class GenerationProcessor:
@@ -81,43 +124,42 @@ class GenerationProcessor:
             output_tokens=sum(entry.output_tokens for entry in logs),
         )
 
-    def prepare(self, job: BatchJob, item: BatchItem) -> PreparedItem:
+    def prepare(self, job: BatchJob, item: BatchItem) -> GenerationItem | ItemOutcome:
         done = self.adopt(item) if item.attempts > 1 else None
         if done is not None:
-            return PreparedItem(job, item, done=done)
+            return done
         plan = self.plan(job, item)
         usage = plan.estimate.usage
-        return PreparedItem(job, item, input_tokens=usage.input_tokens, output_tokens=usage.output_tokens, payload=plan)
+        return GenerationItem(
+            job=job, item=item, input_tokens=usage.input_tokens, output_tokens=usage.output_tokens, plan=plan
+        )
 
-    def reserve(self, prepared: PreparedItem, conn: Connection) -> None:
-        """Write the next call's ``sent`` row inside ``conn`` (the job's rate-limit admission)."""
-        job, item = prepared.job, prepared.item
-        prepared.extra["entry"] = self.generation.begin_call(
-            prepared.payload,
-            conversation_id=conversation_id_for(item),
+    def _begin(self, prepared: GenerationItem, conn: Connection | None = None) -> GenerationLog:
+        job = prepared.job
+        return self.generation.begin_call(
+            prepared.plan,
+            conversation_id=conversation_id_for(prepared.item),
             job_id=job.id,
             created_by=job.created_by,
-            attempt=prepared.extra.get("attempt", 0),
+            attempt=prepared.calls,
             conn=conn,
         )
 
-    def execute(self, prepared: PreparedItem) -> ItemOutcome:
+    def reserve(self, prepared: GenerationItem, conn: Connection) -> None:
+        """Write the next call's ``sent`` row inside ``conn`` (the job's rate-limit admission)."""
+        prepared.entry = self._begin(prepared, conn)
+
+    def execute(self, prepared: GenerationItem, ahead: ClaimAhead | None = None) -> ItemOutcome:
         """One call: its ``sent`` log row first, then the call, then the fenced store of the result."""
-        job, item, plan = prepared.job, prepared.item, prepared.payload
-        entry = prepared.extra.pop("entry", None) or self.generation.begin_call(
-            plan,
-            conversation_id=conversation_id_for(item),
-            job_id=job.id,
-            created_by=job.created_by,
-            attempt=prepared.extra.get("attempt", 0),
-        )
-        prepared.extra["attempt"] = prepared.extra.get("attempt", 0) + 1
+        entry = prepared.entry or self._begin(prepared)
+        prepared.entry = None
+        prepared.calls += 1
         try:
-            reply = self.llm().create_message(plan.request, max_retries=0)
+            reply = self.llm().create_message(prepared.plan.request, max_retries=0)
         except LLMError as err:
             self.generation.fail_call(entry, err)
             raise
-        return self.ingest(job, item, plan, reply, batch=False, entry=entry, ahead=prepared.extra.get("ahead"))
+        return self.ingest(prepared.job, prepared.item, prepared.plan, reply, batch=False, entry=entry, ahead=ahead)
 
     def ingest(
         self,
@@ -128,17 +170,18 @@ class GenerationProcessor:
         *,
         batch: bool,
         entry: GenerationLog | None = None,
-        ahead: claims.ClaimAhead | None = None,
+        ahead: ClaimAhead | None = None,
     ) -> ItemOutcome:
         """Store a reply (online or from a Message Batches result) and say how the item ended. The store is
-        fenced by the item's claim: a worker whose lease was taken over gets a dropped outcome instead.
-        With ``ahead``, the lane's next item is claimed in the same transaction (``ahead.found``)."""
+        fenced by the item's claim (``ItemFence``): a worker whose lease was taken over gets a dropped outcome
+        instead. With ``ahead``, the outcome carries the lane's next claim, made in the same transaction."""
         usage = reply.usage
         tokens = (usage.input_tokens + usage.cache_write_tokens, usage.output_tokens)
         cost = self.generation.reply_cost(plan, reply, batch=batch)
         stored = ItemOutcome.success(
             conversation_id_for(item), cost_usd=cost, input_tokens=tokens[0], output_tokens=tokens[1], charged=True
         )
+        fence = ItemFence(self.jobs, item, stored, ahead)
         try:
             result = self.generation.ingest_reply(
                 plan,
@@ -148,30 +191,22 @@ class GenerationProcessor:
                 created_by=job.created_by,
                 batch=batch,
                 entry=entry,
-                attempt=item.attempt_token,
-                # The item is finished in the transaction that stores its conversation: that finish is the
-                # fence (a worker whose claim was taken over stores nothing) and saves a transaction.
-                guard=claims.finishing(self.jobs, item, stored),
-                then=claims.claiming_ahead(self.jobs, job.id, ahead) if ahead is not None else None,
+                fence=fence,
             )
-        except LeaseLostError as err:
-            if ahead is not None:
-                ahead.found = None  # rolled back with the store
+        except LeaseLostError as err:  # rolled back with the store, and so was the claim ahead
             return ItemOutcome.failure(err.message, charged=True, dropped=True)
         if result.ok:
-            return replace(stored, finished=True)
-        if ahead is not None:
-            ahead.found = None  # the store was refused and rolled back: so was the claim
-        return outcome_of(result, *tokens)
+            return replace(stored, finished=True, next_claim=fence.next_claim)
+        return outcome_of(result, *tokens)  # the store was refused and rolled back: so was the claim ahead
 
-    def give_up(self, prepared: PreparedItem, error: LLMError) -> ItemOutcome:
+    def give_up(self, prepared: GenerationItem, error: LLMError) -> ItemOutcome:
         result = self.generation.record_call_error(
-            prepared.payload,
+            prepared.plan,
             error,
             conversation_id=conversation_id_for(prepared.item),
             job_id=prepared.job.id,
             created_by=prepared.job.created_by,
-            logged=prepared.extra.get("logged", True),
+            logged=prepared.logged,
         )
         return outcome_of(result, 0, 0)
 

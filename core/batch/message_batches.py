@@ -21,9 +21,9 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from core.batch import claims, joblog
-from core.batch.generation_processor import GenerationProcessor
-from core.batch.processor import ItemOutcome, PreparedItem, conversation_id_for
+from core.batch import joblog
+from core.batch.generation_processor import GenerationItem, GenerationProcessor
+from core.batch.processor import ItemOutcome, conversation_id_for
 from core.errors import BrightRunError, LLMError
 from core.generation.frozen import freeze_plan, thaw_plan
 from core.generation.plan import GenerationPlan
@@ -31,7 +31,7 @@ from core.llm.claude import ClaudeClient
 from core.llm.types import MessageBatchInfo, MessageBatchResult, MessageRequest
 from core.models.jobs import BatchItem, BatchJob
 from core.models.logs import GenerationLog
-from core.models.statuses import ApiBatch, Call, Job
+from core.models.statuses import RUNNABLE, ApiBatch, Call, Job
 from core.storage.database import Database
 from core.storage.ports import JobQueue
 
@@ -94,7 +94,7 @@ class MessageBatchDriver:
     def claim_queued(self, job_id: str) -> list[BatchItem]:
         """Claim the queued items that fit the budget (the engine's one ``claim``), under a short lease while
         they are being sent."""
-        return claims.claim(self.jobs, job_id, self.owner, n=None, lease_s=SUBMIT_LEASE.total_seconds()).items
+        return self.jobs.claim(job_id, self.owner, n=None, lease_s=SUBMIT_LEASE.total_seconds()).items
 
     def submit(self, job: BatchJob) -> int:
         """Send the queued items; returns how many went out. Each call's log row is written (``sent``, its
@@ -105,7 +105,7 @@ class MessageBatchDriver:
             try:
                 plans[item.id] = (item, self.processor.plan(job, item))
             except BrightRunError as err:
-                claims.finish(self.jobs, item, self.owner, ItemOutcome.failure(err.message))
+                self.jobs.finish(item, self.owner, ItemOutcome.failure(err.message))
         entries = self._log_sent(job, plans)
         requests = [(item_id, plan.request) for item_id, (_, plan) in plans.items()]
         sent = 0
@@ -139,7 +139,7 @@ class MessageBatchDriver:
         for entry in entries:
             self.processor.generation.fail_call(entry, LLMError(why, code="canceled"))
         for item in items:
-            claims.finish(self.jobs, item, self.owner, ItemOutcome.cancelled(why))
+            self.jobs.finish(item, self.owner, ItemOutcome.cancelled(why))
         self._recount(job.id)
 
     def _cancel_at_api(self, job_id: str, batch_id: str) -> MessageBatchInfo | None:
@@ -153,7 +153,7 @@ class MessageBatchDriver:
 
     def _recount(self, job_id: str) -> None:
         with self.db.transaction() as conn:
-            claims.recount(conn, self.jobs, job_id)
+            self.jobs.recount(conn, job_id)
 
     def settle(self, job: BatchJob) -> int:
         """A cancelled job's batches: cancel at the API each one still in progress, ingest each one that has
@@ -210,7 +210,7 @@ class MessageBatchDriver:
     # -- polling and ingesting ------------------------------------------------------------------------
     def poll(self, job: BatchJob) -> int:
         """Ingest the results of every ended batch that still has items in flight; returns items ingested."""
-        if job.status not in claims.RUNNABLE:
+        if job.status not in RUNNABLE:
             return 0
         ingested = 0
         for batch_id in job.message_batch_ids:
@@ -234,9 +234,9 @@ class MessageBatchDriver:
         for result in results:
             item = by_id.pop(result.custom_id, None)
             if item is not None and not (outcome := self._outcome(job, item, result)).finished:
-                claims.finish(self.jobs, item, owner, outcome)
+                self.jobs.finish(item, owner, outcome)
         for item in by_id.values():  # the API returned nothing for these
-            claims.finish(self.jobs, item, owner, ItemOutcome.failure("The message batch returned no result."))
+            self.jobs.finish(item, owner, ItemOutcome.failure("The message batch returned no result."))
         joblog.write(self.db, job.id, f"Message batch {batch_id} ended: {len(results)} result(s) ingested.")
         return len(results)
 
@@ -260,7 +260,7 @@ class MessageBatchDriver:
         )
         if entry is not None:
             self.processor.generation.fail_call(entry, error)
-        return self.processor.give_up(PreparedItem(job, item, payload=plan, extra={"logged": entry is not None}), error)
+        return self.processor.give_up(GenerationItem(job=job, item=item, plan=plan, logged=entry is not None), error)
 
     def _sent_entry(self, item: BatchItem) -> GenerationLog | None:
         """The call's ``sent`` row written at submission (items sent before it was written there have none)."""

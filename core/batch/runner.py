@@ -12,16 +12,17 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
-from core.batch import claims, joblog
+from core.batch import joblog
 from core.batch.admission import WINDOW_S, JobAdmission, has_limits
 from core.batch.liveness import gone_here, worker_id
-from core.batch.processor import ItemOutcome, ItemProcessor, PreparedItem
+from core.batch.processor import ClaimAhead, ItemOutcome, ItemProcessor, PreparedItem
 from core.batch.ratelimit import RateLimiter
 from core.errors import BrightRunError, LLMError
 from core.llm.retry import backoff_s, is_throttle, is_transient
 from core.models.jobs import BatchItem, BatchJob, Claim
-from core.models.statuses import ClaimFound
+from core.models.statuses import RUNNABLE, ClaimFound
 from core.storage.database import Database
 from core.storage.ports import JobQueue
 
@@ -65,7 +66,7 @@ class JobRunner:
         self,
         db: Database,
         jobs: JobQueue,
-        processor: ItemProcessor,
+        processor: ItemProcessor[Any],
         *,
         owner: str | None = None,
         options: RunnerOptions | None = None,
@@ -83,7 +84,7 @@ class JobRunner:
     def run(self, job_id: str, *, stop: threading.Event | None = None) -> BatchJob:
         """Work the job until nothing is left to claim, it stops running, or ``stop`` is set."""
         job = self.db.jobs.get(job_id)
-        if job.status not in claims.RUNNABLE:
+        if job.status not in RUNNABLE:
             return job
         outer = stop or threading.Event()
         lanes = _Lanes(job, threading.Event())
@@ -113,12 +114,12 @@ class JobRunner:
             try:
                 if renewed >= renew_every:
                     renewed = 0.0
-                    claims.renew_leases(self.jobs, self.owner, lease_s=self.options.lease_s)
+                    self.jobs.renew_leases(self.owner, lease_s=self.options.lease_s)
                 job = self.db.jobs.find(job_id)
             except BrightRunError:
                 log.exception("heartbeat failed; retrying")
                 continue
-            if outer.is_set() or job is None or job.status not in claims.RUNNABLE:
+            if outer.is_set() or job is None or job.status not in RUNNABLE:
                 lanes.stop.set()
             elif job.throttled_until is not None:  # another worker of the job was told to back off
                 lanes.limiter.pause_until_wall(job.throttled_until)
@@ -126,7 +127,7 @@ class JobRunner:
     def _lane(self, lanes: _Lanes) -> None:
         claim: Claim | None = None  # the next item, when it was claimed where the last one finished
         while not lanes.stop.is_set():
-            claim = claim or claims.claim_next(self.jobs, lanes.job.id, self.owner, lease_s=self.options.lease_s)
+            claim = claim or self.jobs.claim(lanes.job.id, self.owner, n=1, lease_s=self.options.lease_s)
             if claim.item is not None:
                 item, claim = claim.item, None
                 try:
@@ -142,7 +143,7 @@ class JobRunner:
             self._reclaim_dead(lanes.job.id)
             lanes.stop.wait(self.options.poll_s)
         if claim is not None and claim.item is not None:
-            claims.release(self.jobs, claim.item, self.owner)  # claimed ahead, then told to stop: back to the queue
+            self.jobs.release([claim.item], self.owner)  # claimed ahead, then told to stop: back to the queue
 
     def _reclaim_dead(self, job_id: str) -> None:
         """Claims of workers whose process is gone from this machine: their leases end now, so the next claim
@@ -165,20 +166,19 @@ class JobRunner:
         try:
             prepared = self.processor.prepare(lanes.job, item)
         except BrightRunError as err:
-            claims.finish(self.jobs, item, self.owner, ItemOutcome.failure(err.message))
+            self.jobs.finish(item, self.owner, ItemOutcome.failure(err.message))
             return None
         except Exception as err:
             log.exception("preparing item %s failed", item.id)
-            claims.finish(self.jobs, item, self.owner, ItemOutcome.failure(f"Unexpected error: {err!r}"))
+            self.jobs.finish(item, self.owner, ItemOutcome.failure(f"Unexpected error: {err!r}"))
             return None
-        ahead = prepared.extra["ahead"] = claims.ClaimAhead(self.owner, self.options.lease_s)
-        outcome = prepared.done or self._call(lanes, prepared)
+        outcome = prepared if isinstance(prepared, ItemOutcome) else self._call(lanes, prepared)
         if outcome is None:
-            claims.release(self.jobs, item, self.owner)  # stopped before it was sent: back to the queue
+            self.jobs.release([item], self.owner)  # stopped before it was sent: back to the queue
             return None
-        if outcome.finished:  # finished where its result was stored
-            return ahead.found
-        if not claims.finish(self.jobs, item, self.owner, outcome):
+        if outcome.finished:  # finished where its result was stored (the next claim was made there too)
+            return outcome.next_claim
+        if not self.jobs.finish(item, self.owner, outcome):
             # Another worker took the item over while this one stalled: drop the result (its cost is recorded).
             message = f"Item {item.position}: claimed again by another worker meanwhile; this result was dropped."
             joblog.write(self.db, item.job_id, message, item_id=item.id)
@@ -194,7 +194,7 @@ class JobRunner:
                 lanes.limiter.done(estimated=estimate)
                 return None
             try:
-                outcome = self.processor.execute(prepared)
+                outcome = self.processor.execute(prepared, ClaimAhead(self.owner, self.options.lease_s))
             except LLMError as err:
                 throttled = is_throttle(err)
                 lanes.limiter.done(estimated=estimate, throttled=throttled)
@@ -231,13 +231,12 @@ class JobRunner:
         return None  # not reached: the last attempt returns above
 
     def _admit(self, lanes: _Lanes, prepared: PreparedItem, estimate: tuple[int, int]) -> bool:
-        """Wait for room in the job's limits across all its workers (only jobs with limits, and processors
-        that log their calls); False if the lanes were stopped meanwhile."""
-        reserve = getattr(self.processor, "reserve", None)
-        if reserve is None or not has_limits(lanes.job):
+        """Wait for room in the job's limits across all its workers (only jobs with limits); the processor
+        writes the call's log row in the transaction that admits it. False if the lanes were stopped meanwhile."""
+        if not has_limits(lanes.job):
             return True
         while not lanes.stop.is_set():
-            wait = self.admission.admit(lanes.job, estimate, lambda conn: reserve(prepared, conn))
+            wait = self.admission.admit(lanes.job, estimate, lambda conn: self.processor.reserve(prepared, conn))
             if wait <= 0:
                 return True
             lanes.stop.wait(min(wait, 1.0))

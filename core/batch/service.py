@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from core.batch import claims, joblog
+from core.batch import joblog
 from core.batch.control import JobControls
 from core.batch.estimate import BatchEstimate, estimate_batch
 from core.errors import NotFoundError, ValidationError
@@ -22,7 +22,7 @@ from core.llm.types import LLMUsage
 from core.models.base import new_id, utcnow
 from core.models.jobs import BatchItem, BatchJob, BatchLogLine, ErrorHandling, JobMode, Priority
 from core.models.scaffolding import Tier
-from core.models.statuses import Item
+from core.models.statuses import RUNNABLE, Item
 from core.scaffolding.service import KIND_INFO, Kind, ScaffoldingService
 from core.settings import Settings
 from core.storage.database import Database
@@ -84,7 +84,7 @@ class JobProgress(BaseModel):
         return done / self.job.total_items if self.job.total_items else 0.0
 
 
-class BatchService(JobControls):
+class BatchService:
     def __init__(
         self,
         db: Database,
@@ -92,12 +92,29 @@ class BatchService(JobControls):
         scaffolding: ScaffoldingService,
         settings: Settings,
         usage_for: UsageForArc | None = None,
+        settle_batches: Callable[[BatchJob], int] | None = None,
     ) -> None:
         self.db = db
         self.jobs = jobs
         self.scaffolding = scaffolding
         self.settings = settings
         self.usage_for = usage_for
+        #: Pause, resume, cancel, resubmit (``core.batch.control``), on jobs found as ``get`` finds them.
+        self.controls = JobControls(db, jobs, self.get, settle_batches)
+
+    # -- controlling (``core.batch.control``) ---------------------------------------------------------
+    def pause(self, ref: str) -> BatchJob:
+        return self.controls.pause(ref)
+
+    def resume(self, ref: str, *, budget_usd: float | None = None) -> BatchJob:
+        """Run a paused job again. A job at its budget cap resumes only with a higher ``budget_usd``."""
+        return self.controls.resume(ref, budget_usd=budget_usd)
+
+    def cancel(self, ref: str) -> BatchJob:
+        return self.controls.cancel(ref)
+
+    def resubmit_failed(self, ref: str) -> int:
+        return self.controls.resubmit_failed(ref)
 
     # -- creating -------------------------------------------------------------------------------------
     def resolve(self, kind: Kind, keys: Keys) -> builtins.list[str]:
@@ -254,9 +271,9 @@ class BatchService(JobControls):
     def progress(self, ref: str) -> JobProgress:
         """The job (its dead workers' expired leases settled first), with rate and ETA."""
         job = self.get(ref)
-        if job.status not in claims.RUNNABLE:  # a running job's expired leases are claimed again instead
+        if job.status not in RUNNABLE:  # a running job's expired leases are claimed again instead
             with self.db.transaction() as conn:
-                if claims.reap_expired(conn, self.jobs, job):
+                if self.jobs.reap_expired(conn, job):
                     job = self.db.jobs.get(job.id, conn=conn)
         # The counters say how many finished; only the few in flight are counted (not every item of the job).
         processing = self.db.items.count(where={"job_id": job.id, "status": Item.PROCESSING})
@@ -268,7 +285,7 @@ class BatchService(JobControls):
             minutes = max((end - job.started_at) / timedelta(minutes=1), 1e-6)
             rate = job.completed_items / minutes
             left = counts.get(Item.QUEUED, 0) + counts.get(Item.PROCESSING, 0)
-            eta = left / rate * 60 if job.status in claims.RUNNABLE else None
+            eta = left / rate * 60 if job.status in RUNNABLE else None
         return JobProgress(
             job=job,
             processing=counts.get(Item.PROCESSING, 0),

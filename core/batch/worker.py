@@ -10,12 +10,11 @@ import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from core.batch import claims
 from core.batch.generation_processor import GenerationProcessor
 from core.batch.message_batches import MessageBatchDriver
 from core.batch.runner import JobRunner, RunnerOptions
 from core.models.jobs import BatchJob
-from core.models.statuses import JOB_STOPPED, Item, Job
+from core.models.statuses import JOB_STOPPED, RUNNABLE, Item, Job
 from core.storage.database import Database
 from core.storage.ports import JobQueue
 
@@ -52,7 +51,7 @@ class Worker:
         self.batch_poll_s = batch_poll_s
 
     def runnable_jobs(self) -> list[BatchJob]:
-        jobs = self.db.jobs.list(where={"status": list(claims.RUNNABLE)}, order_by="created_at")
+        jobs = self.db.jobs.list(where={"status": list(RUNNABLE)}, order_by="created_at")
         settling = [job for job in self.db.jobs.list(where=_CANCELLED_BATCHES) if self.settling(job)]
         return sorted(jobs, key=lambda j: PRIORITY_ORDER.get(j.priority, 1)) + settling
 
@@ -66,7 +65,7 @@ class Worker:
         """Expired leases of paused or cancelled jobs (their worker died): requeue or cancel them."""
         for job in self.db.jobs.list(where={"status": list(JOB_STOPPED)}):
             with self.db.transaction() as conn:
-                claims.reap_expired(conn, self.jobs, job)
+                self.jobs.reap_expired(conn, job)
 
     def work_once(self, job: BatchJob, stop: threading.Event) -> None:
         if job.mode == "message_batches":
@@ -99,11 +98,11 @@ class Worker:
         """Work one job until it is no longer runnable (completed, failed, cancelled or paused)."""
         while not stop.is_set():
             job = self.db.jobs.get(job_id)
-            if job.status not in claims.RUNNABLE and not self.settling(job):
+            if job.status not in RUNNABLE and not self.settling(job):
                 return job
             self.work_once(job, stop)
             job = self.db.jobs.get(job_id)
-            if job.status not in claims.RUNNABLE and not self.settling(job):
+            if job.status not in RUNNABLE and not self.settling(job):
                 return job
             stop.wait(self.batch_poll_s if job.mode == "message_batches" else self.poll_s)
         return self.db.jobs.get(job_id)

@@ -120,15 +120,14 @@ class Services(ServicesBase):
     def batch(self) -> BatchService:
         from core.batch.service import BatchService, generation_usage
 
-        service = BatchService(
+        return BatchService(
             self.db,
             self.job_queue,
             self.scaffolding,
             self.settings,
             usage_for=generation_usage(lambda: self.generation),
+            settle_batches=self._settle_batches,
         )
-        service.settle_batches = self._settle_batches
-        return service
 
     def _settle_batches(self, job: BatchJob) -> int:
         """A cancelled Message Batches job: cancel its batches at the API, ingest what has ended."""

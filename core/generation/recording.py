@@ -8,8 +8,7 @@ the Message Batches driver record exactly as single generation does.
 from __future__ import annotations
 
 import traceback
-from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from core.calls import CallLedger
 from core.conversations.store import ConversationStore
@@ -27,7 +26,23 @@ from core.settings import Settings
 from core.storage.ports import Connection, FailureWriter
 from core.storage.ports.blobs import BlobStore
 
-Guard = Callable[[Connection], None]
+
+class StoreFence(Protocol):
+    """A batch item's claim over the store of its result (``core.batch.generation_processor.ItemFence``)."""
+
+    @property
+    def attempt(self) -> str | None:
+        """The claim's token: the files of this attempt go to paths of their own."""
+        ...
+
+    def check(self, conn: Connection) -> None:
+        """First in the transaction that stores the conversation: raise ``LeaseLostError`` when the claim was
+        taken over (the whole store is then refused)."""
+        ...
+
+    def stored(self, conn: Connection) -> None:
+        """Last in that transaction, once the call's real cost is charged."""
+        ...
 
 
 class GenerationRecorder:
@@ -98,16 +113,13 @@ class GenerationRecorder:
         created_by: str | None = None,
         batch: bool = False,
         entry: GenerationLog | None = None,
-        attempt: str | None = None,
-        guard: Guard | None = None,
-        then: Guard | None = None,
+        fence: StoreFence | None = None,
     ) -> GenerationResult:
         """Complete the call's log row, run the fail-fast checks, then store the conversation or the failure.
 
-        ``attempt`` and ``guard`` fence a batch item's result (see ``ConversationStore.ingest``): when the
-        guard refuses, the files this attempt wrote are removed, the spend stays recorded, and
-        ``LeaseLostError`` is raised for the caller to drop the result quietly. ``then`` runs last in the
-        transaction that stores the conversation (a batch lane claims its next item there).
+        ``fence`` holds a batch item's claim over the store (see ``ConversationStore.ingest``): when it
+        refuses, the files this attempt wrote are removed, the spend stays recorded, and ``LeaseLostError`` is
+        raised for the caller to drop the result quietly.
         """
         conversation_id = conversation_id or new_id()
         cost = self.reply_cost(plan, reply, batch=batch)
@@ -119,13 +131,13 @@ class GenerationRecorder:
             def store_steps(conn: Connection) -> None:
                 """In the transaction that stores the conversation: the caller's guard, the call's row
                 completed and the usage counts, so the conversation, its cost and its counts land together."""
-                if guard is not None:
-                    guard(conn)
+                if fence is not None:
+                    fence.check(conn)
                 if entry is not None:
                     self.calls.complete(entry, reply=reply, cost=cost, conn=conn, **_fields(reply, None))
                 self._count_usage(plan, conn)
-                if then is not None:
-                    then(conn)  # last: it sees the call's real cost, not its estimate
+                if fence is not None:
+                    fence.stored(conn)  # last: it sees the call's real cost, not its estimate
 
             try:
                 conversation = self.conversations.ingest(
@@ -135,7 +147,7 @@ class GenerationRecorder:
                     conversation_id=conversation_id,
                     created_by=created_by,
                     job_id=job_id,
-                    attempt=attempt,
+                    attempt=fence.attempt if fence else None,
                     guard=store_steps,
                 )
                 logged = entry is not None

@@ -6,10 +6,11 @@ import threading
 import time
 from typing import Any
 
-from core.batch.processor import ItemOutcome, PreparedItem
+from core.batch.processor import ClaimAhead, ItemOutcome, PreparedItem
 from core.errors import LLMError
 from core.models.jobs import BatchItem, BatchJob
 from core.storage.database import Database
+from core.storage.ports import Connection
 
 
 def make_job(db: Database, n: int = 5, **fields: Any) -> BatchJob:
@@ -43,7 +44,10 @@ class FakeProcessor:
     def prepare(self, job: BatchJob, item: BatchItem) -> PreparedItem:
         return PreparedItem(job, item, input_tokens=100, output_tokens=50)
 
-    def execute(self, prepared: PreparedItem) -> ItemOutcome:
+    def reserve(self, prepared: PreparedItem, conn: Connection) -> None:
+        """Nothing to log: the job's rate limits count no calls of this processor."""
+
+    def execute(self, prepared: PreparedItem, ahead: ClaimAhead | None = None) -> ItemOutcome:
         position = prepared.item.position
         with self._lock:
             self.calls.append(position)
