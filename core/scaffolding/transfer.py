@@ -16,6 +16,7 @@ from typing import Any, Literal, cast
 
 from core.csv_cells import CsvRows, write_csv
 from core.errors import BrightRunError, ImportFormatError
+from core.models.scaffolding import RETIRED_PERSONA_FIELDS
 from core.scaffolding.fields import REFERENCES, editable_fields, field_text
 from core.scaffolding.service import KIND_INFO, KINDS, Kind, ScaffoldingService
 
@@ -45,10 +46,17 @@ def _exportable(kind: Kind) -> list[str]:
     return list(editable_fields(KIND_INFO[kind].model))
 
 
+def _exported(kind: Kind, record: Any) -> dict[str, Any]:
+    data = record.model_dump(mode="json", include=set(_exportable(kind)))
+    if kind == "personas":  # the earlier system's own client fields (``income_range``) where its files had them
+        for name in RETIRED_PERSONA_FIELDS:
+            if value := record.demographics.get(name):
+                data[name] = value
+    return dict(data)
+
+
 def export_json(service: ScaffoldingService) -> str:
-    data = {
-        kind: [r.model_dump(mode="json", include=set(_exportable(kind))) for r in service.list(kind)] for kind in KINDS
-    }
+    data = {kind: [_exported(kind, r) for r in service.list(kind)] for kind in KINDS}
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from core.bootstrap import Services
-from core.scaffolding.defaults import install_starter
+from core.scaffolding.defaults import install_defaults, install_starter
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 FORM = "form_personas_new_0"
@@ -55,3 +55,21 @@ def test_a_field_added_on_the_clients_tab_is_on_the_client_form_and_in_the_place
     text = next(t for t in at.text_area if str(t.key).startswith("prompt_text_"))
     assert text.value == "{{ client_career_stage }}"
     assert not at.exception, [e.value for e in at.exception]
+
+
+def test_old_clients_show_their_declared_fields_and_saving_keeps_what_no_field_shows(services: Services) -> None:
+    """The earlier system's clients (as the demo's defaults hold them) declare their custom fields; the form
+    shows the income range among them, and saving keeps the exact age, which no custom field shows."""
+    install_defaults(services.scaffolding)
+    assert {"income_range", "gender", "location", "family_status"} <= {f.name for f in services.client_fields.list()}
+    persona = services.scaffolding.get("personas", "overwhelmed_avoider")
+    at = _open("default")
+    at = at.selectbox(key="pick_personas").set_value(persona.id).run()
+    form = f"form_personas_{persona.id}_0"
+    income = at.text_input(key=f"{form}_demographics_income_range")
+    assert (income.label, income.value) == ("Income range", "$62,000-$75,000")
+    income.set_value("$70,000")
+    at = next(b for b in at.button if b.label == "Save" and b.proto.form_id == form).click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    saved = services.scaffolding.get("personas", "overwhelmed_avoider").demographics
+    assert saved["income_range"] == "$70,000" and saved["age"] == "33"

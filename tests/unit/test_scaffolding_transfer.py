@@ -32,6 +32,28 @@ def test_an_export_imports_back_as_updates_without_a_problem(filled: Services, f
     assert after == before
 
 
+def test_the_json_export_keeps_the_earlier_systems_client_fields_and_a_new_project_declares_them(
+    filled: Services,
+) -> None:
+    """A client's income range is written where the earlier system's files had it; importing the file into a
+    new project declares the demo clients' custom fields there (nothing is lost, all stay editable)."""
+    text = export_json(filled.scaffolding)
+    [tomas] = [p for p in json.loads(text)["personas"] if p["persona_key"] == "overwhelmed_avoider"]
+    assert tomas["income_range"] == "$62,000-$75,000" and tomas["demographics"]["age"] == "33"
+    coach = filled.in_project(filled.projects.create("Career coaching").slug)
+    assert coach.client_fields.list() == []
+    report = check_import(coach.scaffolding, text.encode(), "json")
+    apply_import(coach.scaffolding, report)
+    declared = {f.name: f.label for f in coach.client_fields.list()}
+    assert declared == {
+        "income_range": "Income range",
+        "gender": "Gender",
+        "location": "Location",
+        "family_status": "Family status",
+    }
+    assert coach.scaffolding.get("personas", "overwhelmed_avoider").demographics["income_range"] == "$62,000-$75,000"
+
+
 def test_a_csv_with_new_and_bad_rows_reports_each_row_and_saves_only_the_good_ones(filled: Services) -> None:
     csv_text = (
         "kind,name,archetype,persona_key,typical_questions\n"
