@@ -166,7 +166,12 @@ def _edit(
     names: Names,
 ) -> None:
     values = record_form(
-        type(record), record, form_key=f"draft_form_{field}_{index}", names=names, submit="Save changes"
+        type(record),
+        record,
+        form_key=f"draft_form_{field}_{index}",
+        names=names,
+        submit="Save changes",
+        client_fields=svc.client_fields.list() if isinstance(record, Persona) else None,
     )
     if st.button("Cancel", key=f"draft_cancel_{field}_{index}"):
         state["editing"] = None

@@ -73,6 +73,10 @@ def test_keep_edit_drop_adds_exactly_the_kept_items_to_the_current_project(
     at = save.click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     assert "Doubt to a first step" in _text(at)
+    at = at.button(key="draft_edit_clients_0").click().run()
+    at.text_input(key="draft_form_clients_0_archetype").input("The stalled logistics manager")
+    at = next(b for b in at.button if b.label == "Save changes").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
     assert at.button(key="draft_accept").label == "Add the kept ones (10)"
     assert not services.in_project(coach).scaffolding.list("personas")  # nothing saved before accepting
 
@@ -80,6 +84,7 @@ def test_keep_edit_drop_adds_exactly_the_kept_items_to_the_current_project(
     assert not at.exception, [e.value for e in at.exception]
     assert "Added 3 clients, 3 emotional journeys and 4 topics." in at.success[0].value
     saved = services.in_project(coach).scaffolding
+    assert saved.get("personas", "priya_nair_the_stalled_manager").archetype == "The stalled logistics manager"
     assert [p.name for p in saved.list("personas")] == [
         "Aiko Tanaka (the returner)",
         "Priya Nair (the stalled manager)",
