@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -33,6 +33,10 @@ def _snake_case(value: str) -> str:
 SnakeKey = Annotated[str, Field(min_length=2, max_length=100), AfterValidator(_snake_case)]
 Unit = Annotated[float, Field(ge=0.0, le=1.0)]
 
+
+#: A prompt template's tier, carried by templates, arcs, jobs and conversations.
+Tier = Literal["template", "scenario", "edge_case"]
+TIERS: tuple[Tier, ...] = ("template", "scenario", "edge_case")
 
 #: The project every row made before projects existed belongs to (m0014), and the one used when none is named.
 DEFAULT_PROJECT_ID = "default"

@@ -7,8 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from core.models.base import Record, new_id
-from core.models.scaffolding import Tier
+from core.models.base import Record, Tier, new_id
 from core.models.statuses import Enrichment, EnrichmentStatus, Processing, ProcessingStatus, Review, ReviewStatus
 
 

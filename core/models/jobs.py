@@ -7,8 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from core.models.base import Record
-from core.models.scaffolding import Tier
+from core.models.base import Record, Tier
 from core.models.statuses import ClaimState, Item, ItemStatus, Job, JobStatus
 
 Priority = Literal["low", "normal", "high"]

@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from core.models.scaffolding import Tier
+from core.models.base import Tier
 from core.models.statuses import EnrichmentStatus, ReviewStatus
 
 SortColumn = Literal[

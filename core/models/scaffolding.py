@@ -11,10 +11,9 @@ from typing import Literal, Self
 
 from pydantic import Field, field_validator, model_validator
 
-from core.models.base import Record, SnakeKey, Unit
+from core.models.base import TIERS, Record, SnakeKey, Tier, Unit
 
-Tier = Literal["template", "scenario", "edge_case"]
-TIERS: tuple[Tier, ...] = ("template", "scenario", "edge_case")
+__all__ = ["TIERS", "Tier"]  # defined with the shared pieces (conversations and jobs carry a tier too)
 Complexity = Literal["beginner", "intermediate", "advanced"]
 ArcCategory = Literal["core", "edge"]
 
