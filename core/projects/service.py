@@ -109,8 +109,15 @@ class ProjectService:
         return self._rows.rows.update(project.id, shared_with_reviewers=shared)
 
     def set_client_fields(self, project_id: str, fields: builtins.list[ClientField]) -> Project:
-        """Store the custom fields the project's clients have (``ClientFieldsService`` decides what they are)."""
-        return self._rows.rows.update(self.by_id(project_id).id, client_fields=fields)
+        """Store the custom fields the project's clients have (``ClientFieldsService`` decides what they are).
+        Only the project's owner changes them (row-level security would silently change nothing)."""
+        project = self.by_id(project_id)
+        if not self.can_change(project):
+            raise AccessDeniedError(
+                f"Only the person who made “{project.name}” can change the fields its clients have.",
+                hint="Ask them to add the field, or work in a project of your own.",
+            )
+        return self._rows.rows.update(project.id, client_fields=fields)
 
     def delete(self, slug: str, *, confirm_name: str) -> dict[str, int]:
         """Delete the project and everything in it (rows and files). Refused unless ``confirm_name`` is the

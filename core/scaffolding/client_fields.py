@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Mapping
 
 import pydantic
 
-from core.errors import ConflictError, NotFoundError, ValidationError
+from core.errors import AccessDeniedError, ConflictError, NotFoundError, ValidationError
 from core.models.projects import FIELD_LABEL_MAX, ClientField, field_name
 from core.scaffolding.fields import GENERAL_CLIENT_PLACEHOLDERS
 from core.scaffolding.service import ScaffoldingService
@@ -123,7 +123,10 @@ class ClientFieldsService:
             label = (labels or {}).get(raw) or label_of(raw)
             added.append(ClientField(name=name, label=label[:FIELD_LABEL_MAX], help=(helps or {}).get(raw, "")))
         if added:
-            self._write([*current, *added])
+            try:
+                self._write([*current, *added])
+            except AccessDeniedError:  # not the owner's: the client keeps its values, the form keeps them too
+                return []
         return added
 
     def declare_fields(self, fields: Iterable[ClientField]) -> builtins.list[ClientField]:
