@@ -44,12 +44,13 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def checklist(svc: ChecklistSources) -> list[Step]:
-    """The six steps in order; ``detail`` says what is there, or what to do when nothing is."""
+def checklist(svc: ChecklistSources, stats: Stats | None = None) -> list[Step]:
+    """The six steps in order; ``detail`` says what is there, or what to do when nothing is. ``stats``: the
+    counts when the caller has just read them (else they are read here)."""
     scaffolding = svc.scaffolding
     counts = {kind: len(scaffolding.list(kind, active_only=True)) for kind in ("personas", "arcs", "topics")}
     expert = scaffolding.active_expert()
-    stats = svc.stats()
+    stats = stats if stats is not None else svc.stats()
     enriched = stats.enrichment_status[Enrichment.COMPLETED]
     reviewed = sum(stats.review_status[s] for s in REVIEWED)
     approved = stats.review_status[Review.APPROVED]

@@ -45,7 +45,7 @@ cols[1].metric("Enriched", stats.enrichment_status[Enrichment.COMPLETED])
 cols[2].metric("Approved", stats.review_status[Review.APPROVED])
 cols[3].metric("Waiting for review", stats.review_status[Review.PENDING])
 
-steps = checklist(svc)
+steps = checklist(svc, stats)
 done = sum(step.done for step in steps)
 st.subheader(f"Getting started · {done} of {len(steps)} done")
 if stats.conversations == 0:

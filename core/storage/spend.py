@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import sqlalchemy as sa
 
 from core.models.spend import ConversationCounts, SpendRow
 from core.storage.database import Database
 
 __all__ = ["SpendRepo", "SpendRow", "StatsRepo", "spend_rows"]
+STATUS_COLUMNS = ("processing_status", "enrichment_status", "review_status")
 
 
 def spend_rows(db: Database) -> list[SpendRow]:
@@ -39,13 +42,23 @@ class StatsRepo:
         self.db = db
 
     def counts(self) -> ConversationCounts:
-        conversations, where = self.db.conversations, {"is_active": True}
+        """Every count in one pass over the active conversations (a count per combination of the three
+        statuses and the truncation flag, summed here), not one pass per count."""
+        rows = self.db.conversations
+        grouped = [rows.table.c[name] for name in (*STATUS_COLUMNS, "is_truncated")]
+        query = sa.select(*grouped, sa.func.count()).where(*rows.clause({"is_active": True})).group_by(*grouped)
+        per_status: dict[str, Counter[str]] = {name: Counter() for name in STATUS_COLUMNS}
+        total = truncated = 0
         with self.db.reading() as conn:
-            return ConversationCounts(
-                conversations=conversations.count(where=where, conn=conn),
-                processing_status=conversations.count_by("processing_status", where=where, conn=conn),
-                enrichment_status=conversations.count_by("enrichment_status", where=where, conn=conn),
-                review_status=conversations.count_by("review_status", where=where, conn=conn),
-                failed_generations=self.db.failures.count(conn=conn),
-                truncated=conversations.count(where={**where, "is_truncated": True}, conn=conn),
-            )
+            for *statuses, is_truncated, n in conn.execute(query):
+                for name, status in zip(STATUS_COLUMNS, statuses, strict=True):
+                    per_status[name][str(status)] += n
+                total += n
+                truncated += n if is_truncated else 0
+            failed = self.db.failures.count(conn=conn)
+        return ConversationCounts(
+            conversations=total,
+            **{name: dict(counts) for name, counts in per_status.items()},
+            failed_generations=failed,
+            truncated=truncated,
+        )

@@ -70,6 +70,8 @@ def test_counts_are_per_status_of_active_conversations_only(db: Database, coach:
     assert counts.enrichment_status[Enrichment.COMPLETED] == 2 and sum(counts.enrichment_status.values()) == 3
     assert counts.review_status[Review.APPROVED] == 1 and sum(counts.review_status.values()) == 3
     assert sum(counts.processing_status.values()) == 3
+    assert counts.enrichment_status == {Enrichment.COMPLETED: 2, Enrichment.NOT_STARTED: 1}
+    assert counts.review_status == {Review.APPROVED: 1, Review.PENDING: 2}
     other = StatsRepo(coach).counts()
     assert (other.conversations, other.failed_generations) == (1, 0)
 
