@@ -98,3 +98,15 @@ def test_every_table_is_built_when_the_metadata_is_asked_for() -> None:
     names, declared, same = json.loads(done.stdout.strip().splitlines()[-1])
     assert names == sorted([*declared, "schema_migrations"])
     assert same is True
+
+
+def test_the_claude_adapter_loads_no_command_line_tool() -> None:
+    """The SDK reads through httpx2; importing httpx as well would load its command-line tool (rich, click,
+    pygments) at every start of a command that calls Claude."""
+    code = (
+        "import json, sys\n"
+        "import core.llm.claude, core.batch.service\n"
+        "print(json.dumps(sorted(m for m in ('httpx', 'rich', 'click', 'pygments') if m in sys.modules)))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, check=True)
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == []

@@ -9,20 +9,22 @@ from contextlib import contextmanager
 from typing import Any
 
 import anthropic
-import httpx
 from anthropic.resources.messages.messages import DEPRECATED_MODELS
 
 from core.errors import LLMError, LLMUnavailableError
 from core.llm.redact import redact
 
-try:  # the SDK reads through httpx2, its fork of httpx; older SDKs used httpx itself
+# The SDK reads through httpx2, its fork of httpx (it never imports httpx itself); older SDKs used httpx. Only the
+# one the SDK uses is imported: importing httpx also loads its command-line tool (rich, click, pygments) when
+# those are installed, a quarter of a second at every start of a command that calls Claude.
+try:
     import httpx2 as _sdk_http
 except ImportError:  # pragma: no cover - depends on the installed SDK
-    _sdk_http = httpx  # type: ignore[misc,no-redef]
+    import httpx as _sdk_http  # type: ignore[no-redef]
 
 #: A connection that broke while the answer was being read (not one that could not be made at all).
-_BROKEN_READ = (httpx.ReadError, httpx.RemoteProtocolError, _sdk_http.ReadError, _sdk_http.RemoteProtocolError)
-_TRANSPORT = (httpx.TransportError, _sdk_http.TransportError)
+_BROKEN_READ = (_sdk_http.ReadError, _sdk_http.RemoteProtocolError)
+_TRANSPORT = (_sdk_http.TransportError,)
 
 KEY_HINT = "Set ANTHROPIC_API_KEY in the environment or in .streamlit/secrets.toml, then try again."
 
