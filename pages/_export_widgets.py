@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from core.bootstrap import Services
-from core.export.service import Download
+from core.export.downloads import Download
 from core.export.validate import ValidationReport
 from pages._ui import run_action
 

@@ -6,9 +6,9 @@ import streamlit as st
 
 from core.bootstrap import Services
 from core.export import FORMATS
+from core.export.downloads import discard_download_folder, download_folder
 from core.export.insight import Insight, dataset_insight, insight_version
 from core.export.selection import Selection
-from core.export.service import discard_download_folder, download_folder
 from core.models.status_labels import status_text
 from core.models.statuses import REVIEW_STATUSES
 from core.review.agreement import names_note

@@ -8,7 +8,7 @@ import zipfile
 from pathlib import Path
 
 from core.export.common import ExportResult
-from core.export.service import DOWNLOADS_DIR, discard_download_folder, download_folder, downloads
+from core.export.downloads import DOWNLOADS_DIR, discard_download_folder, download_folder, downloads
 
 
 def result(fmt: str, *paths: Path) -> ExportResult:

@@ -11,8 +11,9 @@ import pytest
 
 from core.export.common import ExportOptions, ExportResult, write_jsonl
 from core.export.openai_chat import records
+from core.export.record_rules import kto_problems, openai_problems, sharegpt_problems
 from core.export.selection import ExportItem
-from core.export.validate import kto_problems, openai_problems, sharegpt_problems, validate_export
+from core.export.validate import validate_export
 
 GOOD = [{"role": "system", "content": "s"}, {"role": "user", "content": "u"}, {"role": "assistant", "content": "a"}]
 
