@@ -14,17 +14,17 @@ import json
 from pathlib import Path
 from typing import Any
 
-from core.conversations.store import ConversationStore, Provenance, content_fingerprint
+from core.conversations.store import ConversationStore, content_fingerprint
 from core.enrichment.enrich import default_system_prompt
 from core.errors import ConflictError, ImportFormatError
 from core.importer import marker
-from core.importer.formats import PARAM_TEXT, Candidate
+from core.importer.formats import Candidate
 from core.importer.precedence import REVIEW_FIELDS, Decision, decide, derived_id, id_taken, review_weight
+from core.importer.provenance import provenance_of
 from core.importer.reading import read_file
 from core.importer.result import ImportOutcome, ImportResult
 from core.models.conversation import Conversation
 from core.models.review import ReviewAction, TurnRevision
-from core.models.scaffolding import TIERS
 from core.models.statuses import Review
 from core.scaffolding.service import ScaffoldingService
 from core.storage.ports import ReviewLog
@@ -146,7 +146,7 @@ class Importer:
     def _ingest(
         self, candidate: Candidate, conversation_id: str, derived: str, user: str | None, existing: Conversation | None
     ) -> Conversation:
-        provenance = self._provenance(candidate.params, candidate.snapshot() or self._active_snapshot())
+        provenance = provenance_of(self.scaffolding, candidate.params, candidate.snapshot() or self._active_snapshot())
 
         def _ingest(conversation_id: str) -> Conversation:
             return self.store.ingest(
@@ -270,37 +270,6 @@ class Importer:
                 unescaped=candidate.unescaped,
                 name=row.conversation_name,
             )
-        )
-
-    def _provenance(self, params: dict[str, Any], snapshot: dict[str, Any] | None = None) -> Provenance:
-        db = self.scaffolding.rows
-        persona = db.personas.find_by(persona_key=params.get("persona_key")) if params.get("persona_key") else None
-        arc = db.arcs.find_by(arc_key=params.get("emotional_arc_key")) if params.get("emotional_arc_key") else None
-        topic = (
-            db.topics.find_by(topic_key=params.get("training_topic_key")) if params.get("training_topic_key") else None
-        )
-        tier = params.get("tier") if params.get("tier") in TIERS else (arc.tier if arc else "template")
-        extra = {k: v for k, v in params.items() if k not in PARAM_TEXT}
-        # Keep names and keys the file carried even when our scaffolding does not know them.
-        for key in (
-            "persona_key",
-            "persona_name",
-            "emotional_arc_key",
-            "emotional_arc_name",
-            "training_topic_key",
-            "training_topic_name",
-        ):
-            entity = {"persona": persona, "emotional_arc": arc, "training_topic": topic}[key.rsplit("_", 1)[0]]
-            if entity is None and params.get(key):
-                extra[key] = params[key]
-        return Provenance(
-            persona=persona,
-            arc=arc,
-            topic=topic,
-            expert=self.scaffolding.active_expert(),
-            tier=tier if isinstance(tier, str) and tier in TIERS else "template",  # type: ignore[arg-type]
-            snapshot=snapshot,
-            extra_parameters=extra,
         )
 
     def _remove(self, row: Conversation) -> None:
