@@ -26,11 +26,10 @@ from core.conversations.versions import VersionConflict
 from core.enrichment.context import ContextLoader
 from core.enrichment.fetch import fetch
 from core.enrichment.judge import estimate_cost
-from core.enrichment.models import EnrichmentOutcome, EnrichmentSummary, Stage
-from core.enrichment.normalize import normalize
+from core.enrichment.models import EnrichmentOutcome, EnrichmentSummary
 from core.enrichment.quality import rule_score
-from core.enrichment.scoring import Judge, describe, score_and_build
-from core.enrichment.store import store
+from core.enrichment.scoring import Judge
+from core.enrichment.stages import StageFailed, run_stages
 from core.enrichment.validate import validate
 from core.errors import BrightRunError
 from core.models.base import utcnow
@@ -40,7 +39,7 @@ from core.models.statuses import ENRICHMENT_FAILURES, ENRICHMENT_TO_RUN, Enrichm
 from core.scaffolding.service import ScaffoldingService
 from core.settings import Settings
 from core.storage.ports import Connection, ConversationRows, ScaffoldingRows, Transactions
-from core.storage.ports.blobs import CONVERSATION_FILES, BlobStore, owned_conversation_path
+from core.storage.ports.blobs import BlobStore
 
 ENRICHMENT_VERSION = "v2.0"
 #: Not yet enriched, or interrupted part-way (a crash leaves these; running again finishes them).
@@ -48,15 +47,6 @@ PENDING = ENRICHMENT_TO_RUN
 FAILED = ENRICHMENT_FAILURES
 Progress = Callable[[int, int, EnrichmentOutcome], None]
 PREFETCH = 50  # rows read per query in a batch run
-
-
-class StageFailed(Exception):
-    def __init__(self, stage: Stage, message: str, cause: Exception | None = None) -> None:
-        super().__init__(message)
-        self.stage = stage
-        advice = cause if isinstance(cause, BrightRunError) else None
-        self.hint = advice.hint if advice else None
-        self.terminal_hint = advice.terminal_hint if advice else None
 
 
 class EnrichmentService:
@@ -211,11 +201,21 @@ class EnrichmentService:
         )
         try:
             try:
-                self._stages(row, loader, judge, outcome)
+                run_stages(
+                    row, loader, judge, outcome, set_fields=self._set, transactions=self.transactions, blobs=self.blobs
+                )
             except VersionConflict:  # edited meanwhile: enrich the fresh version once more
                 fresh = self.conversations_rows.get(conversation_id)
                 outcome = EnrichmentOutcome(conversation_id=conversation_id, outcome=Outcome.FAILED)
-                self._stages(fresh, loader, judge, outcome)
+                run_stages(
+                    fresh,
+                    loader,
+                    judge,
+                    outcome,
+                    set_fields=self._set,
+                    transactions=self.transactions,
+                    blobs=self.blobs,
+                )
         except VersionConflict as conflict:
             outcome.error, outcome.hint, outcome.final_status = conflict.message, conflict.hint, Enrichment.NOT_STARTED
             self._set(conversation_id, enrichment_status=Enrichment.NOT_STARTED)
@@ -225,63 +225,6 @@ class EnrichmentService:
             outcome.final_status = Enrichment.FAILED
             self._set(conversation_id, enrichment_status=Enrichment.FAILED, enrichment_error=outcome.error)
         return outcome
-
-    def _stages(
-        self, row: Conversation, loader: ContextLoader, judge: Judge | None, outcome: EnrichmentOutcome
-    ) -> None:
-        cid = row.conversation_id
-        try:
-            fetched = fetch(row, self.blobs)
-        except Exception as err:
-            raise StageFailed("fetch", describe(err), err) from err
-        data, report = validate(fetched.text, cid, utcnow())
-        outcome.validation_report = report.model_dump(mode="json")
-        if not report.is_valid:
-            self._set(
-                cid,
-                enrichment_status=Enrichment.VALIDATION_FAILED,
-                validation_report=outcome.validation_report,
-                enrichment_error=report.summary,
-            )
-            outcome.final_status, outcome.error = Enrichment.VALIDATION_FAILED, report.summary
-            return
-        # Back-to-back transitions share a transaction: both UPDATEs run, in order, and a crash between
-        # them rolls back to a state the next run resumes from.
-        with self.transactions.transaction() as conn:
-            report_json = outcome.validation_report
-            self._set(
-                cid, conn, enrichment_status=Enrichment.VALIDATED, validation_report=report_json, enrichment_error=None
-            )
-            self._set(cid, conn, enrichment_status=Enrichment.IN_PROGRESS)
-        outcome.stages_completed.append("validation")
-        outcome.final_status = Enrichment.IN_PROGRESS
-        try:
-            enriched, quality = score_and_build(row, data, loader, judge, outcome)
-        except Exception as err:
-            raise StageFailed("enrichment", describe(err), err) from err
-        outcome.stages_completed.append("enrichment")
-        normalized = normalize(enriched)
-        if not normalized.ok:
-            error = "normalization: " + "; ".join(normalized.errors())
-            self._set(cid, enrichment_status=Enrichment.NORMALIZATION_FAILED, enrichment_error=error)
-            outcome.final_status, outcome.error = Enrichment.NORMALIZATION_FAILED, error
-            return
-        outcome.stages_completed.append("normalization")
-        try:
-            path, size = store(row, normalized.data, self.blobs)
-        except Exception as err:
-            raise StageFailed("storage", describe(err), err) from err
-        with self.transactions.transaction() as conn:  # only if nobody changed the conversation since it was read
-            stored: dict[str, Any] = {"enriched_file_path": path, "enriched_file_size": size, "enriched_at": utcnow()}
-            self._set(cid, conn, enrichment_status=Enrichment.ENRICHED, **stored)
-            done: dict[str, Any] = {"enrichment_status": Enrichment.COMPLETED, "enrichment_version": ENRICHMENT_VERSION}
-            self._set(cid, conn, expect=row, **done, **quality)
-        if row.enriched_file_path and row.enriched_file_path != path:  # a turn edit's version: now replaced
-            self.blobs.delete(CONVERSATION_FILES, owned_conversation_path(row.created_by, row.enriched_file_path) or "")
-        outcome.stages_completed += ["storage", "finalize"]
-        outcome.outcome, outcome.final_status = Outcome.SUCCEEDED, Enrichment.COMPLETED
-        outcome.enriched_path, outcome.enriched_size = path, size
-        outcome.quality_score = quality["quality_score"]
 
     def _backfill_score(self, row: Conversation) -> float | None:
         try:
