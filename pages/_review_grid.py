@@ -18,10 +18,12 @@ from core.review.grid import (
 from core.review.guards import RISKS, describe
 from core.review.names import Names, words
 from core.review.queries import GridFilters, GridPage, GridQuery
-from pages._review_widgets import DONE_WORDS, REJECT_REASONS, bulk_result_text, flash
+from pages._review_widgets import ASKING_KEY, DONE_WORDS, REJECT_REASONS, bulk_result_text, flash
 from pages._ui import run_action
 
 SELECTED_KEY = "review_selected"
+#: A decision a visitor asked for before giving their name: made once the name is given (same selection).
+PENDING_KEY = "review_pending_decision"
 PAGE_SIZES = (25, 50, 100)
 
 
@@ -46,8 +48,8 @@ def filter_options(svc: Services) -> dict[str, list[str]]:
 def filter_row(options: dict[str, list[str]], names: Names, query: GridQuery) -> GridQuery:
     """Status, enrichment, search, sort and the rarer filters in a popover; returns the query they describe."""
     current = query.filters
-    cols = st.columns([2.8, 2.6, 3, 3, 2.2], vertical_alignment="bottom")
-    statuses = cols[0].multiselect(
+    row = st.container(horizontal=True, vertical_alignment="bottom")  # "More filters" keeps its own width
+    statuses = row.multiselect(
         "Review status",
         REVIEW_STATUSES,
         default=current.review_status,
@@ -55,7 +57,7 @@ def filter_row(options: dict[str, list[str]], names: Names, query: GridQuery) ->
         key="rf_status",
         placeholder="Any status",
     )
-    enrichment = cols[1].multiselect(
+    enrichment = row.multiselect(
         "Enrichment",
         ENRICHMENT_STATUSES,
         default=current.enrichment_status,
@@ -63,19 +65,19 @@ def filter_row(options: dict[str, list[str]], names: Names, query: GridQuery) ->
         key="rf_enrichment",
         placeholder="Any",
     )
-    text = cols[2].text_input("Search in turns", value=current.text, key="rf_text", placeholder="Words in the turns")
+    text = row.text_input("Search in turns", value=current.text, key="rf_text", placeholder="Words in the turns")
     choices: list[tuple[str, bool]] = list(SORTS)
     here = (query.sort_by, query.descending)
     if here not in SORTS:
         choices.append(here)
-    sort_by, descending = cols[3].selectbox(
+    sort_by, descending = row.selectbox(
         "Sort by",
         choices,
         index=choices.index(here),
         format_func=lambda c: SORTS.get(c) or f"{c[0].replace('_', ' ').capitalize()}",
         key="rf_sort",
     )
-    with cols[4].popover("More filters", icon=":material/tune:"):
+    with row.popover("More filters", icon=":material/tune:"):
         # One picker per scaffolding key: the keys present in the data, shown by name, URL choices kept.
         personas, arcs, topics = (
             st.multiselect(
@@ -169,46 +171,68 @@ def _go_to_page(number: int) -> None:
         st.query_params["page"] = str(number)
 
 
-def bulk_bar(svc: Services, ids: list[str], reviewer: str) -> list[str] | None:
-    """Actions on the selected rows. Returns the ids an action changed (``None`` when none ran)."""
+def _needs_name() -> list[str] | None:
+    """Ask for the reviewer's name (the page shows the box); nothing was changed."""
+    st.session_state[ASKING_KEY] = True
+    return None
+
+
+def bulk_bar(svc: Services, ids: list[str], reviewer: str | None) -> list[str] | None:
+    """Actions on the selected rows. Returns the ids an action changed (``None`` when none ran).
+
+    Without a reviewer (a visitor only looking), a decision asks for the name first and is made once it is
+    given, on the same selection."""
     risky = svc.review.approval_risks(ids) if ids else {}
-    cols = st.columns([1.3, 1.1, 1.1, 1.6, 1.1, 1.1, 1.9, 1.6], vertical_alignment="center")
-    cols[0].markdown(f"**{len(ids)} selected**")
-    confirm: tuple[str, ...] = ()
-    if risky:
-        every = sorted({r for found in risky.values() for r in found}, key=RISKS.index)
-        if cols[7].checkbox(
-            f"Approve the {len(risky)} risky too",
-            key="bulk_confirm",
-            help=f"{len(risky)} of the selected need a confirmation: {describe(every)}. It is kept in the history.",
-        ):
-            confirm = RISKS
+    bar = st.container(horizontal=True, vertical_alignment="center")  # buttons at their own widths, wrapping
+    bar.markdown(f"**{len(ids)} selected**", width="content")
     run: tuple[str, dict[str, Any]] | None = None
-    if cols[1].button("Approve", key="bulk_approve", disabled=not ids, type="primary"):
-        run = ("approve", {"confirm": confirm})
-    with cols[2].popover("Reject", disabled=not ids):
+    if bar.button("Approve", key="bulk_approve", disabled=not ids, type="primary"):
+        run = ("approve", {"confirm": ()})
+    with bar.popover("Reject", disabled=not ids):
         reasons = st.multiselect("Reasons", REJECT_REASONS, key="bulk_reasons")
         comment = st.text_input("Comment (kept in the history)", key="bulk_comment")
         if st.button(f"Reject {len(ids)}", key="bulk_reject", disabled=not ids):
             run = ("reject", {"reasons": reasons, "comment": comment})
-    if cols[3].button("Another pass", key="bulk_needs_revision", disabled=not ids):
+    if bar.button("Another pass", key="bulk_needs_revision", disabled=not ids):
         run = ("needs_revision", {})
-    if cols[4].button("Archive", key="bulk_archive", disabled=not ids):
+    if bar.button("Archive", key="bulk_archive", disabled=not ids):
         run = ("archive", {})
-    if cols[5].button("Enrich", key="bulk_enrich", disabled=not ids):
+    if bar.button("Enrich", key="bulk_enrich", disabled=not ids):
+        if reviewer is None:
+            return _needs_name()
         message = run_action("Enriching…", lambda: svc.review.enrich(ids, reviewer))
         if message is not None:
             flash(str(message))
             return []
-    with cols[6].popover("Add to training file", disabled=not ids):
+    with bar.popover("Add to training file", disabled=not ids):
         file_name = st.text_input("Training file (new or existing name)", key="bulk_training_file")
         if st.button("Add", key="bulk_training", disabled=not ids or not file_name.strip()):
+            if reviewer is None:
+                return _needs_name()
             message = run_action("Adding…", lambda: svc.review.add_to_training_file(ids, reviewer, file_name=file_name))
             if message is not None:
                 flash(str(message))
                 return []
+    if risky:  # last in the row; read by Approve (its value is known before the buttons run)
+        every = sorted({r for found in risky.values() for r in found}, key=RISKS.index)
+        if (
+            bar.checkbox(
+                f"Approve the {len(risky)} risky too",
+                key="bulk_confirm",
+                help=f"{len(risky)} of the selected need a confirmation: {describe(every)}. It is kept in the history.",
+            )
+            and run is not None
+            and run[0] == "approve"
+        ):
+            run = ("approve", {"confirm": RISKS})
+    pending = st.session_state.pop(PENDING_KEY, None) if reviewer is not None else None
+    if run is None and pending is not None and pending[2] == ids:
+        run = (pending[0], pending[1])
     if run is None:
         return None
+    if reviewer is None:
+        st.session_state[PENDING_KEY] = (*run, ids)
+        return _needs_name()
     decision, options = run
     result = run_action("Saving…", lambda: svc.review.bulk(ids, decision, reviewer, **options))  # type: ignore[arg-type]
     if result is None:

@@ -18,10 +18,29 @@ from core.review.queries import GridPage
 from pages._review_grid import selected, set_selected
 
 OPEN_KEY = "review_open_id"
-#: The grid's columns, sized by flex so the table fills the width and never scrolls sideways.
-FLEX = {"Conversation": 3.2, "Status": 1.5, "Quality": 0.7, "Enrichment": 1.3, "Date": 1.1, "Flag": 0.7}
-#: Narrowest widths: the status words and the date always read whole; all columns chosen still fit 1440 px.
-MIN_WIDTH = {"Conversation": 140, "Status": 160, "Enrichment": 90, "Date": 104}
+#: The grid's columns, sized by flex so the table fills the width.
+FLEX = {"Conversation": 3.2, "Status": 1.5, "Quality": 0.7, "Enrichment": 1.3, "Date": 1.1, "Flag": 0.7, "Topic": 1.6}
+#: Narrowest widths: every header reads whole (its label and the cell padding), and so do the status words
+#: and the date. The default columns fit 1280 px; all columns chosen fit 1440 px (at 1280 the grid then
+#: scrolls sideways rather than cut a column).
+MIN_WIDTH = {
+    "Conversation": 120,
+    "Status": 160,
+    "Quality": 68,
+    "Enrichment": 96,
+    "Date": 102,
+    "Flag": 48,
+    "Topic": 64,
+    "Kind": 48,
+    "Turns": 54,
+    "Reviewed by": 80,
+    "Reviewed on": 80,
+}
+#: Headers of two words that wrap onto two lines in a narrow column (the header is then taller).
+WRAPPED = ("Reviewed by", "Reviewed on")
+#: The grid's width beside the sidebar at 1280 px: chosen columns wider than this may scroll sideways.
+NARROWEST_GRID, SCROLLBAR = 818, 16
+SELECTION_WIDTH = 48
 _STATUS_STYLE = JsCode("function(p) { return {color: p.data._colour, fontWeight: 600}; }")
 _FLAG_STYLE = JsCode("function(p) { return p.value ? {color: '#b91c1c', fontWeight: 600} : null; }")
 #: New rows in a mounted grid (another page or sort): tick the ones in the selection.
@@ -30,7 +49,7 @@ _TICK_ROWS = JsCode(
     " e.api.setNodesSelected({nodes: on, newValue: true}); e.api.setNodesSelected({nodes: off, newValue: false}); }"
 )
 _ROW_ID = JsCode("function(p) { return p.data._id; }")
-ROW_HEIGHT, HEADER_HEIGHT = 36, 40
+ROW_HEIGHT, HEADER_HEIGHT, WRAPPED_HEADER_HEIGHT = 36, 40, 56
 
 
 def grid_key(secondary: list[str] | None = None) -> str:
@@ -57,22 +76,33 @@ def grid_options(shown: list[str], ticked: list[str]) -> dict[str, Any]:
             column["headerTooltip"] = "Cut off: the reply was truncated."
         if name == "Conversation":
             column["cellStyle"] = {"cursor": "pointer", "fontWeight": 500}
+        if name in WRAPPED:
+            column["wrapHeaderText"] = True
         columns.append(column)
     return {
         "columnDefs": columns,
         "defaultColDef": {"sortable": False, "resizable": True, "filter": False, "suppressMovable": True},
         "rowSelection": {"mode": "multiRow", "checkboxes": True, "headerCheckbox": True, "enableClickSelection": False},
-        "selectionColumnDef": {"width": 48, "maxWidth": 48, "pinned": None},
+        "selectionColumnDef": {"width": SELECTION_WIDTH, "maxWidth": SELECTION_WIDTH, "pinned": None},
         "getRowId": _ROW_ID,
         "initialState": {"rowSelection": ticked},
         "onRowDataUpdated": _TICK_ROWS,
         "rowHeight": ROW_HEIGHT,
-        "headerHeight": HEADER_HEIGHT,
+        "headerHeight": header_height(shown),
         "ensureDomOrder": True,
-        "suppressHorizontalScroll": True,
         "suppressCellFocus": True,
         "tooltipShowDelay": 300,
     }
+
+
+def header_height(shown: list[str]) -> int:
+    return WRAPPED_HEADER_HEIGHT if any(name in WRAPPED for name in shown) else HEADER_HEIGHT
+
+
+def grid_height(shown: list[str], rows: int) -> int:
+    """The frame's height: the header, every row, and a sideways scrollbar when the columns may not fit."""
+    narrowest = SELECTION_WIDTH + sum(MIN_WIDTH.get(name, 56) for name in shown)
+    return header_height(shown) + ROW_HEIGHT * rows + 4 + (SCROLLBAR if narrowest > NARROWEST_GRID else 0)
 
 
 def _on_grid_event(page_ids: list[str]) -> Any:
@@ -117,7 +147,7 @@ def show_grid(page: GridPage, names: Names, secondary: list[str]) -> None:
     AgGrid(
         frame,
         gridOptions=grid_options(shown, positions_ids(page.ids, selected())),
-        height=HEADER_HEIGHT + ROW_HEIGHT * len(page.ids) + 4,
+        height=grid_height(shown, len(page.ids)),
         key=key,
         data_return_mode=DataReturnMode.MINIMAL,
         allow_unsafe_jscode=True,

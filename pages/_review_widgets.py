@@ -62,15 +62,22 @@ def known_reviewer() -> str | None:
     return reviewer_name()
 
 
-def ask_name(*, intro: str = "Enter your name once: every review decision records who made it.") -> None:
-    """The name box; stops the page until a name is given (it is kept for this browser session only)."""
+ASKING_KEY = "asking_name"
+
+
+def ask_name(
+    *, intro: str = "Enter your name once: every review decision records who made it.", stop: bool = True
+) -> None:
+    """The name box (kept for this browser session only, never in the address); ``stop``: the page waits for it."""
     st.info(intro, icon=":material/badge:")
     left, _ = st.columns([1, 2])
     entered = left.text_input("Your name", key="reviewer_name_input")
     if left.button("Continue", key="reviewer_name_continue", type="primary") and entered.strip():
         st.session_state["reviewer_name"] = entered.strip()
+        st.session_state.pop(ASKING_KEY, None)
         st.rerun()
-    st.stop()
+    if stop:
+        st.stop()
 
 
 def reviewer() -> str:

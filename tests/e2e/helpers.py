@@ -8,6 +8,14 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 from tests.e2e.conftest import SCREENSHOTS
 
+#: Labels that must read whole: buttons, links, tabs, widget labels, metric labels.
+CUT = """() => [...document.querySelectorAll(
+  '[data-testid="stMain"] button, [data-testid="stMain"] [data-testid="stWidgetLabel"] p, ' +
+  '[data-testid="stMain"] [data-testid="stMetricLabel"] p, [data-testid="stMain"] [role="tab"] p, ' +
+  '[data-testid="stSidebar"] a')]
+  .filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1)
+  .map(e => e.innerText.trim()).filter(t => t.length > 0)"""
+
 
 def wait_until_idle(page: Any, *, timeout: float = 60_000) -> None:
     """Wait until Streamlit has rendered and finished running the script.

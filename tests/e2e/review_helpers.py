@@ -24,6 +24,21 @@ def header(page: Any) -> Any:
     return inside(page).locator(".ag-header").first
 
 
+#: Header labels the grid cuts (AgGrid ends a label that does not fit with an ellipsis): their text.
+CUT_HEADERS = """h => [...h.querySelectorAll('.ag-header-cell-text, .ag-header-cell-label')]
+  .filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1)
+  .map(e => e.innerText.trim()).filter(t => t.length > 0)"""
+
+
+def cut_headers(page: Any) -> list[str]:
+    """The grid's header labels that do not read whole (none when the page has no grid)."""
+    if not page.locator(FRAME).count():
+        return []
+    head = header(page)
+    head.wait_for()
+    return sorted(set(head.evaluate(CUT_HEADERS)))
+
+
 def rows(page: Any) -> Any:
     """The data rows, in the order shown (the grid keeps its DOM in row order)."""
     return inside(page).locator(".ag-center-cols-container .ag-row")

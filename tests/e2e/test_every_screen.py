@@ -1,8 +1,8 @@
 """Every page at 1280 × 800 and 1440 × 900, in the demo project and in a new empty project: a screenshot each
-(``every-<project>-<width>-<page>.png``, to look at), no exception, no cut label, and, outside the demo, none of
-the earlier system's financial words nor the app's internal words anywhere a person reads. (What a new project is
-offered, its starter journeys and prompts and the placeholder list, is scanned for money words too, without a
-browser: ``tests/unit/test_no_financial_words.py``.)"""
+(``every-<project>-<width>-<page>.png``, to look at), no exception, no cut label (the review grid's headers
+included), and, outside the demo, none of the earlier system's financial words nor the app's internal words
+anywhere a person reads. (What a new project is offered, its starter journeys and prompts and the placeholder
+list, is scanned for money words too, without a browser: ``tests/unit/test_no_financial_words.py``.)"""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ from core.bootstrap import build_services
 from core.demo.project import load_demo_project
 from core.settings import Settings
 from tests.e2e.conftest import serve_app
-from tests.e2e.helpers import assert_no_exception, open_page, screenshot, wait_until_idle
+from tests.e2e.helpers import CUT, assert_no_exception, open_page, screenshot, wait_until_idle
+from tests.e2e.review_helpers import cut_headers
 from tests.support.paths import REPO_ROOT
 from tests.support.words import FINANCIAL  # the earlier single-vertical system's words: never outside the demo
 
@@ -29,13 +30,6 @@ INTERNAL = re.compile(
     r"\bNone\b|undefined|\buuid\b|\.py\b|\bsnake_case\b",
     re.IGNORECASE,
 )
-#: Labels that must read whole: buttons, links, tabs, widget labels, metric labels.
-CUT = """() => [...document.querySelectorAll(
-  '[data-testid="stMain"] button, [data-testid="stMain"] [data-testid="stWidgetLabel"] p, ' +
-  '[data-testid="stMain"] [data-testid="stMetricLabel"] p, [data-testid="stMain"] [role="tab"] p, ' +
-  '[data-testid="stSidebar"] a')]
-  .filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1)
-  .map(e => e.innerText.trim()).filter(t => t.length > 0)"""
 
 
 def page_paths() -> list[str]:
@@ -80,6 +74,7 @@ def test_every_page_reads_whole_and_in_the_experts_words(
         assert_no_exception(tab)
         screenshot(tab, f"every-{project}-{width}-{path}")
         problems += [f"{path}: cut label “{t}”" for t in tab.evaluate(CUT)]
+        problems += [f"{path}: cut grid header “{t}”" for t in cut_headers(tab)]  # AgGrid draws in its own frame
         if project == "empty" and path != "spec_splitter":  # the builders' tool speaks to builders
             text = tab.locator('[data-testid="stMain"]').inner_text()
             if path == "projects":  # the list of projects names the demo, by its name

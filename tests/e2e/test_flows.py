@@ -66,16 +66,16 @@ def test_the_demo_arrives_enriched_and_one_can_be_enriched_again(shared_page: An
 
 def test_review_select_rows_in_the_grid_and_bulk_approve(shared_page: Any, app_url: str) -> None:
     open_page(shared_page, app_url, "review")
-    shared_page.get_by_label("Your name").fill(REVIEWER)
-    click(shared_page, "Continue")
     wait_until_idle(shared_page)
-    names = row_texts(shared_page)
+    names = row_texts(shared_page)  # the grid shows at once; the name is asked when one decides
     picked = pending_rows(shared_page)[:-1]  # one stays waiting for the next stage
     assert picked, "the demo has conversations waiting for review"
     for index in picked:
         tick(shared_page, index)
     screenshot(shared_page, "flow-3-review-selected")
     click(shared_page, "Approve")
+    shared_page.get_by_label("Your name").fill(REVIEWER)
+    click(shared_page, "Continue")  # the approval asked for is made once the name is given
     shared_page.get_by_text(re.compile(rf"^{len(picked)} approved")).first.wait_for()
     wait_until_idle(shared_page)
     # The changed rows say so at once, in place.

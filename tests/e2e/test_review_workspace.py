@@ -19,8 +19,18 @@ from core.bootstrap import build_services
 from core.demo import load_demo
 from core.settings import Settings
 from tests.e2e.conftest import FAILED_KEY, SCREENSHOTS, serve_app
-from tests.e2e.helpers import assert_no_exception, choose, screenshot, wait_until_idle
-from tests.e2e.review_helpers import grid, header, inside, row_texts, selected_count, selected_texts, tick
+from tests.e2e.helpers import CUT, assert_no_exception, choose, screenshot, wait_until_idle
+from tests.e2e.review_helpers import (
+    cut_headers,
+    grid,
+    header,
+    inside,
+    row_texts,
+    rows,
+    selected_count,
+    selected_texts,
+    tick,
+)
 
 REVIEWER = "Rita Reviewer"
 UNENRICHED = 2
@@ -80,7 +90,7 @@ def visit(page: Any, url: str) -> None:
         wait_until_idle(page)
         return
     asked = page.get_by_role("textbox", name="Your name")
-    look = page.get_by_role("button", name="Review it")
+    look = page.get_by_role("button", name="Review it").or_(page.get_by_role("button", name="Start reviewing"))
     ready = page.locator(".st-key-review_queue, .st-key-decision_panel")
     asked.or_(look).or_(ready).first.wait_for()
     wait_until_idle(page)
@@ -237,3 +247,55 @@ def test_an_unenriched_conversation_needs_a_confirmation_to_approve(wide: Any, r
     panel(wide).get_by_role("tab", name="Verdicts and history").click()
     expect(panel(wide).get_by_text(re.compile("confirmed: it is not enriched"))).to_be_visible()
     assert_no_exception(wide)
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1440, 900)], ids=["1280", "1440"])
+@pytest.mark.parametrize("cols", ["", "Topic,Kind,Turns,Reviewed+by,Reviewed+on"], ids=["default", "every-column"])
+def test_no_grid_header_is_cut(browser: Any, review_url: str, size: tuple[int, int], cols: str) -> None:
+    """AgGrid draws its headers in its own frame, out of reach of the page-wide cut-label check."""
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    context.set_default_timeout(30_000)
+    try:
+        tab = context.new_page()
+        visit(tab, f"{review_url}/review" + (f"?cols={cols}" if cols else ""))
+        rows(tab).first.wait_for()
+        wait_until_idle(tab)
+        screenshot(tab, f"review-grid-{'every' if cols else 'default'}-{size[0]}")
+        assert cut_headers(tab) == []
+        assert tab.evaluate(CUT) == []  # nor a button or label of the page around it
+        if not cols or size[0] >= 1440:  # at 1280 every column chosen scrolls sideways rather than cut one
+            viewport = inside(tab).locator(".ag-center-cols-viewport").first
+            assert viewport.evaluate("v => v.scrollWidth <= v.clientWidth + 1")
+    finally:
+        context.close()
+
+
+def test_a_visitor_sees_the_grid_at_once_and_gives_a_name_only_to_decide(browser: Any, review_url: str) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context.set_default_timeout(30_000)
+    try:
+        tab = context.new_page()
+        tab.goto(f"{review_url}/review?reviewer=Ben&enrichment=completed")  # an old link naming someone else
+        rows(tab).first.wait_for()
+        wait_until_idle(tab)
+        expect(tab.get_by_text("You are only looking", exact=False)).to_be_visible()
+        expect(tab.get_by_role("textbox", name="Your name")).to_have_count(0)
+        assert "reviewer=" not in tab.url
+        screenshot(tab, "review-visitor-looking")
+        tick(tab, 0)
+        tab.locator(".st-key-bulk_approve button").click()
+        asked = tab.get_by_role("textbox", name="Your name")
+        asked.wait_for()
+        expect(rows(tab).first).to_be_visible()  # the grid stays while the name is asked
+        screenshot(tab, "review-visitor-asked-name")
+        asked.fill("Vera Visitor")
+        tab.get_by_role("button", name="Continue").click()
+        tab.get_by_text("1 approved.").first.wait_for()
+        wait_until_idle(tab)
+        expect(tab.get_by_text(re.compile("Reviewing as Vera Visitor"))).to_be_visible()
+        assert "Vera" not in tab.url
+        assert_no_exception(tab)
+        tab.locator(".st-key-undo_button_review button").first.click()  # the next tests start from pending
+        tab.get_by_text(re.compile(r"^Undone: 1 put back")).first.wait_for()
+    finally:
+        context.close()

@@ -19,6 +19,8 @@ ROOT = Path(__file__).resolve().parents[2]
 PAGES = sorted(p.name for p in (ROOT / "pages").glob("*.py") if not p.name.startswith("_") and p.name != "sign_in.py")
 #: Buttons outside a ``st.form`` that send what was typed next to them.
 TYPED_SUBMITS = {"reviewer_name_continue", "spec_split", "merge_build", "grade_save", "decision_submit", "jobs_create"}
+#: What a page needs in the session to show all its forms: Review asks for a name only once a visitor decides.
+STATE: dict[str, dict[str, object]] = {"review.py": {"asking_name": True}}
 BAD_TEXT = "x" * 300 + " {{ no_such_variable }}"
 RAW = ("Traceback", "pydantic", "PydanticUndefined", "String should", "Field required", "validation error for")
 
@@ -59,7 +61,7 @@ def _assert_plain(at: AppTest, what: str) -> None:
 def test_every_form_on_the_page_answers_empty_and_bad_input_in_plain_words(page: str, services: Services) -> None:
     fill_demo(services)
     first = services.db.conversations.list(limit=1)[0].conversation_id
-    state = {"review_open_id": first} if page == "conversation.py" else {}
+    state = {"review_open_id": first} if page == "conversation.py" else dict(STATE.get(page, {}))
     submits = _submits(_open(page, state))
     for ident in submits:
         for bad in (False, True):
@@ -69,7 +71,10 @@ def test_every_form_on_the_page_answers_empty_and_bad_input_in_plain_words(page:
 
 def test_the_forms_checked_include_every_form_of_the_app(services: Services) -> None:
     fill_demo(services)
-    found = {page: _submits(_open(page, {})) for page in ("scaffolding.py", "export.py", "settings.py", "review.py")}
+    found = {
+        page: _submits(_open(page, dict(STATE.get(page, {}))))
+        for page in ("scaffolding.py", "export.py", "settings.py", "review.py")
+    }
     # Scaffolding: a form per kind, and the clients' custom fields (add one, edit one). Settings: the Claude key
     # (test, save), the models, the Together key (test, save).
     assert len(found["scaffolding.py"]) == 7 and len(found["settings.py"]) == 5

@@ -28,22 +28,44 @@ def _texts(at: AppTest) -> str:
     return " ".join(str(e.value) for e in [*at.caption, *at.markdown, *at.info, *at.success, *at.error, *at.warning])
 
 
-def test_review_asks_for_a_reviewer_name_once_and_keeps_it_in_the_session_never_in_the_address(
+def test_review_shows_the_grid_at_once_and_asks_the_name_only_to_decide_keeping_it_out_of_the_address(
     services: Services,
 ) -> None:
+    a, b = add_ready(services.conversations), add_ready(services.conversations)
+    at = _page(REVIEW, name=None)
+    assert (
+        not at.exception
+        and "Enter your name" not in _texts(at)
+        and "reviewer_name_input" not in [t.key for t in at.text_input]
+    )
+    assert "You are only looking" in _texts(at) and at.button(key="review_queue")
+    assert "Review status" in [m.label for m in at.multiselect]  # the filters and grid are there
+    at.session_state["review_selected"] = [a.conversation_id]
+    at = at.run().button(key="bulk_approve").click().run()
+    assert "give your name" in _texts(at)
+    assert services.db.conversations.get(a.conversation_id).review_status == "pending_review"
+    at.text_input(key="reviewer_name_input").input("Ana")
+    at = at.button(key="reviewer_name_continue").click().run()
+    assert not at.exception and at.session_state["reviewer_name"] == "Ana" and "Reviewing as **Ana**" in _texts(at)
+    approved = services.db.conversations.get(a.conversation_id)
+    assert (approved.review_status, approved.reviewed_by) == ("approved", "Ana")  # the decision asked for, made
+    assert services.db.conversations.get(b.conversation_id).review_status == "pending_review"
+    assert "reviewer" not in at.query_params
+
+
+def test_a_visitor_starts_reviewing_by_giving_a_name(services: Services) -> None:
     add_conversation(services.conversations)
     at = _page(REVIEW, name=None)
-    assert not at.exception and "Enter your name" in _texts(at)
-    at.text_input(key="reviewer_name_input").input("Ana")
-    at.button(key="reviewer_name_continue").click().run()
-    assert at.session_state["reviewer_name"] == "Ana" and "Reviewing as **Ana**" in _texts(at)
-    assert "reviewer" not in at.query_params
+    at = at.button(key="review_start").click().run()
+    at.text_input(key="reviewer_name_input").input("Cleo")
+    at = at.button(key="reviewer_name_continue").click().run()
+    assert not at.exception and "Reviewing as **Cleo**" in _texts(at)
 
 
 def test_a_reviewer_name_in_a_pasted_link_is_not_taken(services: Services) -> None:
     add_conversation(services.conversations)
     at = _page(REVIEW, name=None, reviewer="Ben")
-    assert not at.exception and "Enter your name" in _texts(at) and "Ben" not in _texts(at)
+    assert not at.exception and "You are only looking" in _texts(at) and "Ben" not in _texts(at)
     assert "reviewer" not in at.query_params
 
 
