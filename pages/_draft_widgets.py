@@ -51,7 +51,16 @@ def draft_section(svc: Services, *, on_saved: Callable[[str], None]) -> None:
 
 
 def _before(svc: Services, state: dict[str, Any]) -> None:
-    plan, error = attempt("Preparing…", svc.drafting.plan)
+    project = svc.project
+    about = st.text_area(
+        "About the expert (Claude drafts from this)",
+        value=project.description,
+        key=f"draft_about_{project.id}",
+        height=90,
+        help="Who the expert is, who they help and how. Change it and what Claude will read follows; it is "
+        "kept with the project when you draft.",
+    ).strip()
+    plan, error = attempt("Preparing…", lambda: svc.drafting.plan(description=about))
     if error is not None:
         show_error(error)
         return
@@ -71,6 +80,8 @@ def _before(svc: Services, state: dict[str, Any]) -> None:
         show_error(failed)
     label = "Try again" if state.get("failed") else TITLE
     if st.button(label, key="draft_run", type="primary", icon=":material/auto_awesome:"):
+        if about != project.description:  # what Claude reads is what the project says
+            svc.projects.update(project.slug, description=about)
         found, error = attempt("Claude is drafting… (usually under a minute)", lambda: svc.drafting.draft(plan))
         if error is not None:
             state["failed"] = error

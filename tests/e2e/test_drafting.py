@@ -52,7 +52,10 @@ def test_a_new_project_is_drafted_and_only_the_kept_items_are_added(page: Any, d
     box = page.locator(".st-key-draft_box")
     expect(box.get_by_text("Expected cost: about")).to_be_visible()
     box.get_by_text("What Claude will read").click()
-    expect(box.get_by_text("Dana coaches mid-career people who want to change jobs.")).to_be_visible()
+    expect(box.get_by_role("textbox", name="About the expert (Claude drafts from this)")).to_have_value(
+        "Dana coaches mid-career people who want to change jobs."
+    )
+    expect(box.locator("span", has_text="# The project")).to_contain_text("Dana coaches mid-career people")
     screenshot(page, "draft-1-cost-first")
 
     click(box, page, "Draft my clients, journeys and topics")
@@ -68,6 +71,7 @@ def test_a_new_project_is_drafted_and_only_the_kept_items_are_added(page: Any, d
     form.get_by_role("textbox", name="Name", exact=True).fill("Telling the story of a career change")
     click(form, page, "Save changes")
     expect(item(page, "topics", 0).get_by_text("Telling the story of a career change")).to_be_visible()
+    item(page, "clients", 1).scroll_into_view_if_needed()
     screenshot(page, "draft-3-kept-edited-dropped")
 
     click(page, page, "Add the kept ones (11)")

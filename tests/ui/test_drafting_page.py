@@ -118,5 +118,10 @@ def test_a_failed_draft_says_why_and_offers_to_try_again(
     assert not at.exception, [e.value for e in at.exception]
     assert "could not be read as clients" in at.error[0].value and "Traceback" not in at.error[0].value
     assert at.button(key="draft_run").label == "Try again"
+    at.text_area(key=f"draft_about_{services.projects.get(coach).id}").input("Dana coaches nurses into management.")
+    at = at.run()
+    assert "Dana coaches nurses into management." in _text(at)  # what Claude will read follows
     at = at.button(key="draft_run").click().run()
     assert not at.error and "Priya Nair (the stalled manager)" in _text(at)
+    assert "Dana coaches nurses into management." in fake_claude.message_requests()[-1].body["messages"][0]["content"]
+    assert services.projects.get(coach).description == "Dana coaches nurses into management."
