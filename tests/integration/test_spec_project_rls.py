@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-import sqlalchemy as sa
 
 from core.models.base import new_id
 from core.models.spec_project import SpecProject
 from core.storage.database import Database
 from core.storage.rls import as_user
 from tests.support.postgres import PostgresServer
+from tests.support.rls_databases import owner_and_user_databases
 
 pytestmark = pytest.mark.postgres
 USER_A, USER_B = new_id(), new_id()
@@ -19,25 +19,8 @@ USER_A, USER_B = new_id(), new_id()
 
 @pytest.fixture(scope="module")
 def databases(postgres_server: PostgresServer) -> Iterator[tuple[Database, Database]]:
-    admin = sa.create_engine(postgres_server.url(), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text("DROP DATABASE IF EXISTS brightrun_spec_rls"))
-        conn.execute(sa.text("CREATE DATABASE brightrun_spec_rls"))
-    admin.dispose()
-    worker = Database(postgres_server.url("brightrun_spec_rls"))
-    worker.upgrade()
-    with worker.engine.begin() as conn:
-        conn.execute(
-            sa.text(
-                "DO $$ BEGIN CREATE ROLE app_user LOGIN NOINHERIT; EXCEPTION WHEN duplicate_object THEN NULL; END $$"
-            )
-        )
-        conn.execute(sa.text("GRANT authenticated TO app_user"))
-        conn.execute(sa.text("GRANT CONNECT ON DATABASE brightrun_spec_rls TO app_user"))
-    app = Database(postgres_server.url("brightrun_spec_rls", user="app_user"))
-    yield worker, app
-    worker.dispose()
-    app.dispose()
+    with owner_and_user_databases(postgres_server, "brightrun_spec_rls") as both:
+        yield both
 
 
 def test_a_user_sees_and_changes_only_their_own_spec_projects(databases: tuple[Database, Database]) -> None:

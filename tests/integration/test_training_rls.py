@@ -12,6 +12,7 @@ from core.models.training_jobs import TrainedModel, TrainingJob, TrainingMetric
 from core.storage.database import Database
 from core.storage.rls import as_user
 from tests.support.postgres import PostgresServer
+from tests.support.rls_databases import owner_and_user_databases
 
 pytestmark = pytest.mark.postgres
 USER_A, USER_B = new_id(), new_id()
@@ -20,25 +21,8 @@ DB_NAME = "brightrun_training_rls"
 
 @pytest.fixture(scope="module")
 def databases(postgres_server: PostgresServer) -> Iterator[tuple[Database, Database]]:
-    admin = sa.create_engine(postgres_server.url(), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f"DROP DATABASE IF EXISTS {DB_NAME}"))
-        conn.execute(sa.text(f"CREATE DATABASE {DB_NAME}"))
-    admin.dispose()
-    worker = Database(postgres_server.url(DB_NAME))
-    worker.upgrade()
-    with worker.engine.begin() as conn:
-        conn.execute(
-            sa.text(
-                "DO $$ BEGIN CREATE ROLE app_user LOGIN NOINHERIT; EXCEPTION WHEN duplicate_object THEN NULL; END $$"
-            )
-        )
-        conn.execute(sa.text("GRANT authenticated TO app_user"))
-        conn.execute(sa.text(f"GRANT CONNECT ON DATABASE {DB_NAME} TO app_user"))
-    app = Database(postgres_server.url(DB_NAME, user="app_user"))
-    yield worker, app
-    worker.dispose()
-    app.dispose()
+    with owner_and_user_databases(postgres_server, DB_NAME) as both:
+        yield both
 
 
 def _job(**fields: object) -> TrainingJob:
