@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.batch.service import BatchRequest
-from core.bootstrap import Services, build_services
-from core.scaffolding.defaults import install_defaults
-from core.settings import Settings
+from core.bootstrap import Services
 from tests.fakes.anthropic_server import FakeAnthropicServer
 from tests.fakes.fixtures import FAKE_KEY
 
@@ -28,14 +25,6 @@ def keyed(monkeypatch: pytest.MonkeyPatch, fake_claude: FakeAnthropicServer) -> 
     """A working Claude key (the fake Messages API), as the pre-flight check needs before a job starts."""
     monkeypatch.setenv("ANTHROPIC_API_KEY", FAKE_KEY)
     monkeypatch.setenv("ANTHROPIC_BASE_URL", fake_claude.url)
-
-
-@pytest.fixture
-def svc() -> Iterator[Services]:
-    services = build_services(Settings())
-    install_defaults(services.scaffolding)
-    yield services
-    services.close()
 
 
 def test_without_scaffolding_the_page_links_to_it() -> None:

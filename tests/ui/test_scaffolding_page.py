@@ -2,26 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.batch.service import BatchRequest
-from core.bootstrap import Services, build_services
-from core.scaffolding.defaults import install_defaults
-from core.settings import Settings
+from core.bootstrap import Services
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
-
-
-@pytest.fixture
-def svc() -> Iterator[Services]:
-    services = build_services(Settings())
-    install_defaults(services.scaffolding)
-    yield services
-    services.close()
 
 
 def _open() -> AppTest:
