@@ -110,7 +110,7 @@ def first_request(services: Services, job_id: str) -> dict[str, Any]:
 
     job = services.db.jobs.get(job_id)
     item = services.db.items.list(where={"job_id": job_id}, order_by="position")[0]
-    processor = GenerationProcessor(services.db, services.job_queue, services.generation, lambda: services.llm)
+    processor = GenerationProcessor(services.batch_store, services.generation, lambda: services.llm)
     return processor.plan(job, item).request.to_params()
 
 

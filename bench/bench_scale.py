@@ -49,8 +49,8 @@ from _browser import rss_mb  # noqa: E402
 from _fake_api import fake_api  # noqa: E402
 
 from core.batch.service import BatchRequest  # noqa: E402
-from core.batch.worker import WorkerOptions, build_worker  # noqa: E402
 from core.bootstrap import Services, build_services  # noqa: E402
+from core.bootstrap.workers import WorkerOptions, build_worker  # noqa: E402
 from core.models.base import new_id  # noqa: E402
 from core.models.statuses import Item  # noqa: E402
 from core.scaffolding.defaults import install_defaults  # noqa: E402

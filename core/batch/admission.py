@@ -26,9 +26,7 @@ from datetime import datetime, timedelta
 
 from core.models.base import utcnow
 from core.models.jobs import BatchJob
-from core.storage.calllog import SqlCallLog
-from core.storage.database import Database
-from core.storage.ports import Connection, GenerationLogPort, JobQueue
+from core.storage.ports import Connection, GenerationLogPort, JobQueue, Transactions
 
 WINDOW_S = 60.0
 MIN_WAIT_S = 0.02
@@ -41,18 +39,16 @@ def has_limits(job: BatchJob) -> bool:
 
 @dataclass
 class JobAdmission:
-    db: Database
-    jobs: JobQueue
+    transactions: Transactions
+    queue: JobQueue
+    calls: GenerationLogPort
     window_s: float = WINDOW_S
-
-    def __post_init__(self) -> None:
-        self.calls: GenerationLogPort = SqlCallLog(self.db)
 
     def admit(self, job: BatchJob, tokens: tuple[int, int], reserve: Reserve, now: datetime | None = None) -> float:
         """Seconds to wait before asking again; 0.0 when admitted (``reserve`` then ran in the same transaction
         that counted, writing the call's ``sent`` row)."""
-        with self.db.transaction() as conn:
-            current = self.jobs.lock_job(conn, job.id) or job
+        with self.transactions.transaction() as conn:
+            current = self.queue.lock_job(conn, job.id) or job
             # The clock is read once the job is locked: a wait for the lock must not start the window early
             # (the call's row is stamped later, so another worker would not count it).
             now = now or utcnow()

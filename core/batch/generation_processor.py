@@ -14,14 +14,13 @@ from typing import Any
 
 from core.batch.processor import ClaimAhead, ItemOutcome, PreparedItem, conversation_id_for
 from core.batch.scaffolding_view import CachedScaffolding
+from core.batch.store import BatchStore
 from core.errors import LeaseLostError, LLMError
 from core.generation.plan import GenerationPlan, GenerationResult
 from core.generation.service import GenerationService
 from core.llm.types import LLMReply, MessageClient
 from core.models.jobs import BatchItem, BatchJob, Claim
 from core.models.logs import GenerationLog
-from core.models.statuses import Call
-from core.storage.database import Database
 from core.storage.ports import Connection, JobQueue
 
 
@@ -46,7 +45,7 @@ class ItemFence:
     claim was taken over stores nothing) and saves a transaction; with ``ahead`` the lane's next item is
     claimed last in that transaction (``next_claim``, valid once it has committed)."""
 
-    jobs: JobQueue
+    queue: JobQueue
     item: BatchItem
     outcome: ItemOutcome
     ahead: ClaimAhead | None = None
@@ -57,24 +56,21 @@ class ItemFence:
         return self.item.attempt_token
 
     def check(self, conn: Connection) -> None:
-        if not self.jobs.finish(self.item, self.item.lease_owner or "", self.outcome, conn=conn):
+        if not self.queue.finish(self.item, self.item.lease_owner or "", self.outcome, conn=conn):
             raise LeaseLostError(
                 f"Item {self.item.position} was claimed again by another worker; this result is dropped."
             )
 
     def stored(self, conn: Connection) -> None:
         if self.ahead is not None:
-            self.next_claim = self.jobs.claim(
+            self.next_claim = self.queue.claim(
                 self.item.job_id, self.ahead.owner, n=1, lease_s=self.ahead.lease_s, conn=conn
             )
 
 
 class GenerationProcessor:
-    def __init__(
-        self, db: Database, jobs: JobQueue, generation: GenerationService, client: Callable[[], MessageClient]
-    ) -> None:
-        self.db = db
-        self.jobs = jobs
+    def __init__(self, store: BatchStore, generation: GenerationService, client: Callable[[], MessageClient]) -> None:
+        self.store = store
         self.generation = generation
         self.client = client
         self._planners: dict[str | None, GenerationService] = {}
@@ -114,9 +110,9 @@ class GenerationProcessor:
     def adopt(self, item: BatchItem) -> ItemOutcome | None:
         """The outcome of an earlier attempt that stored its conversation, if there was one."""
         conversation_id = conversation_id_for(item)
-        if self.db.conversations.find(conversation_id) is None:
+        if self.store.conversations.find(conversation_id) is None:
             return None
-        logs = self.db.logs.list(where={"conversation_id": conversation_id, "status": Call.SUCCESS})
+        logs = self.store.calls.successful_calls(conversation_id)
         return ItemOutcome.success(
             conversation_id,
             cost_usd=sum(entry.cost_usd for entry in logs),
@@ -181,7 +177,7 @@ class GenerationProcessor:
         stored = ItemOutcome.success(
             conversation_id_for(item), cost_usd=cost, input_tokens=tokens[0], output_tokens=tokens[1], charged=True
         )
-        fence = ItemFence(self.jobs, item, stored, ahead)
+        fence = ItemFence(self.store.queue, item, stored, ahead)
         try:
             result = self.generation.ingest_reply(
                 plan,

@@ -5,15 +5,14 @@ from __future__ import annotations
 import logging
 
 from core.models.jobs import BatchLogLine, LogLevel
-from core.storage.database import Database
-from core.storage.ports import Connection
+from core.storage.ports import BatchRows, Connection
 
 log = logging.getLogger("core.batch")
 _LEVELS = {"info": logging.INFO, "warning": logging.WARNING, "error": logging.ERROR}
 
 
 def write(
-    db: Database,
+    rows: BatchRows,
     job_id: str,
     message: str,
     *,
@@ -25,14 +24,8 @@ def write(
     logged and swallowed."""
     log.log(_LEVELS[level], "job %s: %s", job_id[:8], message)
     try:
-        db.batch_logs.add(BatchLogLine(job_id=job_id, item_id=item_id, level=level, message=message), conn=conn)
+        rows.write_log(BatchLogLine(job_id=job_id, item_id=item_id, level=level, message=message), conn=conn)
     except Exception:
         if conn is not None:
             raise  # inside a caller's transaction a failure must surface, or the transaction is broken
         log.exception("could not write a log line for job %s", job_id)
-
-
-def latest(db: Database, job_id: str, *, limit: int = 50) -> list[BatchLogLine]:
-    """The newest ``limit`` lines, oldest first."""
-    rows = db.batch_logs.list(where={"job_id": job_id}, order_by="created_at", descending=True, limit=limit)
-    return list(reversed(rows))

@@ -24,6 +24,7 @@ from typing import Any
 from core.batch import joblog
 from core.batch.generation_processor import GenerationItem, GenerationProcessor
 from core.batch.processor import ItemOutcome, conversation_id_for
+from core.batch.store import BatchStore
 from core.errors import BrightRunError, LLMError
 from core.generation.frozen import freeze_plan, thaw_plan
 from core.generation.plan import GenerationPlan
@@ -32,8 +33,6 @@ from core.llm.types import MessageBatchInfo, MessageBatchResult, MessageRequest
 from core.models.jobs import BatchItem, BatchJob
 from core.models.logs import GenerationLog
 from core.models.statuses import RUNNABLE, ApiBatch, Call, Job
-from core.storage.database import Database
-from core.storage.ports import JobQueue
 
 #: The API's limits per batch (requests, bytes of the request body); we keep a margin on bytes.
 MAX_REQUESTS = 100_000
@@ -66,8 +65,7 @@ def split(
 class MessageBatchDriver:
     def __init__(
         self,
-        db: Database,
-        jobs: JobQueue,
+        store: BatchStore,
         processor: GenerationProcessor,
         client: Callable[[], ClaudeClient],
         *,
@@ -75,26 +73,25 @@ class MessageBatchDriver:
         max_requests: int = MAX_REQUESTS,
         max_bytes: int = MAX_BYTES,
     ) -> None:
-        self.db = db
+        self.store = store
         self.processor = processor
         self.client = client
         self.owner = owner
         self.max_requests = max_requests
         self.max_bytes = max_bytes
-        self.jobs = jobs
 
     def step(self, job: BatchJob) -> None:
         if job.status == Job.CANCELLED:
             self.settle(job)
             return
         self.submit(job)
-        self.poll(self.db.jobs.get(job.id))
+        self.poll(self.store.jobs.get(job.id))
 
     # -- submitting -----------------------------------------------------------------------------------
     def claim_queued(self, job_id: str) -> list[BatchItem]:
         """Claim the queued items that fit the budget (the engine's one ``claim``), under a short lease while
         they are being sent."""
-        return self.jobs.claim(job_id, self.owner, n=None, lease_s=SUBMIT_LEASE.total_seconds()).items
+        return self.store.queue.claim(job_id, self.owner, n=None, lease_s=SUBMIT_LEASE.total_seconds()).items
 
     def submit(self, job: BatchJob) -> int:
         """Send the queued items; returns how many went out. Each call's log row is written (``sent``, its
@@ -105,7 +102,7 @@ class MessageBatchDriver:
             try:
                 plans[item.id] = (item, self.processor.plan(job, item))
             except BrightRunError as err:
-                self.jobs.finish(item, self.owner, ItemOutcome.failure(err.message))
+                self.store.queue.finish(item, self.owner, ItemOutcome.failure(err.message))
         entries = self._log_sent(job, plans)
         requests = [(item_id, plan.request) for item_id, (_, plan) in plans.items()]
         sent = 0
@@ -120,17 +117,17 @@ class MessageBatchDriver:
                 info = self.client().create_message_batch(chunk)
             except LLMError as err:
                 self._release(job, [plans[i][0] for i in ids], [entries[i] for i in ids], err)
-                joblog.write(self.db, job.id, f"Could not create a message batch: {err.message}", level="error")
+                joblog.write(self.store.rows, job.id, f"Could not create a message batch: {err.message}", level="error")
                 break
-            with self.db.transaction() as conn:
-                self.jobs.mark_submitted(conn, job.id, self.owner, info.id, ids, lease=BATCH_LEASE)
+            with self.store.transactions.transaction() as conn:
+                self.store.queue.mark_submitted(conn, job.id, self.owner, info.id, ids, lease=BATCH_LEASE)
             sent += len(chunk)
             if self._cancelled(job.id):  # cancelled while this batch was being created: it was not seen then
                 self._cancel_at_api(job.id, info.id)
         return sent
 
     def _cancelled(self, job_id: str) -> bool:
-        current = self.db.jobs.find(job_id)
+        current = self.store.jobs.find(job_id)
         return current is None or current.status == Job.CANCELLED
 
     def _cancel_unsent(self, job: BatchJob, items: list[BatchItem], entries: list[GenerationLog]) -> None:
@@ -139,28 +136,28 @@ class MessageBatchDriver:
         for entry in entries:
             self.processor.generation.fail_call(entry, LLMError(why, code="canceled"))
         for item in items:
-            self.jobs.finish(item, self.owner, ItemOutcome.cancelled(why))
+            self.store.queue.finish(item, self.owner, ItemOutcome.cancelled(why))
         self._recount(job.id)
 
     def _cancel_at_api(self, job_id: str, batch_id: str) -> MessageBatchInfo | None:
         try:
             info = self.client().cancel_message_batch(batch_id)
         except LLMError as err:
-            joblog.write(self.db, job_id, f"Cancelling batch {batch_id} failed: {err.message}", level="warning")
+            joblog.write(self.store.rows, job_id, f"Cancelling batch {batch_id} failed: {err.message}", level="warning")
             return None
-        joblog.write(self.db, job_id, f"Asked Anthropic to cancel message batch {batch_id}.")
+        joblog.write(self.store.rows, job_id, f"Asked Anthropic to cancel message batch {batch_id}.")
         return info
 
     def _recount(self, job_id: str) -> None:
-        with self.db.transaction() as conn:
-            self.jobs.recount(conn, job_id)
+        with self.store.transactions.transaction() as conn:
+            self.store.queue.recount(conn, job_id)
 
     def settle(self, job: BatchJob) -> int:
         """A cancelled job's batches: cancel at the API each one still in progress, ingest each one that has
         ended. Returns how many items are still waiting for Anthropic to end their batch (poll again)."""
         left = ingested = 0
         for batch_id in job.message_batch_ids:
-            waiting = self.jobs.in_batch(job.id, batch_id)
+            waiting = self.store.queue.in_batch(job.id, batch_id)
             if not waiting:
                 continue
             try:
@@ -172,7 +169,9 @@ class MessageBatchDriver:
                     continue
                 results = self.client().message_batch_results(batch_id)
             except LLMError as err:
-                joblog.write(self.db, job.id, f"Polling batch {batch_id} failed: {err.message}", level="warning")
+                joblog.write(
+                    self.store.rows, job.id, f"Polling batch {batch_id} failed: {err.message}", level="warning"
+                )
                 left += len(waiting)
                 continue
             ingested += self._ingest(job, batch_id, waiting, results)
@@ -186,7 +185,7 @@ class MessageBatchDriver:
         frozen: dict[str, dict[str, Any]] = {}
         if not plans:
             return entries
-        with self.db.transaction() as conn:
+        with self.store.transactions.transaction() as conn:
             for item_id, (item, plan) in plans.items():
                 entries[item_id] = self.processor.generation.begin_call(
                     plan,
@@ -197,7 +196,7 @@ class MessageBatchDriver:
                     conn=conn,
                 )
                 frozen[item_id] = freeze_plan(plan) | {LOG_ID: entries[item_id].id}
-            self.jobs.store_requests(conn, frozen)
+            self.store.queue.store_requests(conn, frozen)
         return entries
 
     def _release(self, job: BatchJob, items: list[BatchItem], entries: list[GenerationLog], err: LLMError) -> None:
@@ -205,7 +204,7 @@ class MessageBatchDriver:
         nothing) and the items go back to the queue."""
         for entry in entries:
             self.processor.generation.fail_call(entry, err)
-        self.jobs.release(items, self.owner)
+        self.store.queue.release(items, self.owner)
 
     # -- polling and ingesting ------------------------------------------------------------------------
     def poll(self, job: BatchJob) -> int:
@@ -214,7 +213,7 @@ class MessageBatchDriver:
             return 0
         ingested = 0
         for batch_id in job.message_batch_ids:
-            waiting = self.jobs.in_batch(job.id, batch_id)
+            waiting = self.store.queue.in_batch(job.id, batch_id)
             if not waiting:
                 continue
             try:
@@ -223,7 +222,9 @@ class MessageBatchDriver:
                     continue
                 results = self.client().message_batch_results(batch_id)
             except LLMError as err:
-                joblog.write(self.db, job.id, f"Polling batch {batch_id} failed: {err.message}", level="warning")
+                joblog.write(
+                    self.store.rows, job.id, f"Polling batch {batch_id} failed: {err.message}", level="warning"
+                )
                 continue
             ingested += self._ingest(job, batch_id, waiting, results)
         return ingested
@@ -234,10 +235,10 @@ class MessageBatchDriver:
         for result in results:
             item = by_id.pop(result.custom_id, None)
             if item is not None and not (outcome := self._outcome(job, item, result)).finished:
-                self.jobs.finish(item, owner, outcome)
+                self.store.queue.finish(item, owner, outcome)
         for item in by_id.values():  # the API returned nothing for these
-            self.jobs.finish(item, owner, ItemOutcome.failure("The message batch returned no result."))
-        joblog.write(self.db, job.id, f"Message batch {batch_id} ended: {len(results)} result(s) ingested.")
+            self.store.queue.finish(item, owner, ItemOutcome.failure("The message batch returned no result."))
+        joblog.write(self.store.rows, job.id, f"Message batch {batch_id} ended: {len(results)} result(s) ingested.")
         return len(results)
 
     def _outcome(self, job: BatchJob, item: BatchItem, result: MessageBatchResult) -> ItemOutcome:
@@ -265,5 +266,5 @@ class MessageBatchDriver:
     def _sent_entry(self, item: BatchItem) -> GenerationLog | None:
         """The call's ``sent`` row written at submission (items sent before it was written there have none)."""
         log_id = (item.submitted_request or {}).get(LOG_ID)
-        entry = self.db.logs.find(log_id) if log_id else None
+        entry = self.store.calls.find(log_id) if log_id else None
         return entry if entry is not None and entry.status == Call.SENT else None

@@ -19,12 +19,11 @@ from core.batch.admission import WINDOW_S, JobAdmission, has_limits
 from core.batch.liveness import gone_here, worker_id
 from core.batch.processor import ClaimAhead, ItemOutcome, ItemProcessor, PreparedItem
 from core.batch.ratelimit import RateLimiter
+from core.batch.store import BatchStore
 from core.errors import BrightRunError, LLMError
 from core.llm.retry import backoff_s, is_throttle, is_transient
 from core.models.jobs import BatchItem, BatchJob, Claim
 from core.models.statuses import RUNNABLE, ClaimFound
-from core.storage.database import Database
-from core.storage.ports import JobQueue
 
 log = logging.getLogger("core.batch")
 
@@ -64,32 +63,31 @@ class JobRunner:
 
     def __init__(
         self,
-        db: Database,
-        jobs: JobQueue,
+        store: BatchStore,
         processor: ItemProcessor[Any],
         *,
         owner: str | None = None,
         options: RunnerOptions | None = None,
     ) -> None:
-        self.db = db
-        self.jobs = jobs
+        self.store = store
+        self.queue = store.queue
         self.processor = processor
         self.owner = owner or worker_id()
         self.options = options or RunnerOptions()
-        self.admission = JobAdmission(db, jobs, self.options.rate_window_s)
+        self.admission = JobAdmission(store.transactions, store.queue, store.calls, self.options.rate_window_s)
         self._reclaim_lock = threading.Lock()
         self._reclaimed_at = float("-inf")
 
     # -- one job --------------------------------------------------------------------------------------
     def run(self, job_id: str, *, stop: threading.Event | None = None) -> BatchJob:
         """Work the job until nothing is left to claim, it stops running, or ``stop`` is set."""
-        job = self.db.jobs.get(job_id)
+        job = self.store.jobs.get(job_id)
         if job.status not in RUNNABLE:
             return job
         outer = stop or threading.Event()
         lanes = _Lanes(job, threading.Event())
         joblog.write(
-            self.db,
+            self.store.rows,
             job_id,
             f"Started: writing up to {job.concurrency} conversation{'s' if job.concurrency != 1 else ''} at once.",
         )
@@ -103,7 +101,7 @@ class JobRunner:
         finally:
             lanes.stop.set()
             watcher.join()
-        return self.db.jobs.get(job_id)
+        return self.store.jobs.get(job_id)
 
     def _watch(self, job_id: str, lanes: _Lanes, outer: threading.Event) -> None:
         """Heartbeat and monitor: renew leases, and stop the lanes when the job no longer runs."""
@@ -114,8 +112,8 @@ class JobRunner:
             try:
                 if renewed >= renew_every:
                     renewed = 0.0
-                    self.jobs.renew_leases(self.owner, lease_s=self.options.lease_s)
-                job = self.db.jobs.find(job_id)
+                    self.queue.renew_leases(self.owner, lease_s=self.options.lease_s)
+                job = self.store.jobs.find(job_id)
             except BrightRunError:
                 log.exception("heartbeat failed; retrying")
                 continue
@@ -127,7 +125,7 @@ class JobRunner:
     def _lane(self, lanes: _Lanes) -> None:
         claim: Claim | None = None  # the next item, when it was claimed where the last one finished
         while not lanes.stop.is_set():
-            claim = claim or self.jobs.claim(lanes.job.id, self.owner, n=1, lease_s=self.options.lease_s)
+            claim = claim or self.queue.claim(lanes.job.id, self.owner, n=1, lease_s=self.options.lease_s)
             if claim.item is not None:
                 item, claim = claim.item, None
                 try:
@@ -143,7 +141,7 @@ class JobRunner:
             self._reclaim_dead(lanes.job.id)
             lanes.stop.wait(self.options.poll_s)
         if claim is not None and claim.item is not None:
-            self.jobs.release([claim.item], self.owner)  # claimed ahead, then told to stop: back to the queue
+            self.queue.release([claim.item], self.owner)  # claimed ahead, then told to stop: back to the queue
 
     def _reclaim_dead(self, job_id: str) -> None:
         """Claims of workers whose process is gone from this machine: their leases end now, so the next claim
@@ -154,9 +152,9 @@ class JobRunner:
                 return
             self._reclaimed_at = now
         try:
-            for owner in self.jobs.lease_owners(job_id):
+            for owner in self.queue.lease_owners(job_id):
                 if owner != self.owner and gone_here(owner):
-                    self.jobs.expire_leases(job_id, [owner], f"Worker {owner} on this machine is gone")
+                    self.queue.expire_leases(job_id, [owner], f"Worker {owner} on this machine is gone")
         except BrightRunError:
             log.exception("looking for claims of workers that are gone failed; leases still run out")
 
@@ -166,22 +164,22 @@ class JobRunner:
         try:
             prepared = self.processor.prepare(lanes.job, item)
         except BrightRunError as err:
-            self.jobs.finish(item, self.owner, ItemOutcome.failure(err.message))
+            self.queue.finish(item, self.owner, ItemOutcome.failure(err.message))
             return None
         except Exception as err:
             log.exception("preparing item %s failed", item.id)
-            self.jobs.finish(item, self.owner, ItemOutcome.failure(f"Unexpected error: {err!r}"))
+            self.queue.finish(item, self.owner, ItemOutcome.failure(f"Unexpected error: {err!r}"))
             return None
         outcome = prepared if isinstance(prepared, ItemOutcome) else self._call(lanes, prepared)
         if outcome is None:
-            self.jobs.release([item], self.owner)  # stopped before it was sent: back to the queue
+            self.queue.release([item], self.owner)  # stopped before it was sent: back to the queue
             return None
         if outcome.finished:  # finished where its result was stored (the next claim was made there too)
             return outcome.next_claim
-        if not self.jobs.finish(item, self.owner, outcome):
+        if not self.queue.finish(item, self.owner, outcome):
             # Another worker took the item over while this one stalled: drop the result (its cost is recorded).
             message = f"Item {item.position}: claimed again by another worker meanwhile; this result was dropped."
-            joblog.write(self.db, item.job_id, message, item_id=item.id)
+            joblog.write(self.store.rows, item.job_id, message, item_id=item.id)
         return None
 
     def _call(self, lanes: _Lanes, prepared: PreparedItem) -> ItemOutcome | None:
@@ -210,7 +208,7 @@ class JobRunner:
                     self.admission.throttled(prepared.job.id, delay)
                 reason = f"HTTP {err.status_code}" if err.status_code else (err.code or "error")
                 joblog.write(
-                    self.db,
+                    self.store.rows,
                     prepared.job.id,
                     f"Item {prepared.item.position}: {reason} ({err.code}); retry {attempt + 1} in {delay:.2f}s.",
                     level="warning",

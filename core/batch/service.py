@@ -16,17 +16,16 @@ from pydantic import BaseModel, Field
 from core.batch import joblog
 from core.batch.control import JobControls
 from core.batch.estimate import BatchEstimate, estimate_batch
+from core.batch.store import BatchStore
 from core.errors import NotFoundError, ValidationError
 from core.generation.service import GenerationService
 from core.llm.types import LLMUsage
-from core.models.base import new_id, utcnow
+from core.models.base import utcnow
 from core.models.jobs import BatchItem, BatchJob, BatchLogLine, ErrorHandling, JobMode, Priority
 from core.models.scaffolding import Tier
 from core.models.statuses import RUNNABLE, Item
 from core.scaffolding.service import KIND_INFO, Kind, ScaffoldingService
 from core.settings import Settings
-from core.storage.database import Database
-from core.storage.ports import JobQueue
 
 Keys = list[str] | Literal["all"]
 UsageForArc = Callable[[str, str, str, Tier | None, str | None], LLMUsage]
@@ -87,20 +86,18 @@ class JobProgress(BaseModel):
 class BatchService:
     def __init__(
         self,
-        db: Database,
-        jobs: JobQueue,
+        store: BatchStore,
         scaffolding: ScaffoldingService,
         settings: Settings,
         usage_for: UsageForArc | None = None,
         settle_batches: Callable[[BatchJob], int] | None = None,
     ) -> None:
-        self.db = db
-        self.jobs = jobs
+        self.store = store
         self.scaffolding = scaffolding
         self.settings = settings
         self.usage_for = usage_for
         #: Pause, resume, cancel, resubmit (``core.batch.control``), on jobs found as ``get`` finds them.
-        self.controls = JobControls(db, jobs, self.get, settle_batches)
+        self.controls = JobControls(store, self.get, settle_batches)
 
     # -- controlling (``core.batch.control``) ---------------------------------------------------------
     def pause(self, ref: str) -> BatchJob:
@@ -216,34 +213,27 @@ class BatchService:
         )
         name = request.name or f"Batch {utcnow():%Y-%m-%d %H:%M} ({estimate.count} conversations)"
         job = BatchJob(name=name, total_items=estimate.count, shared_parameters=shared, **settings)
-        combos = [(p, a, t, v) for p, a, t in triples for v in range(1, request.variations + 1)]
-        # One item validated through the model; the others are its row with their own id, position and keys
-        # (validating 100,000 identical shapes one by one was most of the time to create a large job).
-        first = self.db.items.to_row(BatchItem(job_id=job.id, position=1, created_by=request.created_by))
-        rows = (
-            first
-            | {
-                "id": new_id(),
-                "position": n,
-                "parameters": {"persona_key": p, "arc_key": a, "topic_key": t, "variation": v},
-            }
-            for n, (p, a, t, v) in enumerate(combos, start=1)
+        parameters = (
+            {"persona_key": p, "arc_key": a, "topic_key": t, "variation": v}
+            for p, a, t in triples
+            for v in range(1, request.variations + 1)
         )
-        with self.db.transaction() as conn:
-            self.db.jobs.add(job, conn=conn)
-            self.jobs.insert_items(conn, rows)
-            joblog.write(self.db, job.id, f"Created: {estimate.formula}, mode {job.mode}.", conn=conn)
+        with self.store.transactions.transaction() as conn:
+            self.store.jobs.add(job, conn=conn)
+            first = BatchItem(job_id=job.id, position=1, created_by=request.created_by)
+            self.store.queue.insert_items(conn, first, parameters)
+            joblog.write(self.store.rows, job.id, f"Created: {estimate.formula}, mode {job.mode}.", conn=conn)
             for warning in estimate.warnings:
-                joblog.write(self.db, job.id, warning, level="warning", conn=conn)
+                joblog.write(self.store.rows, job.id, warning, level="warning", conn=conn)
         return job
 
     # -- reading --------------------------------------------------------------------------------------
     def get(self, ref: str) -> BatchJob:
         """A job by id or by a unique prefix of it (as ``batch status`` prints them)."""
-        found = self.db.jobs.find(ref)
+        found = self.store.jobs.find(ref)
         if found is not None:
             return found
-        matches = [j for j in self.db.jobs.list() if j.id.startswith(ref)] if len(ref) >= 4 else []
+        matches = [j for j in self.store.jobs.list() if j.id.startswith(ref)] if len(ref) >= 4 else []
         if len(matches) == 1:
             return matches[0]
         raise NotFoundError(
@@ -253,16 +243,16 @@ class BatchService:
         )
 
     def list(self, *, limit: int = 100) -> list[BatchJob]:
-        return self.db.jobs.list(order_by="created_at", descending=True, limit=limit)
+        return self.store.jobs.list(order_by="created_at", descending=True, limit=limit)
 
     def items(self, job_id: str, *, status: str | Sequence[str] | None = None) -> builtins.list[BatchItem]:
         where: dict[str, object] = {"job_id": job_id}
         if status is not None:
             where["status"] = status if isinstance(status, str) else list(status)
-        return self.db.items.list(where=where, order_by="position")
+        return self.store.items.list(where=where, order_by="position")
 
     def log(self, job_id: str, *, limit: int = 50) -> builtins.list[BatchLogLine]:
-        return joblog.latest(self.db, job_id, limit=limit)
+        return self.store.rows.latest_log(job_id, limit=limit)
 
     def conversation_ids(self, job_id: str) -> builtins.list[str]:
         """Conversations a job produced (for "Enrich all")."""
@@ -272,11 +262,11 @@ class BatchService:
         """The job (its dead workers' expired leases settled first), with rate and ETA."""
         job = self.get(ref)
         if job.status not in RUNNABLE:  # a running job's expired leases are claimed again instead
-            with self.db.transaction() as conn:
-                if self.jobs.reap_expired(conn, job):
-                    job = self.db.jobs.get(job.id, conn=conn)
+            with self.store.transactions.transaction() as conn:
+                if self.store.queue.reap_expired(conn, job):
+                    job = self.store.jobs.get(job.id, conn=conn)
         # The counters say how many finished; only the few in flight are counted (not every item of the job).
-        processing = self.db.items.count(where={"job_id": job.id, "status": Item.PROCESSING})
+        processing = self.store.items.count(where={"job_id": job.id, "status": Item.PROCESSING})
         queued = max(0, job.total_items - job.completed_items - job.cancelled_items - processing)
         counts = {Item.PROCESSING: processing, Item.QUEUED: queued}
         rate = eta = None

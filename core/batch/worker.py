@@ -1,25 +1,19 @@
-"""A worker process: serves every runnable job (``python -m core worker``) or one job until it ends
+"""A worker: serves every runnable job of its project (``python -m core worker``) or one job until it ends
 (``python -m core batch run``). Online jobs go to the ``JobRunner``; Message Batches jobs to the driver,
-which submits, polls and ingests without holding threads.
+which submits, polls and ingests without holding threads. The composition root builds workers
+(``core.bootstrap.workers``: one per project, on that project's ports and generation).
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
-from core.batch.generation_processor import GenerationProcessor
-from core.batch.message_batches import MessageBatchDriver
-from core.batch.runner import JobRunner, RunnerOptions
+from core.batch.runner import JobRunner
+from core.batch.store import BatchStore
 from core.models.jobs import BatchJob
 from core.models.statuses import JOB_STOPPED, RUNNABLE, Item, Job
-from core.storage.database import Database
-from core.storage.ports import JobQueue
-
-if TYPE_CHECKING:
-    from core.bootstrap import Services
 
 log = logging.getLogger("core.batch")
 PRIORITY_ORDER = {"high": 0, "normal": 1, "low": 2}
@@ -35,37 +29,35 @@ class MessageBatchStep(Protocol):
 class Worker:
     def __init__(
         self,
-        db: Database,
-        jobs: JobQueue,
+        store: BatchStore,
         runner: JobRunner,
         message_batches: MessageBatchStep | None = None,
         *,
         poll_s: float = 1.0,
         batch_poll_s: float = 10.0,
     ) -> None:
-        self.db = db
-        self.jobs = jobs
+        self.store = store
         self.runner = runner
         self.message_batches = message_batches
         self.poll_s = poll_s
         self.batch_poll_s = batch_poll_s
 
     def runnable_jobs(self) -> list[BatchJob]:
-        jobs = self.db.jobs.list(where={"status": list(RUNNABLE)}, order_by="created_at")
-        settling = [job for job in self.db.jobs.list(where=_CANCELLED_BATCHES) if self.settling(job)]
+        jobs = self.store.jobs.list(where={"status": list(RUNNABLE)}, order_by="created_at")
+        settling = [job for job in self.store.jobs.list(where=_CANCELLED_BATCHES) if self.settling(job)]
         return sorted(jobs, key=lambda j: PRIORITY_ORDER.get(j.priority, 1)) + settling
 
     def settling(self, job: BatchJob) -> bool:
         """A cancelled Message Batches job whose batches Anthropic is still ending: polled until they have."""
         if job.mode != "message_batches" or job.status != Job.CANCELLED or not job.message_batch_ids:
             return False
-        return self.db.items.count(where={"job_id": job.id, "status": Item.PROCESSING}) > 0
+        return self.store.items.count(where={"job_id": job.id, "status": Item.PROCESSING}) > 0
 
     def settle_stopped_jobs(self) -> None:
         """Expired leases of paused or cancelled jobs (their worker died): requeue or cancel them."""
-        for job in self.db.jobs.list(where={"status": list(JOB_STOPPED)}):
-            with self.db.transaction() as conn:
-                self.jobs.reap_expired(conn, job)
+        for job in self.store.jobs.list(where={"status": list(JOB_STOPPED)}):
+            with self.store.transactions.transaction() as conn:
+                self.store.queue.reap_expired(conn, job)
 
     def work_once(self, job: BatchJob, stop: threading.Event) -> None:
         if job.mode == "message_batches":
@@ -97,51 +89,12 @@ class Worker:
     def run_until_done(self, job_id: str, stop: threading.Event) -> BatchJob:
         """Work one job until it is no longer runnable (completed, failed, cancelled or paused)."""
         while not stop.is_set():
-            job = self.db.jobs.get(job_id)
+            job = self.store.jobs.get(job_id)
             if job.status not in RUNNABLE and not self.settling(job):
                 return job
             self.work_once(job, stop)
-            job = self.db.jobs.get(job_id)
+            job = self.store.jobs.get(job_id)
             if job.status not in RUNNABLE and not self.settling(job):
                 return job
             stop.wait(self.batch_poll_s if job.mode == "message_batches" else self.poll_s)
-        return self.db.jobs.get(job_id)
-
-
-@dataclass
-class WorkerOptions:
-    lease_s: float = 60.0
-    poll_s: float = 1.0
-    batch_poll_s: float = 10.0
-    rate_window_s: float = 60.0
-
-
-def serve_every_project(services: Services, stop: threading.Event, options: WorkerOptions | None = None) -> None:
-    """Work the runnable jobs of every project until ``stop`` is set. Each project gets its own worker,
-    built on its own services, so a job's items run in the job's project (its scaffolding, its rows)."""
-    options = options or WorkerOptions()
-    workers: dict[str, Worker] = {}
-    log.info("worker serving the jobs of every project")
-    while not stop.is_set():
-        jobs: list[BatchJob] = []
-        for project in services.projects.list():
-            if stop.is_set():
-                break
-            worker = workers.get(project.id)
-            if worker is None:
-                worker = workers[project.id] = build_worker(services.in_project(project.id), options)
-            jobs += worker.round(stop)
-        online_left = any(j.mode == "online" for j in jobs)
-        stop.wait(options.poll_s if online_left or not jobs else options.batch_poll_s)
-
-
-def build_worker(services: Services, options: WorkerOptions | None = None) -> Worker:
-    """A worker wired to real generation (the Claude client is built on first call, so a missing key
-    fails the items with a clear message instead of failing the worker)."""
-    options = options or WorkerOptions()
-    db, jobs = services.db, services.job_queue  # one queue, built by the composition root, for every part
-    processor = GenerationProcessor(db, jobs, services.generation, lambda: services.llm)
-    runner_options = RunnerOptions(lease_s=options.lease_s, poll_s=options.poll_s, rate_window_s=options.rate_window_s)
-    runner = JobRunner(db, jobs, processor, options=runner_options)
-    driver = MessageBatchDriver(db, jobs, processor, lambda: services.llm, owner=runner.owner)
-    return Worker(db, jobs, runner, driver, poll_s=options.poll_s, batch_poll_s=options.batch_poll_s)
+        return self.store.jobs.get(job_id)

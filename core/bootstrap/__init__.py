@@ -15,11 +15,12 @@ from core.bootstrap.auth import anonymous_services, user_services
 from core.bootstrap.build import build_services
 from core.bootstrap.services import Services
 from core.bootstrap.storage import build_blob_store
-from core.bootstrap.wiring import check_template, conversation_store, review_service, scaffolding_service
+from core.bootstrap.wiring import batch_store, check_template, conversation_store, review_service, scaffolding_service
 
 __all__ = [
     "Services",
     "anonymous_services",
+    "batch_store",
     "build_blob_store",
     "build_services",
     "check_template",

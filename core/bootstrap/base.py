@@ -9,13 +9,14 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Self, cast
 
-from core.bootstrap import storage
+from core.bootstrap import storage, wiring
 from core.models.base import DEFAULT_PROJECT_ID
 from core.settings import Settings
 from core.storage.blobs import BlobStore
 from core.storage.database import Database
 
 if TYPE_CHECKING:
+    from core.batch.store import BatchStore
     from core.calls import CallLedger
     from core.llm.claude import ClaudeClient
     from core.models.projects import Project
@@ -161,6 +162,11 @@ class ServicesBase:
     def job_queue(self) -> JobQueue:
         """The batch engine's queue (claims, leases, the job's end), shared by the batch service and workers."""
         return storage.job_queue(self.db)
+
+    @cached_property
+    def batch_store(self) -> BatchStore:
+        """The batch engine's ports: the queue and the call log above, the jobs' rows and log, the conversations."""
+        return wiring.batch_store(self.db, queue=self.job_queue, calls=self.call_log)
 
     def close(self) -> None:
         self.db.dispose()

@@ -121,8 +121,7 @@ class Services(ServicesBase):
         from core.batch.service import BatchService, generation_usage
 
         return BatchService(
-            self.db,
-            self.job_queue,
+            self.batch_store,
             self.scaffolding,
             self.settings,
             usage_for=generation_usage(lambda: self.generation),
@@ -135,8 +134,8 @@ class Services(ServicesBase):
         from core.batch.liveness import worker_id
         from core.batch.message_batches import MessageBatchDriver
 
-        processor = GenerationProcessor(self.db, self.job_queue, self.generation, lambda: self.llm)
-        return MessageBatchDriver(self.db, self.job_queue, processor, lambda: self.llm, owner=worker_id()).settle(job)
+        processor = GenerationProcessor(self.batch_store, self.generation, lambda: self.llm)
+        return MessageBatchDriver(self.batch_store, processor, lambda: self.llm, owner=worker_id()).settle(job)
 
     @cached_property
     def enrichment(self) -> EnrichmentService:

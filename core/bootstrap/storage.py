@@ -12,6 +12,7 @@ from core.storage.database import Database
 
 if TYPE_CHECKING:
     from core.storage.ports import (
+        BatchRows,
         DemoRows,
         EvaluationRows,
         FailureLog,
@@ -90,6 +91,13 @@ def call_log(db: Database) -> GenerationLogPort:
     from core.storage.calllog import SqlCallLog
 
     return SqlCallLog(db)
+
+
+def batch_rows(db: Database) -> BatchRows:
+    """Batch jobs and their items as typed rows, and the jobs' log."""
+    from core.storage.batch_rows import SqlBatchRows
+
+    return SqlBatchRows(db)
 
 
 def job_queue(db: Database) -> JobQueue:

@@ -1,5 +1,6 @@
 """Services that tools and tests also build over another ``Database`` (a signed-in user's view, or the
-system's): scaffolding, the conversation store, review. ``Services`` builds its own through these."""
+system's): scaffolding, the conversation store, review, the batch engine's ports. ``Services`` builds its own
+through these."""
 
 from __future__ import annotations
 
@@ -11,13 +12,14 @@ from core.storage.blobs import BlobStore
 from core.storage.database import Database
 
 if TYPE_CHECKING:
+    from core.batch.store import BatchStore
     from core.conversations.store import ConversationStore
     from core.models.projects import ClientField
     from core.models.scaffolding import PromptTemplate
     from core.review.integrations import Enricher, TrainingFiles
     from core.review.service import ReviewService
     from core.scaffolding.service import Kind, ScaffoldingService, TemplateCheck
-    from core.storage.ports import JobQueue
+    from core.storage.ports import GenerationLogPort, JobQueue
 
 
 def scaffolding_service(
@@ -36,6 +38,20 @@ def scaffolding_service(
         return running_jobs_using(queue(), kind, record)
 
     return ScaffoldingService(storage.scaffolding_rows(db), in_use=in_use, template_check=template_check)
+
+
+def batch_store(db: Database, *, queue: JobQueue | None = None, calls: GenerationLogPort | None = None) -> BatchStore:
+    """The batch engine's ports over ``db``: its transactions, the job queue (``queue``: the app's, else one over
+    ``db``), the jobs' rows and log, the call log (``calls``, likewise) and the conversations' rows."""
+    from core.batch.store import BatchStore
+
+    return BatchStore(
+        transactions=db,
+        queue=queue if queue is not None else storage.job_queue(db),
+        rows=storage.batch_rows(db),
+        calls=calls if calls is not None else storage.call_log(db),
+        conversations=db.conversations,
+    )
 
 
 def conversation_store(db: Database, blobs: BlobStore) -> ConversationStore:

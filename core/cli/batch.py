@@ -112,7 +112,7 @@ def run(
         args = ["worker", "--job", job_id, "--lease-seconds", str(lease_seconds), "--poll-seconds", str(poll_seconds)]
         helpers = [start_helper(args) for _ in range(workers - 1)]
         try:
-            from core.batch.worker import WorkerOptions, build_worker
+            from core.bootstrap.workers import WorkerOptions, build_worker
 
             built = build_worker(svc, WorkerOptions(lease_s=lease_seconds, poll_s=poll_seconds))
             with _stop_on_signals() as stop:
@@ -218,7 +218,7 @@ def worker(
         from core.claude_key import require_key
 
         require_key(svc.settings)  # as in ``batch run``: without a key every item it claims would fail
-        from core.batch.worker import WorkerOptions, build_worker, serve_every_project
+        from core.bootstrap.workers import WorkerOptions, build_worker, serve_every_project
 
         options = WorkerOptions(lease_s=lease_seconds, poll_s=poll_seconds, rate_window_s=rate_window_seconds)
         with _stop_on_signals() as stop:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from core.models.logs import GenerationLog
+from core.models.statuses import Call
 from core.storage import schema
 from core.storage.ports import RecentUsage
 from core.storage.usage_counts import UsageCounts
@@ -116,3 +117,9 @@ class SqlCallLog:
 
     def count_use(self, conn: sa.Connection, persona_id: str, arc_id: str, topic_id: str, template_id: str) -> None:
         UsageCounts().count_use(conn, persona_id, arc_id, topic_id, template_id)
+
+    def find(self, log_id: str) -> GenerationLog | None:
+        return self.db.logs.find(log_id)
+
+    def successful_calls(self, conversation_id: str) -> list[GenerationLog]:
+        return self.db.logs.list(where={"conversation_id": conversation_id, "status": Call.SUCCESS})

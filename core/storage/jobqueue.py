@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
+from core.models.base import new_id
 from core.models.jobs import BatchItem, BatchJob, Claim
 from core.models.statuses import JOB_UNFINISHED, RUNNABLE, JobStatus
 from core.storage import job_batches, job_ending
@@ -89,7 +90,9 @@ class SqlJobQueue:
     def in_flight(self, conn: sa.Connection, job_id: str, now: datetime | None = None) -> int:
         return in_flight(conn, job_id, now)
 
-    def insert_items(self, conn: sa.Connection, rows: Iterable[dict[str, Any]]) -> int:
+    def insert_items(self, conn: sa.Connection, first: BatchItem, parameters: Iterable[dict[str, Any]]) -> int:
+        row = self.db.items.to_row(first)
+        rows = (row | {"id": new_id(), "position": n, "parameters": p} for n, p in enumerate(parameters, start=1))
         return job_batches.insert_items(conn, rows)
 
     def stop_job(self, conn: sa.Connection, job_id: str, status: JobStatus, reason: str) -> None:

@@ -10,8 +10,8 @@ from collections.abc import Iterator
 import pytest
 
 from core.batch.service import BatchRequest
-from core.batch.worker import WorkerOptions, build_worker
 from core.bootstrap import Services
+from core.bootstrap.workers import WorkerOptions, build_worker
 from core.errors import ConflictError, ValidationError
 from core.models.jobs import BatchJob
 from tests.fakes.anthropic_server import FakeAnthropicServer

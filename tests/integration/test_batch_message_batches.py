@@ -8,8 +8,8 @@ import pytest
 from core.batch.message_batches import MessageBatchDriver, split
 from core.batch.runner import worker_id
 from core.batch.service import BatchRequest
-from core.batch.worker import build_worker
 from core.bootstrap import Services
+from core.bootstrap.workers import build_worker
 from core.errors import LLMError
 from core.llm.pricing import cost_usd
 from core.llm.types import LLMUsage, MessageRequest
@@ -34,8 +34,7 @@ def driver_for(services: Services, *, max_requests: int = 4) -> MessageBatchDriv
     worker = build_worker(services)
     assert isinstance(worker.message_batches, MessageBatchDriver)
     return MessageBatchDriver(
-        services.db,
-        services.job_queue,
+        services.batch_store,
         worker.message_batches.processor,
         lambda: services.llm,
         owner=worker_id(),

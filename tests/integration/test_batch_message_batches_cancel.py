@@ -110,7 +110,7 @@ def test_a_worker_keeps_polling_a_cancelled_batch_until_it_has_ended(
 ) -> None:
     import threading
 
-    from core.batch.worker import WorkerOptions, build_worker
+    from core.bootstrap.workers import WorkerOptions, build_worker
 
     fake_batches.polls_until_ended = 5
     fake_batches.polls_after_cancel = 3  # Anthropic takes a few polls to end it

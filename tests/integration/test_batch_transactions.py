@@ -10,8 +10,8 @@ from contextlib import contextmanager
 import pytest
 
 from core.batch.service import BatchRequest
-from core.batch.worker import WorkerOptions, build_worker
 from core.bootstrap import Services
+from core.bootstrap.workers import WorkerOptions, build_worker
 from core.models.statuses import Job
 from core.storage.ports import Connection
 

@@ -12,8 +12,8 @@ from collections.abc import Iterator
 import pytest
 
 from core.batch.service import BatchRequest
-from core.batch.worker import WorkerOptions, build_worker
 from core.bootstrap import Services
+from core.bootstrap.workers import WorkerOptions, build_worker
 from core.errors import BrightRunError
 from core.llm.redact import REDACTED
 from core.storage.blobs import CONVERSATION_FILES, FAILED_GENERATION_FILES

@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from core.batch.generation_processor import GenerationProcessor
-from core.bootstrap import conversation_store, review_service, scaffolding_service
+from core.bootstrap import batch_store, conversation_store, review_service, scaffolding_service
 from core.calls import CallLedger
 from core.conversations.store import Provenance
 from core.demo import load_demo
@@ -31,7 +31,6 @@ from core.storage.blobs import CONVERSATION_FILES, TRAINING_FILES, LocalBlobStor
 from core.storage.calllog import SqlCallLog
 from core.storage.database import Database
 from core.storage.failures_repo import FailuresRepo
-from core.storage.jobqueue import SqlJobQueue
 from core.storage.rls import as_anon
 from core.storage.training_files_repo import TrainingFilesRepo
 from tests.integration.conftest import REVIEWER_EMAIL, USER_A, USER_B, Rls
@@ -86,7 +85,7 @@ def test_a_batch_job_uses_only_the_scaffolding_its_owner_can_see(
     persona, topic = rls.worker.personas.list()[0], rls.worker.topics.list()[0]
     params = {"persona_key": persona.persona_key, "arc_key": shared.emotional_arc_type, "topic_key": topic.topic_key}
     processor = GenerationProcessor(
-        rls.worker, SqlJobQueue(rls.worker), _generation(rls.worker, blobs, tmp_path), client=lambda: None
+        batch_store(rls.worker), _generation(rls.worker, blobs, tmp_path), client=lambda: None
     )  # type: ignore[arg-type,return-value]
     plans = {}
     for owner in (USER_A, USER_B):

@@ -13,8 +13,8 @@ import pytest
 from typer.testing import CliRunner
 
 from core.batch.service import BatchRequest
-from core.batch.worker import WorkerOptions, build_worker
 from core.bootstrap import Services, build_services
+from core.bootstrap.workers import WorkerOptions, build_worker
 from core.claude_key import try_key
 from core.cli.main import app
 from core.errors import LLMError

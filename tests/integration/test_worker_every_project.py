@@ -10,8 +10,8 @@ from collections.abc import Iterator
 import pytest
 
 from core.batch.service import BatchRequest
-from core.batch.worker import WorkerOptions, serve_every_project
 from core.bootstrap import Services, build_services
+from core.bootstrap.workers import WorkerOptions, serve_every_project
 from core.models.scaffolding import Persona
 from core.scaffolding.defaults import install_defaults
 from core.settings import Settings

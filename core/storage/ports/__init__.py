@@ -14,7 +14,7 @@ One module per port family (``base``, ``blobs``, ``conversations``, ``review``, 
 from __future__ import annotations
 
 from core.storage.ports.base import Connection, M, Rows, Transactions, Where
-from core.storage.ports.batch import GenerationLogPort, ItemResult, JobQueue, RecentUsage
+from core.storage.ports.batch import BatchRows, GenerationLogPort, ItemResult, JobQueue, RecentUsage
 from core.storage.ports.blobs import BlobStore
 from core.storage.ports.conversations import ConversationRows
 from core.storage.ports.demo import DemoRows
@@ -29,6 +29,7 @@ from core.storage.ports.training import TrainingRows
 from core.storage.ports.training_files import TrainingFileRows
 
 __all__ = [
+    "BatchRows",
     "BlobStore",
     "Connection",
     "ConversationRows",

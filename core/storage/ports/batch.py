@@ -1,4 +1,4 @@
-"""The batch engine's ports (core/batch, core/generation): the job queue and the call log."""
+"""The batch engine's ports (core/batch, core/generation): the job queue, the jobs' rows and log, the call log."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 if TYPE_CHECKING:
-    from core.models.jobs import BatchItem, BatchJob, Claim
+    from core.models.jobs import BatchItem, BatchJob, BatchLogLine, Claim
     from core.models.logs import GenerationLog
     from core.models.statuses import ItemStatus, JobStatus
-    from core.storage.ports.base import Connection
+    from core.storage.ports.base import Connection, Rows
 
 
 class ItemResult(Protocol):
@@ -79,8 +79,9 @@ class JobQueue(Protocol):
         """Items being worked on; with ``now``, only those whose lease is live."""
         ...
 
-    def insert_items(self, conn: Connection, rows: Iterable[dict[str, Any]]) -> int:
-        """Item rows (shaped as the table's columns), inserted in bulk."""
+    def insert_items(self, conn: Connection, first: BatchItem, parameters: Iterable[dict[str, Any]]) -> int:
+        """A new job's items, inserted in bulk: ``first`` with each of ``parameters`` in turn, each with an id of
+        its own and positions 1, 2, 3... (the shape is validated once: a job may have 100,000 items)."""
         ...
 
     def stop_job(self, conn: Connection, job_id: str, status: JobStatus, reason: str) -> None:
@@ -135,6 +136,24 @@ class JobQueue(Protocol):
         ...
 
 
+class BatchRows(Protocol):
+    """A project's batch jobs and their items as typed rows, and the jobs' log (``core.storage.batch_rows``)."""
+
+    @property
+    def jobs(self) -> Rows[BatchJob]: ...
+
+    @property
+    def items(self) -> Rows[BatchItem]: ...
+
+    def write_log(self, line: BatchLogLine, *, conn: Connection | None = None) -> None:
+        """Append a line to its job's log (every worker process writes; the Jobs page reads)."""
+        ...
+
+    def latest_log(self, job_id: str, *, limit: int = 50) -> list[BatchLogLine]:
+        """The job's newest ``limit`` log lines, oldest first."""
+        ...
+
+
 class RecentUsage(NamedTuple):
     """A job's calls in a recent window (``GenerationLogPort.recent_usage``)."""
 
@@ -167,4 +186,12 @@ class GenerationLogPort(Protocol):
 
     def count_use(self, conn: Connection, persona_id: str, arc_id: str, topic_id: str, template_id: str) -> None:
         """One more generation from each of these scaffolding records (usage counts)."""
+        ...
+
+    def find(self, log_id: str) -> GenerationLog | None:
+        """One call's row by its id."""
+        ...
+
+    def successful_calls(self, conversation_id: str) -> list[GenerationLog]:
+        """The calls that wrote ``conversation_id`` and succeeded (what storing it cost)."""
         ...

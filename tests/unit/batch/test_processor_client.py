@@ -19,7 +19,7 @@ def test_lanes_starting_together_share_one_client() -> None:
         built.append(object())
         return built[-1]
 
-    processor = GenerationProcessor(cast(Any, None), cast(Any, None), cast(Any, None), build)
+    processor = GenerationProcessor(cast(Any, None), cast(Any, None), build)
     seen: list[object] = []
 
     def lane() -> None:
@@ -41,7 +41,7 @@ def test_a_missing_key_is_asked_again_on_the_next_item() -> None:
         calls["n"] += 1
         raise LLMUnavailableError("No Claude API key is configured.")
 
-    processor = GenerationProcessor(cast(Any, None), cast(Any, None), cast(Any, None), no_key)
+    processor = GenerationProcessor(cast(Any, None), cast(Any, None), no_key)
     for _ in range(2):
         with pytest.raises(LLMUnavailableError):
             processor.llm()
