@@ -40,3 +40,10 @@ def gen_services(claude_settings: Settings) -> Iterator[Services]:
     install_defaults(built.scaffolding)
     yield built
     built.close()
+
+
+@pytest.fixture
+def fast_retries(gen_services: Services) -> Services:
+    """``gen_services`` whose generation retries at once (no pause between attempts)."""
+    gen_services.generation.retry_delay = lambda attempt, retry_after: 0.0
+    return gen_services

@@ -26,12 +26,6 @@ KEYS = ("anxious_planner", "confusion_to_clarity", "roth_ira_conversion")
 BROKEN = ("cut_body", "html_page", "bare_message")
 
 
-@pytest.fixture
-def fast_retries(gen_services: Services) -> Services:
-    gen_services.generation.retry_delay = lambda attempt, retry_after: 0.0
-    return gen_services
-
-
 @pytest.mark.parametrize("behaviour", BROKEN)
 def test_a_broken_reply_is_retried_then_recorded_as_a_failure(
     fast_retries: Services, fake_claude: FakeAnthropicServer, behaviour: str

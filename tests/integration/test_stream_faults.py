@@ -30,24 +30,18 @@ PLAIN = "The connection closed before Claude finished"
 runner = CliRunner()
 
 
-@pytest.fixture
-def fast(gen_services: Services) -> Services:
-    gen_services.generation.retry_delay = lambda attempt, retry_after: 0.0
-    return gen_services
-
-
 @pytest.mark.parametrize("fault", FAULTS)
 def test_generation_retries_a_broken_answer_then_records_it_in_plain_words(
-    fast: Services, fake_claude: FakeAnthropicServer, fault: str
+    fast_retries: Services, fake_claude: FakeAnthropicServer, fault: str
 ) -> None:
     fake_claude.script(fault, "success")
-    assert fast.generation.generate(*KEYS).ok
+    assert fast_retries.generation.generate(*KEYS).ok
 
     fake_claude.script(fault, fault)
-    result = fast.generation.generate(*KEYS)
+    result = fast_retries.generation.generate(*KEYS)
     assert not result.ok and result.failure is not None
-    assert (fast.db.failures.get(result.failure.id).error_message or "").startswith(PLAIN)
-    codes = [log.error_code for log in fast.db.logs.list(order_by="created_at")][-2:]
+    assert (fast_retries.db.failures.get(result.failure.id).error_message or "").startswith(PLAIN)
+    codes = [log.error_code for log in fast_retries.db.logs.list(order_by="created_at")][-2:]
     assert codes in (["bad_reply"] * 2, ["connection"] * 2)  # a dropped connection is the SDK's, as such
 
 
@@ -70,12 +64,12 @@ def test_a_batch_retries_a_broken_answer_then_records_it(
 @pytest.mark.parametrize("fault", FAULTS)
 @pytest.mark.parametrize("persists", [False, True])
 def test_the_judge_retries_a_broken_answer_then_records_it(
-    fast: Services, fake_claude: FakeAnthropicServer, fault: str, persists: bool
+    fast_retries: Services, fake_claude: FakeAnthropicServer, fault: str, persists: bool
 ) -> None:
     fake_claude.script(*[fault] * (2 if persists else 1))  # gen_services allow one retry
-    cid = _ingest(fast)
-    assert fast.enrichment.run_one(cid, judge=True).outcome == "succeeded"
-    row = fast.db.conversations.get(cid)
+    cid = _ingest(fast_retries)
+    assert fast_retries.enrichment.run_one(cid, judge=True).outcome == "succeeded"
+    row = fast_retries.db.conversations.get(cid)
     if persists:
         assert row.empathy_score is None and PLAIN in row.quality_details["judge_error"]
     else:
