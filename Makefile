@@ -24,13 +24,14 @@ run: install
 
 ## Every check, then every test: ruff, the formatter, mypy and the import contracts first (fail fast, in
 ## seconds), then unit, contract, integration (real SQLite + a real PostgreSQL per test worker) and UI tests
-## in TEST_WORKERS parallel processes (pytest-xdist), then the browser tests (one Chromium, one app server).
+## in TEST_WORKERS parallel processes (pytest-xdist), then the browser tests in TEST_WORKERS processes too (each
+## its own Chromium, app server, fake Claude and data folders; a test file stays in one process).
 TEST_WORKERS ?= 2
 test: install
 	$(MAKE) --no-print-directory check
 	$(MAKE) --no-print-directory system
 	$(PY) -m pytest -m "not e2e" -n $(TEST_WORKERS)
-	$(PY) -m pytest -m e2e
+	$(PY) -m pytest -m e2e -n $(TEST_WORKERS) --dist loadfile
 
 ## Quick loop while coding: no browser tests.
 test-fast: install

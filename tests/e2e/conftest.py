@@ -7,11 +7,13 @@ through ``executable_path`` and never downloads a browser. Every test saves scre
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -62,9 +64,19 @@ def wait_http(url: str, *, timeout: float = 60.0, expect: bytes | None = None) -
 
 @pytest.fixture(scope="session", autouse=True)
 def _fresh_screenshots() -> None:
-    """Each run starts with an empty screenshot folder, so what is there belongs to this run."""
-    shutil.rmtree(SCREENSHOTS, ignore_errors=True)
-    SCREENSHOTS.mkdir(parents=True)
+    """Each run starts with an empty screenshot folder, so what is there belongs to this run.
+
+    Browser tests may run in several pytest-xdist workers (each its own app server, fake Claude, Chromium and
+    data folders): the first worker of a run empties the folder and writes the run's id in it, under a lock;
+    the others find that id there and keep what is already saved."""
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID", "")
+    marker = SCREENSHOTS / ".run"
+    with open(Path(tempfile.gettempdir()) / "brightrun-e2e-screenshots.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not run or not marker.is_file() or marker.read_text(encoding="utf-8") != run:
+            shutil.rmtree(SCREENSHOTS, ignore_errors=True)
+            SCREENSHOTS.mkdir(parents=True)
+            marker.write_text(run, encoding="utf-8")
 
 
 @pytest.fixture(scope="session")

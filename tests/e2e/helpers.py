@@ -17,15 +17,19 @@ CUT = """() => [...document.querySelectorAll(
   .map(e => e.innerText.trim()).filter(t => t.length > 0)"""
 
 
-def wait_until_idle(page: Any, *, timeout: float = 60_000) -> None:
+def wait_until_idle(page: Any, *, timeout: float = 90_000) -> None:
     """Wait until Streamlit has rendered and finished running the script.
 
-    The status widget alone is not enough (it appears only after a short delay), so this also waits
-    for loading skeletons to go and for the page's content to stop changing for a moment.
+    The app's own run state (``data-test-script-state`` on the app root: ``notRunning`` once a run has ended,
+    not before the first one) says when the script is done; the status widget alone is not enough (it appears
+    only after a short delay). This also waits for loading skeletons to go and for the page's content to stop
+    changing for a moment (a click's rerun may not have started yet).
     """
     page.wait_for_selector('[data-testid="stAppViewContainer"]', timeout=timeout)
     page.wait_for_function(
         """() => {
+            const app = document.querySelector('[data-testid="stApp"]');
+            if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
             const status = document.querySelector('[data-testid="stStatusWidget"]');
             if (status && status.innerText.includes('Running')) return false;
             if (document.querySelector('[data-testid="stSkeleton"]')) return false;

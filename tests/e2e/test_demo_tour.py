@@ -45,9 +45,8 @@ def tour(browser: Any, app_url: str) -> Iterator[Any]:
 
 
 def settle(page: Any) -> None:
-    """Idle, then idle again after a moment: a page that renders in two bursts is caught whole."""
-    wait_until_idle(page)
-    page.wait_for_timeout(1500)
+    """The page's script has run to its end and its content has stopped changing (``wait_until_idle`` waits
+    for the app's own run state, so a page that renders in two bursts is caught whole)."""
     wait_until_idle(page)
 
 

@@ -69,8 +69,7 @@ def test_every_page_reads_whole_and_in_the_experts_words(
     for path in page_paths():
         open_page(tab, url, f"{'' if path == 'home' else path}?project={slugs[project]}")
         tab.locator('[data-testid="stMainBlockContainer"] h1').first.wait_for()
-        tab.wait_for_timeout(1500)  # on a busy machine the page body comes well after its title
-        wait_until_idle(tab)
+        wait_until_idle(tab)  # the script has run to its end: the page body is all there, not just its title
         assert_no_exception(tab)
         screenshot(tab, f"every-{project}-{width}-{path}")
         problems += [f"{path}: cut label “{t}”" for t in tab.evaluate(CUT)]
