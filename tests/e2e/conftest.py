@@ -153,7 +153,11 @@ def serve_app(data_dir: Path, fake_claude_url: str, secrets: Path) -> Iterator[s
         yield url
     finally:
         process.terminate()
-        process.wait(timeout=15)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:  # a busy machine: the server did not stop in time, so it is killed
+            process.kill()
+            process.wait(timeout=15)
 
 
 @pytest.fixture(scope="session")

@@ -35,7 +35,8 @@ INTERNAL = re.compile(
 def page_paths() -> list[str]:
     """Every page of the app's menu (app.py), by address; the builders' spec splitter too."""
     source = (REPO_ROOT / "app.py").read_text(encoding="utf-8")
-    return [m for m in re.findall(r'"pages/(\w+)\.py"', source) if m not in ("sign_in",)]
+    found = [m for m in re.findall(r'"pages/(\w+)\.py"', source) if m not in ("sign_in",)]
+    return list(dict.fromkeys(found))  # app.py names a page more than once (home: in the menu and as default)
 
 
 @pytest.fixture(scope="module")
@@ -58,27 +59,28 @@ def tabs(browser: Any) -> Iterator[dict[int, Any]]:
         context.close()
 
 
+@pytest.mark.parametrize("path", page_paths())
 @pytest.mark.parametrize("project", ["demo", "empty"])
 @pytest.mark.parametrize("width", [w for w, _ in SIZES])
 def test_every_page_reads_whole_and_in_the_experts_words(
-    screens: tuple[str, dict[str, str]], tabs: dict[int, Any], project: str, width: int
+    screens: tuple[str, dict[str, str]], tabs: dict[int, Any], project: str, width: int, path: str
 ) -> None:
+    """One page at one width in one project (a test each, so a slow machine's time limit is per page)."""
     url, slugs = screens
     tab = tabs[width]
     problems: list[str] = []
-    for path in page_paths():
-        open_page(tab, url, f"{'' if path == 'home' else path}?project={slugs[project]}")
-        tab.locator('[data-testid="stMainBlockContainer"] h1').first.wait_for()
-        wait_until_idle(tab)  # the script has run to its end: the page body is all there, not just its title
-        assert_no_exception(tab)
-        screenshot(tab, f"every-{project}-{width}-{path}")
-        problems += [f"{path}: cut label “{t}”" for t in tab.evaluate(CUT)]
-        problems += [f"{path}: cut grid header “{t}”" for t in cut_headers(tab)]  # AgGrid draws in its own frame
-        if project == "empty" and path != "spec_splitter":  # the builders' tool speaks to builders
-            text = tab.locator('[data-testid="stMain"]').inner_text()
-            if path == "projects":  # the list of projects names the demo, by its name
-                text = text.replace("Demo: a fee-only financial planner", "").replace("Financial planning", "")
-                text = re.sub(r"Maya Lindqvist, a fee-only[^\n]*", "", text)
-            problems += [f"{path}: financial word “{m}”" for m in FINANCIAL.findall(text)]
-            problems += [f"{path}: internal word “{m}”" for m in INTERNAL.findall(text)]
+    open_page(tab, url, f"{'' if path == 'home' else path}?project={slugs[project]}")
+    tab.locator('[data-testid="stMainBlockContainer"] h1').first.wait_for()
+    wait_until_idle(tab)  # the script has run to its end: the page body is all there, not just its title
+    assert_no_exception(tab)
+    screenshot(tab, f"every-{project}-{width}-{path}")
+    problems += [f"{path}: cut label “{t}”" for t in tab.evaluate(CUT)]
+    problems += [f"{path}: cut grid header “{t}”" for t in cut_headers(tab)]  # AgGrid draws in its own frame
+    if project == "empty" and path != "spec_splitter":  # the builders' tool speaks to builders
+        text = tab.locator('[data-testid="stMain"]').inner_text()
+        if path == "projects":  # the list of projects names the demo, by its name
+            text = text.replace("Demo: a fee-only financial planner", "").replace("Financial planning", "")
+            text = re.sub(r"Maya Lindqvist, a fee-only[^\n]*", "", text)
+        problems += [f"{path}: financial word “{m}”" for m in FINANCIAL.findall(text)]
+        problems += [f"{path}: internal word “{m}”" for m in INTERNAL.findall(text)]
     assert not problems, "\n".join(problems)

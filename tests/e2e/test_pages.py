@@ -31,7 +31,9 @@ def demo_loaded(shared_tab: Any, app_url: str) -> None:
     """Load the demo once from Home (the button is idempotent: a second load adds nothing)."""
     open_page(shared_tab, app_url)
     shared_tab.get_by_role("button", name="Open the demo project").click()
-    shared_tab.get_by_text("Demo loaded").first.wait_for()
+    # Loading the demo takes long on a busy machine (and this module may be the first to load it: browser tests
+    # run in several processes, each with its own app), as in the demo tour.
+    shared_tab.get_by_text("Demo loaded").first.wait_for(timeout=90_000)
     assert title(shared_tab) == "Bright Run Studio"
     screenshot(shared_tab, "home")
 
