@@ -76,15 +76,15 @@ def _before(svc: Services, state: dict[str, Any]) -> None:
         )
         page_link("pages/settings.py", label="Open Settings to add your key", icon=":material/key:")
         return
-    if failed := state.get("failed"):
+    if failed := state.get("error"):
         show_error(failed)
-    label = "Try again" if state.get("failed") else TITLE
+    label = "Try again" if state.get("error") else TITLE
     if st.button(label, key="draft_run", type="primary", icon=":material/auto_awesome:"):
         if about != project.description:  # what Claude reads is what the project says
             svc.projects.update(project.slug, description=about)
         found, error = attempt("Claude is drafting… (usually under a minute)", lambda: svc.drafting.draft(plan))
         if error is not None:
-            state["failed"] = error
+            state["error"] = error
         else:
             state.clear()
             state.update({"set": found, "choice": {}, "editing": None})

@@ -54,6 +54,7 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("core/importer/result.py", "skipped"): "Action, what the import did with one file",
     ("core/importer/service.py", "skipped"): "Action, what the import did with one file",
     ("core/cli/data_cmds.py", "skipped"): "an import Action",
+    ("core/cli/projects.py", "skipped"): "`project draft --json`: how many proposals could not be used",
     ("core/scaffolding/transfer.py", "skipped"): "what a scaffolding import did with one record",
     ("pages/_scaffolding_widgets.py", "skipped"): "what a scaffolding import did with one record",
     ("core/export/validate.py", "skipped"): "a check that was not run ('skipped: ...')",
