@@ -43,7 +43,7 @@ def _edit(svc: Services) -> None:
     field = fields[name]
     with st.form(f"client_field_edit_{name}"):
         left, right = st.columns(2)
-        label = left.text_input("Name", value=field.label)
+        label = left.text_input("Field name", value=field.label)
         help_text = right.text_input("What to write in it", value=field.help)
         saved = st.form_submit_button("Save field", icon=":material/save:")
     if saved:

@@ -73,3 +73,22 @@ def test_old_clients_show_their_declared_fields_and_saving_keeps_what_no_field_s
     assert not at.exception, [e.value for e in at.exception]
     saved = services.scaffolding.get("personas", "overwhelmed_avoider").demographics
     assert saved["income_range"] == "$70,000" and saved["age"] == "33"
+
+
+def test_a_field_is_renamed_and_removed_on_the_page_and_the_client_form_follows(services: Services) -> None:
+    coach = services.in_project(services.projects.create("Career coaching").slug)
+    coach.client_fields.add("Career stage")
+    coach.scaffolding.save("personas", {"name": "Priya", "archetype": "x", "demographics": {"career_stage": "mid"}})
+    at = _open(coach.project.slug)
+    next(t for t in at.text_input if t.label == "Field name").set_value("Stage of career")
+    at = next(b for b in at.button if b.label == "Save field").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert _custom_boxes(at) == ["Stage of career"]
+    assert coach.scaffolding.get("personas", "priya").demographics == {"stage_of_career": "mid"}
+    remove = next(b for b in at.button if b.label == "Remove “Stage of career”")
+    assert remove.disabled  # one client wrote in it: the page asks first
+    at = at.checkbox(key="client_field_sure_stage_of_career").check().run()
+    at = next(b for b in at.button if b.label == "Remove “Stage of career”").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert coach.client_fields.list() == [] and _custom_boxes(at) == []
+    assert coach.scaffolding.get("personas", "priya").demographics == {}
