@@ -215,6 +215,11 @@ TABLES: dict[str, TableSpec] = {
         composite=(
             ("ix_conversations_active_created", ("is_active", "created_at")),
             ("ix_conversations_active_review_created", ("is_active", "review_status", "created_at")),
+            # A project's counts and queues read this index, not the rows with their long search text (m0022).
+            (
+                "ix_conversations_project_active_review_created",
+                ("project_id", "is_active", "review_status", "created_at"),
+            ),
         ),
     ),
     "batch_jobs": TableSpec("jobs.BatchJob", indexes=("status", "created_by")),
