@@ -31,6 +31,8 @@ def click(page: Any, name: str) -> None:
 
 def load_demo(page: Any, url: str) -> None:
     open_page(page, url)
+    # A fresh app's first page can take half a minute on a busy machine (several browser tests run at once).
+    page.get_by_role("button", name="Open the demo project").wait_for(timeout=120_000)
     click(page, "Open the demo project")
     page.get_by_text("Demo loaded").first.wait_for(timeout=120_000)
 
