@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from core.models.base import new_id
 from core.storage.database import Database
+from core.storage.migrations.m0014_projects import FIRST_PROJECT
 from core.storage.rls import as_user
 from tests.support.postgres import PostgresServer
 
@@ -115,6 +116,7 @@ def rls(rls_urls: tuple[str, str]) -> Iterator[Rls]:
     with worker.engine.begin() as conn:
         names = ", ".join(t for t in sa.inspect(conn).get_table_names() if t != "schema_migrations")
         conn.execute(sa.text(f"TRUNCATE {names} CASCADE"))
+        conn.exec_driver_sql(FIRST_PROJECT.strip())  # the first project (m0014) is part of every migrated database
     yield Rls(worker, app)
     worker.dispose()
     app.dispose()

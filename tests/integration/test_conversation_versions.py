@@ -111,7 +111,7 @@ def test_two_editors_at_once_never_lose_an_edit(store: ConversationStore, db: Da
 def test_enrichment_racing_a_turn_edit_ends_with_the_edit(
     store: ConversationStore, db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from core.enrichment import pipeline
+    from core.enrichment import stages
     from core.enrichment.pipeline import EnrichmentService
     from core.scaffolding.defaults import install_defaults
     from core.settings import Settings
@@ -128,7 +128,7 @@ def test_enrichment_racing_a_turn_edit_ends_with_the_edit(
         scaffolding=scaffolding,
         settings=Settings(),
     )
-    real = pipeline.score_and_build
+    real = stages.score_and_build
     edited = []
 
     def slow_scoring(*args: object, **kwargs: object) -> object:  # a slow judge: an edit lands meanwhile
@@ -138,7 +138,7 @@ def test_enrichment_racing_a_turn_edit_ends_with_the_edit(
             )
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(pipeline, "score_and_build", slow_scoring)
+    monkeypatch.setattr(stages, "score_and_build", slow_scoring)
     outcome = enrichment.run_one(c.conversation_id)
     row = store.rows.get(c.conversation_id)
     assert (outcome.outcome, outcome.error, row.enrichment_status) == ("succeeded", None, "completed")

@@ -4,14 +4,12 @@ project; reviewers read the projects shared with them, read-only; nobody signed 
 from __future__ import annotations
 
 import pytest
-import sqlalchemy as sa
 
 from core.errors import AccessDeniedError, NotFoundError
-from core.models.projects import DEFAULT_PROJECT_ID, DEFAULT_PROJECT_NAME, DEFAULT_PROJECT_SLUG, Project
+from core.models.projects import DEFAULT_PROJECT_ID
 from core.models.review import ReviewAction
 from core.models.scaffolding import Persona
 from core.projects import ProjectService
-from core.storage import schema
 from core.storage.blobs import LocalBlobStore
 from core.storage.database import Database
 from core.storage.projects_repo import ProjectsRepo
@@ -21,21 +19,11 @@ from tests.integration.conftest import USER_A, USER_B, Rls
 pytestmark = pytest.mark.postgres
 
 
-@pytest.fixture
-def first_project(rls: Rls) -> None:
-    """The ``rls`` fixture empties every table; the first project is part of every migrated database."""
-    first = Project(id=DEFAULT_PROJECT_ID, slug=DEFAULT_PROJECT_SLUG, name=DEFAULT_PROJECT_NAME)
-    with rls.worker.engine.begin() as conn:
-        conn.execute(sa.insert(schema.projects).values(**first.model_dump()))
-
-
 def projects(db: Database, tmp_path: object) -> ProjectService:
     return ProjectService(ProjectsRepo(db), LocalBlobStore(tmp_path))  # type: ignore[arg-type]
 
 
-def test_projects_are_their_owners_and_reviewers_read_the_shared_ones(
-    rls: Rls, first_project: None, tmp_path: object
-) -> None:
+def test_projects_are_their_owners_and_reviewers_read_the_shared_ones(rls: Rls, tmp_path: object) -> None:
     a, b = projects(rls.user(USER_A), tmp_path), projects(rls.user(USER_B), tmp_path)
     mine = a.create("Career coach")
     private = a.create("Private notes")
@@ -59,7 +47,7 @@ def test_projects_are_their_owners_and_reviewers_read_the_shared_ones(
         as_anon(rls.app).projects.count()
 
 
-def test_a_user_deletes_only_their_own_project(rls: Rls, first_project: None, tmp_path: object) -> None:
+def test_a_user_deletes_only_their_own_project(rls: Rls, tmp_path: object) -> None:
     # As the app runs: users' views share the app's own connection (which owns the tables, as workers use it);
     # history is append-only for users, so the owner's delete runs as the app once it is known to be theirs.
     a, b = projects(as_user(rls.worker, USER_A), tmp_path), projects(as_user(rls.worker, USER_B), tmp_path)
