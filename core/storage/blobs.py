@@ -130,8 +130,8 @@ class LocalBlobStore:
     def list(self, bucket: str, prefix: str = "") -> list[str]:
         base = self.root / bucket
         folder = prefix.rsplit("/", 1)[0] if "/" in prefix else ""
-        if ".." in PurePosixPath(folder).parts:
-            return []
+        if ".." in PurePosixPath(folder).parts or PurePosixPath(folder).is_absolute():
+            return []  # a prefix outside the bucket (a model's adapter in a folder of its own) holds no file here
         start = base / folder  # walk only the folder the prefix names, not the whole bucket
         if not start.is_dir():
             return []
